@@ -1,0 +1,256 @@
+//! Decoding helpers called by the generated `Deserialize` code.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::str::FromStr;
+
+use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+/// Decodes a JSON number, or a string that holds one (`"12.50"`, `"0E-6176"`): the API sends some
+/// amounts as strings to keep their precision.
+pub fn number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<f64, D::Error> {
+    deserializer.deserialize_any(NumberVisitor)
+}
+
+/// Like [`number`], for a field that may be absent or `null`.
+pub fn option_number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<f64>, D::Error> {
+    deserializer.deserialize_option(OptionNumberVisitor)
+}
+
+struct NumberVisitor;
+
+impl Visitor<'_> for NumberVisitor {
+    type Value = f64;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a number or a string holding a number")
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<f64, E> {
+        Ok(v)
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<f64, E> {
+        Ok(v as f64)
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<f64, E> {
+        Ok(v as f64)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<f64, E> {
+        match v.trim().parse::<f64>() {
+            Ok(n) if n.is_finite() => Ok(n),
+            _ => Err(E::invalid_value(de::Unexpected::Str(v), &self)),
+        }
+    }
+}
+
+struct OptionNumberVisitor;
+
+impl<'de> Visitor<'de> for OptionNumberVisitor {
+    type Value = Option<f64>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("null, a number, or a string holding a number")
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Option<f64>, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Option<f64>, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<f64>, D::Error> {
+        number(deserializer).map(Some)
+    }
+}
+
+/// Decodes a string enum through its `FromStr`, so that the wire strings live in one place.
+pub fn from_str<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: FromStr,
+    T::Err: fmt::Display,
+{
+    deserializer.deserialize_str(FromStrVisitor(PhantomData))
+}
+
+struct FromStrVisitor<T>(PhantomData<T>);
+
+impl<T> Visitor<'_> for FromStrVisitor<T>
+where
+    T: FromStr,
+    T::Err: fmt::Display,
+{
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+        v.parse().map_err(E::custom)
+    }
+}
+
+/// A union of object types told apart by one string property (its discriminator). Implemented
+/// by the generated unions; [`discriminated`] does the decoding.
+pub trait Discriminated: Sized {
+    /// The Rust name of the union, for error messages.
+    const NAME: &'static str;
+    /// The wire name of the discriminator property.
+    const PROPERTY: &'static str;
+    /// The discriminator value of each known variant, in the order `known` takes them.
+    const TAGS: &'static [&'static str];
+
+    /// Decodes the known variant `index` (of [`Self::TAGS`]) from the rest of the object.
+    fn known<'de, D: Deserializer<'de>>(index: usize, rest: D) -> Result<Self, D::Error>;
+
+    /// Wraps an object whose discriminator is missing or not one of [`Self::TAGS`].
+    fn unknown(object: Value) -> Self;
+}
+
+/// Decodes a [`Discriminated`] union. When the discriminator is the object's first property, as
+/// the API sends it, the variant is decoded straight from the input with nothing buffered;
+/// otherwise the object is buffered first. An object with an unknown (or no) discriminator is
+/// kept whole as JSON, so that a result type added to the API never fails a page.
+pub fn discriminated<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Discriminated,
+{
+    deserializer.deserialize_map(UnionVisitor(PhantomData))
+}
+
+struct UnionVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Discriminated> Visitor<'de> for UnionVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a {} object", T::NAME)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let mut object = Map::new();
+        match map.next_key_seed(KeySeed(T::PROPERTY))? {
+            None => return Ok(T::unknown(Value::Object(object))),
+            Some(Key::Property) => match map.next_value_seed(TagSeed(T::TAGS))? {
+                Tag::Known(index) => return T::known(index, MapAccessDeserializer::new(map)),
+                Tag::Other(value) => {
+                    object.insert(T::PROPERTY.to_owned(), value);
+                }
+            },
+            Some(Key::Other(key)) => {
+                object.insert(key, map.next_value()?);
+            }
+        }
+        while let Some((key, value)) = map.next_entry::<String, Value>()? {
+            object.insert(key, value);
+        }
+        let tag = object.get(T::PROPERTY).and_then(Value::as_str);
+        match tag.and_then(|t| T::TAGS.iter().position(|known| *known == t)) {
+            Some(index) => T::known(index, Value::Object(object)).map_err(de::Error::custom),
+            None => Ok(T::unknown(Value::Object(object))),
+        }
+    }
+}
+
+enum Key {
+    Property,
+    Other(String),
+}
+
+struct KeySeed(&'static str);
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Key;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Key, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for KeySeed {
+    type Value = Key;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a property name")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Key, E> {
+        Ok(if v == self.0 {
+            Key::Property
+        } else {
+            Key::Other(v.to_owned())
+        })
+    }
+}
+
+enum Tag {
+    Known(usize),
+    Other(Value),
+}
+
+struct TagSeed(&'static [&'static str]);
+
+impl<'de> DeserializeSeed<'de> for TagSeed {
+    type Value = Tag;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Tag, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TagSeed {
+    type Value = Tag;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a discriminator value")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Tag, E> {
+        Ok(match self.0.iter().position(|known| *known == v) {
+            Some(index) => Tag::Known(index),
+            None => Tag::Other(Value::String(v.to_owned())),
+        })
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Tag, E> {
+        Ok(Tag::Other(Value::Bool(v)))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Tag, E> {
+        Ok(Tag::Other(Value::from(v)))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Tag, E> {
+        Ok(Tag::Other(Value::from(v)))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Tag, E> {
+        Ok(Tag::Other(Value::from(v)))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Tag, E> {
+        Ok(Tag::Other(Value::Null))
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Tag, E> {
+        Ok(Tag::Other(Value::Null))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Tag, A::Error> {
+        Value::deserialize(MapAccessDeserializer::new(map)).map(Tag::Other)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Tag, A::Error> {
+        Value::deserialize(SeqAccessDeserializer::new(seq)).map(Tag::Other)
+    }
+}

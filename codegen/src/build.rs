@@ -1,0 +1,963 @@
+//! Stage 5, build: walk the validated document and produce the [`ir::Api`]: operations with their
+//! parameters, and every named type the operations reach. Names come from [`crate::naming`].
+//!
+//! Named types are the schemas that need a Rust item: objects with properties, string enums
+//! (closed or open) and discriminated unions. A component schema of another shape (a plain or
+//! nullable string, an array) is an alias and is written out where it is used.
+
+use std::collections::{BTreeMap, HashMap};
+
+use heck::ToUpperCamelCase;
+use serde_yaml::Value;
+
+use crate::error::Result;
+use crate::ir::{
+    Api, Bounds, Constant, Doc, Enum, Field, Location, MaximumBy, Operation, Param, Struct, Type,
+    TypeDef, TypeKind, Union, UnionVariant, Variant,
+};
+use crate::load::{kind, Document, Node};
+use crate::naming::{self, Scope};
+use crate::resolve;
+use crate::validate;
+
+const SCHEMA_PREFIX: &str = "#/components/schemas/";
+const PARAMETER_PREFIX: &str = "#/components/parameters/";
+
+/// Keywords of schema forms the generator cannot express; naming them gives a clear error rather
+/// than code that silently accepts the wrong values.
+const UNSUPPORTED_KEYWORDS: &[&str] = &[
+    "not",
+    "if",
+    "then",
+    "else",
+    "patternProperties",
+    "prefixItems",
+    "dependentSchemas",
+    "unevaluatedProperties",
+];
+
+/// Builds the IR of a loaded document.
+pub fn build(doc: &Document) -> Result<Api> {
+    let sites = validate::operations(doc)?;
+    let mut builder = Builder {
+        doc,
+        types: BTreeMap::new(),
+        by_pointer: HashMap::new(),
+        building: Vec::new(),
+        inlining: Vec::new(),
+        scope: Scope::default(),
+    };
+    let mut operations = Vec::new();
+    for site in &sites {
+        operations.push(builder.operation(site)?);
+    }
+    let root = doc.node();
+    let info = root.get("info").expect("validated");
+    let server_url = match root.get("servers") {
+        Some(servers) => match servers.items()?.first() {
+            Some(first) => first.str("url")?.map(str::to_string),
+            None => None,
+        },
+        None => None,
+    };
+    Ok(Api {
+        title: info.str("title")?.unwrap_or_default().to_string(),
+        description: info.str("description")?.map(str::to_string),
+        version: info
+            .get("version")
+            .and_then(|v| v.scalar())
+            .unwrap_or_default(),
+        server_url,
+        operations,
+        types: builder.types.into_values().collect(),
+    })
+}
+
+struct Builder<'a> {
+    doc: &'a Document,
+    /// Named types by Rust name.
+    types: BTreeMap<String, TypeDef>,
+    /// Rust name of the named type built from each schema pointer.
+    by_pointer: HashMap<String, String>,
+    /// Pointers of named types being built, to find recursion through plain fields.
+    building: Vec<String>,
+    /// Pointers of aliases being written out, to find alias cycles.
+    inlining: Vec<String>,
+    /// Every Rust type name in the crate, with the place that claimed it.
+    scope: Scope,
+}
+
+/// What a schema is, once `null` alternatives are set aside.
+enum Shape<'a> {
+    Ref(&'a str),
+    Struct,
+    Enum(Vec<Node<'a>>),
+    OpenEnum(Node<'a>),
+    Union,
+    Single(Node<'a>),
+    Primitive(Type),
+    Array(Node<'a>),
+    Map(Node<'a>),
+}
+
+impl<'a> Builder<'a> {
+    // ---------------------------------------------------------------- operations
+
+    fn operation(&mut self, site: &validate::OperationSite<'a>) -> Result<Operation> {
+        let node = &site.node;
+        let prefix = naming::type_name(&site.id).ok_or_else(|| {
+            node.error(format!(
+                "operationId `{}` has no letters or digits",
+                site.id
+            ))
+        })?;
+        let method_name = naming::field_name(&site.id).expect("same characters as the type name");
+        let params_name = format!("{prefix}Params");
+        self.claim(&params_name, &node.pointer)?;
+
+        // Path-level parameters apply to every operation of the path, unless overridden.
+        let mut raw_params: Vec<Node<'a>> = Vec::new();
+        for holder in [&site.path_item, node] {
+            if let Some(list) = holder.get("parameters") {
+                for item in list.items()? {
+                    raw_params.push(item);
+                }
+            }
+        }
+        let mut params: Vec<Param> = Vec::new();
+        let mut sites: Vec<Node<'a>> = Vec::new();
+        let mut scope = Scope::default();
+        for raw in raw_params {
+            let (param, schema) = self.param(&raw, &prefix)?;
+            if let Some(i) = params.iter().position(|p| p.wire_name == param.wire_name) {
+                params.remove(i);
+                sites.remove(i);
+            }
+            params.push(param);
+            sites.push(schema);
+        }
+        for param in &params {
+            if let Err(first) = scope.claim(&param.rust_name, &param.wire_name) {
+                return Err(node.error(format!(
+                    "parameters `{first}` and `{}` both become the Rust name `{}`",
+                    param.wire_name, param.rust_name
+                )));
+            }
+        }
+        for i in 0..params.len() {
+            let bounds = self.extension_bounds(&sites[i], &params)?;
+            params[i].bounds.maximum_by = bounds.maximum_by;
+            params[i].bounds.greater_than = bounds.greater_than;
+        }
+
+        let (response, error) = self.responses(node, &prefix)?;
+        Ok(Operation {
+            id: site.id.clone(),
+            method_name,
+            params_name,
+            http_method: site.method.to_uppercase(),
+            path: site.path.clone(),
+            pointer: node.pointer.clone(),
+            summary: node.str("summary")?.map(str::to_string),
+            description: node.str("description")?.map(str::to_string),
+            params,
+            response,
+            error,
+        })
+    }
+
+    /// Reads one parameter; returns it with the node of its schema (for the `x-` bounds, which
+    /// need all parameters of the operation).
+    fn param(&mut self, raw: &Node<'a>, prefix: &str) -> Result<(Param, Node<'a>)> {
+        let reference = resolve::reference(raw)?;
+        let node = resolve::deref(self.doc, raw)?;
+        let wire_name = node
+            .str("name")?
+            .ok_or_else(|| node.error("missing parameter `name`"))?
+            .to_string();
+        let location = node
+            .str("in")?
+            .ok_or_else(|| node.error("missing parameter `in`"))?;
+        let location = match location {
+            "query" => Location::Query,
+            other => {
+                return Err(node.get("in").unwrap_or(node.clone()).error(format!(
+                    "parameters in `{other}` are not supported by this generator (only `query`)"
+                )))
+            }
+        };
+        let style = node.str("style")?.unwrap_or("form");
+        if style != "form" {
+            return Err(node.get("style").unwrap_or(node.clone()).error(format!(
+                "query parameter style `{style}` is not supported (only `form`, the default)"
+            )));
+        }
+        let explode = node.bool("explode")?.unwrap_or(true);
+        let required = node.bool("required")?.unwrap_or(false);
+        let schema = node.get("schema").ok_or_else(|| {
+            node.error(
+                "missing parameter `schema` (parameters described by `content` are not supported)",
+            )
+        })?;
+        let rust_name = naming::field_name(&wire_name).ok_or_else(|| {
+            node.error(format!(
+                "parameter name `{wire_name}` has no letters or digits"
+            ))
+        })?;
+        // A shared parameter's inline types are named after the shared parameter, not after the
+        // first operation that happens to use it.
+        let hint = match reference.and_then(|r| r.strip_prefix(PARAMETER_PREFIX)) {
+            Some(key) => naming::type_name(key)
+                .unwrap_or_else(|| format!("{prefix}{}", wire_name.to_upper_camel_case())),
+            None => format!(
+                "{prefix}{}",
+                naming::type_name(&wire_name).unwrap_or_default()
+            ),
+        };
+        let ty = self.ty(&schema, &hint)?;
+        let item = match ty.non_null() {
+            Type::Array(item) => item.as_ref().clone(),
+            other => other.clone(),
+        };
+        let queryable = matches!(
+            item,
+            Type::Integer | Type::Number | Type::Boolean | Type::String
+        ) || matches!(&item, Type::Named(n) if matches!(self.types.get(n).map(|t| &t.kind), Some(TypeKind::Enum(_))));
+        if !queryable {
+            return Err(schema.error(
+                "this parameter's type cannot be sent in a query string (only strings, numbers, booleans, enums and arrays of them)",
+            ));
+        }
+        let core = resolve::deref(self.doc, &schema)?;
+        let mut doc = self.doc_of(&node, &core)?;
+        if doc.allowed.is_empty() {
+            doc.allowed = self.allowed_values(&item);
+        }
+        let bounds = Bounds {
+            minimum: core.number_text("minimum")?,
+            maximum: core.number_text("maximum")?,
+            ..Bounds::default()
+        };
+        let param = Param {
+            wire_name,
+            rust_name,
+            location,
+            explode,
+            required,
+            ty,
+            doc,
+            bounds,
+        };
+        Ok((param, core))
+    }
+
+    /// `x-maximum-by` and `x-greater-than`, which name other parameters of the operation.
+    fn extension_bounds(&self, schema: &Node<'a>, params: &[Param]) -> Result<Bounds> {
+        let find = |node: &Node<'a>, name: &str| {
+            params.iter().find(|p| p.wire_name == name).ok_or_else(|| {
+                node.error(format!(
+                    "names parameter `{name}`, which this operation does not have"
+                ))
+            })
+        };
+        let mut bounds = Bounds::default();
+        if let Some(node) = schema.get("x-greater-than") {
+            let other = find(&node, node.as_str()?)?;
+            if other.ty.non_null() != &Type::Integer {
+                return Err(
+                    node.error(format!("parameter `{}` is not an integer", other.wire_name))
+                );
+            }
+            bounds.greater_than = Some((other.rust_name.clone(), other.wire_name.clone()));
+        }
+        if let Some(node) = schema.get("x-maximum-by") {
+            let name_node = node
+                .get("parameter")
+                .ok_or_else(|| node.error("missing `parameter`"))?;
+            let other = find(&name_node, name_node.as_str()?)?;
+            let allowed = self.allowed_values(other.ty.non_null());
+            if allowed.is_empty() {
+                return Err(
+                    name_node.error(format!("parameter `{}` is not an enum", other.wire_name))
+                );
+            }
+            let check = |value_node: &Node<'a>, value: &str| {
+                if allowed.iter().any(|a| a == value) {
+                    Ok(())
+                } else {
+                    Err(value_node.error(format!(
+                        "`{value}` is not an allowed value of `{}` ({})",
+                        other.wire_name,
+                        allowed.join(", ")
+                    )))
+                }
+            };
+            let default_node = node
+                .get("default")
+                .ok_or_else(|| node.error("missing `default`: the value the server assumes when the parameter is not sent"))?;
+            let default = default_node.scalar().unwrap_or_default();
+            check(&default_node, &default)?;
+            let values_node = node
+                .get("values")
+                .ok_or_else(|| node.error("missing `values`"))?;
+            let mut values = Vec::new();
+            for (key, value) in values_node.entries()? {
+                check(&value, &key)?;
+                let max = match value.value {
+                    Value::Number(n) => n.to_string(),
+                    other => {
+                        return Err(value.error(format!("expected a number, found {}", kind(other))))
+                    }
+                };
+                values.push((key, max));
+            }
+            if !values.iter().any(|(k, _)| *k == default) {
+                return Err(default_node.error(format!(
+                    "`values` has no maximum for the default `{default}`"
+                )));
+            }
+            bounds.maximum_by = Some(MaximumBy {
+                param_rust_name: other.rust_name.clone(),
+                param_wire_name: other.wire_name.clone(),
+                default,
+                values,
+            });
+        }
+        Ok(bounds)
+    }
+
+    fn responses(&mut self, op: &Node<'a>, prefix: &str) -> Result<(Option<Type>, Option<Type>)> {
+        let Some(responses) = op.get("responses") else {
+            return Ok((None, None));
+        };
+        let mut success = None;
+        let mut error = None;
+        for (code, response) in responses.entries()? {
+            let is_success = code.starts_with('2');
+            let is_error = code == "default" || code.starts_with('4') || code.starts_with('5');
+            if (is_success && success.is_some())
+                || (is_error && error.is_some())
+                || !(is_success || is_error)
+            {
+                continue;
+            }
+            let response = resolve::deref(self.doc, &response)?;
+            let Some(content) = response.get("content") else {
+                continue;
+            };
+            let json = content
+                .entries()?
+                .into_iter()
+                .find(|(media, _)| media == "application/json" || media.ends_with("+json"));
+            let Some((_, media)) = json else { continue };
+            let Some(schema) = media.get("schema") else {
+                continue;
+            };
+            if is_success {
+                success = Some(self.ty(&schema, &format!("{prefix}Response"))?);
+            } else {
+                error = Some(self.ty(&schema, &format!("{prefix}Error"))?);
+            }
+        }
+        Ok((success, error))
+    }
+
+    // ---------------------------------------------------------------- schemas
+
+    /// The type of the schema at `node`; inline named types are called `hint`.
+    fn ty(&mut self, node: &Node<'a>, hint: &str) -> Result<Type> {
+        for keyword in UNSUPPORTED_KEYWORDS {
+            if let Some(at) = node.get(keyword) {
+                return Err(at.error(format!(
+                    "the schema keyword `{keyword}` is not supported by this generator"
+                )));
+            }
+        }
+        let nullable = self.is_nullable(node)?;
+        let core = self.core(node, hint)?;
+        Ok(match (nullable, core) {
+            (true, Type::Nullable(inner)) | (false, Type::Nullable(inner)) => Type::Nullable(inner),
+            (true, core) => Type::Nullable(Box::new(core)),
+            (false, core) => core,
+        })
+    }
+
+    /// Whether the schema itself admits `null` (any of the three ways of saying so).
+    fn is_nullable(&self, node: &Node<'a>) -> Result<bool> {
+        if node.bool("nullable")? == Some(true) {
+            return Ok(true);
+        }
+        if let Some(Value::Sequence(types)) = node.get("type").map(|t| t.value) {
+            if types.iter().any(|t| t.as_str() == Some("null")) {
+                return Ok(true);
+            }
+        }
+        if let Some(Value::Sequence(values)) = node.get("enum").map(|e| e.value) {
+            if values.iter().any(Value::is_null) {
+                return Ok(true);
+            }
+        }
+        for key in ["anyOf", "oneOf"] {
+            if let Some(members) = node.get(key) {
+                for member in members.items()? {
+                    if is_null_schema(&member) {
+                        return Ok(true);
+                    }
+                }
+            }
+        }
+        Ok(false)
+    }
+
+    /// The type of the schema with its `null` alternatives set aside.
+    fn core(&mut self, node: &Node<'a>, hint: &str) -> Result<Type> {
+        match self.shape(node)? {
+            Shape::Ref(target) => self.reference(node, target, hint),
+            Shape::Primitive(ty) => Ok(ty),
+            Shape::Array(items) => Ok(Type::Array(Box::new(self.ty(&items, hint)?))),
+            Shape::Map(values) => Ok(Type::Map(Box::new(
+                self.ty(&values, &format!("{hint}Value"))?,
+            ))),
+            Shape::Single(member) => self.ty(&member, hint),
+            Shape::Struct | Shape::Enum(_) | Shape::OpenEnum(_) | Shape::Union => {
+                let name = self.named(node, hint)?;
+                Ok(Type::Named(name))
+            }
+        }
+    }
+
+    fn reference(&mut self, node: &Node<'a>, target: &str, hint: &str) -> Result<Type> {
+        let target_node = resolve::lookup(self.doc, node, target)?;
+        let component = target
+            .strip_prefix(SCHEMA_PREFIX)
+            .filter(|rest| !rest.contains('/'));
+        let named = matches!(
+            self.shape(&target_node)?,
+            Shape::Struct | Shape::Enum(_) | Shape::OpenEnum(_) | Shape::Union
+        );
+        if let (Some(key), true) = (component, named) {
+            let name = match naming::type_name(key) {
+                Some(name) => name,
+                None => {
+                    return Err(
+                        target_node.error(format!("schema name `{key}` has no letters or digits"))
+                    )
+                }
+            };
+            let name = self.named(&target_node, &name)?;
+            let ty = Type::Named(name);
+            return Ok(if self.is_nullable(&target_node)? {
+                Type::Nullable(Box::new(ty))
+            } else {
+                ty
+            });
+        }
+        if self.inlining.iter().any(|p| p == target) {
+            let mut chain = self.inlining.clone();
+            chain.push(target.to_string());
+            return Err(node.error(format!("`$ref` cycle: {}", chain.join(" -> "))));
+        }
+        self.inlining.push(target.to_string());
+        let result = self.ty(&target_node, hint);
+        self.inlining.pop();
+        result
+    }
+
+    /// Classifies a schema (ignoring how it says `null`).
+    fn shape(&self, node: &Node<'a>) -> Result<Shape<'a>> {
+        if let Some(target) = resolve::reference(node)? {
+            return Ok(Shape::Ref(target));
+        }
+        match node.value {
+            Value::Mapping(_) => {}
+            Value::Bool(true) => return Ok(Shape::Primitive(Type::Any)),
+            other => {
+                return Err(node.error(format!(
+                    "expected a schema (a mapping), found {}",
+                    kind(other)
+                )))
+            }
+        }
+        if node.has("discriminator") {
+            return Ok(Shape::Union);
+        }
+        for key in ["anyOf", "oneOf"] {
+            if let Some(list) = node.get(key) {
+                let members: Vec<Node<'a>> = list
+                    .items()?
+                    .into_iter()
+                    .filter(|m| !is_null_schema(m))
+                    .collect();
+                return match members.as_slice() {
+                    [] => Ok(Shape::Primitive(Type::Any)),
+                    [one] => Ok(Shape::Single(one.clone())),
+                    [a, b] if is_plain_string(a) && is_string_enum(b) => Ok(Shape::OpenEnum(b.clone())),
+                    [a, b] if is_string_enum(a) && is_plain_string(b) => Ok(Shape::OpenEnum(a.clone())),
+                    _ => Err(list.error(format!(
+                        "`{key}` of several schemas without a `discriminator` is not supported: add `discriminator: {{propertyName: ...}}` so the alternatives can be told apart"
+                    ))),
+                };
+            }
+        }
+        if let Some(list) = node.get("allOf") {
+            return match list.items()?.as_slice() {
+                [one] => Ok(Shape::Single(one.clone())),
+                _ => Err(list.error("`allOf` of more than one schema is not supported")),
+            };
+        }
+        if let Some(values) = node.get("enum") {
+            let values: Vec<Node<'a>> = values
+                .items()?
+                .into_iter()
+                .filter(|v| !v.value.is_null())
+                .collect();
+            return Ok(Shape::Enum(values));
+        }
+        if let Some(value) = node.get("const") {
+            return Ok(Shape::Enum(vec![value]));
+        }
+        let ty =
+            match node.get("type") {
+                None => None,
+                Some(t) => match t.value {
+                    Value::String(s) => Some(s.as_str()),
+                    Value::Sequence(list) => {
+                        let non_null: Vec<&str> = list
+                            .iter()
+                            .filter_map(Value::as_str)
+                            .filter(|s| *s != "null")
+                            .collect();
+                        match non_null.as_slice() {
+                            [] => Some("null"),
+                            [one] => Some(*one),
+                            _ => return Err(t.error(
+                                "a `type` list with more than one non-null type is not supported",
+                            )),
+                        }
+                    }
+                    other => {
+                        return Err(t.error(format!("expected a type name, found {}", kind(other))))
+                    }
+                },
+            };
+        Ok(match ty {
+            Some("integer") => Shape::Primitive(Type::Integer),
+            Some("number") => Shape::Primitive(Type::Number),
+            Some("boolean") => Shape::Primitive(Type::Boolean),
+            Some("string") => Shape::Primitive(Type::String),
+            Some("null") => Shape::Primitive(Type::Nullable(Box::new(Type::Any))),
+            Some("array") => Shape::Array(
+                node.get("items")
+                    .ok_or_else(|| node.error("an array schema needs `items`"))?,
+            ),
+            Some("object") | None if node.has("properties") => Shape::Struct,
+            Some("object") | None => match node.get("additionalProperties") {
+                Some(values) if matches!(values.value, Value::Mapping(_)) => Shape::Map(values),
+                _ => Shape::Primitive(Type::Any),
+            },
+            Some(other) => {
+                return Err(node
+                    .get("type")
+                    .unwrap_or(node.clone())
+                    .error(format!("unsupported type `{other}`: expected one of integer, number, boolean, string, array, object, null")))
+            }
+        })
+    }
+
+    /// The Rust name of the named type at `node`, building it the first time it is reached.
+    fn named(&mut self, node: &Node<'a>, name: &str) -> Result<String> {
+        if let Some(existing) = self.by_pointer.get(&node.pointer) {
+            if self.building.contains(&node.pointer) {
+                return Err(node.error(format!(
+                    "`{existing}` contains itself through a field that is not a list or map; such a type has no finite size"
+                )));
+            }
+            return Ok(existing.clone());
+        }
+        let mut name = name.to_string();
+        if naming::RESERVED_TYPE_NAMES.contains(&name.as_str()) {
+            name.push_str("Schema");
+        }
+        self.claim(&name, &node.pointer)?;
+        self.by_pointer.insert(node.pointer.clone(), name.clone());
+        self.building.push(node.pointer.clone());
+        let def = self.type_def(node, &name);
+        self.building.pop();
+        let def = def?;
+        self.types.insert(name.clone(), def);
+        Ok(name)
+    }
+
+    fn claim(&mut self, name: &str, pointer: &str) -> Result<()> {
+        self.scope.claim(name, pointer).map_err(|first| {
+            crate::error::Error::at(
+                &self.doc.file,
+                pointer,
+                format!(
+                    "the Rust type name `{name}` is also the name of {first}; rename one of them"
+                ),
+            )
+        })
+    }
+
+    fn type_def(&mut self, node: &Node<'a>, name: &str) -> Result<TypeDef> {
+        let kind = match self.shape(node)? {
+            Shape::Struct => TypeKind::Struct(self.structure(node, name)?),
+            Shape::Enum(values) => TypeKind::Enum(self.enumeration(node, &values, false)?),
+            Shape::OpenEnum(member) => {
+                let values = member.get("enum").expect("checked by shape").items()?;
+                let mut e = self.enumeration(&member, &values, true)?;
+                if e.default.is_none() {
+                    e.default = self.enumeration(node, &[], true)?.default;
+                }
+                TypeKind::Enum(e)
+            }
+            Shape::Union => TypeKind::Union(self.union(node)?),
+            _ => unreachable!("named() is only called for named shapes"),
+        };
+        let mut doc = self.doc_of(node, node)?;
+        if let TypeKind::Enum(e) = &kind {
+            doc.allowed = e.variants.iter().map(|v| v.wire.clone()).collect();
+        }
+        Ok(TypeDef {
+            name: name.to_string(),
+            pointer: node.pointer.clone(),
+            doc,
+            kind,
+        })
+    }
+
+    fn structure(&mut self, node: &Node<'a>, name: &str) -> Result<Struct> {
+        let properties = node.get("properties").expect("checked by shape");
+        let required: Vec<(String, Node<'a>)> = match node.get("required") {
+            Some(list) => list
+                .items()?
+                .into_iter()
+                .map(|n| Ok((n.as_str()?.to_string(), n)))
+                .collect::<Result<_>>()?,
+            None => Vec::new(),
+        };
+        let entries = properties.entries()?;
+        for (wire, at) in &required {
+            if !entries.iter().any(|(k, _)| k == wire) {
+                let known: Vec<&str> = entries.iter().map(|(k, _)| k.as_str()).collect();
+                return Err(at.error(format!(
+                    "`{wire}` is listed in `required` but is not a property of this object (its properties: {})",
+                    known.join(", ")
+                )));
+            }
+        }
+        let mut fields = Vec::new();
+        let mut constants = Vec::new();
+        let mut scope = Scope::default();
+        for (index, (wire, prop)) in entries.into_iter().enumerate() {
+            if let Some(value) = single_value(&prop)? {
+                constants.push(Constant {
+                    wire_name: wire,
+                    value,
+                });
+                continue;
+            }
+            let rust_name = naming::field_name(&wire).unwrap_or_else(|| format!("field_{index}"));
+            if let Err(first) = scope.claim(&rust_name, &wire) {
+                return Err(prop.error(format!(
+                    "properties `{first}` and `{wire}` both become the Rust field `{rust_name}`; rename one of them"
+                )));
+            }
+            let hint = format!(
+                "{name}{}",
+                naming::type_name(&wire).unwrap_or_else(|| format!("Field{index}"))
+            );
+            let ty = self.ty(&prop, &hint)?;
+            let target = resolve::deref(self.doc, &prop)?;
+            let mut doc = self.doc_of(&prop, &target)?;
+            doc.allowed = self.allowed_values(ty.non_null());
+            fields.push(Field {
+                required: required.iter().any(|(r, _)| *r == wire),
+                wire_name: wire,
+                rust_name,
+                ty,
+                doc,
+            });
+        }
+        Ok(Struct { fields, constants })
+    }
+
+    fn enumeration(&self, node: &Node<'a>, values: &[Node<'a>], open: bool) -> Result<Enum> {
+        let names = match node.get("x-enum-varnames") {
+            Some(list) => {
+                let items = list.items()?;
+                if items.len() != values.len() {
+                    return Err(list.error(format!(
+                        "`x-enum-varnames` has {} names for {} values",
+                        items.len(),
+                        values.len()
+                    )));
+                }
+                Some(items)
+            }
+            None => None,
+        };
+        let mut variants = Vec::new();
+        let mut scope = Scope::default();
+        for (index, value) in values.iter().enumerate() {
+            let wire = match value.value {
+                Value::String(s) => s.clone(),
+                other => {
+                    return Err(value.error(format!(
+                        "enum values must be strings, found {}; integer and boolean enums are not supported",
+                        kind(other)
+                    )))
+                }
+            };
+            let rust_name = match &names {
+                Some(names) => {
+                    let given = names[index].as_str()?;
+                    naming::type_name(given).ok_or_else(|| {
+                        names[index].error(format!("`{given}` is not usable as a Rust name"))
+                    })?
+                }
+                None => naming::type_name(&wire).unwrap_or_else(|| format!("Value{index}")),
+            };
+            if let Err(first) = scope.claim(&rust_name, &wire) {
+                return Err(value.error(format!(
+                    "enum values `{first}` and `{wire}` both become the Rust variant `{rust_name}`; name them with `x-enum-varnames`"
+                )));
+            }
+            variants.push(Variant { wire, rust_name });
+        }
+        let other_name = ["Other", "Unlisted", "UnlistedValue"]
+            .into_iter()
+            .find(|n| !scope.contains(n))
+            .unwrap_or("UnlistedValue")
+            .to_string();
+        let default = match node.get("default") {
+            None => None,
+            Some(d) => {
+                let text = d.scalar().unwrap_or_default();
+                match variants.iter().find(|v| v.wire == text) {
+                    Some(v) => Some(v.rust_name.clone()),
+                    None if values.is_empty() => None,
+                    None => {
+                        return Err(
+                            d.error(format!("default `{text}` is not one of the allowed values"))
+                        )
+                    }
+                }
+            }
+        };
+        Ok(Enum {
+            variants,
+            open,
+            other_name,
+            default,
+        })
+    }
+
+    fn union(&mut self, node: &Node<'a>) -> Result<Union> {
+        let discriminator = node.get("discriminator").expect("checked by shape");
+        let property = discriminator
+            .str("propertyName")?
+            .ok_or_else(|| discriminator.error("missing `propertyName`"))?
+            .to_string();
+        let list = node
+            .get("oneOf")
+            .or_else(|| node.get("anyOf"))
+            .ok_or_else(|| {
+                discriminator.error("a `discriminator` needs a `oneOf` (or `anyOf`) next to it")
+            })?;
+        let members: Vec<Node<'a>> = list
+            .items()?
+            .into_iter()
+            .filter(|m| !is_null_schema(m))
+            .collect();
+        let mapping: Vec<(String, String)> = match discriminator.get("mapping") {
+            Some(m) => m
+                .entries()?
+                .into_iter()
+                .map(|(tag, target)| Ok((tag, target.as_str()?.to_string())))
+                .collect::<Result<_>>()?,
+            None => Vec::new(),
+        };
+        let names = match node.get("x-enum-varnames") {
+            Some(names) => {
+                let items = names.items()?;
+                if items.len() != members.len() {
+                    return Err(names.error(format!(
+                        "`x-enum-varnames` has {} names for {} alternatives",
+                        items.len(),
+                        members.len()
+                    )));
+                }
+                Some(items)
+            }
+            None => None,
+        };
+        let mut variants = Vec::new();
+        let mut names_scope = Scope::default();
+        let mut tags_scope = Scope::default();
+        for (index, member) in members.iter().enumerate() {
+            let Some(target) = resolve::reference(member)? else {
+                return Err(member.error("each alternative of a discriminated union must be a `$ref` to an object schema"));
+            };
+            let key = target.rsplit('/').next().unwrap_or(target);
+            let type_name = match self.core(member, &naming::type_name(key).unwrap_or_default())? {
+                Type::Named(name) => name,
+                _ => {
+                    return Err(member.error(
+                        "each alternative of a discriminated union must be an object schema",
+                    ))
+                }
+            };
+            let Some(TypeKind::Struct(structure)) = self.types.get(&type_name).map(|t| &t.kind)
+            else {
+                return Err(member.error(format!("`{type_name}` is not an object schema, so it cannot be an alternative of a discriminated union")));
+            };
+            let constant = structure
+                .constants
+                .iter()
+                .find(|c| c.wire_name == property)
+                .map(|c| c.value.clone());
+            let has_field = structure.fields.iter().any(|f| f.wire_name == property);
+            if constant.is_none() && !has_field {
+                return Err(member.error(format!(
+                    "`{type_name}` has no property `{property}`, the discriminator"
+                )));
+            }
+            let mapped = mapping
+                .iter()
+                .find(|(_, t)| t == target)
+                .map(|(tag, _)| tag.clone());
+            let tag = match (mapped, constant) {
+                (Some(tag), Some(constant)) if tag != constant => {
+                    return Err(discriminator.error(format!(
+                        "the mapping sends `{tag}` to `{type_name}`, whose `{property}` can only be `{constant}`"
+                    )))
+                }
+                (Some(tag), _) | (None, Some(tag)) => tag,
+                (None, None) => key.to_string(),
+            };
+            let rust_name = match &names {
+                Some(names) => naming::type_name(names[index].as_str()?)
+                    .ok_or_else(|| names[index].error("not usable as a Rust name"))?,
+                None => type_name.clone(),
+            };
+            if let Err(first) = names_scope.claim(&rust_name, target) {
+                return Err(member.error(format!(
+                    "alternatives {first} and {target} both become the variant `{rust_name}`"
+                )));
+            }
+            if let Err(first) = tags_scope.claim(&tag, target) {
+                return Err(member.error(format!(
+                    "alternatives {first} and {target} both have the tag `{tag}`"
+                )));
+            }
+            let description = self.types[&type_name].doc.description.clone();
+            variants.push(UnionVariant {
+                tag,
+                rust_name,
+                type_name,
+                description,
+            });
+        }
+        for (tag, target) in &mapping {
+            if !variants.iter().any(|v| v.tag == *tag) {
+                return Err(discriminator.error(format!("the mapping of `{tag}` points at {target}, which is not one of the alternatives")));
+            }
+        }
+        let unknown_name = ["Unknown", "UnknownObject", "Unlisted"]
+            .into_iter()
+            .find(|n| !names_scope.contains(n))
+            .unwrap_or("UnlistedObject")
+            .to_string();
+        Ok(Union {
+            property,
+            variants,
+            unknown_name,
+        })
+    }
+
+    // ---------------------------------------------------------------- docs
+
+    /// The documentation of a use site (`node`) of a schema (`target`, the same node or what its
+    /// `$ref` points at): the use site's own description wins.
+    fn doc_of(&self, node: &Node<'a>, target: &Node<'a>) -> Result<Doc> {
+        let mut description = None;
+        for n in [node, target] {
+            for key in ["description", "summary", "title"] {
+                if description.is_none() {
+                    description = n
+                        .str(key)?
+                        .map(|s| s.trim().to_string())
+                        .filter(|s| !s.is_empty());
+                }
+            }
+        }
+        // A nullable anyOf often carries the description on its non-null member.
+        if description.is_none() {
+            if let Shape::Single(member) = self.shape(target)? {
+                description = member.str("description")?.map(|s| s.trim().to_string());
+            }
+        }
+        let schema_default = target
+            .get("default")
+            .or_else(|| node.get("schema").and_then(|s| s.get("default")));
+        let default = match schema_default {
+            Some(d) => d.scalar(),
+            None => match resolve::deref(self.doc, target)?.get("default") {
+                Some(d) => d.scalar(),
+                None => None,
+            },
+        };
+        Ok(Doc {
+            description,
+            default,
+            allowed: Vec::new(),
+        })
+    }
+
+    fn allowed_values(&self, ty: &Type) -> Vec<String> {
+        match ty.non_null() {
+            Type::Named(name) => match self.types.get(name).map(|t| &t.kind) {
+                Some(TypeKind::Enum(e)) => e.variants.iter().map(|v| v.wire.clone()).collect(),
+                _ => Vec::new(),
+            },
+            Type::Array(item) => self.allowed_values(item),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// `{type: 'null'}` (with or without a description).
+fn is_null_schema(node: &Node<'_>) -> bool {
+    node.get("type")
+        .is_some_and(|t| t.value.as_str() == Some("null"))
+        && !node.has("$ref")
+}
+
+fn is_plain_string(node: &Node<'_>) -> bool {
+    node.get("type")
+        .is_some_and(|t| t.value.as_str() == Some("string"))
+        && !node.has("enum")
+}
+
+fn is_string_enum(node: &Node<'_>) -> bool {
+    node.has("enum") && !node.has("$ref")
+}
+
+/// The one string an inline property can hold (`enum` with one value, or `const`), if that is
+/// what the property is.
+fn single_value(prop: &Node<'_>) -> Result<Option<String>> {
+    if prop.has("$ref") || prop.bool("nullable")? == Some(true) {
+        return Ok(None);
+    }
+    if let Some(Value::String(s)) = prop.get("const").map(|c| c.value) {
+        return Ok(Some(s.clone()));
+    }
+    if let Some(Value::Sequence(values)) = prop.get("enum").map(|e| e.value) {
+        if let [Value::String(s)] = values.as_slice() {
+            return Ok(Some(s.clone()));
+        }
+    }
+    Ok(None)
+}

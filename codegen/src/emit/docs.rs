@@ -1,0 +1,101 @@
+//! Doc comments: the spec's text, made safe for rustdoc, plus the facts a reader needs (wire name,
+//! required or not, default, allowed values, bounds).
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::ir::{Bounds, Doc};
+
+/// `#[doc = "..."]` attributes, one per line of `text`.
+pub fn attrs(text: &str) -> TokenStream {
+    let lines = text.lines().map(|line| {
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
+        quote!(#[doc = #line])
+    });
+    quote!(#(#lines)*)
+}
+
+/// The spec's description, with the changes that keep rustdoc from misreading it: code blocks
+/// without a language are marked `text` (rustdoc would otherwise compile them as Rust doctests)
+/// and deep indentation is reduced (four spaces would start a code block, also a doctest).
+pub fn sanitize(description: &str) -> String {
+    let mut out = Vec::new();
+    let mut in_fence = false;
+    for line in description.trim().lines() {
+        let trimmed = line.trim_start();
+        if let Some(info) = trimmed.strip_prefix("```") {
+            if in_fence {
+                out.push("```".to_string());
+            } else if info.trim().is_empty() || info.trim() == "rust" {
+                out.push("```text".to_string());
+            } else {
+                out.push(format!("```{}", info.trim()));
+            }
+            in_fence = !in_fence;
+            continue;
+        }
+        if in_fence {
+            out.push(line.to_string());
+            continue;
+        }
+        let indent = line.len() - trimmed.len();
+        out.push(format!(
+            "{}{}",
+            " ".repeat(indent.min(3)),
+            trimmed.trim_end()
+        ));
+    }
+    if in_fence {
+        out.push("```".to_string());
+    }
+    out.join("\n")
+}
+
+/// A paragraph of facts, such as "JSON property `x`. Optional. Default: `1d`."
+pub fn facts(doc: &Doc, lead: String, bounds: Option<&Bounds>) -> String {
+    let mut facts = vec![lead];
+    if let Some(default) = &doc.default {
+        facts.push(format!("Default: `{}`.", default));
+    }
+    if !doc.allowed.is_empty() {
+        let values: Vec<String> = doc.allowed.iter().map(|v| format!("`{v}`")).collect();
+        facts.push(format!("Allowed values: {}.", values.join(", ")));
+    }
+    if let Some(bounds) = bounds {
+        if let Some(min) = &bounds.minimum {
+            facts.push(format!("Minimum: {min}."));
+        }
+        if let Some(max) = &bounds.maximum {
+            facts.push(format!("Maximum: {max}."));
+        }
+        if let Some(by) = &bounds.maximum_by {
+            let each: Vec<String> = by
+                .values
+                .iter()
+                .map(|(value, max)| format!("{max} when `{}` is `{value}`", by.param_wire_name))
+                .collect();
+            facts.push(format!(
+                "At most {} (unset `{}` counts as `{}`).",
+                each.join(", "),
+                by.param_wire_name,
+                by.default
+            ));
+        }
+        if let Some((_, wire)) = &bounds.greater_than {
+            facts.push(format!("Must be greater than `{wire}`."));
+        }
+    }
+    facts.join(" ")
+}
+
+/// Description (if any), a blank line, then the facts.
+pub fn item(description: Option<&str>, facts: &str) -> String {
+    match description {
+        Some(d) if !d.trim().is_empty() => format!("{}\n\n{facts}", sanitize(d)),
+        _ => facts.to_string(),
+    }
+}

@@ -1,0 +1,332 @@
+//! `params.rs`: one parameter struct per operation, with its constructor (the required
+//! parameters), chainable setters (the optional ones), the query it sends and the checks it makes
+//! before sending.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::{docs, ident, rust_type};
+use crate::ir::{Api, Operation, Param, Type};
+
+pub fn file(api: &Api) -> TokenStream {
+    let items = api.operations.iter().map(operation);
+    quote! {
+        //! The parameters of each operation.
+        #(#items)*
+    }
+}
+
+fn types_path() -> TokenStream {
+    quote!(super::types::)
+}
+
+fn operation(op: &Operation) -> TokenStream {
+    let name = ident(&op.params_name);
+    let (id, method, path) = (&op.id, &op.http_method, &op.path);
+    let mut text = format!("Parameters of `{method} {path}` (operation `{id}`).");
+    if let Some(summary) = &op.summary {
+        text = format!("{}\n\n{text}", docs::sanitize(summary));
+    }
+    if let Some(description) = &op.description {
+        text.push_str(&format!("\n\n{}", docs::sanitize(description)));
+    }
+    text.push_str(
+        "\n\nRequired parameters are the arguments of [`new`](Self::new); each optional one has a \
+         chainable setter of the same name and is not sent while unset.",
+    );
+    let doc = docs::attrs(&text);
+
+    let fields = op.params.iter().map(|p| {
+        let id = ident(&p.rust_name);
+        let ty = field_type(p);
+        quote!(#id: #ty,)
+    });
+    let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
+    let args = required.iter().map(|p| {
+        let id = ident(&p.rust_name);
+        let ty = arg_type(p);
+        quote!(#id: #ty)
+    });
+    let inits = op.params.iter().map(|p| {
+        let id = ident(&p.rust_name);
+        match (p.required, is_array(p)) {
+            (true, true) => quote!(#id: #id.into_iter().map(Into::into).collect()),
+            (true, false) if is_string(p) => quote!(#id: #id.into()),
+            (true, false) => quote!(#id),
+            (false, true) => quote!(#id: Vec::new()),
+            (false, false) => quote!(#id: None),
+        }
+    });
+    let mut new_doc = String::from(
+        "Creates the parameters from the required ones; every optional one starts unset.",
+    );
+    for p in &required {
+        new_doc.push_str(&format!(
+            "\n\n`{}`: {}",
+            p.rust_name.trim_start_matches("r#"),
+            param_doc_text(p)
+        ));
+    }
+    let new_doc = docs::attrs(&new_doc);
+    let setters = op.params.iter().filter(|p| !p.required).map(setter);
+    let query = op.params.iter().map(query_push);
+    let checks = op.params.iter().map(|p| checks(p, op));
+
+    quote! {
+        #doc
+        #[derive(Clone, Debug, PartialEq)]
+        #[must_use]
+        pub struct #name {
+            #(#fields)*
+        }
+
+        impl #name {
+            /// The `operationId` of the operation these parameters are for.
+            pub const OPERATION_ID: &'static str = #id;
+            /// The HTTP method of the operation.
+            pub const METHOD: &'static str = #method;
+            /// The path of the operation, relative to the server URL.
+            pub const PATH: &'static str = #path;
+
+            #new_doc
+            pub fn new(#(#args),*) -> Self {
+                Self { #(#inits,)* }
+            }
+
+            #(#setters)*
+
+            /// The query string as `(name, value)` pairs, in the order the spec lists the
+            /// parameters, exactly as they are sent (before percent-encoding): enums as their wire
+            /// strings, booleans as `true`/`false`, arrays as the spec's style says. Unset
+            /// parameters are left out.
+            pub fn to_query(&self) -> Vec<(&'static str, String)> {
+                let mut query = Vec::new();
+                #(#query)*
+                query
+            }
+
+            /// Checks the bounds the spec states, so that a request the API would reject is not
+            /// sent.
+            pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
+                #(#checks)*
+                Ok(())
+            }
+        }
+    }
+}
+
+fn is_array(p: &Param) -> bool {
+    matches!(p.ty.non_null(), Type::Array(_))
+}
+
+fn is_string(p: &Param) -> bool {
+    matches!(p.ty.non_null(), Type::String)
+}
+
+/// The stored type: arrays as a `Vec` (empty = unset), optional scalars as an `Option`.
+fn field_type(p: &Param) -> TokenStream {
+    let ty = rust_type(p.ty.non_null(), &types_path());
+    if p.required || is_array(p) {
+        ty
+    } else {
+        quote!(Option<#ty>)
+    }
+}
+
+/// The argument type of the constructor or setter.
+fn arg_type(p: &Param) -> TokenStream {
+    match p.ty.non_null() {
+        Type::Array(item) => {
+            let item = rust_type(item, &types_path());
+            quote!(impl IntoIterator<Item = impl Into<#item>>)
+        }
+        Type::String => quote!(impl Into<String>),
+        other => rust_type(other, &types_path()),
+    }
+}
+
+fn param_doc_text(p: &Param) -> String {
+    let presence = if p.required { "Required." } else { "Optional." };
+    let lead = format!("Query parameter `{}`. {presence}", p.wire_name);
+    let facts = docs::facts(&p.doc, lead, Some(&p.bounds));
+    docs::item(p.doc.description.as_deref(), &facts)
+}
+
+fn setter(p: &Param) -> TokenStream {
+    let id = ident(&p.rust_name);
+    let ty = arg_type(p);
+    let doc = docs::attrs(&param_doc_text(p));
+    let assign = if is_array(p) {
+        quote!(self.#id = #id.into_iter().map(Into::into).collect();)
+    } else if is_string(p) {
+        quote!(self.#id = Some(#id.into());)
+    } else {
+        quote!(self.#id = Some(#id);)
+    };
+    quote! {
+        #doc
+        pub fn #id(mut self, #id: #ty) -> Self {
+            #assign
+            self
+        }
+    }
+}
+
+fn query_push(p: &Param) -> TokenStream {
+    let id = ident(&p.rust_name);
+    let wire = &p.wire_name;
+    match (is_array(p), p.explode, p.required) {
+        (true, true, _) => quote! {
+            for value in &self.#id {
+                query.push((#wire, value.to_string()));
+            }
+        },
+        (true, false, _) => quote! {
+            if !self.#id.is_empty() {
+                let values: Vec<String> = self.#id.iter().map(ToString::to_string).collect();
+                query.push((#wire, values.join(",")));
+            }
+        },
+        (false, _, true) => quote!(query.push((#wire, self.#id.to_string()));),
+        (false, _, false) => quote! {
+            if let Some(value) = &self.#id {
+                query.push((#wire, value.to_string()));
+            }
+        },
+    }
+}
+
+/// A literal of the parameter's numeric type.
+fn number(text: &str, ty: &Type) -> TokenStream {
+    match ty {
+        Type::Integer => match text.parse::<i64>() {
+            Ok(n) => Literal::i64_unsuffixed(n).into_token_stream(),
+            Err(_) => unreachable!("integer bounds are checked in build"),
+        },
+        _ => Literal::f64_unsuffixed(text.parse::<f64>().unwrap_or(f64::NAN)).into_token_stream(),
+    }
+}
+
+use quote::ToTokens as _;
+
+fn checks(p: &Param, op: &Operation) -> TokenStream {
+    let b = &p.bounds;
+    if b.minimum.is_none()
+        && b.maximum.is_none()
+        && b.maximum_by.is_none()
+        && b.greater_than.is_none()
+    {
+        return quote!();
+    }
+    let id = ident(&p.rust_name);
+    let wire = &p.wire_name;
+    let ty = p.ty.non_null();
+    let mut body = Vec::new();
+    if let Some(min) = &b.minimum {
+        let lit = number(min, ty);
+        let message = format!("{{value}} is below the minimum, {}", escape(min));
+        body.push(quote! {
+            if value < #lit {
+                return Err(crate::runtime::InvalidParam::new(Self::OPERATION_ID, #wire, format!(#message)));
+            }
+        });
+    }
+    if let Some(max) = &b.maximum {
+        let lit = number(max, ty);
+        let message = format!("{{value}} is above the maximum, {}", escape(max));
+        body.push(quote! {
+            if value > #lit {
+                return Err(crate::runtime::InvalidParam::new(Self::OPERATION_ID, #wire, format!(#message)));
+            }
+        });
+    }
+    if let Some(by) = &b.maximum_by {
+        let other = op
+            .params
+            .iter()
+            .find(|o| o.rust_name == by.param_rust_name)
+            .expect("checked in build");
+        let other_id = ident(&other.rust_name);
+        let other_wire = &by.param_wire_name;
+        let default = &by.default;
+        let basis = if other.required {
+            quote!(let basis = self.#other_id.as_str();)
+        } else {
+            quote!(let basis = self.#other_id.as_ref().map_or(#default, |v| v.as_str());)
+        };
+        let message = format!(
+            "{{value}} is above the maximum, {{maximum}}, for `{}={{basis}}`",
+            escape(other_wire)
+        );
+        let arms = by.values.iter().map(|(value, max)| {
+            let lit = number(max, ty);
+            quote!(#value => Some(#lit),)
+        });
+        body.push(quote! {
+            #basis
+            let maximum = match basis {
+                #(#arms)*
+                _ => None,
+            };
+            if let Some(maximum) = maximum {
+                if value > maximum {
+                    return Err(crate::runtime::InvalidParam::new(
+                        Self::OPERATION_ID,
+                        #wire,
+                        format!(#message),
+                    ));
+                }
+            }
+        });
+    }
+    if let Some((other_rust, other_wire)) = &b.greater_than {
+        let other = op
+            .params
+            .iter()
+            .find(|o| o.rust_name == *other_rust)
+            .expect("checked in build");
+        let other_id = ident(other_rust);
+        let message = format!(
+            "{{value}} must be greater than `{}` ({{other}})",
+            escape(other_wire)
+        );
+        let fail = quote! {
+            return Err(crate::runtime::InvalidParam::new(Self::OPERATION_ID, #wire, format!(#message)));
+        };
+        body.push(if other.required {
+            quote! {
+                let other = self.#other_id;
+                if value <= other {
+                    #fail
+                }
+            }
+        } else {
+            quote! {
+                if let Some(other) = self.#other_id {
+                    if value <= other {
+                        #fail
+                    }
+                }
+            }
+        });
+    }
+    if p.required {
+        quote! {
+            {
+                let value = self.#id;
+                #(#body)*
+            }
+        }
+    } else {
+        quote! {
+            if let Some(value) = self.#id {
+                #(#body)*
+            }
+        }
+    }
+}
+
+/// Text placed inside a generated `format!` string.
+fn escape(text: &str) -> String {
+    text.replace('{', "{{").replace('}', "}}")
+}

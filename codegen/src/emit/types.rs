@@ -1,0 +1,351 @@
+//! `types.rs`: one Rust item per named type of the spec.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::{docs, ident, rust_type};
+use crate::ir::{Api, Enum, Field, Struct, Type, TypeDef, TypeKind, Union};
+use crate::naming;
+
+pub fn file(api: &Api) -> TokenStream {
+    let items = api.types.iter().map(type_def);
+    quote! {
+        //! The types of the spec's schemas: request enums, response objects and unions.
+        #(#items)*
+    }
+}
+
+fn type_def(def: &TypeDef) -> TokenStream {
+    match &def.kind {
+        TypeKind::Struct(s) => structure(def, s),
+        TypeKind::Enum(e) => enumeration(def, e),
+        TypeKind::Union(u) => union(def, u),
+    }
+}
+
+fn origin(def: &TypeDef) -> String {
+    format!("Schema `{}`.", def.pointer)
+}
+
+fn structure(def: &TypeDef, s: &Struct) -> TokenStream {
+    let name = ident(&def.name);
+    let name_str = &def.name;
+    let mut lead = origin(def);
+    for constant in &s.constants {
+        lead.push_str(&format!(
+            " Its `{}` is always `{}` (written when serializing, not stored).",
+            constant.wire_name, constant.value
+        ));
+    }
+    let doc = docs::attrs(&docs::item(def.doc.description.as_deref(), &lead));
+    let fields = s.fields.iter().map(field);
+    let count = s.fields.len() + s.constants.len();
+    let len = Literal::usize_unsuffixed(count);
+    let constants = s.constants.iter().map(|c| {
+        let (wire, value) = (&c.wire_name, &c.value);
+        quote!(state.serialize_field(#wire, #value)?;)
+    });
+    let writes = s.fields.iter().map(|f| {
+        let (wire, id) = (&f.wire_name, ident(&f.rust_name));
+        if f.is_option() && !matches!(f.ty, Type::Nullable(_)) {
+            quote! {
+                if let Some(value) = &self.#id {
+                    state.serialize_field(#wire, value)?;
+                } else {
+                    state.skip_field(#wire)?;
+                }
+            }
+        } else {
+            quote!(state.serialize_field(#wire, &self.#id)?;)
+        }
+    });
+    let state_binding = if count == 0 {
+        quote!(state)
+    } else {
+        quote!(mut state)
+    };
+    quote! {
+        #doc
+        #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+        pub struct #name {
+            #(#fields)*
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use ::serde::ser::SerializeStruct as _;
+                let #state_binding = serializer.serialize_struct(#name_str, #len)?;
+                #(#constants)*
+                #(#writes)*
+                state.end()
+            }
+        }
+    }
+}
+
+fn field(f: &Field) -> TokenStream {
+    let presence = match (f.required, matches!(f.ty, Type::Nullable(_))) {
+        (true, false) => "Required.",
+        (true, true) => "Required; may be `null` (decoded as `None`, as is a missing value).",
+        (false, true) => "Optional; may be `null` (decoded as `None`).",
+        (false, false) => "Optional.",
+    };
+    let lead = format!("JSON property `{}`. {presence}", f.wire_name);
+    let facts = docs::facts(&f.doc, lead, None);
+    let doc = docs::attrs(&docs::item(f.doc.description.as_deref(), &facts));
+    let id = ident(&f.rust_name);
+    let ty = rust_type(f.ty.non_null(), &quote!());
+    let ty = if f.is_option() {
+        quote!(Option<#ty>)
+    } else {
+        ty
+    };
+    let mut serde = Vec::new();
+    if naming::unraw(&f.rust_name) != f.wire_name {
+        let wire = &f.wire_name;
+        serde.push(quote!(rename = #wire));
+    }
+    if f.is_option() {
+        serde.push(quote!(default));
+    }
+    match (f.ty.non_null(), f.is_option()) {
+        (Type::Number, false) => {
+            serde.push(quote!(deserialize_with = "crate::runtime::de::number"))
+        }
+        (Type::Number, true) => serde.push(quote!(
+            deserialize_with = "crate::runtime::de::option_number"
+        )),
+        _ => {}
+    }
+    let serde = if serde.is_empty() {
+        quote!()
+    } else {
+        quote!(#[serde(#(#serde),*)])
+    };
+    quote! {
+        #doc
+        #serde
+        pub #id: #ty,
+    }
+}
+
+fn enumeration(def: &TypeDef, e: &Enum) -> TokenStream {
+    let name = ident(&def.name);
+    let name_str = &def.name;
+    let kind = if e.open {
+        format!(
+            "{} Open: a value the spec does not list is kept in [`{}::{}`] rather than rejected.",
+            origin(def),
+            def.name,
+            e.other_name
+        )
+    } else {
+        origin(def)
+    };
+    let facts = docs::facts(&def.doc, kind, None);
+    let doc = docs::attrs(&docs::item(def.doc.description.as_deref(), &facts));
+    let variants: Vec<_> = e.variants.iter().map(|v| ident(&v.rust_name)).collect();
+    let wires: Vec<_> = e.variants.iter().map(|v| v.wire.as_str()).collect();
+    let variant_docs = e.variants.iter().map(|v| {
+        let text = docs::attrs(&format!("`{}`", v.wire));
+        let default = if e.default.as_deref() == Some(v.rust_name.as_str()) && !e.open {
+            quote!(#[default])
+        } else {
+            quote!()
+        };
+        quote!(#text #default)
+    });
+    let count = Literal::usize_unsuffixed(e.variants.len());
+    let display_and_serde = quote! {
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::runtime::de::from_str(deserializer)
+            }
+        }
+    };
+    if !e.open {
+        let derive_default = if e.default.is_some() {
+            quote!(Default,)
+        } else {
+            quote!()
+        };
+        return quote! {
+            #doc
+            #[derive(Clone, Copy, Debug, #derive_default PartialEq, Eq, Hash, PartialOrd, Ord)]
+            pub enum #name {
+                #(#variant_docs #variants,)*
+            }
+
+            impl #name {
+                /// Every value, in the order the spec lists them.
+                pub const ALL: [Self; #count] = [#(Self::#variants),*];
+
+                /// The value as it is sent and received.
+                pub const fn as_str(&self) -> &'static str {
+                    match self {
+                        #(Self::#variants => #wires,)*
+                    }
+                }
+            }
+
+            impl ::std::str::FromStr for #name {
+                type Err = crate::runtime::UnknownValue;
+
+                fn from_str(s: &str) -> Result<Self, Self::Err> {
+                    Self::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| {
+                        crate::runtime::UnknownValue::new(#name_str, s, Self::ALL.iter().map(Self::as_str).collect())
+                    })
+                }
+            }
+
+            #display_and_serde
+        };
+    }
+    let other = ident(&e.other_name);
+    let default_impl = match &e.default {
+        Some(variant) => {
+            let variant = ident(variant);
+            quote! {
+                impl Default for #name {
+                    fn default() -> Self {
+                        Self::#variant
+                    }
+                }
+            }
+        }
+        None => quote!(),
+    };
+    quote! {
+        #doc
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #(#variant_docs #variants,)*
+            /// A value the spec does not list, as it was received.
+            #other(String),
+        }
+
+        impl #name {
+            /// Every value the spec lists, in its order.
+            pub const KNOWN: [Self; #count] = [#(Self::#variants),*];
+
+            /// The value as it is sent and received.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(Self::#variants => #wires,)*
+                    Self::#other(value) => value,
+                }
+            }
+        }
+
+        impl ::std::str::FromStr for #name {
+            type Err = ::std::convert::Infallible;
+
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Ok(Self::KNOWN.into_iter().find(|v| v.as_str() == s).unwrap_or_else(|| Self::#other(s.to_owned())))
+            }
+        }
+
+        #default_impl
+        #display_and_serde
+    }
+}
+
+fn union(def: &TypeDef, u: &Union) -> TokenStream {
+    let name = ident(&def.name);
+    let name_str = &def.name;
+    let property = &u.property;
+    let lead = format!(
+        "{} One of several objects, told apart by their `{property}` property. An object whose `{property}` is none of these is kept whole in [`{}::{}`], so a kind the API adds later does not fail decoding.",
+        origin(def),
+        def.name,
+        u.unknown_name
+    );
+    let doc = docs::attrs(&docs::item(def.doc.description.as_deref(), &lead));
+    let variants: Vec<_> = u.variants.iter().map(|v| ident(&v.rust_name)).collect();
+    let types: Vec<_> = u.variants.iter().map(|v| ident(&v.type_name)).collect();
+    let tags: Vec<_> = u.variants.iter().map(|v| v.tag.as_str()).collect();
+    let indices: Vec<_> = (0..u.variants.len())
+        .map(Literal::usize_unsuffixed)
+        .collect();
+    let variant_docs = u.variants.iter().map(|v| {
+        let text = match &v.description {
+            Some(d) => format!("`{property}: {}`: {}", v.tag, first_sentence(d)),
+            None => format!("`{property}: {}`.", v.tag),
+        };
+        docs::attrs(&text)
+    });
+    let unknown = ident(&u.unknown_name);
+    let unknown_doc = docs::attrs(&format!("An object whose `{property}` this version of the spec does not know (or that has none), as the JSON it came as."));
+    let accessor = ident(&naming::field_name(property).unwrap_or_else(|| "discriminator".into()));
+    let accessor_doc = docs::attrs(&format!(
+        "The `{property}` of this object, if it has a string one."
+    ));
+    quote! {
+        #doc
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum #name {
+            #(#variant_docs #variants(#types),)*
+            #unknown_doc
+            #unknown(::serde_json::Value),
+        }
+
+        impl #name {
+            #accessor_doc
+            pub fn #accessor(&self) -> Option<&str> {
+                match self {
+                    #(Self::#variants(_) => Some(#tags),)*
+                    Self::#unknown(value) => value.get(#property).and_then(::serde_json::Value::as_str),
+                }
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(Self::#variants(value) => ::serde::Serialize::serialize(value, serializer),)*
+                    Self::#unknown(value) => ::serde::Serialize::serialize(value, serializer),
+                }
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::runtime::de::discriminated(deserializer)
+            }
+        }
+
+        impl crate::runtime::de::Discriminated for #name {
+            const NAME: &'static str = #name_str;
+            const PROPERTY: &'static str = #property;
+            const TAGS: &'static [&'static str] = &[#(#tags),*];
+
+            fn known<'de, D: ::serde::Deserializer<'de>>(index: usize, rest: D) -> Result<Self, D::Error> {
+                match index {
+                    #(#indices => ::serde::Deserialize::deserialize(rest).map(Self::#variants),)*
+                    _ => Err(::serde::de::Error::custom("unknown variant index")),
+                }
+            }
+
+            fn unknown(object: ::serde_json::Value) -> Self {
+                Self::#unknown(object)
+            }
+        }
+    }
+}
+
+fn first_sentence(text: &str) -> String {
+    let line = text.trim().lines().next().unwrap_or("").trim();
+    line.to_string()
+}

@@ -1,0 +1,227 @@
+//! The intermediate representation: plain data, already named, that the emitter walks. Nothing
+//! here knows about YAML or about Rust tokens.
+
+/// A whole API.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// `info.version`.
+    pub version: String,
+    /// The first server's URL, if any.
+    pub server_url: Option<String>,
+    /// The operations, in the order of the spec's paths.
+    pub operations: Vec<Operation>,
+    /// Every named type, sorted by Rust name so that output does not depend on discovery order.
+    pub types: Vec<TypeDef>,
+}
+
+/// One HTTP operation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Operation {
+    /// The `operationId` as written (`usage-completions`).
+    pub id: String,
+    /// The Rust method name (`usage_completions`).
+    pub method_name: String,
+    /// The Rust name of the parameter struct (`UsageCompletionsParams`).
+    pub params_name: String,
+    /// The HTTP method, upper case.
+    pub http_method: String,
+    /// The path template (`/organization/usage/completions`).
+    pub path: String,
+    /// Where in the spec the operation is.
+    pub pointer: String,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub params: Vec<Param>,
+    /// The type of the success (2xx) JSON body, if it has one.
+    pub response: Option<Type>,
+    /// The type of the error JSON body (`default` or 4xx/5xx), if the spec gives one.
+    pub error: Option<Type>,
+}
+
+/// Where a parameter goes. Only the query string is supported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Location {
+    Query,
+}
+
+/// One parameter of an operation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Param {
+    /// The name on the wire (`group_by`).
+    pub wire_name: String,
+    /// The Rust name of the field and setter (`group_by`).
+    pub rust_name: String,
+    pub location: Location,
+    /// Form style: with `explode`, an array is sent as repeated keys (`a=1&a=2`); without it, as
+    /// one comma-joined value (`a=1,2`).
+    pub explode: bool,
+    pub required: bool,
+    /// The type of the value; for an array parameter, `Type::Array` of the item type.
+    pub ty: Type,
+    pub doc: Doc,
+    pub bounds: Bounds,
+}
+
+/// Checks on a value that the generated code makes before a request is sent.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Bounds {
+    /// `minimum`, as written in the spec.
+    pub minimum: Option<String>,
+    /// `maximum`, as written in the spec.
+    pub maximum: Option<String>,
+    /// `x-maximum-by`: a maximum that depends on another parameter's value.
+    pub maximum_by: Option<MaximumBy>,
+    /// `x-greater-than`: the Rust name and wire name of a parameter this one must exceed.
+    pub greater_than: Option<(String, String)>,
+}
+
+/// A maximum that depends on the value of another (enum) parameter.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MaximumBy {
+    /// The Rust name of the other parameter's field.
+    pub param_rust_name: String,
+    /// The wire name of the other parameter.
+    pub param_wire_name: String,
+    /// The wire value assumed when the other parameter is not set.
+    pub default: String,
+    /// (wire value of the other parameter, maximum) pairs, in spec order.
+    pub values: Vec<(String, String)>,
+}
+
+/// A type as it is used by a field or parameter.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Type {
+    Integer,
+    /// A JSON number; decoded from a number or a numeric string.
+    Number,
+    Boolean,
+    String,
+    /// Any JSON value.
+    Any,
+    /// A named type defined in [`Api::types`], by its Rust name.
+    Named(String),
+    Array(Box<Type>),
+    /// An object with arbitrary keys and values of one type.
+    Map(Box<Type>),
+    /// A value that may be `null`.
+    Nullable(Box<Type>),
+}
+
+impl Type {
+    /// This type without an outer `Nullable`.
+    pub fn non_null(&self) -> &Type {
+        match self {
+            Type::Nullable(inner) => inner,
+            other => other,
+        }
+    }
+}
+
+/// Documentation gathered from the spec for one item.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Doc {
+    /// `description` (or `summary`, or `title`).
+    pub description: Option<String>,
+    /// `default`, as written in the spec.
+    pub default: Option<String>,
+    /// Allowed values of an enum type, as wire strings.
+    pub allowed: Vec<String>,
+}
+
+/// A named type.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TypeDef {
+    /// The Rust name.
+    pub name: String,
+    /// Where in the spec it is defined.
+    pub pointer: String,
+    pub doc: Doc,
+    pub kind: TypeKind,
+}
+
+/// What a named type is.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TypeKind {
+    Struct(Struct),
+    Enum(Enum),
+    Union(Union),
+}
+
+/// An object with known properties.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Struct {
+    pub fields: Vec<Field>,
+    /// Properties that can only have one value (`enum` with one value, or `const`): they are
+    /// written when serializing and not stored.
+    pub constants: Vec<Constant>,
+}
+
+/// A property that can only hold one string.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Constant {
+    pub wire_name: String,
+    pub value: String,
+}
+
+/// A property of an object.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Field {
+    pub wire_name: String,
+    pub rust_name: String,
+    /// Listed in `required`: absent on the wire is an error (unless the type is nullable).
+    pub required: bool,
+    pub ty: Type,
+    pub doc: Doc,
+}
+
+impl Field {
+    /// Whether the Rust field is an `Option`: not required, or nullable.
+    pub fn is_option(&self) -> bool {
+        !self.required || matches!(self.ty, Type::Nullable(_))
+    }
+}
+
+/// A string enum.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Enum {
+    pub variants: Vec<Variant>,
+    /// Open: any other string is kept in an extra variant instead of being an error.
+    pub open: bool,
+    /// The Rust name of the variant that keeps other strings, when open.
+    pub other_name: String,
+    /// The Rust name of the default variant, if the spec gives a default.
+    pub default: Option<String>,
+}
+
+/// One value of an enum.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Variant {
+    pub wire: String,
+    pub rust_name: String,
+}
+
+/// A `oneOf` whose members are told apart by one string property.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Union {
+    /// The wire name of the discriminator property (`object`).
+    pub property: String,
+    pub variants: Vec<UnionVariant>,
+    /// The Rust name of the variant that keeps objects with any other tag, as JSON.
+    pub unknown_name: String,
+}
+
+/// One member of a union.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UnionVariant {
+    /// The discriminator value that selects it.
+    pub tag: String,
+    pub rust_name: String,
+    /// The Rust name of the struct it holds.
+    pub type_name: String,
+    /// The description of that struct.
+    pub description: Option<String>,
+}

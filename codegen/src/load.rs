@@ -1,0 +1,243 @@
+//! Stage 1, load: read the spec file and parse its YAML (or JSON) into a tree, keeping the order
+//! of keys. Every later stage reads the tree through [`Node`], which knows its own JSON pointer so
+//! that any error can say where it is.
+
+use std::path::{Path, PathBuf};
+
+use serde_yaml::Value;
+
+use crate::error::{Error, Place, Result};
+
+/// A parsed spec document.
+#[derive(Debug)]
+pub struct Document {
+    /// The file it was read from, for error messages.
+    pub file: PathBuf,
+    /// The whole tree.
+    pub root: Value,
+    /// The major and minor OpenAPI version (`(3, 0)` or `(3, 1)`).
+    pub version: (u32, u32),
+}
+
+/// Reads and parses `path`.
+pub fn load(path: &Path) -> Result<Document> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error {
+        file: path.to_path_buf(),
+        place: Place::File,
+        message: format!("cannot read the spec: {e}"),
+    })?;
+    parse(path, &text)
+}
+
+/// Parses spec text; `path` is only used to name the file in errors.
+pub fn parse(path: &Path, text: &str) -> Result<Document> {
+    let root: Value = serde_yaml::from_str(text).map_err(|e| {
+        let place = match e.location() {
+            Some(loc) => Place::LineColumn {
+                line: loc.line(),
+                column: loc.column(),
+            },
+            None => Place::File,
+        };
+        Error {
+            file: path.to_path_buf(),
+            place,
+            message: format!("not valid YAML: {}", strip_location(&e.to_string())),
+        }
+    })?;
+    let doc = Document {
+        file: path.to_path_buf(),
+        version: (0, 0),
+        root,
+    };
+    let version = doc.node().version()?;
+    Ok(Document { version, ..doc })
+}
+
+/// serde_yaml appends " at line L column C" to its messages; the place is reported apart.
+fn strip_location(message: &str) -> &str {
+    match message.find(" at line ") {
+        Some(i) => &message[..i],
+        None => message,
+    }
+}
+
+impl Document {
+    /// The root of the tree.
+    pub fn node(&self) -> Node<'_> {
+        Node {
+            value: &self.root,
+            pointer: "#".to_string(),
+            file: &self.file,
+        }
+    }
+
+    /// The node at a local `$ref` such as `#/components/schemas/Foo`, if there is one.
+    pub fn lookup(&self, reference: &str) -> Option<Node<'_>> {
+        let path = reference.strip_prefix('#')?;
+        let mut value = &self.root;
+        if !path.is_empty() {
+            for raw in path.strip_prefix('/')?.split('/') {
+                let key = raw.replace("~1", "/").replace("~0", "~");
+                value = match value {
+                    Value::Mapping(map) => map.get(key.as_str())?,
+                    Value::Sequence(items) => items.get(key.parse::<usize>().ok()?)?,
+                    _ => return None,
+                };
+            }
+        }
+        Some(Node {
+            value,
+            pointer: reference.to_string(),
+            file: &self.file,
+        })
+    }
+}
+
+/// A place in the tree: the value and its JSON pointer.
+#[derive(Clone, Debug)]
+pub struct Node<'a> {
+    /// The value at this place.
+    pub value: &'a Value,
+    /// The JSON pointer of this place, starting with `#`.
+    pub pointer: String,
+    file: &'a Path,
+}
+
+impl<'a> Node<'a> {
+    /// An error at this place.
+    pub fn error(&self, message: impl Into<String>) -> Error {
+        Error::at(self.file, &self.pointer, message)
+    }
+
+    /// The child under `key`, if this is a mapping that has it.
+    pub fn get(&self, key: &str) -> Option<Node<'a>> {
+        match self.value {
+            Value::Mapping(map) => map.get(key).map(|value| self.child(key, value)),
+            _ => None,
+        }
+    }
+
+    /// Whether this is a mapping with `key`.
+    pub fn has(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    fn child(&self, key: &str, value: &'a Value) -> Node<'a> {
+        let escaped = key.replace('~', "~0").replace('/', "~1");
+        Node {
+            value,
+            pointer: format!("{}/{escaped}", self.pointer),
+            file: self.file,
+        }
+    }
+
+    /// The entries of a mapping, in document order; an error if this is not a mapping.
+    pub fn entries(&self) -> Result<Vec<(String, Node<'a>)>> {
+        match self.value {
+            Value::Mapping(map) => map
+                .iter()
+                .map(|(k, v)| {
+                    let key = scalar_text(k)
+                        .ok_or_else(|| self.error("a key of this mapping is not a string"))?;
+                    let child = self.child(&key, v);
+                    Ok((key, child))
+                })
+                .collect(),
+            Value::Null => Ok(Vec::new()),
+            _ => Err(self.error(format!("expected a mapping, found {}", kind(self.value)))),
+        }
+    }
+
+    /// The items of a sequence; an error if this is not a sequence.
+    pub fn items(&self) -> Result<Vec<Node<'a>>> {
+        match self.value {
+            Value::Sequence(items) => Ok(items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| self.child(&i.to_string(), v))
+                .collect()),
+            _ => Err(self.error(format!("expected a list, found {}", kind(self.value)))),
+        }
+    }
+
+    /// This value as a string; an error if it is not one.
+    pub fn as_str(&self) -> Result<&'a str> {
+        match self.value {
+            Value::String(s) => Ok(s),
+            _ => Err(self.error(format!("expected a string, found {}", kind(self.value)))),
+        }
+    }
+
+    /// The string under `key`, if present; an error if present but not a string.
+    pub fn str(&self, key: &str) -> Result<Option<&'a str>> {
+        self.get(key).map(|n| n.as_str()).transpose()
+    }
+
+    /// The boolean under `key`, if present; an error if present but not a boolean.
+    pub fn bool(&self, key: &str) -> Result<Option<bool>> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(n) => match n.value {
+                Value::Bool(b) => Ok(Some(*b)),
+                other => Err(n.error(format!("expected true or false, found {}", kind(other)))),
+            },
+        }
+    }
+
+    /// The number under `key` as text (`7`, `0.5`), if present; an error if not a number.
+    pub fn number_text(&self, key: &str) -> Result<Option<String>> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(n) => match n.value {
+                Value::Number(x) => Ok(Some(x.to_string())),
+                other => Err(n.error(format!("expected a number, found {}", kind(other)))),
+            },
+        }
+    }
+
+    /// A scalar (string, number, boolean) as its text, as written in the spec.
+    pub fn scalar(&self) -> Option<String> {
+        scalar_text(self.value)
+    }
+
+    /// The `openapi` version this document declares.
+    fn version(&self) -> Result<(u32, u32)> {
+        let node = self
+            .get("openapi")
+            .ok_or_else(|| self.error("missing `openapi`: expected `openapi: 3.1.0` or `3.0.x`"))?;
+        let text = node.scalar().unwrap_or_default();
+        let mut parts = text.split('.');
+        let major = parts.next().and_then(|p| p.parse().ok());
+        let minor = parts.next().and_then(|p| p.parse().ok());
+        match (major, minor) {
+            (Some(3), Some(minor @ (0 | 1))) => Ok((3, minor)),
+            _ => Err(node.error(format!(
+                "unsupported OpenAPI version `{text}`: this generator reads 3.0.x and 3.1.x"
+            ))),
+        }
+    }
+}
+
+/// The text of a scalar value, or `None` for mappings, sequences and null.
+fn scalar_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// What kind of value this is, for error messages.
+pub fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Sequence(_) => "a list",
+        Value::Mapping(_) => "a mapping",
+        Value::Tagged(_) => "a tagged value",
+    }
+}

@@ -1,0 +1,164 @@
+//! Stage 4, name: turn wire names into Rust identifiers, and refuse two things that would end up
+//! with the same name. Every identifier the emitter prints comes from here.
+
+use std::collections::BTreeMap;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Rust keywords, strict and reserved, that cannot be used as plain identifiers.
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Keywords that cannot even be raw identifiers (`r#self` is not allowed).
+const NOT_RAW: &[&str] = &["crate", "self", "Self", "super", "_"];
+
+/// Type names the generated code uses unqualified, or that the runtime exports at the crate root;
+/// a spec type with one of these names gets the suffix `Schema`.
+pub const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "Default",
+    "Clone",
+    "Copy",
+    "Debug",
+    "PartialEq",
+    "Eq",
+    "Hash",
+    "Into",
+    "IntoIterator",
+    "ToString",
+    "Self",
+    "Error",
+    "InvalidParam",
+    "UnknownValue",
+    "Client",
+    "ClientBuilder",
+    "Response",
+];
+
+/// Keeps ASCII letters and digits, turning everything else into word breaks, so that names from a
+/// spec never carry characters a reader cannot type (or that look like others).
+fn words(raw: &str) -> String {
+    raw.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect()
+}
+
+/// `UpperCamelCase` name for a type or variant, or `None` if the text has no usable characters.
+pub fn type_name(raw: &str) -> Option<String> {
+    let name = words(raw).to_upper_camel_case();
+    if name.is_empty() {
+        return None;
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        return Some(format!("V{name}"));
+    }
+    if name == "Self" {
+        return Some("SelfValue".to_string());
+    }
+    Some(name)
+}
+
+/// `snake_case` name for a field, parameter or method, or `None` if the text has no usable
+/// characters. Keywords become raw identifiers (`r#type`), or get a trailing `_` where Rust does
+/// not allow that (`self_`).
+pub fn field_name(raw: &str) -> Option<String> {
+    let name = words(raw).to_snake_case();
+    if name.is_empty() {
+        return None;
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        return Some(format!("_{name}"));
+    }
+    if NOT_RAW.contains(&name.as_str()) {
+        return Some(format!("{name}_"));
+    }
+    if KEYWORDS.contains(&name.as_str()) {
+        return Some(format!("r#{name}"));
+    }
+    Some(name)
+}
+
+/// The name a field is declared with, without a raw prefix (`type` for `r#type`).
+pub fn unraw(name: &str) -> &str {
+    name.strip_prefix("r#").unwrap_or(name)
+}
+
+/// Records names in one scope (a struct's fields, an enum's variants, the crate's types) and
+/// reports the first two places that claim the same one.
+#[derive(Debug, Default)]
+pub struct Scope {
+    taken: BTreeMap<String, String>,
+}
+
+impl Scope {
+    /// Claims `name` for `place` (a JSON pointer or a wire name); returns the place that already
+    /// has it, if any.
+    pub fn claim(&mut self, name: &str, place: &str) -> Result<(), String> {
+        match self.taken.get(name) {
+            Some(other) if other != place => Err(other.clone()),
+            Some(_) => Ok(()),
+            None => {
+                self.taken.insert(name.to_string(), place.to_string());
+                Ok(())
+            }
+        }
+    }
+
+    /// Whether `name` is taken.
+    pub fn contains(&self, name: &str) -> bool {
+        self.taken.contains_key(name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_names() {
+        assert_eq!(
+            type_name("usage-completions").as_deref(),
+            Some("UsageCompletions")
+        );
+        assert_eq!(type_name("1m").as_deref(), Some("V1m"));
+        assert_eq!(
+            type_name("image.generation").as_deref(),
+            Some("ImageGeneration")
+        );
+        assert_eq!(type_name("Self").as_deref(), Some("SelfValue"));
+        assert_eq!(type_name("é").as_deref(), None);
+        assert_eq!(type_name("").as_deref(), None);
+    }
+
+    #[test]
+    fn field_names() {
+        assert_eq!(field_name("type").as_deref(), Some("r#type"));
+        assert_eq!(field_name("self").as_deref(), Some("self_"));
+        assert_eq!(field_name("Self").as_deref(), Some("self_"));
+        assert_eq!(field_name("async").as_deref(), Some("r#async"));
+        assert_eq!(field_name("crate").as_deref(), Some("crate_"));
+        assert_eq!(field_name("numSessions").as_deref(), Some("num_sessions"));
+        assert_eq!(field_name("1d").as_deref(), Some("_1d"));
+    }
+
+    #[test]
+    fn scope_reports_the_first_owner() {
+        let mut scope = Scope::default();
+        scope.claim("Foo", "#/a").unwrap();
+        scope.claim("Foo", "#/a").unwrap();
+        assert_eq!(scope.claim("Foo", "#/b"), Err("#/a".to_string()));
+    }
+}
