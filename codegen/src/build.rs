@@ -52,6 +52,20 @@ pub fn build(doc: &Document) -> Result<Api> {
         operations.push(builder.operation(site)?);
     }
     let root = doc.node();
+    // Every component schema is part of the API, whether or not an operation reaches it.
+    if let Some(schemas) = root.get("components").and_then(|c| c.get("schemas")) {
+        for (key, schema) in schemas.entries()? {
+            if matches!(
+                builder.shape(&schema)?,
+                Shape::Struct | Shape::Enum(_) | Shape::OpenEnum(_) | Shape::Union
+            ) {
+                let name = naming::type_name(&key).ok_or_else(|| {
+                    schema.error(format!("schema name `{key}` has no letters or digits"))
+                })?;
+                builder.named(&schema, &name)?;
+            }
+        }
+    }
     let info = root.get("info").expect("validated");
     let server_url = match root.get("servers") {
         Some(servers) => match servers.items()?.first() {
@@ -493,6 +507,7 @@ impl<'a> Builder<'a> {
                     [one] => Ok(Shape::Single(one.clone())),
                     [a, b] if is_plain_string(a) && is_string_enum(b) => Ok(Shape::OpenEnum(b.clone())),
                     [a, b] if is_string_enum(a) && is_plain_string(b) => Ok(Shape::OpenEnum(a.clone())),
+                    _ if self.implicit_discriminator(&members)?.is_some() => Ok(Shape::Union),
                     _ => Err(list.error(format!(
                         "`{key}` of several schemas without a `discriminator` is not supported: add `discriminator: {{propertyName: ...}}` so the alternatives can be told apart"
                     ))),
@@ -607,8 +622,13 @@ impl<'a> Builder<'a> {
             Shape::OpenEnum(member) => {
                 let values = member.get("enum").expect("checked by shape").items()?;
                 let mut e = self.enumeration(&member, &values, true)?;
-                if e.default.is_none() {
-                    e.default = self.enumeration(node, &[], true)?.default;
+                // The default may sit on the `anyOf` itself rather than on its enum member.
+                if let (None, Some(default)) = (&e.default, node.get("default")) {
+                    let text = default.scalar().unwrap_or_default();
+                    let variant = e.variants.iter().find(|v| v.wire == text).ok_or_else(|| {
+                        default.error(format!("default `{text}` is not one of the listed values"))
+                    })?;
+                    e.default = Some(variant.rust_name.clone());
                 }
                 TypeKind::Enum(e)
             }
@@ -754,23 +774,70 @@ impl<'a> Builder<'a> {
         })
     }
 
+    /// A property that every member declares with one constant value, different in each: it
+    /// tells the members apart even when the spec gives no `discriminator`.
+    fn implicit_discriminator(&self, members: &[Node<'a>]) -> Result<Option<String>> {
+        let mut constants: Vec<Vec<(String, String)>> = Vec::new();
+        for member in members {
+            let member = resolve::deref(self.doc, member)?;
+            let mut found = Vec::new();
+            if let Some(properties) = member.get("properties") {
+                for (name, prop) in properties.entries()? {
+                    if let Some(value) = single_value(&prop)? {
+                        found.push((name, value));
+                    }
+                }
+            }
+            constants.push(found);
+        }
+        let Some(first) = constants.first() else {
+            return Ok(None);
+        };
+        for (name, _) in first {
+            let values: Option<Vec<&String>> = constants
+                .iter()
+                .map(|c| c.iter().find(|(n, _)| n == name).map(|(_, v)| v))
+                .collect();
+            if let Some(mut values) = values {
+                let count = values.len();
+                values.sort();
+                values.dedup();
+                if values.len() == count {
+                    return Ok(Some(name.clone()));
+                }
+            }
+        }
+        Ok(None)
+    }
+
     fn union(&mut self, node: &Node<'a>) -> Result<Union> {
-        let discriminator = node.get("discriminator").expect("checked by shape");
-        let property = discriminator
-            .str("propertyName")?
-            .ok_or_else(|| discriminator.error("missing `propertyName`"))?
-            .to_string();
         let list = node
             .get("oneOf")
             .or_else(|| node.get("anyOf"))
             .ok_or_else(|| {
-                discriminator.error("a `discriminator` needs a `oneOf` (or `anyOf`) next to it")
+                node.error("a `discriminator` needs a `oneOf` (or `anyOf`) next to it")
             })?;
         let members: Vec<Node<'a>> = list
             .items()?
             .into_iter()
             .filter(|m| !is_null_schema(m))
             .collect();
+        let (discriminator, property) = match node.get("discriminator") {
+            Some(d) => {
+                let property = d
+                    .str("propertyName")?
+                    .ok_or_else(|| d.error("missing `propertyName`"))?
+                    .to_string();
+                (d, property)
+            }
+            // No `discriminator`: the shape stage found a constant property that tells them apart.
+            None => {
+                let property = self
+                    .implicit_discriminator(&members)?
+                    .ok_or_else(|| list.error("no property tells these alternatives apart"))?;
+                (list.clone(), property)
+            }
+        };
         let mapping: Vec<(String, String)> = match discriminator.get("mapping") {
             Some(m) => m
                 .entries()?

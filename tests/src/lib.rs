@@ -1,1 +1,49 @@
+//! Support for the workspace's tests. Its one job here: compile the golden outputs of the codegen
+//! fixtures (`tests/fixtures/<name>/{types,params}.rs`) against the runtime they are generated to
+//! call, so that a golden that does not build (or that clippy rejects) fails the build.
 
+/// The hand-written runtime that every generated crate gets a copy of, at the path the generated
+/// code calls (`crate::runtime`).
+#[path = "../../codegen/runtime/mod.rs"]
+pub mod runtime;
+
+/// One module per fixture (`tests/fixtures/<name>/`), holding its generated `types` and `params`.
+#[path = "../fixtures"]
+pub mod golden {
+    pub mod arrays {
+        pub mod params;
+        pub mod types;
+    }
+    pub mod discriminated_union {
+        pub mod params;
+        pub mod types;
+    }
+    pub mod enum_names {
+        pub mod params;
+        pub mod types;
+    }
+    pub mod keyword_fields {
+        pub mod params;
+        pub mod types;
+    }
+    pub mod nullable_30 {
+        pub mod params;
+        pub mod types;
+    }
+    pub mod nullable_31 {
+        pub mod params;
+        pub mod types;
+    }
+    pub mod open_enum {
+        pub mod params;
+        pub mod types;
+    }
+    pub mod ref_chains {
+        pub mod params;
+        pub mod types;
+    }
+    pub mod required_optional {
+        pub mod params;
+        pub mod types;
+    }
+}

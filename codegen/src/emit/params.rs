@@ -69,12 +69,18 @@ fn operation(op: &Operation) -> TokenStream {
     }
     let new_doc = docs::attrs(&new_doc);
     let setters = op.params.iter().filter(|p| !p.required).map(setter);
+    // With nothing required, every field starts empty: that is `Default`, and clippy wants it.
+    let (derive_default, body) = if required.is_empty() {
+        (quote!(Default,), quote!(Self::default()))
+    } else {
+        (quote!(), quote!(Self { #(#inits,)* }))
+    };
     let query = op.params.iter().map(query_push);
     let checks = op.params.iter().map(|p| checks(p, op));
 
     quote! {
         #doc
-        #[derive(Clone, Debug, PartialEq)]
+        #[derive(Clone, Debug, #derive_default PartialEq)]
         #[must_use]
         pub struct #name {
             #(#fields)*
@@ -90,7 +96,7 @@ fn operation(op: &Operation) -> TokenStream {
 
             #new_doc
             pub fn new(#(#args),*) -> Self {
-                Self { #(#inits,)* }
+                #body
             }
 
             #(#setters)*
