@@ -380,13 +380,6 @@ impl<'a> Builder<'a> {
 
     /// The type of the schema at `node`; inline named types are called `hint`.
     fn ty(&mut self, node: &Node<'a>, hint: &str) -> Result<Type> {
-        for keyword in UNSUPPORTED_KEYWORDS {
-            if let Some(at) = node.get(keyword) {
-                return Err(at.error(format!(
-                    "the schema keyword `{keyword}` is not supported by this generator"
-                )));
-            }
-        }
         let nullable = self.is_nullable(node)?;
         let core = self.core(node, hint)?;
         Ok(match (nullable, core) {
@@ -481,6 +474,13 @@ impl<'a> Builder<'a> {
     fn shape(&self, node: &Node<'a>) -> Result<Shape<'a>> {
         if let Some(target) = resolve::reference(node)? {
             return Ok(Shape::Ref(target));
+        }
+        for keyword in UNSUPPORTED_KEYWORDS {
+            if let Some(at) = node.get(keyword) {
+                return Err(at.error(format!(
+                    "the schema keyword `{keyword}` is not supported by this generator"
+                )));
+            }
         }
         match node.value {
             Value::Mapping(_) => {}

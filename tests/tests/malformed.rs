@@ -1,0 +1,265 @@
+//! A spec the generator cannot use gives one clear error with its place, and changes nothing.
+
+use std::fs;
+use std::path::Path;
+
+use codegen::{Error, Options, Place};
+
+fn generate(text: &str) -> Result<Vec<codegen::OutputFile>, Error> {
+    let path = Path::new("spec/bad.yaml");
+    codegen::generate_from_str(path, text, &Options::for_spec(path))
+}
+
+fn error(text: &str) -> Error {
+    match generate(text) {
+        Ok(_) => panic!("expected an error for:\n{text}"),
+        Err(e) => e,
+    }
+}
+
+fn pointer(e: &Error) -> &str {
+    match &e.place {
+        Place::Pointer(p) => p,
+        other => panic!("expected a JSON pointer, got {other:?} ({e})"),
+    }
+}
+
+const HEAD: &str = "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths: {}\n";
+
+#[test]
+fn bad_yaml_names_line_and_column() {
+    let text = "openapi: 3.1.0\ninfo:\n  title: T\n  version: '1'\npaths:\n  /a: [unclosed\n";
+    let e = error(text);
+    assert_eq!(e.file, Path::new("spec/bad.yaml"));
+    let Place::LineColumn { line, .. } = e.place else {
+        panic!("expected a line and column, got {:?}", e.place)
+    };
+    assert!((6..=7).contains(&line), "line {line}: {e}");
+    assert!(e.message.starts_with("not valid YAML"), "{e}");
+    assert!(e.to_string().starts_with("spec/bad.yaml:"), "{e}");
+}
+
+#[test]
+fn duplicate_yaml_keys_are_an_error() {
+    let e = error("openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths: {}\npaths: {}\n");
+    assert!(matches!(e.place, Place::LineColumn { .. }), "{e}");
+    assert!(e.message.contains("duplicate entry with key \"paths\""), "{e}");
+}
+
+#[test]
+fn unsupported_openapi_version() {
+    let e = error("openapi: 2.0\ninfo: {title: T, version: '1'}\npaths: {}\n");
+    assert_eq!(pointer(&e), "#/openapi");
+    assert!(e.message.contains("unsupported OpenAPI version `2.0`"), "{e}");
+}
+
+#[test]
+fn ref_to_nothing_names_the_ref() {
+    let e = error(&format!(
+        "{HEAD}components:\n  schemas:\n    A:\n      type: object\n      properties:\n        b: {{$ref: '#/components/schemas/Missing'}}\n"
+    ));
+    assert_eq!(pointer(&e), "#/components/schemas/A/properties/b");
+    assert!(e.message.contains("`$ref: #/components/schemas/Missing` points at nothing"), "{e}");
+}
+
+#[test]
+fn ref_cycle_is_an_error_not_a_hang() {
+    let e = error(&format!(
+        "{HEAD}components:\n  schemas:\n    A: {{$ref: '#/components/schemas/B'}}\n    B: {{$ref: '#/components/schemas/A'}}\n    C:\n      type: object\n      properties:\n        a: {{$ref: '#/components/schemas/A'}}\n"
+    ));
+    assert!(e.message.contains("`$ref` cycle"), "{e}");
+}
+
+#[test]
+fn unsupported_type_names_the_type() {
+    let e = error(&format!(
+        "{HEAD}components:\n  schemas:\n    A:\n      type: object\n      properties:\n        b: {{type: decimal}}\n"
+    ));
+    assert_eq!(pointer(&e), "#/components/schemas/A/properties/b/type");
+    assert!(e.message.contains("unsupported type `decimal`"), "{e}");
+}
+
+#[test]
+fn unsupported_schema_form() {
+    let e = error(&format!("{HEAD}components:\n  schemas:\n    A:\n      not: {{type: string}}\n"));
+    assert_eq!(pointer(&e), "#/components/schemas/A/not");
+    assert!(e.message.contains("`not` is not supported"), "{e}");
+}
+
+#[test]
+fn union_without_any_way_to_tell_members_apart() {
+    let e = error(&format!(
+        "{HEAD}components:\n  schemas:\n    A:\n      oneOf:\n        - {{type: string}}\n        - {{type: integer}}\n"
+    ));
+    assert_eq!(pointer(&e), "#/components/schemas/A/oneOf");
+    assert!(e.message.contains("without a `discriminator`"), "{e}");
+}
+
+#[test]
+fn colliding_enum_values_name_both() {
+    let e = error(&format!(
+        "{HEAD}components:\n  schemas:\n    A:\n      type: string\n      enum: [dark-blue, dark_blue]\n"
+    ));
+    assert_eq!(pointer(&e), "#/components/schemas/A/enum/1");
+    assert!(
+        e.message.contains("`dark-blue` and `dark_blue` both become the Rust variant `DarkBlue`"),
+        "{e}"
+    );
+}
+
+#[test]
+fn colliding_properties_name_both() {
+    let e = error(&format!(
+        "{HEAD}components:\n  schemas:\n    A:\n      type: object\n      properties:\n        numSessions: {{type: integer}}\n        num_sessions: {{type: integer}}\n"
+    ));
+    assert!(e.message.contains("`numSessions` and `num_sessions` both become the Rust field `num_sessions`"), "{e}");
+}
+
+#[test]
+fn colliding_type_names_name_both_places() {
+    let e = error(&format!(
+        "{HEAD}components:\n  schemas:\n    foo_bar: {{type: object, properties: {{a: {{type: string}}}}}}\n    FooBar: {{type: object, properties: {{a: {{type: string}}}}}}\n"
+    ));
+    assert!(e.message.contains("`FooBar`"), "{e}");
+    assert!(e.message.contains("#/components/schemas/foo_bar"), "{e}");
+    assert_eq!(pointer(&e), "#/components/schemas/FooBar");
+}
+
+#[test]
+fn required_property_that_does_not_exist() {
+    let e = error(&format!(
+        "{HEAD}components:\n  schemas:\n    A:\n      type: object\n      required: [sessions]\n      properties:\n        num_sessions: {{type: integer}}\n"
+    ));
+    assert_eq!(pointer(&e), "#/components/schemas/A/required/0");
+    assert!(e.message.contains("`sessions` is listed in `required` but is not a property"), "{e}");
+}
+
+#[test]
+fn duplicate_operation_ids_name_the_first() {
+    let e = error(
+        "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get: {operationId: same}\n  /b:\n    get: {operationId: same}\n",
+    );
+    assert_eq!(pointer(&e), "#/paths/~1b/get");
+    assert!(e.message.contains("duplicate operationId `same`: already used at #/paths/~1a/get"), "{e}");
+}
+
+#[test]
+fn parameter_in_an_unsupported_location() {
+    let e = error(
+        "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: a\n      parameters:\n        - {name: X-Id, in: header, schema: {type: string}}\n",
+    );
+    assert_eq!(pointer(&e), "#/paths/~1a/get/parameters/0/in");
+    assert!(e.message.contains("parameters in `header` are not supported"), "{e}");
+}
+
+/// A temporary workspace root with a spec and a generated crate, as `cargo xtask regen` sees it.
+fn workspace(spec: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join("spec")).unwrap();
+    fs::write(dir.path().join("spec/openai-usage.yaml"), spec).unwrap();
+    dir
+}
+
+fn run(root: &Path, args: &[&str]) -> (Result<xtask::Outcome, String>, String) {
+    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    let mut out = Vec::new();
+    let result = xtask::run(&args, root, &mut out);
+    (result, String::from_utf8(out).unwrap())
+}
+
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                files.push((path.display().to_string(), fs::read(&path).unwrap()));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+const GOOD: &str = "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: get-a\n      parameters:\n        - {name: q, in: query, schema: {type: string}}\n";
+
+#[test]
+fn a_bad_spec_leaves_the_generated_crate_as_it_was() {
+    let root = workspace(GOOD);
+    let (result, _) = run(root.path(), &["regen"]);
+    assert_eq!(result, Ok(xtask::Outcome::Success));
+    let before = snapshot(&root.path().join("generated"));
+    assert!(before.len() >= 5, "{before:?}");
+
+    for bad in [
+        "openapi: 3.1.0\ninfo: [\n",
+        "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: get-a\n      parameters:\n        - {name: q, in: query, schema: {type: wat}}\n",
+    ] {
+        fs::write(root.path().join("spec/openai-usage.yaml"), bad).unwrap();
+        let (result, out) = run(root.path(), &["regen"]);
+        let message = result.expect_err("a bad spec is an error");
+        assert!(message.contains("openai-usage.yaml"), "{message}");
+        assert!(out.is_empty(), "nothing is reported as written: {out}");
+        assert_eq!(snapshot(&root.path().join("generated")), before, "generated/ changed");
+    }
+}
+
+#[test]
+fn check_reports_a_stale_crate_and_regen_fixes_it() {
+    let root = workspace(GOOD);
+    run(root.path(), &["regen"]).0.unwrap();
+    let (result, out) = run(root.path(), &["regen", "--check"]);
+    assert_eq!(result, Ok(xtask::Outcome::Success), "{out}");
+
+    // A hand edit, a generated file the spec no longer makes, and a hand-written file.
+    let types = root.path().join("generated/src/types.rs");
+    fs::write(&types, fs::read_to_string(&types).unwrap() + "\n// edited by hand\n").unwrap();
+    let obsolete = root.path().join("generated/src/obsolete.rs");
+    fs::write(&obsolete, "// @generated by `cargo xtask regen` from old.yaml. Do not edit.\n").unwrap();
+    let handwritten = root.path().join("generated/src/notes.rs");
+    fs::write(&handwritten, "// mine\n").unwrap();
+    let before = snapshot(&root.path().join("generated"));
+
+    let (result, out) = run(root.path(), &["regen", "--check"]);
+    assert_eq!(result, Ok(xtask::Outcome::Failure));
+    assert!(out.contains("-// edited by hand"), "{out}");
+    assert!(out.contains("a/generated/src/obsolete.rs"), "{out}");
+    assert!(out.contains("run `cargo xtask regen`"), "{out}");
+    assert_eq!(snapshot(&root.path().join("generated")), before, "--check wrote something");
+
+    let (result, out) = run(root.path(), &["regen"]);
+    assert_eq!(result, Ok(xtask::Outcome::Success));
+    assert!(out.contains("updated generated/src/types.rs"), "{out}");
+    assert!(out.contains("removed generated/src/obsolete.rs"), "{out}");
+    assert!(!obsolete.exists());
+    assert_eq!(fs::read_to_string(&handwritten).unwrap(), "// mine\n");
+    assert_eq!(run(root.path(), &["regen", "--check"]).0, Ok(xtask::Outcome::Success));
+}
+
+#[test]
+fn out_writes_a_standalone_crate() {
+    let root = workspace(GOOD);
+    let out_dir = root.path().join("preview");
+    let spec = root.path().join("spec/openai-usage.yaml");
+    let (result, out) = run(
+        root.path(),
+        &["regen", "--spec", spec.to_str().unwrap(), "--out", out_dir.to_str().unwrap()],
+    );
+    assert_eq!(result, Ok(xtask::Outcome::Success), "{out}");
+    let manifest = fs::read_to_string(out_dir.join("Cargo.toml")).unwrap();
+    assert!(manifest.contains("\n[workspace]\n"), "{manifest}");
+    assert!(out_dir.join("src/lib.rs").exists());
+    assert!(!root.path().join("generated").exists(), "--out must not touch generated/");
+}
+
+#[test]
+fn bad_arguments_are_explained() {
+    let root = workspace(GOOD);
+    let (result, _) = run(root.path(), &["regen", "--spec", "x.yaml"]);
+    assert_eq!(result, Err("--spec and --out go together".into()));
+    let (result, _) = run(root.path(), &["frobnicate"]);
+    assert!(result.unwrap_err().contains("unknown command `frobnicate`"));
+}

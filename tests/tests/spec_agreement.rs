@@ -1,0 +1,400 @@
+//! The generated crate and `spec/openai-usage.yaml` agree: every operation, parameter, allowed
+//! value and result field of the spec is in the crate, and nothing else. The spec is read here
+//! with a plain YAML walk, independently of the generator.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::{Debug, Display};
+use std::path::Path;
+use std::str::FromStr;
+
+use openai_usage::*;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{json, Value};
+use serde_yaml::Value as Yaml;
+
+fn spec() -> Yaml {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/openai-usage.yaml");
+    serde_yaml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// Follows `$ref`s (local only).
+fn deref<'a>(spec: &'a Yaml, node: &'a Yaml) -> &'a Yaml {
+    let mut node = node;
+    while let Some(r) = node.get("$ref").and_then(Yaml::as_str) {
+        let mut target = spec;
+        for part in r.trim_start_matches("#/").split('/') {
+            target = &target[part];
+        }
+        node = target;
+    }
+    node
+}
+
+fn strings(node: &Yaml) -> Vec<String> {
+    node.as_sequence()
+        .map(|s| s.iter().map(|v| v.as_str().unwrap().to_string()).collect())
+        .unwrap_or_default()
+}
+
+struct SpecParam {
+    name: String,
+    required: bool,
+    /// Where its allowed values are defined: `op.param` for inline enums, the component pointer
+    /// for shared ones; with the values.
+    enumeration: Option<(String, Vec<String>)>,
+}
+
+struct SpecOperation {
+    id: String,
+    path: String,
+    params: Vec<SpecParam>,
+}
+
+fn operations(spec: &Yaml) -> Vec<SpecOperation> {
+    let mut ops = Vec::new();
+    for (path, item) in spec["paths"].as_mapping().unwrap() {
+        let op = &item["get"];
+        let id = op["operationId"].as_str().unwrap().to_string();
+        let params = op["parameters"]
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                let p = deref(spec, p);
+                let name = p["name"].as_str().unwrap().to_string();
+                let mut schema = &p["schema"];
+                if let Some(items) = deref(spec, schema).get("items") {
+                    schema = items;
+                }
+                let site = match schema.get("$ref").and_then(Yaml::as_str) {
+                    Some(r) => r.to_string(),
+                    None => format!("{id}.{name}"),
+                };
+                let values = strings(&deref(spec, schema)["enum"]);
+                SpecParam {
+                    required: p["required"].as_bool().unwrap_or(false),
+                    enumeration: (!values.is_empty()).then_some((site, values)),
+                    name,
+                }
+            })
+            .collect();
+        ops.push(SpecOperation { id, path: path.as_str().unwrap().to_string(), params });
+    }
+    ops
+}
+
+/// Each operation's parameters with every parameter set, as `(operationId, path, query)`.
+fn every_operation_fully_set() -> Vec<(&'static str, &'static str, &'static str, Vec<(&'static str, String)>)> {
+    macro_rules! row {
+        ($t:ty, $p:expr) => {
+            (<$t>::OPERATION_ID, <$t>::METHOD, <$t>::PATH, $p.to_query())
+        };
+    }
+    let ids = ["a", "b"];
+    vec![
+        row!(
+            UsageAudioSpeechesParams,
+            UsageAudioSpeechesParams::new(1)
+                .end_time(2)
+                .bucket_width(UsageBucketWidth::OneHour)
+                .project_ids(ids)
+                .user_ids(ids)
+                .api_key_ids(ids)
+                .models(ids)
+                .group_by(UsageAudioSpeechesGroupBy::ALL)
+                .limit(3)
+                .page("p")
+        ),
+        row!(
+            UsageAudioTranscriptionsParams,
+            UsageAudioTranscriptionsParams::new(1)
+                .end_time(2)
+                .bucket_width(UsageBucketWidth::OneHour)
+                .project_ids(ids)
+                .user_ids(ids)
+                .api_key_ids(ids)
+                .models(ids)
+                .group_by(UsageAudioTranscriptionsGroupBy::ALL)
+                .limit(3)
+                .page("p")
+        ),
+        row!(
+            UsageCodeInterpreterSessionsParams,
+            UsageCodeInterpreterSessionsParams::new(1)
+                .end_time(2)
+                .bucket_width(UsageBucketWidth::OneHour)
+                .project_ids(ids)
+                .group_by(UsageCodeInterpreterSessionsGroupBy::ALL)
+                .limit(3)
+                .page("p")
+        ),
+        row!(
+            UsageCompletionsParams,
+            UsageCompletionsParams::new(1)
+                .end_time(2)
+                .bucket_width(UsageBucketWidth::OneHour)
+                .project_ids(ids)
+                .user_ids(ids)
+                .api_key_ids(ids)
+                .models(ids)
+                .batch(true)
+                .group_by(UsageCompletionsGroupBy::ALL)
+                .limit(3)
+                .page("p")
+        ),
+        row!(
+            UsageEmbeddingsParams,
+            UsageEmbeddingsParams::new(1)
+                .end_time(2)
+                .bucket_width(UsageBucketWidth::OneHour)
+                .project_ids(ids)
+                .user_ids(ids)
+                .api_key_ids(ids)
+                .models(ids)
+                .group_by(UsageEmbeddingsGroupBy::ALL)
+                .limit(3)
+                .page("p")
+        ),
+        row!(
+            UsageImagesParams,
+            UsageImagesParams::new(1)
+                .end_time(2)
+                .bucket_width(UsageBucketWidth::OneHour)
+                .sources(ImageSource::ALL)
+                .sizes(ImageSize::ALL)
+                .project_ids(ids)
+                .user_ids(ids)
+                .api_key_ids(ids)
+                .models(ids)
+                .group_by(UsageImagesGroupBy::ALL)
+                .limit(3)
+                .page("p")
+        ),
+        row!(
+            UsageModerationsParams,
+            UsageModerationsParams::new(1)
+                .end_time(2)
+                .bucket_width(UsageBucketWidth::OneHour)
+                .project_ids(ids)
+                .user_ids(ids)
+                .api_key_ids(ids)
+                .models(ids)
+                .group_by(UsageModerationsGroupBy::ALL)
+                .limit(3)
+                .page("p")
+        ),
+        row!(
+            UsageVectorStoresParams,
+            UsageVectorStoresParams::new(1)
+                .end_time(2)
+                .bucket_width(UsageBucketWidth::OneHour)
+                .project_ids(ids)
+                .group_by(UsageVectorStoresGroupBy::ALL)
+                .limit(3)
+                .page("p")
+        ),
+        row!(
+            UsageCostsParams,
+            UsageCostsParams::new(1)
+                .end_time(2)
+                .bucket_width(UsageCostsBucketWidth::OneDay)
+                .project_ids(ids)
+                .group_by(UsageCostsGroupBy::ALL)
+                .limit(3)
+                .page("p")
+        ),
+    ]
+}
+
+#[test]
+fn operations_and_their_parameters_agree() {
+    let spec = spec();
+    let ops = operations(&spec);
+    let crate_ops = every_operation_fully_set();
+    let spec_ids: BTreeSet<&str> = ops.iter().map(|o| o.id.as_str()).collect();
+    let crate_ids: BTreeSet<&str> = crate_ops.iter().map(|o| o.0).collect();
+    assert_eq!(spec_ids, crate_ids, "operations in the spec vs. parameter structs in the crate");
+    for op in &ops {
+        let (_, method, path, query) = crate_ops.iter().find(|o| o.0 == op.id).unwrap();
+        assert_eq!((*method, *path), ("GET", op.path.as_str()), "{}", op.id);
+        let spec_names: Vec<&str> = op.params.iter().map(|p| p.name.as_str()).collect();
+        let mut sent: Vec<&str> = query.iter().map(|(k, _)| *k).collect();
+        sent.dedup();
+        assert_eq!(sent, spec_names, "{}: every parameter set, in spec order", op.id);
+        let required: Vec<&str> = op.params.iter().filter(|p| p.required).map(|p| p.name.as_str()).collect();
+        assert_eq!(required, ["start_time"], "{}: `new` takes the required parameters", op.id);
+    }
+}
+
+/// Checks that `T` holds exactly the spec's `values`, each round-tripping as its wire string.
+fn check_enum<T>(all: &[T], values: &[String])
+where
+    T: FromStr + Display + Serialize + DeserializeOwned + PartialEq + Debug,
+    T::Err: Debug,
+{
+    assert_eq!(all.len(), values.len(), "{} values: {values:?}", std::any::type_name::<T>());
+    for (value, wire) in all.iter().zip(values) {
+        assert_eq!(&value.to_string(), wire);
+        assert_eq!(&T::from_str(wire).unwrap(), value);
+        assert_eq!(serde_json::to_string(value).unwrap(), format!("\"{wire}\""), "never double-quoted");
+        assert_eq!(&serde_json::from_str::<T>(&format!("\"{wire}\"")).unwrap(), value);
+    }
+    assert!(T::from_str("not-an-allowed-value").is_err());
+    assert!(serde_json::from_str::<T>("\"not-an-allowed-value\"").is_err());
+}
+
+#[test]
+fn every_allowed_value_round_trips_as_its_wire_string() {
+    let spec = spec();
+    type Check = fn(&[String]);
+    let checks: BTreeMap<&str, Check> = BTreeMap::from([
+        ("#/components/schemas/UsageBucketWidth", (|v: &[String]| check_enum(&UsageBucketWidth::ALL, v)) as Check),
+        ("#/components/schemas/ImageSize", |v| check_enum(&ImageSize::ALL, v)),
+        ("#/components/schemas/ImageSource", |v| check_enum(&ImageSource::ALL, v)),
+        ("usage-audio-speeches.group_by", |v| check_enum(&UsageAudioSpeechesGroupBy::ALL, v)),
+        ("usage-audio-transcriptions.group_by", |v| check_enum(&UsageAudioTranscriptionsGroupBy::ALL, v)),
+        ("usage-code-interpreter-sessions.group_by", |v| check_enum(&UsageCodeInterpreterSessionsGroupBy::ALL, v)),
+        ("usage-completions.group_by", |v| check_enum(&UsageCompletionsGroupBy::ALL, v)),
+        ("usage-embeddings.group_by", |v| check_enum(&UsageEmbeddingsGroupBy::ALL, v)),
+        ("usage-images.group_by", |v| check_enum(&UsageImagesGroupBy::ALL, v)),
+        ("usage-moderations.group_by", |v| check_enum(&UsageModerationsGroupBy::ALL, v)),
+        ("usage-vector-stores.group_by", |v| check_enum(&UsageVectorStoresGroupBy::ALL, v)),
+        ("usage-costs.bucket_width", |v| check_enum(&UsageCostsBucketWidth::ALL, v)),
+        ("usage-costs.group_by", |v| check_enum(&UsageCostsGroupBy::ALL, v)),
+    ]);
+    let mut seen = BTreeSet::new();
+    for op in operations(&spec) {
+        for param in op.params {
+            if let Some((site, values)) = param.enumeration {
+                let check = checks
+                    .get(site.as_str())
+                    .unwrap_or_else(|| panic!("the spec's enum at {site} has no check here: add one"));
+                check(&values);
+                seen.insert(site);
+            }
+        }
+    }
+    let listed: BTreeSet<String> = checks.keys().map(|k| k.to_string()).collect();
+    assert_eq!(seen, listed, "every enum checked here is one the spec has");
+}
+
+/// A JSON value for every property of `schema`, each distinct, following the spec's types.
+fn filled(spec: &Yaml, schema: &Yaml, counter: &mut i64) -> Value {
+    let schema = deref(spec, schema);
+    let mut object = serde_json::Map::new();
+    for (name, prop) in schema["properties"].as_mapping().unwrap() {
+        let name = name.as_str().unwrap();
+        let prop = deref(spec, prop);
+        *counter += 1;
+        let ty = match &prop["type"] {
+            Yaml::Sequence(types) => types.iter().find(|t| t.as_str() != Some("null")).unwrap().as_str().unwrap(),
+            other => other.as_str().unwrap_or("object"),
+        };
+        let value = match (ty, prop.get("enum")) {
+            (_, Some(values)) => json!(strings(values)[0]),
+            ("string", _) => json!(format!("{name}-{counter}")),
+            ("integer", _) => json!(*counter),
+            ("number", _) => json!(*counter as f64 + 0.25),
+            ("boolean", _) => json!(true),
+            ("object", _) => filled(spec, prop, counter),
+            (other, _) => panic!("no sample for type {other}"),
+        };
+        object.insert(name.to_string(), value);
+    }
+    Value::Object(object)
+}
+
+fn result_schemas(spec: &Yaml) -> Vec<(&Yaml, String)> {
+    spec["components"]["schemas"]["UsageResult"]["oneOf"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            let schema = deref(spec, m);
+            let object = strings(&schema["properties"]["object"]["enum"]).remove(0);
+            (schema, object)
+        })
+        .collect()
+}
+
+#[test]
+fn every_result_field_in_the_spec_is_decoded_and_kept() {
+    let spec = spec();
+    let results = result_schemas(&spec);
+    assert_eq!(results.len(), 9);
+    let mut counter = 0;
+    for (schema, object) in results {
+        let json = filled(&spec, schema, &mut counter);
+        let result: UsageResult = serde_json::from_value(json.clone()).unwrap();
+        assert!(!matches!(result, UsageResult::Unknown(_)), "{object} is a known result");
+        assert_eq!(result.object(), Some(object.as_str()));
+        // A field the crate lacked would be missing here; a wrong type would have failed above.
+        assert_eq!(serde_json::to_value(&result).unwrap(), json, "{object}");
+    }
+}
+
+#[test]
+fn a_page_with_every_field_round_trips() {
+    let spec = spec();
+    let mut counter = 0;
+    let results: Vec<Value> = result_schemas(&spec).iter().map(|(s, _)| filled(&spec, s, &mut counter)).collect();
+    let page = json!({
+        "object": "page",
+        "data": [
+            {"object": "bucket", "start_time": 1730419200, "end_time": 1730505600, "results": results},
+            {"object": "bucket", "start_time": 1730505600, "end_time": 1730592000, "results": []},
+        ],
+        "has_more": true,
+        "next_page": "page_AAAA",
+    });
+    let decoded: UsageResponse = serde_json::from_value(page.clone()).unwrap();
+    assert_eq!(decoded.data.len(), 2);
+    assert_eq!(decoded.data[0].results.len(), 9);
+    assert!(decoded.data[1].results.is_empty());
+    assert_eq!(serde_json::to_value(&decoded).unwrap(), page);
+}
+
+#[test]
+fn every_number_in_a_result_also_decodes_from_a_numeric_string() {
+    let spec = spec();
+    let mut found = 0;
+    for (schema, object) in result_schemas(&spec) {
+        let mut counter = 0;
+        let base = filled(&spec, schema, &mut counter);
+        // The paths of `number` properties, one level of nesting deep (as in `amount.value`).
+        for (name, prop) in schema["properties"].as_mapping().unwrap() {
+            let prop = deref(&spec, prop);
+            let nested: Vec<(String, Option<String>)> = if prop["type"].as_str() == Some("number") {
+                vec![(name.as_str().unwrap().to_string(), None)]
+            } else if let Some(props) = prop.get("properties").and_then(Yaml::as_mapping) {
+                props
+                    .iter()
+                    .filter(|(_, p)| p["type"].as_str() == Some("number"))
+                    .map(|(n, _)| (name.as_str().unwrap().to_string(), Some(n.as_str().unwrap().to_string())))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            for (outer, inner) in nested {
+                for (sent, expected) in [("12.50", 12.5), ("0.0042", 0.0042), ("0.003627500000000000000000000000000000", 0.0036275), ("0E-6176", 0.0)] {
+                    let mut json = base.clone();
+                    let slot = match &inner {
+                        Some(inner) => &mut json[&outer][inner],
+                        None => &mut json[&outer],
+                    };
+                    *slot = json!(sent);
+                    let result: UsageResult = serde_json::from_value(json.clone()).unwrap();
+                    let back = serde_json::to_value(&result).unwrap();
+                    let got = match &inner {
+                        Some(inner) => &back[&outer][inner],
+                        None => &back[&outer],
+                    };
+                    assert_eq!(got.as_f64(), Some(expected), "{object}.{outer}: {sent}");
+                }
+                found += 1;
+            }
+        }
+    }
+    assert!(found >= 1, "the spec has a number field in its results (costs amount.value)");
+}

@@ -1,0 +1,6 @@
+use openai_usage::*;
+
+fn main() {
+    // `start_time` is required.
+    let _ = UsageCompletionsParams::new();
+}
