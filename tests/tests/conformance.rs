@@ -19,7 +19,10 @@ use openai_usage::{UsageResponse, UsageResult};
 use serde_json::Value;
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 /// `../shared/conformance`, which CI always has beside the checkout. Missing under CI is a
@@ -30,17 +33,26 @@ fn shared() -> Option<PathBuf> {
         return Some(dir);
     }
     if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("{} is missing; CI must have ../shared beside the checkout", dir.display());
+        panic!(
+            "{} is missing; CI must have ../shared beside the checkout",
+            dir.display()
+        );
     }
     eprintln!("SKIPPED: {} is missing (not under CI)", dir.display());
     None
 }
 
 fn regen(spec: &Path, out: &Path) -> Result<xtask::Outcome, String> {
-    let args: Vec<String> = ["regen", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let args: Vec<String> = [
+        "regen",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     xtask::run(&args, &root(), &mut Vec::new())
 }
 
@@ -56,8 +68,16 @@ fn cargo_check(dir: &Path) {
         .output()
         .expect("cargo runs");
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{} does not compile:\n{stderr}", dir.display());
-    assert!(!stderr.contains("warning"), "{} compiles with warnings:\n{stderr}", dir.display());
+    assert!(
+        output.status.success(),
+        "{} does not compile:\n{stderr}",
+        dir.display()
+    );
+    assert!(
+        !stderr.contains("warning"),
+        "{} compiles with warnings:\n{stderr}",
+        dir.display()
+    );
 }
 
 #[test]
@@ -81,27 +101,45 @@ fn upstream_descriptions_generate_and_compile() {
     ] {
         assert!(types31.contains(item), "upstream 3.1 crate lacks `{item}`");
     }
-    assert!(types31.contains("    ServiceTier,\n"), "completions grouping by service_tier");
+    assert!(
+        types31.contains("    ServiceTier,\n"),
+        "completions grouping by service_tier"
+    );
     let params31 = fs::read_to_string(out31.join("src/params.rs")).unwrap();
     let costs = &params31[params31.find("pub struct UsageCostsParams").unwrap()..];
-    assert!(costs.contains("api_key_ids: Vec<String>"), "costs filtered by API key");
+    assert!(
+        costs.contains("api_key_ids: Vec<String>"),
+        "costs filtered by API key"
+    );
 
     // The 3.0 description with its one rejected defect mended in a copy.
     let text30 = fs::read_to_string(shared.join("openai-usage.upstream-3.0.yaml")).unwrap();
     let mended = text30.replace("      - sessions\n", "      - num_sessions\n");
-    assert_ne!(mended, text30, "the defect is where the conformance README says");
+    assert_ne!(
+        mended, text30,
+        "the defect is where the conformance README says"
+    );
     let spec30 = temp.path().join("upstream-3.0-mended.yaml");
     fs::write(&spec30, mended).unwrap();
     let out30 = temp.path().join("upstream-30");
     assert_eq!(regen(&spec30, &out30), Ok(xtask::Outcome::Success));
     let types30 = fs::read_to_string(out30.join("src/types.rs")).unwrap();
-    assert!(types30.contains("pub result: Vec<UsageTimeBucketResult>"), "follows the document's `result`");
-    assert!(types30.contains("pub next_page: String,"), "follows the document's non-nullable `next_page`");
+    assert!(
+        types30.contains("pub result: Vec<UsageTimeBucketResult>"),
+        "follows the document's `result`"
+    );
+    assert!(
+        types30.contains("pub next_page: String,"),
+        "follows the document's non-nullable `next_page`"
+    );
     assert!(
         types30.contains("impl crate::runtime::de::Discriminated for UsageTimeBucketResult"),
         "the discriminator-less oneOf is told apart by `object`"
     );
-    assert!(types30.contains("pub line_item: Option<String>"), "`nullable: true` is an Option");
+    assert!(
+        types30.contains("pub line_item: Option<String>"),
+        "`nullable: true` is an Option"
+    );
 
     cargo_check(&out31);
     cargo_check(&out30);
@@ -113,12 +151,18 @@ fn upstream_30_is_rejected_for_requiring_a_property_it_does_not_define() {
     let temp = tempfile::tempdir().unwrap();
     let out = temp.path().join("out");
     let message = regen(&shared.join("openai-usage.upstream-3.0.yaml"), &out).unwrap_err();
-    assert!(message.contains("openai-usage.upstream-3.0.yaml"), "{message}");
+    assert!(
+        message.contains("openai-usage.upstream-3.0.yaml"),
+        "{message}"
+    );
     assert!(
         message.contains("#/components/schemas/UsageCodeInterpreterSessionsResult/required/1"),
         "{message}"
     );
-    assert!(message.contains("`sessions` is listed in `required` but is not a property"), "{message}");
+    assert!(
+        message.contains("`sessions` is listed in `required` but is not a property"),
+        "{message}"
+    );
     assert!(!out.exists(), "nothing is written");
 }
 
@@ -142,18 +186,34 @@ fn every_example_response_decodes_to_known_results() {
     for name in &names {
         let (json, page) = example(&shared, name);
         assert_eq!(page.has_more, json["has_more"].as_bool().unwrap(), "{name}");
-        assert_eq!(page.next_page.as_deref(), json["next_page"].as_str(), "{name}");
-        assert_eq!(page.data.len(), json["data"].as_array().unwrap().len(), "{name}");
+        assert_eq!(
+            page.next_page.as_deref(),
+            json["next_page"].as_str(),
+            "{name}"
+        );
+        assert_eq!(
+            page.data.len(),
+            json["data"].as_array().unwrap().len(),
+            "{name}"
+        );
         for (bucket, raw) in page.data.iter().zip(json["data"].as_array().unwrap()) {
             assert_eq!(bucket.start_time, raw["start_time"].as_i64().unwrap());
             assert_eq!(bucket.end_time, raw["end_time"].as_i64().unwrap());
-            for (result, raw) in bucket.results.iter().zip(raw["results"].as_array().unwrap()) {
-                assert!(!matches!(result, UsageResult::Unknown(_)), "{name}: {result:?}");
+            for (result, raw) in bucket
+                .results
+                .iter()
+                .zip(raw["results"].as_array().unwrap())
+            {
+                assert!(
+                    !matches!(result, UsageResult::Unknown(_)),
+                    "{name}: {result:?}"
+                );
                 assert_eq!(result.object(), raw["object"].as_str(), "{name}");
             }
         }
         // What we decoded encodes and decodes to the same value.
-        let again: UsageResponse = serde_json::from_value(serde_json::to_value(&page).unwrap()).unwrap();
+        let again: UsageResponse =
+            serde_json::from_value(serde_json::to_value(&page).unwrap()).unwrap();
         assert_eq!(again, page, "{name}");
     }
 }
@@ -163,28 +223,64 @@ fn example_values_are_decoded_as_sent() {
     let Some(shared) = shared() else { return };
     let (_, page) = example(&shared, "completions.json");
     assert!(page.has_more);
-    assert_eq!(page.next_page.as_deref(), Some("page_AAAAAGdGxdEiJdKOAAAAAGcqsYA="));
-    let UsageResult::Completions(c) = &page.data[0].results[0] else { panic!("{page:?}") };
-    assert_eq!((c.input_tokens, c.output_tokens, c.num_model_requests), (1000, 500, 5));
-    assert_eq!((c.input_cached_tokens, c.input_audio_tokens, c.output_audio_tokens), (Some(400), Some(50), Some(50)));
-    assert_eq!((c.project_id.as_deref(), c.batch, c.service_tier.as_deref()), (None, None, None));
+    assert_eq!(
+        page.next_page.as_deref(),
+        Some("page_AAAAAGdGxdEiJdKOAAAAAGcqsYA=")
+    );
+    let UsageResult::Completions(c) = &page.data[0].results[0] else {
+        panic!("{page:?}")
+    };
+    assert_eq!(
+        (c.input_tokens, c.output_tokens, c.num_model_requests),
+        (1000, 500, 5)
+    );
+    assert_eq!(
+        (
+            c.input_cached_tokens,
+            c.input_audio_tokens,
+            c.output_audio_tokens
+        ),
+        (Some(400), Some(50), Some(50))
+    );
+    assert_eq!(
+        (c.project_id.as_deref(), c.batch, c.service_tier.as_deref()),
+        (None, None, None)
+    );
 
     let (_, page) = example(&shared, "costs.json");
     assert_eq!(page.data[0].start_time, 1730419200);
-    let UsageResult::Costs(cost) = &page.data[0].results[0] else { panic!("{page:?}") };
+    let UsageResult::Costs(cost) = &page.data[0].results[0] else {
+        panic!("{page:?}")
+    };
     let amount = cost.amount.as_ref().unwrap();
-    assert_eq!((amount.value, amount.currency.as_deref()), (Some(0.06), Some("usd")));
+    assert_eq!(
+        (amount.value, amount.currency.as_deref()),
+        (Some(0.06), Some("usd"))
+    );
 
     let (_, page) = example(&shared, "images.json");
-    let UsageResult::Images(images) = &page.data[0].results[0] else { panic!("{page:?}") };
-    assert_eq!((images.images, images.num_model_requests, images.size.as_deref()), (2, 2, None));
+    let UsageResult::Images(images) = &page.data[0].results[0] else {
+        panic!("{page:?}")
+    };
+    assert_eq!(
+        (
+            images.images,
+            images.num_model_requests,
+            images.size.as_deref()
+        ),
+        (2, 2, None)
+    );
 
     let (_, page) = example(&shared, "vector_stores.json");
-    let UsageResult::VectorStores(v) = &page.data[0].results[0] else { panic!("{page:?}") };
+    let UsageResult::VectorStores(v) = &page.data[0].results[0] else {
+        panic!("{page:?}")
+    };
     assert_eq!(v.usage_bytes, 1024);
 
     let (_, page) = example(&shared, "code_interpreter_sessions.json");
-    let UsageResult::CodeInterpreterSessions(s) = &page.data[0].results[0] else { panic!("{page:?}") };
+    let UsageResult::CodeInterpreterSessions(s) = &page.data[0].results[0] else {
+        panic!("{page:?}")
+    };
     assert_eq!(s.num_sessions, Some(1));
 }
 
@@ -202,11 +298,18 @@ fn result_objects_we_do_not_know_are_kept_whole() {
         match name.as_str() {
             "UsageFileSearchCallsResult" | "UsageWebSearchCallsResult" => {
                 assert_eq!(result, UsageResult::Unknown(json.clone()), "{name}");
-                assert_eq!(serde_json::to_value(&result).unwrap(), json, "{name} re-encodes as it came");
+                assert_eq!(
+                    serde_json::to_value(&result).unwrap(),
+                    json,
+                    "{name} re-encodes as it came"
+                );
                 seen_unknown += 1;
             }
             _ => {
-                assert!(!matches!(result, UsageResult::Unknown(_)), "{name}: {result:?}");
+                assert!(
+                    !matches!(result, UsageResult::Unknown(_)),
+                    "{name}: {result:?}"
+                );
                 assert_eq!(result.object(), json["object"].as_str(), "{name}");
             }
         }

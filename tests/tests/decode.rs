@@ -18,9 +18,18 @@ fn discriminator_first_or_last_decodes_the_same() {
     let a: UsageResult = serde_json::from_str(first).unwrap();
     let b: UsageResult = serde_json::from_str(last).unwrap();
     assert_eq!(a, b);
-    let UsageResult::Embeddings(e) = a else { panic!("{a:?}") };
+    let UsageResult::Embeddings(e) = a else {
+        panic!("{a:?}")
+    };
     assert_eq!((e.input_tokens, e.num_model_requests), (16, 2));
-    assert_eq!((e.project_id.as_deref(), e.model.as_deref(), e.user_id.as_deref()), (Some("proj_1"), None, None));
+    assert_eq!(
+        (
+            e.project_id.as_deref(),
+            e.model.as_deref(),
+            e.user_id.as_deref()
+        ),
+        (Some("proj_1"), None, None)
+    );
 }
 
 #[test]
@@ -39,7 +48,13 @@ fn unknown_result_types_are_kept_whole_in_either_order() {
 
 #[test]
 fn missing_or_odd_discriminators_are_kept_not_fatal() {
-    for json in [json!({}), json!({"num_sessions": 1}), json!({"object": 7, "x": 1}), json!({"object": {"nested": true}}), json!({"object": null})] {
+    for json in [
+        json!({}),
+        json!({"num_sessions": 1}),
+        json!({"object": 7, "x": 1}),
+        json!({"object": {"nested": true}}),
+        json!({"object": null}),
+    ] {
         assert_eq!(result(json.clone()), UsageResult::Unknown(json));
     }
 }
@@ -58,7 +73,9 @@ fn one_unknown_result_does_not_fail_the_page() {
     .unwrap();
     let results = &page.data[0].results;
     assert!(matches!(&results[0], UsageResult::Unknown(v) if v["num_requests"] == 3));
-    assert!(matches!(&results[1], UsageResult::VectorStores(v) if v.usage_bytes == 1024 && v.project_id.is_none()));
+    assert!(
+        matches!(&results[1], UsageResult::VectorStores(v) if v.usage_bytes == 1024 && v.project_id.is_none())
+    );
     assert_eq!(page.next_page, None);
 }
 
@@ -67,29 +84,49 @@ fn a_known_result_with_a_bad_field_is_an_error_naming_it() {
     let err = serde_json::from_value::<UsageResult>(json!({"object": "organization.usage.images.result", "images": "two", "num_model_requests": 1}))
         .unwrap_err()
         .to_string();
-    assert!(err.contains("invalid type: string \"two\", expected i64"), "{err}");
-    let err = serde_json::from_value::<UsageResult>(json!({"object": "organization.usage.images.result", "num_model_requests": 1}))
-        .unwrap_err()
-        .to_string();
+    assert!(
+        err.contains("invalid type: string \"two\", expected i64"),
+        "{err}"
+    );
+    let err = serde_json::from_value::<UsageResult>(
+        json!({"object": "organization.usage.images.result", "num_model_requests": 1}),
+    )
+    .unwrap_err()
+    .to_string();
     assert!(err.contains("missing field `images`"), "{err}");
 }
 
 #[test]
 fn null_and_absent_both_decode_as_none_and_unknown_fields_are_ignored() {
-    let with_nulls = result(json!({"object": "organization.usage.moderations.result", "input_tokens": 1, "num_model_requests": 1,
-        "project_id": null, "user_id": null, "api_key_id": null, "model": null, "added_later": {"x": 1}}));
-    let absent = result(json!({"object": "organization.usage.moderations.result", "input_tokens": 1, "num_model_requests": 1}));
+    let with_nulls = result(
+        json!({"object": "organization.usage.moderations.result", "input_tokens": 1, "num_model_requests": 1,
+        "project_id": null, "user_id": null, "api_key_id": null, "model": null, "added_later": {"x": 1}}),
+    );
+    let absent = result(
+        json!({"object": "organization.usage.moderations.result", "input_tokens": 1, "num_model_requests": 1}),
+    );
     assert_eq!(with_nulls, absent);
-    let UsageResult::Moderations(m) = absent else { panic!() };
+    let UsageResult::Moderations(m) = absent else {
+        panic!()
+    };
     assert_eq!(m.project_id, None);
 }
 
 #[test]
 fn next_page_may_be_null_or_a_cursor_but_not_missing_has_more() {
-    let last: UsageResponse = serde_json::from_value(json!({"object": "page", "data": [], "has_more": false, "next_page": null})).unwrap();
+    let last: UsageResponse = serde_json::from_value(
+        json!({"object": "page", "data": [], "has_more": false, "next_page": null}),
+    )
+    .unwrap();
     assert_eq!(last.next_page, None);
-    let err = serde_json::from_value::<UsageResponse>(json!({"object": "page", "data": [], "next_page": null})).unwrap_err();
-    assert!(err.to_string().contains("missing field `has_more`"), "{err}");
+    let err = serde_json::from_value::<UsageResponse>(
+        json!({"object": "page", "data": [], "next_page": null}),
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("missing field `has_more`"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -106,24 +143,51 @@ fn cost_amounts_arrive_as_numbers_or_numeric_strings() {
         let cost: CostsResult = serde_json::from_value(json!({"object": "organization.costs.result", "amount": {"value": sent, "currency": "usd"}})).unwrap();
         assert_eq!(cost.amount.unwrap().value, Some(expected), "{sent}");
     }
-    let none: CostsResult = serde_json::from_value(json!({"object": "organization.costs.result", "amount": {"value": null}})).unwrap();
+    let none: CostsResult = serde_json::from_value(
+        json!({"object": "organization.costs.result", "amount": {"value": null}}),
+    )
+    .unwrap();
     assert_eq!(none.amount.unwrap().value, None);
-    for bad in [json!("twelve"), json!("NaN"), json!("inf"), json!(true), json!([1])] {
+    for bad in [
+        json!("twelve"),
+        json!("NaN"),
+        json!("inf"),
+        json!(true),
+        json!([1]),
+    ] {
         let err = serde_json::from_value::<CostsAmount>(json!({"value": bad})).unwrap_err();
-        assert!(err.to_string().contains("a number or a string holding a number"), "{bad}: {err}");
+        assert!(
+            err.to_string()
+                .contains("a number or a string holding a number"),
+            "{bad}: {err}"
+        );
     }
 }
 
 #[test]
 fn constants_are_written_and_values_round_trip() {
-    let page = UsageResponse { data: vec![], has_more: false, next_page: None };
-    assert_eq!(serde_json::to_value(&page).unwrap(), json!({"object": "page", "data": [], "has_more": false, "next_page": null}));
-    let costs = UsageResult::Costs(CostsResult { amount: None, line_item: Some("input".into()), project_id: None });
+    let page = UsageResponse {
+        data: vec![],
+        has_more: false,
+        next_page: None,
+    };
+    assert_eq!(
+        serde_json::to_value(&page).unwrap(),
+        json!({"object": "page", "data": [], "has_more": false, "next_page": null})
+    );
+    let costs = UsageResult::Costs(CostsResult {
+        amount: None,
+        line_item: Some("input".into()),
+        project_id: None,
+    });
     assert_eq!(
         serde_json::to_value(&costs).unwrap(),
         json!({"object": "organization.costs.result", "line_item": "input", "project_id": null})
     );
-    assert_eq!(serde_json::from_value::<UsageResult>(serde_json::to_value(&costs).unwrap()).unwrap(), costs);
+    assert_eq!(
+        serde_json::from_value::<UsageResult>(serde_json::to_value(&costs).unwrap()).unwrap(),
+        costs
+    );
 }
 
 #[test]
@@ -131,16 +195,30 @@ fn error_bodies_decode() {
     let body: ErrorResponse = serde_json::from_value(json!({"error": {"message": "Invalid key", "type": "invalid_request_error", "param": null, "code": "invalid_api_key"}})).unwrap();
     assert_eq!(body.error.message, "Invalid key");
     assert_eq!(body.error.r#type, "invalid_request_error");
-    assert_eq!((body.error.param, body.error.code.as_deref()), (None, Some("invalid_api_key")));
+    assert_eq!(
+        (body.error.param, body.error.code.as_deref()),
+        (None, Some("invalid_api_key"))
+    );
 }
 
 #[test]
 fn enum_errors_say_what_is_allowed() {
     let err = UsageBucketWidth::from_str("2d").unwrap_err();
-    assert_eq!(err.to_string(), "`2d` is not a valid UsageBucketWidth: expected one of `1m`, `1h`, `1d`");
+    assert_eq!(
+        err.to_string(),
+        "`2d` is not a valid UsageBucketWidth: expected one of `1m`, `1h`, `1d`"
+    );
     assert_eq!(err.value(), "2d");
-    let err = serde_json::from_str::<ImageSize>("\"100x100\"").unwrap_err().to_string();
-    assert!(err.contains("`256x256`, `512x512`, `1024x1024`, `1792x1792`, `1024x1792`"), "{err}");
+    let err = serde_json::from_str::<ImageSize>("\"100x100\"")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("`256x256`, `512x512`, `1024x1024`, `1792x1792`, `1024x1792`"),
+        "{err}"
+    );
     assert_eq!(UsageBucketWidth::default(), UsageBucketWidth::OneDay);
-    assert_eq!(UsageCostsBucketWidth::default(), UsageCostsBucketWidth::OneDay);
+    assert_eq!(
+        UsageCostsBucketWidth::default(),
+        UsageCostsBucketWidth::OneDay
+    );
 }

@@ -43,14 +43,20 @@ fn bad_yaml_names_line_and_column() {
 fn duplicate_yaml_keys_are_an_error() {
     let e = error("openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths: {}\npaths: {}\n");
     assert!(matches!(e.place, Place::LineColumn { .. }), "{e}");
-    assert!(e.message.contains("duplicate entry with key \"paths\""), "{e}");
+    assert!(
+        e.message.contains("duplicate entry with key \"paths\""),
+        "{e}"
+    );
 }
 
 #[test]
 fn unsupported_openapi_version() {
     let e = error("openapi: 2.0\ninfo: {title: T, version: '1'}\npaths: {}\n");
     assert_eq!(pointer(&e), "#/openapi");
-    assert!(e.message.contains("unsupported OpenAPI version `2.0`"), "{e}");
+    assert!(
+        e.message.contains("unsupported OpenAPI version `2.0`"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -59,7 +65,11 @@ fn ref_to_nothing_names_the_ref() {
         "{HEAD}components:\n  schemas:\n    A:\n      type: object\n      properties:\n        b: {{$ref: '#/components/schemas/Missing'}}\n"
     ));
     assert_eq!(pointer(&e), "#/components/schemas/A/properties/b");
-    assert!(e.message.contains("`$ref: #/components/schemas/Missing` points at nothing"), "{e}");
+    assert!(
+        e.message
+            .contains("`$ref: #/components/schemas/Missing` points at nothing"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -81,7 +91,9 @@ fn unsupported_type_names_the_type() {
 
 #[test]
 fn unsupported_schema_form() {
-    let e = error(&format!("{HEAD}components:\n  schemas:\n    A:\n      not: {{type: string}}\n"));
+    let e = error(&format!(
+        "{HEAD}components:\n  schemas:\n    A:\n      not: {{type: string}}\n"
+    ));
     assert_eq!(pointer(&e), "#/components/schemas/A/not");
     assert!(e.message.contains("`not` is not supported"), "{e}");
 }
@@ -102,7 +114,8 @@ fn colliding_enum_values_name_both() {
     ));
     assert_eq!(pointer(&e), "#/components/schemas/A/enum/1");
     assert!(
-        e.message.contains("`dark-blue` and `dark_blue` both become the Rust variant `DarkBlue`"),
+        e.message
+            .contains("`dark-blue` and `dark_blue` both become the Rust variant `DarkBlue`"),
         "{e}"
     );
 }
@@ -112,7 +125,11 @@ fn colliding_properties_name_both() {
     let e = error(&format!(
         "{HEAD}components:\n  schemas:\n    A:\n      type: object\n      properties:\n        numSessions: {{type: integer}}\n        num_sessions: {{type: integer}}\n"
     ));
-    assert!(e.message.contains("`numSessions` and `num_sessions` both become the Rust field `num_sessions`"), "{e}");
+    assert!(
+        e.message
+            .contains("`numSessions` and `num_sessions` both become the Rust field `num_sessions`"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -131,7 +148,11 @@ fn required_property_that_does_not_exist() {
         "{HEAD}components:\n  schemas:\n    A:\n      type: object\n      required: [sessions]\n      properties:\n        num_sessions: {{type: integer}}\n"
     ));
     assert_eq!(pointer(&e), "#/components/schemas/A/required/0");
-    assert!(e.message.contains("`sessions` is listed in `required` but is not a property"), "{e}");
+    assert!(
+        e.message
+            .contains("`sessions` is listed in `required` but is not a property"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -140,7 +161,11 @@ fn duplicate_operation_ids_name_the_first() {
         "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get: {operationId: same}\n  /b:\n    get: {operationId: same}\n",
     );
     assert_eq!(pointer(&e), "#/paths/~1b/get");
-    assert!(e.message.contains("duplicate operationId `same`: already used at #/paths/~1a/get"), "{e}");
+    assert!(
+        e.message
+            .contains("duplicate operationId `same`: already used at #/paths/~1a/get"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -149,7 +174,11 @@ fn parameter_in_an_unsupported_location() {
         "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: a\n      parameters:\n        - {name: X-Id, in: header, schema: {type: string}}\n",
     );
     assert_eq!(pointer(&e), "#/paths/~1a/get/parameters/0/in");
-    assert!(e.message.contains("parameters in `header` are not supported"), "{e}");
+    assert!(
+        e.message
+            .contains("parameters in `header` are not supported"),
+        "{e}"
+    );
 }
 
 /// A temporary workspace root with a spec and a generated crate, as `cargo xtask regen` sees it.
@@ -216,9 +245,17 @@ fn check_reports_a_stale_crate_and_regen_fixes_it() {
 
     // A hand edit, a generated file the spec no longer makes, and a hand-written file.
     let types = root.path().join("generated/src/types.rs");
-    fs::write(&types, fs::read_to_string(&types).unwrap() + "\n// edited by hand\n").unwrap();
+    fs::write(
+        &types,
+        fs::read_to_string(&types).unwrap() + "\n// edited by hand\n",
+    )
+    .unwrap();
     let obsolete = root.path().join("generated/src/obsolete.rs");
-    fs::write(&obsolete, "// @generated by `cargo xtask regen` from old.yaml. Do not edit.\n").unwrap();
+    fs::write(
+        &obsolete,
+        "// @generated by `cargo xtask regen` from old.yaml. Do not edit.\n",
+    )
+    .unwrap();
     let handwritten = root.path().join("generated/src/notes.rs");
     fs::write(&handwritten, "// mine\n").unwrap();
     let before = snapshot(&root.path().join("generated"));
@@ -228,7 +265,11 @@ fn check_reports_a_stale_crate_and_regen_fixes_it() {
     assert!(out.contains("-// edited by hand"), "{out}");
     assert!(out.contains("a/generated/src/obsolete.rs"), "{out}");
     assert!(out.contains("run `cargo xtask regen`"), "{out}");
-    assert_eq!(snapshot(&root.path().join("generated")), before, "--check wrote something");
+    assert_eq!(
+        snapshot(&root.path().join("generated")),
+        before,
+        "--check wrote something"
+    );
 
     let (result, out) = run(root.path(), &["regen"]);
     assert_eq!(result, Ok(xtask::Outcome::Success));
@@ -236,7 +277,10 @@ fn check_reports_a_stale_crate_and_regen_fixes_it() {
     assert!(out.contains("removed generated/src/obsolete.rs"), "{out}");
     assert!(!obsolete.exists());
     assert_eq!(fs::read_to_string(&handwritten).unwrap(), "// mine\n");
-    assert_eq!(run(root.path(), &["regen", "--check"]).0, Ok(xtask::Outcome::Success));
+    assert_eq!(
+        run(root.path(), &["regen", "--check"]).0,
+        Ok(xtask::Outcome::Success)
+    );
 }
 
 #[test]
@@ -246,13 +290,22 @@ fn out_writes_a_standalone_crate() {
     let spec = root.path().join("spec/openai-usage.yaml");
     let (result, out) = run(
         root.path(),
-        &["regen", "--spec", spec.to_str().unwrap(), "--out", out_dir.to_str().unwrap()],
+        &[
+            "regen",
+            "--spec",
+            spec.to_str().unwrap(),
+            "--out",
+            out_dir.to_str().unwrap(),
+        ],
     );
     assert_eq!(result, Ok(xtask::Outcome::Success), "{out}");
     let manifest = fs::read_to_string(out_dir.join("Cargo.toml")).unwrap();
     assert!(manifest.contains("\n[workspace]\n"), "{manifest}");
     assert!(out_dir.join("src/lib.rs").exists());
-    assert!(!root.path().join("generated").exists(), "--out must not touch generated/");
+    assert!(
+        !root.path().join("generated").exists(),
+        "--out must not touch generated/"
+    );
 }
 
 #[test]

@@ -4,14 +4,24 @@
 use openai_usage::*;
 
 fn query(pairs: Vec<(&'static str, String)>) -> String {
-    pairs.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&")
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 #[test]
 fn only_what_is_set_is_sent() {
-    assert_eq!(query(UsageCompletionsParams::new(1730419200).to_query()), "start_time=1730419200");
+    assert_eq!(
+        query(UsageCompletionsParams::new(1730419200).to_query()),
+        "start_time=1730419200"
+    );
     // The images reference example: `?start_time=1730419200&limit=1`.
-    assert_eq!(query(UsageImagesParams::new(1730419200).limit(1).to_query()), "start_time=1730419200&limit=1");
+    assert_eq!(
+        query(UsageImagesParams::new(1730419200).limit(1).to_query()),
+        "start_time=1730419200&limit=1"
+    );
 }
 
 #[test]
@@ -21,7 +31,10 @@ fn enums_booleans_and_arrays_as_the_api_expects() {
         .bucket_width(UsageBucketWidth::OneHour)
         .models(["gpt-4o", "gpt-4o-mini"])
         .batch(false)
-        .group_by([UsageCompletionsGroupBy::Model, UsageCompletionsGroupBy::ProjectId])
+        .group_by([
+            UsageCompletionsGroupBy::Model,
+            UsageCompletionsGroupBy::ProjectId,
+        ])
         .limit(24)
         .page("page_AAAA")
         .to_query();
@@ -44,7 +57,10 @@ fn enums_booleans_and_arrays_as_the_api_expects() {
         .group_by([UsageCostsGroupBy::LineItem])
         .project_ids(vec![String::from("proj_1")])
         .to_query();
-    assert_eq!(query(q), "start_time=1&bucket_width=1d&project_ids=proj_1&group_by=line_item");
+    assert_eq!(
+        query(q),
+        "start_time=1&bucket_width=1d&project_ids=proj_1&group_by=line_item"
+    );
 }
 
 #[test]
@@ -52,17 +68,26 @@ fn costs_limit_is_between_1_and_180() {
     assert!(UsageCostsParams::new(1).limit(180).validate().is_ok());
     assert!(UsageCostsParams::new(1).limit(1).validate().is_ok());
     let err = UsageCostsParams::new(1).limit(181).validate().unwrap_err();
-    assert_eq!(err.to_string(), "invalid parameter `limit` for usage-costs: 181 is above the maximum, 180");
+    assert_eq!(
+        err.to_string(),
+        "invalid parameter `limit` for usage-costs: 181 is above the maximum, 180"
+    );
     assert_eq!(err.param(), "limit");
     let err = UsageCostsParams::new(1).limit(0).validate().unwrap_err();
-    assert_eq!(err.to_string(), "invalid parameter `limit` for usage-costs: 0 is below the minimum, 1");
+    assert_eq!(
+        err.to_string(),
+        "invalid parameter `limit` for usage-costs: 0 is below the minimum, 1"
+    );
 }
 
 #[test]
 fn usage_limit_depends_on_the_bucket_width() {
     // Reference: 1d max 31, 1h max 168, 1m max 1440; unset bucket_width means 1d.
     assert!(UsageEmbeddingsParams::new(1).limit(31).validate().is_ok());
-    let err = UsageEmbeddingsParams::new(1).limit(32).validate().unwrap_err();
+    let err = UsageEmbeddingsParams::new(1)
+        .limit(32)
+        .validate()
+        .unwrap_err();
     assert_eq!(err.to_string(), "invalid parameter `limit` for usage-embeddings: 32 is above the maximum, 31, for `bucket_width=1d`");
     let hourly = UsageEmbeddingsParams::new(1).bucket_width(UsageBucketWidth::OneHour);
     assert!(hourly.clone().limit(168).validate().is_ok());
@@ -74,8 +99,14 @@ fn usage_limit_depends_on_the_bucket_width() {
 
 #[test]
 fn end_time_must_come_after_start_time() {
-    assert!(UsageCompletionsParams::new(100).end_time(101).validate().is_ok());
-    let err = UsageCompletionsParams::new(100).end_time(100).validate().unwrap_err();
+    assert!(UsageCompletionsParams::new(100)
+        .end_time(101)
+        .validate()
+        .is_ok());
+    let err = UsageCompletionsParams::new(100)
+        .end_time(100)
+        .validate()
+        .unwrap_err();
     assert_eq!(err.to_string(), "invalid parameter `end_time` for usage-completions: 100 must be greater than `start_time` (100)");
     assert!(UsageCostsParams::new(100).end_time(50).validate().is_err());
 }

@@ -79,13 +79,22 @@ fn operations(spec: &Yaml) -> Vec<SpecOperation> {
                 }
             })
             .collect();
-        ops.push(SpecOperation { id, path: path.as_str().unwrap().to_string(), params });
+        ops.push(SpecOperation {
+            id,
+            path: path.as_str().unwrap().to_string(),
+            params,
+        });
     }
     ops
 }
 
 /// Each operation's parameters with every parameter set, as `(operationId, path, query)`.
-fn every_operation_fully_set() -> Vec<(&'static str, &'static str, &'static str, Vec<(&'static str, String)>)> {
+fn every_operation_fully_set() -> Vec<(
+    &'static str,
+    &'static str,
+    &'static str,
+    Vec<(&'static str, String)>,
+)> {
     macro_rules! row {
         ($t:ty, $p:expr) => {
             (<$t>::OPERATION_ID, <$t>::METHOD, <$t>::PATH, $p.to_query())
@@ -214,16 +223,33 @@ fn operations_and_their_parameters_agree() {
     let crate_ops = every_operation_fully_set();
     let spec_ids: BTreeSet<&str> = ops.iter().map(|o| o.id.as_str()).collect();
     let crate_ids: BTreeSet<&str> = crate_ops.iter().map(|o| o.0).collect();
-    assert_eq!(spec_ids, crate_ids, "operations in the spec vs. parameter structs in the crate");
+    assert_eq!(
+        spec_ids, crate_ids,
+        "operations in the spec vs. parameter structs in the crate"
+    );
     for op in &ops {
         let (_, method, path, query) = crate_ops.iter().find(|o| o.0 == op.id).unwrap();
         assert_eq!((*method, *path), ("GET", op.path.as_str()), "{}", op.id);
         let spec_names: Vec<&str> = op.params.iter().map(|p| p.name.as_str()).collect();
         let mut sent: Vec<&str> = query.iter().map(|(k, _)| *k).collect();
         sent.dedup();
-        assert_eq!(sent, spec_names, "{}: every parameter set, in spec order", op.id);
-        let required: Vec<&str> = op.params.iter().filter(|p| p.required).map(|p| p.name.as_str()).collect();
-        assert_eq!(required, ["start_time"], "{}: `new` takes the required parameters", op.id);
+        assert_eq!(
+            sent, spec_names,
+            "{}: every parameter set, in spec order",
+            op.id
+        );
+        let required: Vec<&str> = op
+            .params
+            .iter()
+            .filter(|p| p.required)
+            .map(|p| p.name.as_str())
+            .collect();
+        assert_eq!(
+            required,
+            ["start_time"],
+            "{}: `new` takes the required parameters",
+            op.id
+        );
     }
 }
 
@@ -233,12 +259,24 @@ where
     T: FromStr + Display + Serialize + DeserializeOwned + PartialEq + Debug,
     T::Err: Debug,
 {
-    assert_eq!(all.len(), values.len(), "{} values: {values:?}", std::any::type_name::<T>());
+    assert_eq!(
+        all.len(),
+        values.len(),
+        "{} values: {values:?}",
+        std::any::type_name::<T>()
+    );
     for (value, wire) in all.iter().zip(values) {
         assert_eq!(&value.to_string(), wire);
         assert_eq!(&T::from_str(wire).unwrap(), value);
-        assert_eq!(serde_json::to_string(value).unwrap(), format!("\"{wire}\""), "never double-quoted");
-        assert_eq!(&serde_json::from_str::<T>(&format!("\"{wire}\"")).unwrap(), value);
+        assert_eq!(
+            serde_json::to_string(value).unwrap(),
+            format!("\"{wire}\""),
+            "never double-quoted"
+        );
+        assert_eq!(
+            &serde_json::from_str::<T>(&format!("\"{wire}\"")).unwrap(),
+            value
+        );
     }
     assert!(T::from_str("not-an-allowed-value").is_err());
     assert!(serde_json::from_str::<T>("\"not-an-allowed-value\"").is_err());
@@ -249,27 +287,54 @@ fn every_allowed_value_round_trips_as_its_wire_string() {
     let spec = spec();
     type Check = fn(&[String]);
     let checks: BTreeMap<&str, Check> = BTreeMap::from([
-        ("#/components/schemas/UsageBucketWidth", (|v: &[String]| check_enum(&UsageBucketWidth::ALL, v)) as Check),
-        ("#/components/schemas/ImageSize", |v| check_enum(&ImageSize::ALL, v)),
-        ("#/components/schemas/ImageSource", |v| check_enum(&ImageSource::ALL, v)),
-        ("usage-audio-speeches.group_by", |v| check_enum(&UsageAudioSpeechesGroupBy::ALL, v)),
-        ("usage-audio-transcriptions.group_by", |v| check_enum(&UsageAudioTranscriptionsGroupBy::ALL, v)),
-        ("usage-code-interpreter-sessions.group_by", |v| check_enum(&UsageCodeInterpreterSessionsGroupBy::ALL, v)),
-        ("usage-completions.group_by", |v| check_enum(&UsageCompletionsGroupBy::ALL, v)),
-        ("usage-embeddings.group_by", |v| check_enum(&UsageEmbeddingsGroupBy::ALL, v)),
-        ("usage-images.group_by", |v| check_enum(&UsageImagesGroupBy::ALL, v)),
-        ("usage-moderations.group_by", |v| check_enum(&UsageModerationsGroupBy::ALL, v)),
-        ("usage-vector-stores.group_by", |v| check_enum(&UsageVectorStoresGroupBy::ALL, v)),
-        ("usage-costs.bucket_width", |v| check_enum(&UsageCostsBucketWidth::ALL, v)),
-        ("usage-costs.group_by", |v| check_enum(&UsageCostsGroupBy::ALL, v)),
+        (
+            "#/components/schemas/UsageBucketWidth",
+            (|v: &[String]| check_enum(&UsageBucketWidth::ALL, v)) as Check,
+        ),
+        ("#/components/schemas/ImageSize", |v| {
+            check_enum(&ImageSize::ALL, v)
+        }),
+        ("#/components/schemas/ImageSource", |v| {
+            check_enum(&ImageSource::ALL, v)
+        }),
+        ("usage-audio-speeches.group_by", |v| {
+            check_enum(&UsageAudioSpeechesGroupBy::ALL, v)
+        }),
+        ("usage-audio-transcriptions.group_by", |v| {
+            check_enum(&UsageAudioTranscriptionsGroupBy::ALL, v)
+        }),
+        ("usage-code-interpreter-sessions.group_by", |v| {
+            check_enum(&UsageCodeInterpreterSessionsGroupBy::ALL, v)
+        }),
+        ("usage-completions.group_by", |v| {
+            check_enum(&UsageCompletionsGroupBy::ALL, v)
+        }),
+        ("usage-embeddings.group_by", |v| {
+            check_enum(&UsageEmbeddingsGroupBy::ALL, v)
+        }),
+        ("usage-images.group_by", |v| {
+            check_enum(&UsageImagesGroupBy::ALL, v)
+        }),
+        ("usage-moderations.group_by", |v| {
+            check_enum(&UsageModerationsGroupBy::ALL, v)
+        }),
+        ("usage-vector-stores.group_by", |v| {
+            check_enum(&UsageVectorStoresGroupBy::ALL, v)
+        }),
+        ("usage-costs.bucket_width", |v| {
+            check_enum(&UsageCostsBucketWidth::ALL, v)
+        }),
+        ("usage-costs.group_by", |v| {
+            check_enum(&UsageCostsGroupBy::ALL, v)
+        }),
     ]);
     let mut seen = BTreeSet::new();
     for op in operations(&spec) {
         for param in op.params {
             if let Some((site, values)) = param.enumeration {
-                let check = checks
-                    .get(site.as_str())
-                    .unwrap_or_else(|| panic!("the spec's enum at {site} has no check here: add one"));
+                let check = checks.get(site.as_str()).unwrap_or_else(|| {
+                    panic!("the spec's enum at {site} has no check here: add one")
+                });
                 check(&values);
                 seen.insert(site);
             }
@@ -288,7 +353,12 @@ fn filled(spec: &Yaml, schema: &Yaml, counter: &mut i64) -> Value {
         let prop = deref(spec, prop);
         *counter += 1;
         let ty = match &prop["type"] {
-            Yaml::Sequence(types) => types.iter().find(|t| t.as_str() != Some("null")).unwrap().as_str().unwrap(),
+            Yaml::Sequence(types) => types
+                .iter()
+                .find(|t| t.as_str() != Some("null"))
+                .unwrap()
+                .as_str()
+                .unwrap(),
             other => other.as_str().unwrap_or("object"),
         };
         let value = match (ty, prop.get("enum")) {
@@ -327,7 +397,10 @@ fn every_result_field_in_the_spec_is_decoded_and_kept() {
     for (schema, object) in results {
         let json = filled(&spec, schema, &mut counter);
         let result: UsageResult = serde_json::from_value(json.clone()).unwrap();
-        assert!(!matches!(result, UsageResult::Unknown(_)), "{object} is a known result");
+        assert!(
+            !matches!(result, UsageResult::Unknown(_)),
+            "{object} is a known result"
+        );
         assert_eq!(result.object(), Some(object.as_str()));
         // A field the crate lacked would be missing here; a wrong type would have failed above.
         assert_eq!(serde_json::to_value(&result).unwrap(), json, "{object}");
@@ -338,7 +411,10 @@ fn every_result_field_in_the_spec_is_decoded_and_kept() {
 fn a_page_with_every_field_round_trips() {
     let spec = spec();
     let mut counter = 0;
-    let results: Vec<Value> = result_schemas(&spec).iter().map(|(s, _)| filled(&spec, s, &mut counter)).collect();
+    let results: Vec<Value> = result_schemas(&spec)
+        .iter()
+        .map(|(s, _)| filled(&spec, s, &mut counter))
+        .collect();
     let page = json!({
         "object": "page",
         "data": [
@@ -371,13 +447,23 @@ fn every_number_in_a_result_also_decodes_from_a_numeric_string() {
                 props
                     .iter()
                     .filter(|(_, p)| p["type"].as_str() == Some("number"))
-                    .map(|(n, _)| (name.as_str().unwrap().to_string(), Some(n.as_str().unwrap().to_string())))
+                    .map(|(n, _)| {
+                        (
+                            name.as_str().unwrap().to_string(),
+                            Some(n.as_str().unwrap().to_string()),
+                        )
+                    })
                     .collect()
             } else {
                 Vec::new()
             };
             for (outer, inner) in nested {
-                for (sent, expected) in [("12.50", 12.5), ("0.0042", 0.0042), ("0.003627500000000000000000000000000000", 0.0036275), ("0E-6176", 0.0)] {
+                for (sent, expected) in [
+                    ("12.50", 12.5),
+                    ("0.0042", 0.0042),
+                    ("0.003627500000000000000000000000000000", 0.0036275),
+                    ("0E-6176", 0.0),
+                ] {
                     let mut json = base.clone();
                     let slot = match &inner {
                         Some(inner) => &mut json[&outer][inner],
@@ -396,5 +482,8 @@ fn every_number_in_a_result_also_decodes_from_a_numeric_string() {
             }
         }
     }
-    assert!(found >= 1, "the spec has a number field in its results (costs amount.value)");
+    assert!(
+        found >= 1,
+        "the spec has a number field in its results (costs amount.value)"
+    );
 }
