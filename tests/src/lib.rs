@@ -9,6 +9,7 @@ pub mod runtime;
 
 /// One module per fixture (`tests/fixtures/<name>/`), holding its generated `types` and `params`.
 #[path = "../fixtures"]
+#[rustfmt::skip]
 pub mod golden {
     pub mod arrays {
         pub mod params;

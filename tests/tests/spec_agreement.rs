@@ -88,13 +88,16 @@ fn operations(spec: &Yaml) -> Vec<SpecOperation> {
     ops
 }
 
-/// Each operation's parameters with every parameter set, as `(operationId, path, query)`.
-fn every_operation_fully_set() -> Vec<(
+/// `(operationId, method, path, query)` of one operation's parameters.
+type Row = (
     &'static str,
     &'static str,
     &'static str,
     Vec<(&'static str, String)>,
-)> {
+);
+
+/// Each operation's parameters with every parameter set.
+fn every_operation_fully_set() -> Vec<Row> {
     macro_rules! row {
         ($t:ty, $p:expr) => {
             (<$t>::OPERATION_ID, <$t>::METHOD, <$t>::PATH, $p.to_query())

@@ -148,7 +148,7 @@ fn enumeration(def: &TypeDef, e: &Enum) -> TokenStream {
     let wires: Vec<_> = e.variants.iter().map(|v| v.wire.as_str()).collect();
     let variant_docs = e.variants.iter().map(|v| {
         let text = docs::attrs(&format!("`{}`", v.wire));
-        let default = if e.default.as_deref() == Some(v.rust_name.as_str()) && !e.open {
+        let default = if e.default.as_deref() == Some(v.rust_name.as_str()) {
             quote!(#[default])
         } else {
             quote!()
@@ -175,12 +175,12 @@ fn enumeration(def: &TypeDef, e: &Enum) -> TokenStream {
             }
         }
     };
+    let derive_default = if e.default.is_some() {
+        quote!(Default,)
+    } else {
+        quote!()
+    };
     if !e.open {
-        let derive_default = if e.default.is_some() {
-            quote!(Default,)
-        } else {
-            quote!()
-        };
         return quote! {
             #doc
             #[derive(Clone, Copy, Debug, #derive_default PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -214,22 +214,9 @@ fn enumeration(def: &TypeDef, e: &Enum) -> TokenStream {
         };
     }
     let other = ident(&e.other_name);
-    let default_impl = match &e.default {
-        Some(variant) => {
-            let variant = ident(variant);
-            quote! {
-                impl Default for #name {
-                    fn default() -> Self {
-                        Self::#variant
-                    }
-                }
-            }
-        }
-        None => quote!(),
-    };
     quote! {
         #doc
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Clone, Debug, #derive_default PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum #name {
             #(#variant_docs #variants,)*
             /// A value the spec does not list, as it was received.
@@ -257,7 +244,6 @@ fn enumeration(def: &TypeDef, e: &Enum) -> TokenStream {
             }
         }
 
-        #default_impl
         #display_and_serde
     }
 }
