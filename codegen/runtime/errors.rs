@@ -1,6 +1,7 @@
-//! Errors of values checked on this side of the wire.
+//! Errors: of values checked on this side of the wire, and of calls.
 
 use std::fmt;
+use std::time::Duration;
 
 /// A string that is not one of the values an enum allows.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -90,3 +91,129 @@ impl fmt::Display for InvalidParam {
 }
 
 impl std::error::Error for InvalidParam {}
+
+/// Why a call failed. `B` is the type of the API's error body, as the spec describes it.
+///
+/// No variant ever holds the API key: texts that came from the server are searched for it and
+/// have it replaced by `[REDACTED]`.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error<B: fmt::Debug = serde_json::Value> {
+    /// The API answered with an error status (after any retries).
+    #[error("HTTP {status}{}: {snippet}", request_suffix(request_id))]
+    Api {
+        /// The HTTP status code.
+        status: u16,
+        /// The `x-request-id` of the response, to quote to the API's support.
+        request_id: Option<String>,
+        /// The error body, when it had the shape the spec gives.
+        body: Option<Box<B>>,
+        /// The start of the body as it came (for bodies of another shape).
+        snippet: String,
+    },
+    /// No response: the connection could not be made or broke (after any retries).
+    #[error("request failed after {attempts} attempt(s): {message}")]
+    Transport {
+        /// What went wrong.
+        message: String,
+        /// How many attempts were made.
+        attempts: u32,
+        /// The underlying error.
+        #[source]
+        source: Option<reqwest::Error>,
+    },
+    /// The last attempt took longer than the request timeout.
+    #[error("request timed out after {timeout:?} ({attempts} attempt(s))")]
+    Timeout {
+        /// The timeout of one attempt.
+        timeout: Duration,
+        /// How many attempts were made.
+        attempts: u32,
+    },
+    /// A success response whose body is not what the spec says.
+    #[error("cannot decode the HTTP {status} response{} at `{path}`: {message}; the body starts: {snippet}", request_suffix(request_id))]
+    Decode {
+        /// The HTTP status code.
+        status: u16,
+        /// The `x-request-id` of the response.
+        request_id: Option<String>,
+        /// Where in the body decoding failed (`data[3].results[0].input_tokens`; `.` for the top).
+        path: String,
+        /// What was wrong there.
+        message: String,
+        /// The start of the body.
+        snippet: String,
+    },
+    /// A parameter is out of the bounds the spec states; nothing was sent.
+    #[error(transparent)]
+    InvalidParam(#[from] InvalidParam),
+    /// Paging: the server sent a cursor it had sent before, which would page forever.
+    #[error(
+        "the server returned the page cursor `{cursor}` a second time; stopping instead of looping"
+    )]
+    RepeatedCursor {
+        /// The repeated cursor.
+        cursor: String,
+    },
+    /// The client could not be set up (a bad base URL, a missing key, ...).
+    #[error("invalid client configuration: {0}")]
+    Config(String),
+}
+
+impl<B: fmt::Debug> Error<B> {
+    /// The HTTP status, for errors that had a response.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api { status, .. } | Error::Decode { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The `x-request-id` of the response, for errors that had one.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api { request_id, .. } | Error::Decode { request_id, .. } => {
+                request_id.as_deref()
+            }
+            _ => None,
+        }
+    }
+}
+
+fn request_suffix(request_id: &Option<String>) -> String {
+    match request_id {
+        Some(id) => format!(" (request id {id})"),
+        None => String::new(),
+    }
+}
+
+/// An error while paging, with the cursor to resume from: pass it as the page parameter of a new
+/// stream to continue without losing a page or seeing one twice.
+#[derive(Debug, thiserror::Error)]
+#[error("{error} ({})", match .cursor { Some(c) => format!("resume from page cursor `{c}`"), None => "on the first page".to_owned() })]
+pub struct PageError<B: fmt::Debug = serde_json::Value> {
+    cursor: Option<String>,
+    #[source]
+    error: Error<B>,
+}
+
+impl<B: fmt::Debug> PageError<B> {
+    pub(crate) fn new(cursor: Option<String>, error: Error<B>) -> Self {
+        PageError { cursor, error }
+    }
+
+    /// The cursor of the page that failed (`None`: the first page, fetched without a cursor).
+    pub fn cursor(&self) -> Option<&str> {
+        self.cursor.as_deref()
+    }
+
+    /// What went wrong.
+    pub fn error(&self) -> &Error<B> {
+        &self.error
+    }
+
+    /// What went wrong, by value.
+    pub fn into_error(self) -> Error<B> {
+        self.error
+    }
+}

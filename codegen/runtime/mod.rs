@@ -1,8 +1,16 @@
-//! The part of the client that does not depend on the spec: decoding helpers, errors. It is
-//! written by hand in `codegen/runtime/` and copied into every generated crate by `cargo xtask
-//! regen`; the generated code calls it through `crate::runtime`.
+//! The part of the client that does not depend on the spec: transport, retries, paging, decoding
+//! helpers and errors. It is written by hand in `codegen/runtime/` and copied into every generated
+//! crate by `cargo xtask regen`; the generated code calls it through `crate::runtime`.
 
+mod client;
 pub mod de;
 mod errors;
+mod paging;
+mod retry;
 
-pub use errors::{InvalidParam, UnknownValue};
+pub use client::{
+    ClientBuilder, FromTransport, Request, Response, Transport, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT,
+};
+pub use errors::{Error, InvalidParam, PageError, UnknownValue};
+pub use paging::{items, pages, Page, Paged};

@@ -12,8 +12,8 @@ use serde_yaml::Value;
 
 use crate::error::Result;
 use crate::ir::{
-    Api, Bounds, Constant, Doc, Enum, Field, Location, MaximumBy, Operation, Param, Struct, Type,
-    TypeDef, TypeKind, Union, UnionVariant, Variant,
+    Api, Bounds, Constant, Doc, Enum, Field, Location, MaximumBy, Operation, PageShape, Paging,
+    Param, Struct, Type, TypeDef, TypeKind, Union, UnionVariant, Variant,
 };
 use crate::load::{kind, Document, Node};
 use crate::naming::{self, Scope};
@@ -67,14 +67,32 @@ pub fn build(doc: &Document) -> Result<Api> {
         }
     }
     let info = root.get("info").expect("validated");
-    let server_url = match root.get("servers") {
-        Some(servers) => match servers.items()?.first() {
-            Some(first) => first.str("url")?.map(str::to_string),
-            None => None,
-        },
+    let first_server = match root.get("servers") {
+        Some(servers) => servers.items()?.into_iter().next(),
         None => None,
     };
+    let (server_url, server_url_env) = match &first_server {
+        Some(server) => (
+            server.str("url")?.map(str::to_string),
+            server.str("x-env-var")?.map(str::to_string),
+        ),
+        None => (None, None),
+    };
+    let types: Vec<TypeDef> = builder.types.into_values().collect();
+    let pagination = root.get("x-pagination");
+    if let Some(config) = &pagination {
+        for op in &mut operations {
+            op.paging = paging(config, op, &types)?;
+        }
+    }
+    let error_body = match operations.first().and_then(|o| o.error.clone()) {
+        Some(first) if operations.iter().all(|o| o.error.as_ref() == Some(&first)) => first,
+        _ => Type::Any,
+    };
     Ok(Api {
+        server_url_env,
+        api_key_env: api_key_env(&root)?,
+        error_body,
         title: info.str("title")?.unwrap_or_default().to_string(),
         description: info.str("description")?.map(str::to_string),
         version: info
@@ -83,8 +101,93 @@ pub fn build(doc: &Document) -> Result<Api> {
             .unwrap_or_default(),
         server_url,
         operations,
-        types: builder.types.into_values().collect(),
+        types,
     })
+}
+
+/// `x-env-var` of the first `http`/`bearer` security scheme.
+fn api_key_env(root: &Node<'_>) -> Result<Option<String>> {
+    let Some(schemes) = root.get("components").and_then(|c| c.get("securitySchemes")) else {
+        return Ok(None);
+    };
+    for (_, scheme) in schemes.entries()? {
+        let bearer = scheme.str("type")? == Some("http")
+            && scheme.str("scheme")?.is_some_and(|s| s.eq_ignore_ascii_case("bearer"));
+        if bearer {
+            return Ok(scheme.str("x-env-var")?.map(str::to_string));
+        }
+    }
+    Ok(None)
+}
+
+/// How `op` pages under the spec's `x-pagination`: only operations with the cursor parameter do,
+/// and their response must have the fields the configuration names.
+fn paging(config: &Node<'_>, op: &Operation, types: &[TypeDef]) -> Result<Option<Paging>> {
+    let field = |key: &str| -> Result<Option<String>> { Ok(config.str(key)?.map(str::to_string)) };
+    let cursor_wire = field("cursor-param")?.ok_or_else(|| config.error("missing `cursor-param`"))?;
+    let Some(cursor) = op.params.iter().find(|p| p.wire_name == cursor_wire) else {
+        return Ok(None);
+    };
+    let at = |message: String| crate::error::Error::at(config_file(config), &op.pointer, message);
+    if cursor.required || cursor.ty != Type::String {
+        return Err(at(format!(
+            "`x-pagination` cursor parameter `{cursor_wire}` must be an optional string"
+        )));
+    }
+    let response = match &op.response {
+        Some(Type::Named(name)) => types.iter().find(|t| &t.name == name),
+        _ => None,
+    };
+    let Some(TypeDef { name: type_name, kind: TypeKind::Struct(page), .. }) = response else {
+        return Err(at("a paged operation (see `x-pagination`) must answer with an object".into()));
+    };
+    let find = |key: &str, required: bool| -> Result<Option<&Field>> {
+        let Some(wire) = field(key)? else {
+            return if required {
+                Err(config.error(format!("missing `{key}`")))
+            } else {
+                Ok(None)
+            };
+        };
+        match page.fields.iter().find(|f| f.wire_name == wire) {
+            Some(f) => Ok(Some(f)),
+            None => Err(at(format!(
+                "`x-pagination` names `{wire}` as `{key}`, but `{type_name}` has no such property"
+            ))),
+        }
+    };
+    let next = find("next-cursor", true)?.expect("required");
+    if next.ty.non_null() != &Type::String {
+        return Err(at(format!("`{}` (the next cursor) must be a string", next.wire_name)));
+    }
+    let items = find("items", true)?.expect("required");
+    let Type::Array(item) = items.ty.non_null() else {
+        return Err(at(format!("`{}` (the items) must be an array", items.wire_name)));
+    };
+    let has_more = find("has-more", false)?;
+    if let Some(h) = has_more {
+        if h.ty.non_null() != &Type::Boolean {
+            return Err(at(format!("`{}` (has more) must be a boolean", h.wire_name)));
+        }
+    }
+    let items_name = field("items-name")?.unwrap_or_else(|| items.wire_name.clone());
+    let items_suffix = naming::field_name(&items_name)
+        .ok_or_else(|| config.error(format!("`items-name: {items_name}` has no letters or digits")))?;
+    Ok(Some(Paging {
+        cursor_param: cursor.rust_name.clone(),
+        items_method: format!("{}_{}", op.method_name, naming::unraw(&items_suffix)),
+        pages_method: format!("{}_pages", op.method_name),
+        page: PageShape {
+            type_name: type_name.clone(),
+            items: (items.rust_name.clone(), item.as_ref().clone(), items.is_option()),
+            next_cursor: (next.rust_name.clone(), next.is_option()),
+            has_more: has_more.map(|h| (h.rust_name.clone(), h.is_option())),
+        },
+    }))
+}
+
+fn config_file<'a>(node: &Node<'a>) -> &'a std::path::Path {
+    node.file()
 }
 
 struct Builder<'a> {
@@ -177,6 +280,7 @@ impl<'a> Builder<'a> {
             params,
             response,
             error,
+            paging: None,
         })
     }
 

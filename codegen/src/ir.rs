@@ -12,6 +12,13 @@ pub struct Api {
     pub version: String,
     /// The first server's URL, if any.
     pub server_url: Option<String>,
+    /// `x-env-var` of the first server: an environment variable that overrides its URL.
+    pub server_url_env: Option<String>,
+    /// `x-env-var` of the bearer security scheme: the environment variable holding the key.
+    pub api_key_env: Option<String>,
+    /// The type of the error body shared by every operation (`Any` when they differ or none is
+    /// given).
+    pub error_body: Type,
     /// The operations, in the order of the spec's paths.
     pub operations: Vec<Operation>,
     /// Every named type, sorted by Rust name so that output does not depend on discovery order.
@@ -40,6 +47,34 @@ pub struct Operation {
     pub response: Option<Type>,
     /// The type of the error JSON body (`default` or 4xx/5xx), if the spec gives one.
     pub error: Option<Type>,
+    /// How the operation pages, if it does (`x-pagination`).
+    pub paging: Option<Paging>,
+}
+
+/// How an operation pages: by a cursor parameter, through fields of its response.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Paging {
+    /// The Rust name of the cursor parameter's field.
+    pub cursor_param: String,
+    /// The Rust name of the method that streams items (`usage_completions_buckets`).
+    pub items_method: String,
+    /// The Rust name of the method that streams pages (`usage_completions_pages`).
+    pub pages_method: String,
+    /// The response struct and how to read it.
+    pub page: PageShape,
+}
+
+/// The fields of a page response that paging reads.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PageShape {
+    /// The Rust name of the response struct.
+    pub type_name: String,
+    /// The items field: (Rust name, item type, whether it is an `Option`).
+    pub items: (String, Type, bool),
+    /// The next-cursor field: (Rust name, whether it is an `Option`).
+    pub next_cursor: (String, bool),
+    /// The has-more field, if the spec names one: (Rust name, whether it is an `Option`).
+    pub has_more: Option<(String, bool)>,
 }
 
 /// Where a parameter goes. Only the query string is supported.

@@ -32,6 +32,21 @@ pub struct Options {
     pub spec_name: String,
     /// Add an empty `[workspace]` table, so the crate builds on its own wherever it is written.
     pub standalone: bool,
+    /// TOML appended to the generated `Cargo.toml` (a project's examples and dev-dependencies).
+    pub extra_manifest: String,
+    /// Files copied into the crate as they are, under the generated header.
+    pub extra_files: Vec<ExtraFile>,
+}
+
+/// A file a project adds to its generated crate (an example, say), copied as it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExtraFile {
+    /// Where it goes, relative to the crate's root.
+    pub path: std::path::PathBuf,
+    /// Where the original is, for the header that says so.
+    pub origin: String,
+    /// Its text.
+    pub contents: String,
 }
 
 impl Options {
@@ -47,6 +62,8 @@ impl Options {
             crate_version: "0.1.0".into(),
             spec_name,
             standalone: false,
+            extra_manifest: String::new(),
+            extra_files: Vec::new(),
         }
     }
 }

@@ -110,6 +110,11 @@ impl<'a> Node<'a> {
         Error::at(self.file, &self.pointer, message)
     }
 
+    /// The file this node is in.
+    pub fn file(&self) -> &'a Path {
+        self.file
+    }
+
     /// The child under `key`, if this is a mapping that has it.
     pub fn get(&self, key: &str) -> Option<Node<'a>> {
         match self.value {

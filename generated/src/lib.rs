@@ -25,11 +25,18 @@
 #![warn(missing_docs)]
 
 #[rustfmt::skip]
+mod client;
+#[rustfmt::skip]
 mod params;
 #[doc(hidden)]
 pub mod runtime;
 #[rustfmt::skip]
 mod types;
+pub use client::Client;
+pub use client::ClientBuilder;
+pub use client::DEFAULT_BASE_URL;
+pub use client::Error;
+pub use client::PageError;
 pub use params::UsageAudioSpeechesParams;
 pub use params::UsageAudioTranscriptionsParams;
 pub use params::UsageCodeInterpreterSessionsParams;
@@ -40,6 +47,7 @@ pub use params::UsageImagesParams;
 pub use params::UsageModerationsParams;
 pub use params::UsageVectorStoresParams;
 pub use runtime::InvalidParam;
+pub use runtime::Response;
 pub use runtime::UnknownValue;
 pub use types::ApiError;
 pub use types::CostsAmount;

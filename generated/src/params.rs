@@ -240,6 +240,29 @@ impl UsageAudioSpeechesParams {
     }
 }
 
+impl crate::runtime::Request for UsageAudioSpeechesParams {
+    type Response = super::types::UsageResponse;
+    type ErrorBody = super::types::ErrorResponse;
+    const PATH: &'static str = "/organization/usage/audio_speeches";
+    fn query(&self) -> Vec<(&'static str, String)> {
+        self.to_query()
+    }
+
+    fn check(&self) -> Result<(), crate::runtime::InvalidParam> {
+        self.validate()
+    }
+}
+
+impl crate::runtime::Paged for UsageAudioSpeechesParams {
+    fn set_cursor(&mut self, cursor: Option<String>) {
+        self.page = cursor;
+    }
+
+    fn cursor(&self) -> Option<&str> {
+        self.page.as_deref()
+    }
+}
+
 /// Get audio transcriptions usage details for the organization.
 ///
 /// Parameters of `GET /organization/usage/audio_transcriptions` (operation `usage-audio-transcriptions`).
@@ -478,6 +501,29 @@ impl UsageAudioTranscriptionsParams {
     }
 }
 
+impl crate::runtime::Request for UsageAudioTranscriptionsParams {
+    type Response = super::types::UsageResponse;
+    type ErrorBody = super::types::ErrorResponse;
+    const PATH: &'static str = "/organization/usage/audio_transcriptions";
+    fn query(&self) -> Vec<(&'static str, String)> {
+        self.to_query()
+    }
+
+    fn check(&self) -> Result<(), crate::runtime::InvalidParam> {
+        self.validate()
+    }
+}
+
+impl crate::runtime::Paged for UsageAudioTranscriptionsParams {
+    fn set_cursor(&mut self, cursor: Option<String>) {
+        self.page = cursor;
+    }
+
+    fn cursor(&self) -> Option<&str> {
+        self.page.as_deref()
+    }
+}
+
 /// Get code interpreter sessions usage details for the organization.
 ///
 /// Parameters of `GET /organization/usage/code_interpreter_sessions` (operation `usage-code-interpreter-sessions`).
@@ -665,6 +711,29 @@ impl UsageCodeInterpreterSessionsParams {
             }
         }
         Ok(())
+    }
+}
+
+impl crate::runtime::Request for UsageCodeInterpreterSessionsParams {
+    type Response = super::types::UsageResponse;
+    type ErrorBody = super::types::ErrorResponse;
+    const PATH: &'static str = "/organization/usage/code_interpreter_sessions";
+    fn query(&self) -> Vec<(&'static str, String)> {
+        self.to_query()
+    }
+
+    fn check(&self) -> Result<(), crate::runtime::InvalidParam> {
+        self.validate()
+    }
+}
+
+impl crate::runtime::Paged for UsageCodeInterpreterSessionsParams {
+    fn set_cursor(&mut self, cursor: Option<String>) {
+        self.page = cursor;
+    }
+
+    fn cursor(&self) -> Option<&str> {
+        self.page.as_deref()
     }
 }
 
@@ -919,6 +988,29 @@ impl UsageCompletionsParams {
     }
 }
 
+impl crate::runtime::Request for UsageCompletionsParams {
+    type Response = super::types::UsageResponse;
+    type ErrorBody = super::types::ErrorResponse;
+    const PATH: &'static str = "/organization/usage/completions";
+    fn query(&self) -> Vec<(&'static str, String)> {
+        self.to_query()
+    }
+
+    fn check(&self) -> Result<(), crate::runtime::InvalidParam> {
+        self.validate()
+    }
+}
+
+impl crate::runtime::Paged for UsageCompletionsParams {
+    fn set_cursor(&mut self, cursor: Option<String>) {
+        self.page = cursor;
+    }
+
+    fn cursor(&self) -> Option<&str> {
+        self.page.as_deref()
+    }
+}
+
 /// Get embeddings usage details for the organization.
 ///
 /// Parameters of `GET /organization/usage/embeddings` (operation `usage-embeddings`).
@@ -1154,6 +1246,29 @@ impl UsageEmbeddingsParams {
             }
         }
         Ok(())
+    }
+}
+
+impl crate::runtime::Request for UsageEmbeddingsParams {
+    type Response = super::types::UsageResponse;
+    type ErrorBody = super::types::ErrorResponse;
+    const PATH: &'static str = "/organization/usage/embeddings";
+    fn query(&self) -> Vec<(&'static str, String)> {
+        self.to_query()
+    }
+
+    fn check(&self) -> Result<(), crate::runtime::InvalidParam> {
+        self.validate()
+    }
+}
+
+impl crate::runtime::Paged for UsageEmbeddingsParams {
+    fn set_cursor(&mut self, cursor: Option<String>) {
+        self.page = cursor;
+    }
+
+    fn cursor(&self) -> Option<&str> {
+        self.page.as_deref()
     }
 }
 
@@ -1425,6 +1540,29 @@ impl UsageImagesParams {
     }
 }
 
+impl crate::runtime::Request for UsageImagesParams {
+    type Response = super::types::UsageResponse;
+    type ErrorBody = super::types::ErrorResponse;
+    const PATH: &'static str = "/organization/usage/images";
+    fn query(&self) -> Vec<(&'static str, String)> {
+        self.to_query()
+    }
+
+    fn check(&self) -> Result<(), crate::runtime::InvalidParam> {
+        self.validate()
+    }
+}
+
+impl crate::runtime::Paged for UsageImagesParams {
+    fn set_cursor(&mut self, cursor: Option<String>) {
+        self.page = cursor;
+    }
+
+    fn cursor(&self) -> Option<&str> {
+        self.page.as_deref()
+    }
+}
+
 /// Get moderations usage details for the organization.
 ///
 /// Parameters of `GET /organization/usage/moderations` (operation `usage-moderations`).
@@ -1663,6 +1801,29 @@ impl UsageModerationsParams {
     }
 }
 
+impl crate::runtime::Request for UsageModerationsParams {
+    type Response = super::types::UsageResponse;
+    type ErrorBody = super::types::ErrorResponse;
+    const PATH: &'static str = "/organization/usage/moderations";
+    fn query(&self) -> Vec<(&'static str, String)> {
+        self.to_query()
+    }
+
+    fn check(&self) -> Result<(), crate::runtime::InvalidParam> {
+        self.validate()
+    }
+}
+
+impl crate::runtime::Paged for UsageModerationsParams {
+    fn set_cursor(&mut self, cursor: Option<String>) {
+        self.page = cursor;
+    }
+
+    fn cursor(&self) -> Option<&str> {
+        self.page.as_deref()
+    }
+}
+
 /// Get vector stores usage details for the organization.
 ///
 /// Parameters of `GET /organization/usage/vector_stores` (operation `usage-vector-stores`).
@@ -1853,6 +2014,29 @@ impl UsageVectorStoresParams {
     }
 }
 
+impl crate::runtime::Request for UsageVectorStoresParams {
+    type Response = super::types::UsageResponse;
+    type ErrorBody = super::types::ErrorResponse;
+    const PATH: &'static str = "/organization/usage/vector_stores";
+    fn query(&self) -> Vec<(&'static str, String)> {
+        self.to_query()
+    }
+
+    fn check(&self) -> Result<(), crate::runtime::InvalidParam> {
+        self.validate()
+    }
+}
+
+impl crate::runtime::Paged for UsageVectorStoresParams {
+    fn set_cursor(&mut self, cursor: Option<String>) {
+        self.page = cursor;
+    }
+
+    fn cursor(&self) -> Option<&str> {
+        self.page.as_deref()
+    }
+}
+
 /// Get costs details for the organization.
 ///
 /// Parameters of `GET /organization/costs` (operation `usage-costs`).
@@ -2018,5 +2202,28 @@ impl UsageCostsParams {
             }
         }
         Ok(())
+    }
+}
+
+impl crate::runtime::Request for UsageCostsParams {
+    type Response = super::types::UsageResponse;
+    type ErrorBody = super::types::ErrorResponse;
+    const PATH: &'static str = "/organization/costs";
+    fn query(&self) -> Vec<(&'static str, String)> {
+        self.to_query()
+    }
+
+    fn check(&self) -> Result<(), crate::runtime::InvalidParam> {
+        self.validate()
+    }
+}
+
+impl crate::runtime::Paged for UsageCostsParams {
+    fn set_cursor(&mut self, cursor: Option<String>) {
+        self.page = cursor;
+    }
+
+    fn cursor(&self) -> Option<&str> {
+        self.page.as_deref()
     }
 }

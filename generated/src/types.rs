@@ -1427,6 +1427,21 @@ impl ::serde::Serialize for UsageResponse {
     }
 }
 
+impl crate::runtime::Page for UsageResponse {
+    type Item = UsageTimeBucket;
+    fn has_more(&self) -> bool {
+        self.has_more
+    }
+
+    fn next_cursor(&self) -> Option<&str> {
+        self.next_page.as_deref().filter(|c| !c.is_empty())
+    }
+
+    fn into_items(self) -> Vec<Self::Item> {
+        self.data
+    }
+}
+
 /// One result of a time bucket; its `object` says which kind.
 ///
 /// Schema `#/components/schemas/UsageResult`. One of several objects, told apart by their `object` property. An object whose `object` is none of these is kept whole in [`UsageResult::Unknown`], so a kind the API adds later does not fail decoding.

@@ -1,5 +1,5 @@
 //! Support for the workspace's tests. Its one job here: compile the golden outputs of the codegen
-//! fixtures (`tests/fixtures/<name>/{types,params}.rs`) against the runtime they are generated to
+//! fixtures (`tests/fixtures/<name>/{client,types,params}.rs`) against the runtime they are generated to
 //! call, so that a golden that does not build (or that clippy rejects) fails the build.
 
 /// The hand-written runtime that every generated crate gets a copy of, at the path the generated
@@ -7,43 +7,52 @@
 #[path = "../../codegen/runtime/mod.rs"]
 pub mod runtime;
 
-/// One module per fixture (`tests/fixtures/<name>/`), holding its generated `types` and `params`.
+/// One module per fixture (`tests/fixtures/<name>/`), holding its generated `client`, `params` and `types`.
 #[path = "../fixtures"]
 #[rustfmt::skip]
 pub mod golden {
     pub mod arrays {
+        pub mod client;
         pub mod params;
         pub mod types;
     }
     pub mod discriminated_union {
+        pub mod client;
         pub mod params;
         pub mod types;
     }
     pub mod enum_names {
+        pub mod client;
         pub mod params;
         pub mod types;
     }
     pub mod keyword_fields {
+        pub mod client;
         pub mod params;
         pub mod types;
     }
     pub mod nullable_30 {
+        pub mod client;
         pub mod params;
         pub mod types;
     }
     pub mod nullable_31 {
+        pub mod client;
         pub mod params;
         pub mod types;
     }
     pub mod open_enum {
+        pub mod client;
         pub mod params;
         pub mod types;
     }
     pub mod ref_chains {
+        pub mod client;
         pub mod params;
         pub mod types;
     }
     pub mod required_optional {
+        pub mod client;
         pub mod params;
         pub mod types;
     }

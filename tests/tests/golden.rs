@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 /// The generated files that are compared (the runtime copies and `Cargo.toml` are the same for
 /// every spec and are covered by the freshness test).
-const COMPARED: &[&str] = &["src/lib.rs", "src/types.rs", "src/params.rs"];
+const COMPARED: &[&str] = &["src/lib.rs", "src/client.rs", "src/types.rs", "src/params.rs"];
 
 fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
@@ -74,7 +74,7 @@ fn every_golden_is_compiled() {
         let module = format!("pub mod {name} {{");
         assert!(
             lib.contains(&module),
-            "tests/src/lib.rs does not compile the golden of {name}: add `{module} pub mod params; pub mod types; }}` to its `golden` module"
+            "tests/src/lib.rs does not compile the golden of {name}: add `{module} pub mod client; pub mod params; pub mod types; }}` to its `golden` module"
         );
     }
 }

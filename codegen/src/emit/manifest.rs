@@ -7,8 +7,14 @@ use super::MARKER;
 
 /// Versions of the crates the generated code and its runtime use.
 const DEPENDENCIES: &str = r#"[dependencies]
+futures = { version = "0.3", default-features = false, features = ["std", "async-await"] }
+httpdate = "1"
+reqwest = { version = "0.12", default-features = false, features = ["rustls-tls"] }
 serde = { version = "1", features = ["derive"] }
 serde_json = "1"
+serde_path_to_error = "0.1"
+thiserror = "2"
+tokio = { version = "1", features = ["time"] }
 "#;
 
 pub fn cargo_toml(api: &Api, options: &Options) -> String {
@@ -31,6 +37,11 @@ pub fn cargo_toml(api: &Api, options: &Options) -> String {
     out.push_str("license = \"MIT OR Apache-2.0\"\n");
     out.push_str("publish = false\n\n");
     out.push_str(DEPENDENCIES);
+    if !options.extra_manifest.is_empty() {
+        out.push('\n');
+        out.push_str(options.extra_manifest.trim_end());
+        out.push('\n');
+    }
     if options.standalone {
         out.push_str("\n# Not part of any enclosing workspace.\n[workspace]\n");
     }

@@ -2,6 +2,7 @@
 //! `quote`, parsed back with `syn` (so a bug here is caught as a parse error, not as broken
 //! output) and printed with `prettyplease`.
 
+mod client;
 mod docs;
 mod manifest;
 mod params;
@@ -27,8 +28,11 @@ pub struct OutputFile {
 /// The hand-written runtime, copied into every generated crate.
 const RUNTIME: &[(&str, &str)] = &[
     ("mod.rs", include_str!("../../runtime/mod.rs")),
+    ("client.rs", include_str!("../../runtime/client.rs")),
     ("de.rs", include_str!("../../runtime/de.rs")),
     ("errors.rs", include_str!("../../runtime/errors.rs")),
+    ("paging.rs", include_str!("../../runtime/paging.rs")),
+    ("retry.rs", include_str!("../../runtime/retry.rs")),
 ];
 
 /// The first line of every generated file; also how the writer recognises files it owns.
@@ -45,6 +49,7 @@ pub fn crate_files(api: &Api, options: &Options) -> Result<Vec<OutputFile>> {
     }];
     let rust = [
         ("src/lib.rs", lib_rs(api, options)),
+        ("src/client.rs", client::file(api, options)),
         ("src/types.rs", types::file(api)),
         ("src/params.rs", params::file(api)),
     ];
@@ -61,6 +66,16 @@ pub fn crate_files(api: &Api, options: &Options) -> Result<Vec<OutputFile>> {
         files.push(OutputFile {
             path: PathBuf::from("src/runtime").join(name),
             contents: format!("{header}\n{text}"),
+        });
+    }
+    for extra in &options.extra_files {
+        let header = format!(
+            "// {MARKER}: a copy of {}. Do not edit: change the original and regenerate.\n",
+            extra.origin
+        );
+        files.push(OutputFile {
+            path: extra.path.clone(),
+            contents: format!("{header}\n{}", extra.contents),
         });
     }
     Ok(files)
@@ -147,7 +162,16 @@ fn lib_rs(api: &Api, options: &Options) -> TokenStream {
                 .iter()
                 .map(|o| ("params", o.params_name.as_str())),
         )
-        .chain([("runtime", "InvalidParam"), ("runtime", "UnknownValue")])
+        .chain([
+            ("client", "Client"),
+            ("client", "ClientBuilder"),
+            ("client", "DEFAULT_BASE_URL"),
+            ("client", "Error"),
+            ("client", "PageError"),
+            ("runtime", "InvalidParam"),
+            ("runtime", "Response"),
+            ("runtime", "UnknownValue"),
+        ])
         .collect();
     exports.sort();
     let exports = exports.into_iter().map(|(module, name)| {
@@ -159,6 +183,8 @@ fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         #![forbid(unsafe_code)]
         #![warn(missing_docs)]
 
+        #[rustfmt::skip]
+        mod client;
         #[rustfmt::skip]
         mod params;
         #[doc(hidden)]

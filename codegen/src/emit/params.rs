@@ -9,7 +9,11 @@ use super::{docs, ident, rust_type};
 use crate::ir::{Api, Operation, Param, Type};
 
 pub fn file(api: &Api) -> TokenStream {
-    let items = api.operations.iter().map(operation);
+    let items = api.operations.iter().map(|op| {
+        let params = operation(op);
+        let request = super::client::request_impl(op, &api.error_body);
+        quote!(#params #request)
+    });
     quote! {
         //! The parameters of each operation.
         #(#items)*

@@ -8,7 +8,18 @@ use crate::ir::{Api, Enum, Field, Struct, Type, TypeDef, TypeKind, Union};
 use crate::naming;
 
 pub fn file(api: &Api) -> TokenStream {
-    let items = api.types.iter().map(type_def);
+    let items = api.types.iter().map(|def| {
+        let item = type_def(def);
+        // A response type that operations page through reads as a page (once, however many
+        // operations share it).
+        let page = api
+            .operations
+            .iter()
+            .filter_map(|op| op.paging.as_ref())
+            .find(|paging| paging.page.type_name == def.name)
+            .map(|paging| super::client::page_impl(&paging.page));
+        quote!(#item #page)
+    });
     quote! {
         //! The types of the spec's schemas: request enums, response objects and unions.
         #(#items)*

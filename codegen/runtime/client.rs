@@ -1,0 +1,430 @@
+//! The transport: configuration, authentication, the HTTP call, retries and decoding. Generated
+//! clients hold a [`Transport`] and call [`Transport::call`] with their parameter structs.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, USER_AGENT};
+use serde::de::DeserializeOwned;
+
+use super::errors::{Error, InvalidParam};
+use super::retry::{self, Backoff, Verdict};
+
+/// What a generated parameter struct tells the transport about its operation.
+pub trait Request {
+    /// The decoded success body.
+    type Response: DeserializeOwned;
+    /// The decoded error body.
+    type ErrorBody: DeserializeOwned + fmt::Debug;
+    /// The path relative to the base URL.
+    const PATH: &'static str;
+    /// The query pairs to send.
+    fn query(&self) -> Vec<(&'static str, String)>;
+    /// Checks made before sending.
+    fn check(&self) -> Result<(), InvalidParam>;
+}
+
+/// A decoded value with the response it came in: status and headers (request id, rate limits).
+#[derive(Clone, Debug)]
+pub struct Response<T> {
+    value: T,
+    status: u16,
+    headers: HeaderMap,
+}
+
+impl<T> Response<T> {
+    /// The decoded body.
+    pub fn value(&self) -> &T {
+        &self.value
+    }
+
+    /// The decoded body, by value.
+    pub fn into_value(self) -> T {
+        self.value
+    }
+
+    /// The HTTP status code.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// All response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The `x-request-id` header, to quote to the API's support.
+    pub fn request_id(&self) -> Option<&str> {
+        header_str(&self.headers, "x-request-id")
+    }
+
+    /// A response header as text, if present and printable.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        header_str(&self.headers, name)
+    }
+}
+
+fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// An API key; its `Debug` never shows it.
+#[derive(Clone)]
+struct ApiKey(Arc<str>);
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[REDACTED]")
+    }
+}
+
+/// Turns a [`Transport`] into a generated client.
+pub trait FromTransport {
+    /// Wraps the transport.
+    fn from_transport(transport: Transport) -> Self;
+}
+
+/// Builds a client: every setting has a default but the API key.
+pub struct ClientBuilder<C> {
+    api_key: Option<ApiKey>,
+    base_url: String,
+    timeout: Duration,
+    connect_timeout: Duration,
+    max_retries: u32,
+    backoff: Backoff,
+    user_agent: String,
+    http: Option<reqwest::Client>,
+    client: PhantomData<fn() -> C>,
+}
+
+impl<C> fmt::Debug for ClientBuilder<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("api_key", &self.api_key)
+            .field("base_url", &self.base_url)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("max_retries", &self.max_retries)
+            .field("backoff", &self.backoff)
+            .field("user_agent", &self.user_agent)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The request timeout when none is set.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// The connect timeout when none is set.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How many times a failed request is retried when nothing else is set.
+pub const DEFAULT_MAX_RETRIES: u32 = 2;
+
+impl<C: FromTransport> ClientBuilder<C> {
+    /// A builder for a client of the API at `base_url`, announcing itself as `user_agent`.
+    pub fn new(base_url: &str, user_agent: &str) -> Self {
+        ClientBuilder {
+            api_key: None,
+            base_url: base_url.to_owned(),
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            max_retries: DEFAULT_MAX_RETRIES,
+            backoff: Backoff::default(),
+            user_agent: user_agent.to_owned(),
+            http: None,
+            client: PhantomData,
+        }
+    }
+
+    /// The key sent as `Authorization: Bearer <key>`.
+    pub fn api_key(mut self, api_key: impl Into<String>) -> Self {
+        self.api_key = Some(ApiKey(api_key.into().into()));
+        self
+    }
+
+    /// The base URL (the spec's server by default), e.g. to talk to a proxy or a local fake.
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = base_url.into();
+        self
+    }
+
+    /// How long one attempt may take, from connecting to the end of the body (60 s by default).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// How long connecting may take (10 s by default). Not applied to a caller-supplied
+    /// [`http_client`](Self::http_client), which has its own.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How many times a failed request is retried (2 by default; 0 turns retries off). Retried:
+    /// connection errors, timeouts, and the statuses 408, 409, 429 and 5xx, unless the response
+    /// says `x-should-retry: false`; `x-should-retry: true` retries any status.
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.max_retries = max_retries;
+        self
+    }
+
+    /// The first retry delay (0.5 s by default), doubled for each later retry up to
+    /// [`max_retry_delay`](Self::max_retry_delay), with up to 25 % jitter taken off.
+    pub fn initial_retry_delay(mut self, delay: Duration) -> Self {
+        self.backoff.initial = delay;
+        self
+    }
+
+    /// The longest computed retry delay (8 s by default).
+    pub fn max_retry_delay(mut self, delay: Duration) -> Self {
+        self.backoff.max = delay;
+        self
+    }
+
+    /// The longest delay a server may ask for with `retry-after-ms` or `retry-after` (60 s by
+    /// default); a longer (or unreadable) one falls back to the computed delay.
+    pub fn max_retry_after(mut self, delay: Duration) -> Self {
+        self.backoff.max_retry_after = delay;
+        self
+    }
+
+    /// The `User-Agent` header.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// A `reqwest::Client` to send requests with (sharing its connection pool, proxies, TLS
+    /// settings). The timeout set here still bounds every attempt.
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
+
+    /// The client.
+    pub fn build<B: fmt::Debug>(self) -> Result<C, Error<B>> {
+        let base_url = reqwest::Url::parse(&self.base_url).map_err(|e| {
+            Error::Config(format!(
+                "the base URL `{}` is not a URL: {e}",
+                self.base_url
+            ))
+        })?;
+        if base_url.cannot_be_a_base() || !matches!(base_url.scheme(), "http" | "https") {
+            return Err(Error::Config(format!(
+                "the base URL `{}` must be an http or https URL",
+                self.base_url
+            )));
+        }
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .connect_timeout(self.connect_timeout)
+                .build()
+                .map_err(|e| Error::Config(format!("cannot set up HTTP: {e}")))?,
+        };
+        let mut headers = HeaderMap::new();
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        let agent = HeaderValue::from_str(&self.user_agent)
+            .map_err(|_| Error::Config("the user agent is not a valid header value".into()))?;
+        headers.insert(USER_AGENT, agent);
+        if let Some(key) = &self.api_key {
+            let mut value = HeaderValue::from_str(&format!("Bearer {}", key.0))
+                .map_err(|_| Error::Config("the API key is not a valid header value".into()))?;
+            value.set_sensitive(true);
+            headers.insert(AUTHORIZATION, value);
+        }
+        Ok(C::from_transport(Transport {
+            inner: Arc::new(Inner {
+                http,
+                base_url: self.base_url.trim_end_matches('/').to_owned(),
+                headers,
+                api_key: self.api_key,
+                timeout: self.timeout,
+                max_retries: self.max_retries,
+                backoff: self.backoff,
+            }),
+        }))
+    }
+}
+
+/// Sends requests; cheap to clone (clones share the connection pool).
+#[derive(Clone)]
+pub struct Transport {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base_url: String,
+    headers: HeaderMap,
+    api_key: Option<ApiKey>,
+    timeout: Duration,
+    max_retries: u32,
+    backoff: Backoff,
+}
+
+impl fmt::Debug for Transport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("api_key", &self.inner.api_key)
+            .field("timeout", &self.inner.timeout)
+            .field("max_retries", &self.inner.max_retries)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How much of a body an error quotes.
+const SNIPPET_LEN: usize = 512;
+
+impl Transport {
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// Sends `request` (after its checks), retrying as configured, and decodes the answer.
+    pub async fn call<R: Request>(
+        &self,
+        request: &R,
+    ) -> Result<Response<R::Response>, Error<R::ErrorBody>> {
+        request.check()?;
+        let inner = &*self.inner;
+        let mut url = reqwest::Url::parse(&format!("{}{}", inner.base_url, R::PATH))
+            .map_err(|e| Error::Config(format!("cannot build the request URL: {e}")))?;
+        {
+            let query = request.query();
+            if !query.is_empty() {
+                let mut pairs = url.query_pairs_mut();
+                for (name, value) in &query {
+                    pairs.append_pair(name, value);
+                }
+            }
+        }
+        let mut attempt: u32 = 0;
+        loop {
+            attempt += 1;
+            let retries_left = attempt <= inner.max_retries;
+            let sent = inner
+                .http
+                .get(url.clone())
+                .headers(inner.headers.clone())
+                .timeout(inner.timeout)
+                .send()
+                .await;
+            let response = match sent {
+                Ok(response) => response,
+                Err(e) => {
+                    if retries_left {
+                        tokio::time::sleep(inner.backoff.delay(attempt, None)).await;
+                        continue;
+                    }
+                    return Err(self.transport_error(e, attempt));
+                }
+            };
+            let status = response.status().as_u16();
+            let headers = response.headers().clone();
+            let verdict = retry::verdict(status, &headers);
+            if verdict == Verdict::Retry && retries_left {
+                let asked = retry::retry_after(&headers, inner.backoff.max_retry_after);
+                // The body is not needed; dropping the response frees the connection.
+                drop(response);
+                tokio::time::sleep(inner.backoff.delay(attempt, asked)).await;
+                continue;
+            }
+            let body = match response.bytes().await {
+                Ok(body) => body,
+                Err(e) => {
+                    if retries_left {
+                        tokio::time::sleep(inner.backoff.delay(attempt, None)).await;
+                        continue;
+                    }
+                    return Err(self.transport_error(e, attempt));
+                }
+            };
+            let request_id = header_str(&headers, "x-request-id").map(str::to_owned);
+            if !(200..300).contains(&status) {
+                return Err(Error::Api {
+                    status,
+                    request_id,
+                    body: serde_json::from_slice(&body).ok().map(Box::new),
+                    snippet: self.snippet(&body),
+                });
+            }
+            return match serde_json::from_slice::<R::Response>(&body) {
+                Ok(value) => Ok(Response {
+                    value,
+                    status,
+                    headers,
+                }),
+                Err(_) => Err(self.decode_error::<R>(status, request_id, &body)),
+            };
+        }
+    }
+
+    /// Decoding failed: decode again, slowly, to learn where.
+    fn decode_error<R: Request>(
+        &self,
+        status: u16,
+        request_id: Option<String>,
+        body: &[u8],
+    ) -> Error<R::ErrorBody> {
+        let mut deserializer = serde_json::Deserializer::from_slice(body);
+        let (path, message) =
+            match serde_path_to_error::deserialize::<_, R::Response>(&mut deserializer) {
+                Err(e) => (e.path().to_string(), e.inner().to_string()),
+                Ok(_) => (
+                    ".".to_owned(),
+                    "the body decodes on a second reading".to_owned(),
+                ),
+            };
+        Error::Decode {
+            status,
+            request_id,
+            path,
+            message: self.redact(message),
+            snippet: self.snippet(body),
+        }
+    }
+
+    fn transport_error<B: fmt::Debug>(&self, e: reqwest::Error, attempts: u32) -> Error<B> {
+        if e.is_timeout() {
+            return Error::Timeout {
+                timeout: self.inner.timeout,
+                attempts,
+            };
+        }
+        let mut message = e.to_string();
+        let mut source = std::error::Error::source(&e);
+        while let Some(cause) = source {
+            message.push_str(": ");
+            message.push_str(&cause.to_string());
+            source = cause.source();
+        }
+        Error::Transport {
+            message: self.redact(message),
+            attempts,
+            source: Some(e),
+        }
+    }
+
+    /// The start of a body, as text, with the key (should a server echo it) blanked out.
+    fn snippet(&self, body: &[u8]) -> String {
+        let text = String::from_utf8_lossy(body);
+        let mut cut: String = text.chars().take(SNIPPET_LEN).collect();
+        if cut.len() < text.len() {
+            cut.push('…');
+        }
+        self.redact(cut)
+    }
+
+    fn redact(&self, text: String) -> String {
+        match &self.inner.api_key {
+            Some(key) if !key.0.is_empty() && text.contains(&*key.0) => {
+                text.replace(&*key.0, "[REDACTED]")
+            }
+            _ => text,
+        }
+    }
+}

@@ -1,0 +1,286 @@
+//! `client.rs`: the `Client`, one async method per operation, and page streams for operations
+//! that page (`x-pagination`).
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{docs, ident, rust_type};
+use crate::ir::{Api, Operation, PageShape, Type};
+use crate::Options;
+
+fn types_path() -> TokenStream {
+    quote!(super::types::)
+}
+
+pub fn file(api: &Api, options: &Options) -> TokenStream {
+    let base_url = api.server_url.clone().unwrap_or_default();
+    let user_agent = format!("{}/{}", options.crate_name, options.crate_version);
+    let error_body = rust_type(&api.error_body, &types_path());
+    let title = &api.title;
+    let client_doc = docs::attrs(&format!(
+        "A client of the {title}: one async method per operation.\n\n\
+         Cheap to clone: clones share one connection pool. Its `Debug` output never shows the API key."
+    ));
+    let base_doc = docs::attrs(&format!(
+        "The server the spec names (`{base_url}`); [`ClientBuilder::base_url`] sends requests elsewhere."
+    ));
+    let from_env = api.api_key_env.as_ref().map(|key_var| {
+        let mut text = format!(
+            "A client with the API key from the environment variable `{key_var}` and default settings."
+        );
+        let (binding, url_override) = match &api.server_url_env {
+            Some(url_var) => {
+                text.push_str(&format!(" If `{url_var}` is set (and not empty), requests go there instead of the spec's server."));
+                let read = quote! {
+                    if let Some(url) = ::std::env::var(#url_var).ok().filter(|u| !u.trim().is_empty()) {
+                        builder = builder.base_url(url);
+                    }
+                };
+                (quote!(let mut builder), read)
+            }
+            None => (quote!(let builder), quote!()),
+        };
+        let doc = docs::attrs(&text);
+        let missing = format!("the environment variable `{key_var}` is not set: set it to an API key");
+        quote! {
+            #doc
+            pub fn from_env() -> Result<Self, Error> {
+                let key = ::std::env::var(#key_var)
+                    .ok()
+                    .filter(|k| !k.trim().is_empty())
+                    .ok_or_else(|| crate::runtime::Error::Config(#missing.to_owned()))?;
+                #binding = Self::builder().api_key(key);
+                #url_override
+                builder.build()
+            }
+        }
+    });
+    let methods = api.operations.iter().map(|op| operation(op, &error_body));
+    quote! {
+        //! The client.
+
+        #base_doc
+        pub const DEFAULT_BASE_URL: &str = #base_url;
+
+        /// The error of every call: `Api` carries the spec's error body.
+        pub type Error = crate::runtime::Error<#error_body>;
+
+        /// An error while paging, with the cursor to resume from.
+        pub type PageError = crate::runtime::PageError<#error_body>;
+
+        /// Configures a [`Client`]; from [`Client::builder`].
+        pub type ClientBuilder = crate::runtime::ClientBuilder<Client>;
+
+        #client_doc
+        #[derive(Clone)]
+        pub struct Client {
+            transport: crate::runtime::Transport,
+        }
+
+        impl ::std::fmt::Debug for Client {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::fmt::Debug::fmt(&self.transport, f)
+            }
+        }
+
+        impl crate::runtime::FromTransport for Client {
+            fn from_transport(transport: crate::runtime::Transport) -> Self {
+                Client { transport }
+            }
+        }
+
+        impl Client {
+            /// A client with this API key and default settings.
+            ///
+            /// # Panics
+            ///
+            /// If the key cannot be sent in a header (it holds a line break, say) or HTTP cannot be
+            /// set up; [`Client::builder`] reports those as errors instead.
+            pub fn new(api_key: impl Into<String>) -> Self {
+                match Self::builder().api_key(api_key).build::<#error_body>() {
+                    Ok(client) => client,
+                    Err(e) => panic!("cannot create the client: {e}"),
+                }
+            }
+
+            #from_env
+
+            /// A builder, to set the base URL, timeouts, retries, user agent or HTTP client.
+            pub fn builder() -> ClientBuilder {
+                crate::runtime::ClientBuilder::new(DEFAULT_BASE_URL, #user_agent)
+            }
+
+            /// The base URL requests go to.
+            pub fn base_url(&self) -> &str {
+                self.transport.base_url()
+            }
+
+            #(#methods)*
+        }
+    }
+}
+
+fn operation(op: &Operation, error_body: &TokenStream) -> TokenStream {
+    let method = ident(&op.method_name);
+    let with_response = ident(&format!("{}_with_response", op.method_name));
+    let params_name = ident(&op.params_name);
+    let params = quote!(super::params::#params_name);
+    let response = match &op.response {
+        Some(ty) => rust_type(ty, &types_path()),
+        None => quote!(::serde_json::Value),
+    };
+    let endpoint = format!("`{} {}`", op.http_method, op.path);
+    let mut text = String::new();
+    if let Some(summary) = &op.summary {
+        text.push_str(&docs::sanitize(summary));
+        text.push_str("\n\n");
+    }
+    if let Some(description) = &op.description {
+        text.push_str(&docs::sanitize(description));
+        text.push_str("\n\n");
+    }
+    text.push_str(&format!(
+        "{endpoint} (operation `{}`). The parameters are checked first \
+         ([`{1}::validate`](super::params::{1}::validate)); failures that may pass on a second try \
+         are retried as the client is configured.",
+        op.id, op.params_name
+    ));
+    let doc = docs::attrs(&text);
+    let with_response_doc = docs::attrs(&format!(
+        "Like [`{0}`](Self::{0}), with the response's status and headers (request id, rate limits).",
+        op.method_name
+    ));
+    let paging = op.paging.as_ref().map(|paging| {
+        let pages = ident(&paging.pages_method);
+        let items = ident(&paging.items_method);
+        let item = rust_type(&paging.page.items.1, &types_path());
+        let cursor = naming_unraw(&paging.cursor_param);
+        let pages_doc = docs::attrs(&format!(
+            "Every page of {endpoint}, from the one `params` asks for (its `{cursor}`, or the first) to the \
+             last: the cursor is followed while the server says there is more. One page is held at a \
+             time. After an error (which carries the cursor to resume from) the stream ends."
+        ));
+        let items_doc = docs::attrs(&format!(
+            "Every item of every page of {endpoint}, in order; see [`{0}`](Self::{0}).",
+            paging.pages_method
+        ));
+        quote! {
+            #pages_doc
+            pub fn #pages(&self, params: #params) -> impl ::futures::Stream<Item = Result<#response, PageError>> + Send + 'static {
+                crate::runtime::pages(self.transport.clone(), params)
+            }
+
+            #items_doc
+            pub fn #items(&self, params: #params) -> impl ::futures::Stream<Item = Result<#item, PageError>> + Send + 'static {
+                crate::runtime::items(self.transport.clone(), params)
+            }
+        }
+    });
+    quote! {
+        #doc
+        pub async fn #method(&self, params: &#params) -> Result<#response, Error> {
+            self.transport.call(params).await.map(crate::runtime::Response::into_value)
+        }
+
+        #with_response_doc
+        pub async fn #with_response(&self, params: &#params) -> Result<crate::runtime::Response<#response>, Error> {
+            self.transport.call(params).await
+        }
+
+        #paging
+    }
+}
+
+fn naming_unraw(name: &str) -> &str {
+    crate::naming::unraw(name)
+}
+
+/// `impl Page` for a response type that operations page through.
+pub fn page_impl(shape: &PageShape) -> TokenStream {
+    let name = ident(&shape.type_name);
+    let (items, item_ty, items_optional) = &shape.items;
+    let items = ident(items);
+    let item_ty = rust_type(item_ty, &quote!());
+    let into_items = if *items_optional {
+        quote!(self.#items.unwrap_or_default())
+    } else {
+        quote!(self.#items)
+    };
+    let (next, next_optional) = &shape.next_cursor;
+    let next = ident(next);
+    let next_cursor = if *next_optional {
+        quote!(self.#next.as_deref().filter(|c| !c.is_empty()))
+    } else {
+        quote!(Some(self.#next.as_str()).filter(|c| !c.is_empty()))
+    };
+    let has_more = match &shape.has_more {
+        Some((field, true)) => {
+            let field = ident(field);
+            quote!(self.#field.unwrap_or(false))
+        }
+        Some((field, false)) => {
+            let field = ident(field);
+            quote!(self.#field)
+        }
+        None => quote!(true),
+    };
+    quote! {
+        impl crate::runtime::Page for #name {
+            type Item = #item_ty;
+
+            fn has_more(&self) -> bool {
+                #has_more
+            }
+
+            fn next_cursor(&self) -> Option<&str> {
+                #next_cursor
+            }
+
+            fn into_items(self) -> Vec<Self::Item> {
+                #into_items
+            }
+        }
+    }
+}
+
+/// `impl Request` (and `Paged`) for an operation's parameter struct.
+pub fn request_impl(op: &Operation, error_body: &Type) -> TokenStream {
+    let params = ident(&op.params_name);
+    let response = match &op.response {
+        Some(ty) => rust_type(ty, &types_path()),
+        None => quote!(::serde_json::Value),
+    };
+    let error_body = rust_type(error_body, &types_path());
+    let path = &op.path;
+    let paged = op.paging.as_ref().map(|paging| {
+        let cursor = ident(&paging.cursor_param);
+        quote! {
+            impl crate::runtime::Paged for #params {
+                fn set_cursor(&mut self, cursor: Option<String>) {
+                    self.#cursor = cursor;
+                }
+
+                fn cursor(&self) -> Option<&str> {
+                    self.#cursor.as_deref()
+                }
+            }
+        }
+    });
+    quote! {
+        impl crate::runtime::Request for #params {
+            type Response = #response;
+            type ErrorBody = #error_body;
+            const PATH: &'static str = #path;
+
+            fn query(&self) -> Vec<(&'static str, String)> {
+                self.to_query()
+            }
+
+            fn check(&self) -> Result<(), crate::runtime::InvalidParam> {
+                self.validate()
+            }
+        }
+
+        #paged
+    }
+}
