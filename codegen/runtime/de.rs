@@ -155,10 +155,19 @@ impl<'de, T: Discriminated> Visitor<'de> for UnionVisitor<T> {
             object.insert(key, value);
         }
         let tag = object.get(T::PROPERTY).and_then(Value::as_str);
-        match tag.and_then(|t| T::TAGS.iter().position(|known| *known == t)) {
-            Some(index) => T::known(index, Value::Object(object)).map_err(de::Error::custom),
-            None => Ok(T::unknown(Value::Object(object))),
-        }
+        let Some(index) = tag.and_then(|t| T::TAGS.iter().position(|known| *known == t)) else {
+            return Ok(T::unknown(Value::Object(object)));
+        };
+        let object = Value::Object(object);
+        T::known(index, &object).map_err(|_| {
+            // An error from a buffered object has lost its place; decode again, tracking it.
+            let mut track = serde_path_to_error::Track::new();
+            let tracked = serde_path_to_error::Deserializer::new(&object, &mut track);
+            match T::known(index, tracked) {
+                Err(e) => de::Error::custom(format_args!("at `{}`: {e}", track.path())),
+                Ok(_) => de::Error::custom("the object decodes on a second reading"),
+            }
+        })
     }
 }
 

@@ -107,12 +107,17 @@ pub fn build(doc: &Document) -> Result<Api> {
 
 /// `x-env-var` of the first `http`/`bearer` security scheme.
 fn api_key_env(root: &Node<'_>) -> Result<Option<String>> {
-    let Some(schemes) = root.get("components").and_then(|c| c.get("securitySchemes")) else {
+    let Some(schemes) = root
+        .get("components")
+        .and_then(|c| c.get("securitySchemes"))
+    else {
         return Ok(None);
     };
     for (_, scheme) in schemes.entries()? {
         let bearer = scheme.str("type")? == Some("http")
-            && scheme.str("scheme")?.is_some_and(|s| s.eq_ignore_ascii_case("bearer"));
+            && scheme
+                .str("scheme")?
+                .is_some_and(|s| s.eq_ignore_ascii_case("bearer"));
         if bearer {
             return Ok(scheme.str("x-env-var")?.map(str::to_string));
         }
@@ -124,7 +129,8 @@ fn api_key_env(root: &Node<'_>) -> Result<Option<String>> {
 /// and their response must have the fields the configuration names.
 fn paging(config: &Node<'_>, op: &Operation, types: &[TypeDef]) -> Result<Option<Paging>> {
     let field = |key: &str| -> Result<Option<String>> { Ok(config.str(key)?.map(str::to_string)) };
-    let cursor_wire = field("cursor-param")?.ok_or_else(|| config.error("missing `cursor-param`"))?;
+    let cursor_wire =
+        field("cursor-param")?.ok_or_else(|| config.error("missing `cursor-param`"))?;
     let Some(cursor) = op.params.iter().find(|p| p.wire_name == cursor_wire) else {
         return Ok(None);
     };
@@ -138,8 +144,15 @@ fn paging(config: &Node<'_>, op: &Operation, types: &[TypeDef]) -> Result<Option
         Some(Type::Named(name)) => types.iter().find(|t| &t.name == name),
         _ => None,
     };
-    let Some(TypeDef { name: type_name, kind: TypeKind::Struct(page), .. }) = response else {
-        return Err(at("a paged operation (see `x-pagination`) must answer with an object".into()));
+    let Some(TypeDef {
+        name: type_name,
+        kind: TypeKind::Struct(page),
+        ..
+    }) = response
+    else {
+        return Err(at(
+            "a paged operation (see `x-pagination`) must answer with an object".into(),
+        ));
     };
     let find = |key: &str, required: bool| -> Result<Option<&Field>> {
         let Some(wire) = field(key)? else {
@@ -158,28 +171,44 @@ fn paging(config: &Node<'_>, op: &Operation, types: &[TypeDef]) -> Result<Option
     };
     let next = find("next-cursor", true)?.expect("required");
     if next.ty.non_null() != &Type::String {
-        return Err(at(format!("`{}` (the next cursor) must be a string", next.wire_name)));
+        return Err(at(format!(
+            "`{}` (the next cursor) must be a string",
+            next.wire_name
+        )));
     }
     let items = find("items", true)?.expect("required");
     let Type::Array(item) = items.ty.non_null() else {
-        return Err(at(format!("`{}` (the items) must be an array", items.wire_name)));
+        return Err(at(format!(
+            "`{}` (the items) must be an array",
+            items.wire_name
+        )));
     };
     let has_more = find("has-more", false)?;
     if let Some(h) = has_more {
         if h.ty.non_null() != &Type::Boolean {
-            return Err(at(format!("`{}` (has more) must be a boolean", h.wire_name)));
+            return Err(at(format!(
+                "`{}` (has more) must be a boolean",
+                h.wire_name
+            )));
         }
     }
     let items_name = field("items-name")?.unwrap_or_else(|| items.wire_name.clone());
-    let items_suffix = naming::field_name(&items_name)
-        .ok_or_else(|| config.error(format!("`items-name: {items_name}` has no letters or digits")))?;
+    let items_suffix = naming::field_name(&items_name).ok_or_else(|| {
+        config.error(format!(
+            "`items-name: {items_name}` has no letters or digits"
+        ))
+    })?;
     Ok(Some(Paging {
         cursor_param: cursor.rust_name.clone(),
         items_method: format!("{}_{}", op.method_name, naming::unraw(&items_suffix)),
         pages_method: format!("{}_pages", op.method_name),
         page: PageShape {
             type_name: type_name.clone(),
-            items: (items.rust_name.clone(), item.as_ref().clone(), items.is_option()),
+            items: (
+                items.rust_name.clone(),
+                item.as_ref().clone(),
+                items.is_option(),
+            ),
             next_cursor: (next.rust_name.clone(), next.is_option()),
             has_more: has_more.map(|h| (h.rust_name.clone(), h.is_option())),
         },

@@ -25,6 +25,7 @@ impl ::std::fmt::Debug for Client {
 }
 
 impl crate::runtime::FromTransport for Client {
+    type ErrorBody = super::types::ErrorResponse;
     fn from_transport(transport: crate::runtime::Transport) -> Self {
         Client { transport }
     }
@@ -38,7 +39,7 @@ impl Client {
     /// If the key cannot be sent in a header (it holds a line break, say) or HTTP cannot be
     /// set up; [`Client::builder`] reports those as errors instead.
     pub fn new(api_key: impl Into<String>) -> Self {
-        match Self::builder().api_key(api_key).build::<super::types::ErrorResponse>() {
+        match Self::builder().api_key(api_key).build() {
             Ok(client) => client,
             Err(e) => panic!("cannot create the client: {e}"),
         }
@@ -95,9 +96,10 @@ impl Client {
     pub fn usage_audio_speeches_pages(
         &self,
         params: super::params::UsageAudioSpeechesParams,
-    ) -> impl ::futures::Stream<
-        Item = Result<super::types::UsageResponse, PageError>,
-    > + Send + 'static {
+    ) -> ::futures::stream::BoxStream<
+        'static,
+        Result<super::types::UsageResponse, PageError>,
+    > {
         crate::runtime::pages(self.transport.clone(), params)
     }
 
@@ -105,9 +107,10 @@ impl Client {
     pub fn usage_audio_speeches_buckets(
         &self,
         params: super::params::UsageAudioSpeechesParams,
-    ) -> impl ::futures::Stream<
-        Item = Result<super::types::UsageTimeBucket, PageError>,
-    > + Send + 'static {
+    ) -> ::futures::stream::BoxStream<
+        'static,
+        Result<super::types::UsageTimeBucket, PageError>,
+    > {
         crate::runtime::items(self.transport.clone(), params)
     }
 
@@ -133,9 +136,10 @@ impl Client {
     pub fn usage_audio_transcriptions_pages(
         &self,
         params: super::params::UsageAudioTranscriptionsParams,
-    ) -> impl ::futures::Stream<
-        Item = Result<super::types::UsageResponse, PageError>,
-    > + Send + 'static {
+    ) -> ::futures::stream::BoxStream<
+        'static,
+        Result<super::types::UsageResponse, PageError>,
+    > {
         crate::runtime::pages(self.transport.clone(), params)
     }
 
@@ -143,9 +147,10 @@ impl Client {
     pub fn usage_audio_transcriptions_buckets(
         &self,
         params: super::params::UsageAudioTranscriptionsParams,
-    ) -> impl ::futures::Stream<
-        Item = Result<super::types::UsageTimeBucket, PageError>,
-    > + Send + 'static {
+    ) -> ::futures::stream::BoxStream<
+        'static,
+        Result<super::types::UsageTimeBucket, PageError>,
+    > {
         crate::runtime::items(self.transport.clone(), params)
     }
 
@@ -171,9 +176,10 @@ impl Client {
     pub fn usage_code_interpreter_sessions_pages(
         &self,
         params: super::params::UsageCodeInterpreterSessionsParams,
-    ) -> impl ::futures::Stream<
-        Item = Result<super::types::UsageResponse, PageError>,
-    > + Send + 'static {
+    ) -> ::futures::stream::BoxStream<
+        'static,
+        Result<super::types::UsageResponse, PageError>,
+    > {
         crate::runtime::pages(self.transport.clone(), params)
     }
 
@@ -181,9 +187,10 @@ impl Client {
     pub fn usage_code_interpreter_sessions_buckets(
         &self,
         params: super::params::UsageCodeInterpreterSessionsParams,
-    ) -> impl ::futures::Stream<
-        Item = Result<super::types::UsageTimeBucket, PageError>,
-    > + Send + 'static {
+    ) -> ::futures::stream::BoxStream<
+        'static,
+        Result<super::types::UsageTimeBucket, PageError>,
+    > {
         crate::runtime::items(self.transport.clone(), params)
     }
 
@@ -209,9 +216,10 @@ impl Client {
     pub fn usage_completions_pages(
         &self,
         params: super::params::UsageCompletionsParams,
-    ) -> impl ::futures::Stream<
-        Item = Result<super::types::UsageResponse, PageError>,
-    > + Send + 'static {
+    ) -> ::futures::stream::BoxStream<
+        'static,
+        Result<super::types::UsageResponse, PageError>,
+    > {
         crate::runtime::pages(self.transport.clone(), params)
     }
 
@@ -219,9 +227,10 @@ impl Client {
     pub fn usage_completions_buckets(
         &self,
         params: super::params::UsageCompletionsParams,
-    ) -> impl ::futures::Stream<
-        Item = Result<super::types::UsageTimeBucket, PageError>,
-    > + Send + 'static {
+    ) -> ::futures::stream::BoxStream<
+        'static,
+        Result<super::types::UsageTimeBucket, PageError>,
+    > {
         crate::runtime::items(self.transport.clone(), params)
     }
 
@@ -247,9 +256,10 @@ impl Client {
     pub fn usage_embeddings_pages(
         &self,
         params: super::params::UsageEmbeddingsParams,
-    ) -> impl ::futures::Stream<
-        Item = Result<super::types::UsageResponse, PageError>,
-    > + Send + 'static {
+    ) -> ::futures::stream::BoxStream<
+        'static,
+        Result<super::types::UsageResponse, PageError>,
+    > {
         crate::runtime::pages(self.transport.clone(), params)
     }
 
@@ -257,9 +267,10 @@ impl Client {
     pub fn usage_embeddings_buckets(
         &self,
         params: super::params::UsageEmbeddingsParams,
-    ) -> impl ::futures::Stream<
-        Item = Result<super::types::UsageTimeBucket, PageError>,
-    > + Send + 'static {
+    ) -> ::futures::stream::BoxStream<
+        'static,
+        Result<super::types::UsageTimeBucket, PageError>,
+    > {
         crate::runtime::items(self.transport.clone(), params)
     }
 
@@ -285,9 +296,10 @@ impl Client {
     pub fn usage_images_pages(
         &self,
         params: super::params::UsageImagesParams,
-    ) -> impl ::futures::Stream<
-        Item = Result<super::types::UsageResponse, PageError>,
-    > + Send + 'static {
+    ) -> ::futures::stream::BoxStream<
+        'static,
+        Result<super::types::UsageResponse, PageError>,
+    > {
         crate::runtime::pages(self.transport.clone(), params)
     }
 
@@ -295,9 +307,10 @@ impl Client {
     pub fn usage_images_buckets(
         &self,
         params: super::params::UsageImagesParams,
-    ) -> impl ::futures::Stream<
-        Item = Result<super::types::UsageTimeBucket, PageError>,
-    > + Send + 'static {
+    ) -> ::futures::stream::BoxStream<
+        'static,
+        Result<super::types::UsageTimeBucket, PageError>,
+    > {
         crate::runtime::items(self.transport.clone(), params)
     }
 
@@ -323,9 +336,10 @@ impl Client {
     pub fn usage_moderations_pages(
         &self,
         params: super::params::UsageModerationsParams,
-    ) -> impl ::futures::Stream<
-        Item = Result<super::types::UsageResponse, PageError>,
-    > + Send + 'static {
+    ) -> ::futures::stream::BoxStream<
+        'static,
+        Result<super::types::UsageResponse, PageError>,
+    > {
         crate::runtime::pages(self.transport.clone(), params)
     }
 
@@ -333,9 +347,10 @@ impl Client {
     pub fn usage_moderations_buckets(
         &self,
         params: super::params::UsageModerationsParams,
-    ) -> impl ::futures::Stream<
-        Item = Result<super::types::UsageTimeBucket, PageError>,
-    > + Send + 'static {
+    ) -> ::futures::stream::BoxStream<
+        'static,
+        Result<super::types::UsageTimeBucket, PageError>,
+    > {
         crate::runtime::items(self.transport.clone(), params)
     }
 
@@ -361,9 +376,10 @@ impl Client {
     pub fn usage_vector_stores_pages(
         &self,
         params: super::params::UsageVectorStoresParams,
-    ) -> impl ::futures::Stream<
-        Item = Result<super::types::UsageResponse, PageError>,
-    > + Send + 'static {
+    ) -> ::futures::stream::BoxStream<
+        'static,
+        Result<super::types::UsageResponse, PageError>,
+    > {
         crate::runtime::pages(self.transport.clone(), params)
     }
 
@@ -371,9 +387,10 @@ impl Client {
     pub fn usage_vector_stores_buckets(
         &self,
         params: super::params::UsageVectorStoresParams,
-    ) -> impl ::futures::Stream<
-        Item = Result<super::types::UsageTimeBucket, PageError>,
-    > + Send + 'static {
+    ) -> ::futures::stream::BoxStream<
+        'static,
+        Result<super::types::UsageTimeBucket, PageError>,
+    > {
         crate::runtime::items(self.transport.clone(), params)
     }
 
@@ -399,9 +416,10 @@ impl Client {
     pub fn usage_costs_pages(
         &self,
         params: super::params::UsageCostsParams,
-    ) -> impl ::futures::Stream<
-        Item = Result<super::types::UsageResponse, PageError>,
-    > + Send + 'static {
+    ) -> ::futures::stream::BoxStream<
+        'static,
+        Result<super::types::UsageResponse, PageError>,
+    > {
         crate::runtime::pages(self.transport.clone(), params)
     }
 
@@ -409,9 +427,10 @@ impl Client {
     pub fn usage_costs_buckets(
         &self,
         params: super::params::UsageCostsParams,
-    ) -> impl ::futures::Stream<
-        Item = Result<super::types::UsageTimeBucket, PageError>,
-    > + Send + 'static {
+    ) -> ::futures::stream::BoxStream<
+        'static,
+        Result<super::types::UsageTimeBucket, PageError>,
+    > {
         crate::runtime::items(self.transport.clone(), params)
     }
 }

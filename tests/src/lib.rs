@@ -1,6 +1,11 @@
-//! Support for the workspace's tests. Its one job here: compile the golden outputs of the codegen
-//! fixtures (`tests/fixtures/<name>/{client,types,params}.rs`) against the runtime they are generated to
-//! call, so that a golden that does not build (or that clippy rejects) fails the build.
+//! Support for the workspace's tests:
+//! - [`fake`]: a local fake of the Usage and Costs API, used by the HTTP tests, the benchmarks and
+//!   the `--demo` of the `usage_report` example;
+//! - [`golden`]: the golden outputs of the codegen fixtures (`tests/fixtures/<name>/`), compiled
+//!   against the runtime they are generated to call, so that a golden that does not build (or that
+//!   clippy rejects) fails the build.
+
+pub mod fake;
 
 /// The hand-written runtime that every generated crate gets a copy of, at the path the generated
 /// code calls (`crate::runtime`).

@@ -3,6 +3,9 @@
 //! - `cargo xtask regen`: regenerate `generated/` from `spec/openai-usage.yaml`.
 //! - `cargo xtask regen --check`: write nothing; fail with a diff if `generated/` is stale.
 //! - `cargo xtask regen --spec FILE --out DIR`: write a standalone crate for any spec to DIR.
+//! - `cargo xtask goldens`: rewrite the expected outputs of the codegen fixtures in
+//!   `tests/fixtures/` (also what `UPDATE_GOLDEN=1` does in the golden test; this command works
+//!   even when the old goldens no longer compile).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -12,11 +15,13 @@ use codegen::Options;
 
 const USAGE: &str = "\
 usage: cargo xtask regen [--check] [--spec FILE --out DIR]
+       cargo xtask goldens
 
   regen                      regenerate generated/ from spec/openai-usage.yaml
   regen --check              write nothing; exit 1 with a diff if generated/ is not up to date
   regen --spec FILE --out DIR
-                             write a complete standalone crate generated from FILE to DIR";
+                             write a complete standalone crate generated from FILE to DIR
+  goldens                    rewrite the expected outputs of tests/fixtures/*.yaml";
 
 /// How a command ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,6 +41,12 @@ pub fn run(args: &[String], root: &Path, out: &mut dyn Write) -> Result<Outcome,
     };
     match command.as_str() {
         "regen" => regen(rest, root, out),
+        "goldens" if rest.is_empty() => {
+            for path in goldens(root, true)? {
+                writeln!(out, "{}", path.display()).map_err(io)?;
+            }
+            Ok(Outcome::Success)
+        }
         "help" | "--help" | "-h" => {
             writeln!(out, "{USAGE}").map_err(|e| e.to_string())?;
             Ok(Outcome::Success)
@@ -144,4 +155,51 @@ fn regen(args: &[String], root: &Path, out: &mut dyn Write) -> Result<Outcome, S
 
 fn io(e: std::io::Error) -> String {
     format!("cannot write the report: {e}")
+}
+
+/// The generated files a golden fixture keeps (the runtime copies and `Cargo.toml` are the same
+/// for every spec and are covered by the freshness test).
+pub const GOLDEN_FILES: &[&str] = &[
+    "src/lib.rs",
+    "src/client.rs",
+    "src/types.rs",
+    "src/params.rs",
+];
+
+/// Generates every fixture spec in `tests/fixtures/` and compares (or, with `write`, replaces)
+/// its expected output in `tests/fixtures/<name>/`. Returns the golden files that differed.
+pub fn goldens(root: &Path, write: bool) -> Result<Vec<PathBuf>, String> {
+    let dir = root.join("tests/fixtures");
+    let mut specs: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map_err(|e| format!("cannot list {}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    specs.sort();
+    let mut differ = Vec::new();
+    for spec in &specs {
+        let name = spec
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        let files = codegen::generate(spec, &Options::for_spec(spec)).map_err(|e| e.to_string())?;
+        for wanted in GOLDEN_FILES {
+            let file = files
+                .iter()
+                .find(|f| f.path == Path::new(wanted))
+                .ok_or_else(|| format!("{name}: no {wanted} generated"))?;
+            let golden = dir
+                .join(&name)
+                .join(Path::new(wanted).file_name().unwrap_or_default());
+            if std::fs::read_to_string(&golden).ok().as_deref() == Some(file.contents.as_str()) {
+                continue;
+            }
+            if write {
+                output::write_atomic(&golden, &file.contents).map_err(|e| e.to_string())?;
+            }
+            differ.push(golden);
+        }
+    }
+    Ok(differ)
 }

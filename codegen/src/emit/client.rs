@@ -55,7 +55,7 @@ pub fn file(api: &Api, options: &Options) -> TokenStream {
             }
         }
     });
-    let methods = api.operations.iter().map(|op| operation(op, &error_body));
+    let methods = api.operations.iter().map(operation);
     quote! {
         //! The client.
 
@@ -84,6 +84,8 @@ pub fn file(api: &Api, options: &Options) -> TokenStream {
         }
 
         impl crate::runtime::FromTransport for Client {
+            type ErrorBody = #error_body;
+
             fn from_transport(transport: crate::runtime::Transport) -> Self {
                 Client { transport }
             }
@@ -97,7 +99,7 @@ pub fn file(api: &Api, options: &Options) -> TokenStream {
             /// If the key cannot be sent in a header (it holds a line break, say) or HTTP cannot be
             /// set up; [`Client::builder`] reports those as errors instead.
             pub fn new(api_key: impl Into<String>) -> Self {
-                match Self::builder().api_key(api_key).build::<#error_body>() {
+                match Self::builder().api_key(api_key).build() {
                     Ok(client) => client,
                     Err(e) => panic!("cannot create the client: {e}"),
                 }
@@ -120,7 +122,7 @@ pub fn file(api: &Api, options: &Options) -> TokenStream {
     }
 }
 
-fn operation(op: &Operation, error_body: &TokenStream) -> TokenStream {
+fn operation(op: &Operation) -> TokenStream {
     let method = ident(&op.method_name);
     let with_response = ident(&format!("{}_with_response", op.method_name));
     let params_name = ident(&op.params_name);
@@ -166,12 +168,12 @@ fn operation(op: &Operation, error_body: &TokenStream) -> TokenStream {
         ));
         quote! {
             #pages_doc
-            pub fn #pages(&self, params: #params) -> impl ::futures::Stream<Item = Result<#response, PageError>> + Send + 'static {
+            pub fn #pages(&self, params: #params) -> ::futures::stream::BoxStream<'static, Result<#response, PageError>> {
                 crate::runtime::pages(self.transport.clone(), params)
             }
 
             #items_doc
-            pub fn #items(&self, params: #params) -> impl ::futures::Stream<Item = Result<#item, PageError>> + Send + 'static {
+            pub fn #items(&self, params: #params) -> ::futures::stream::BoxStream<'static, Result<#item, PageError>> {
                 crate::runtime::items(self.transport.clone(), params)
             }
         }

@@ -84,6 +84,8 @@ impl fmt::Debug for ApiKey {
 
 /// Turns a [`Transport`] into a generated client.
 pub trait FromTransport {
+    /// The error body of the client's errors.
+    type ErrorBody: fmt::Debug;
     /// Wraps the transport.
     fn from_transport(transport: Transport) -> Self;
 }
@@ -205,7 +207,7 @@ impl<C: FromTransport> ClientBuilder<C> {
     }
 
     /// The client.
-    pub fn build<B: fmt::Debug>(self) -> Result<C, Error<B>> {
+    pub fn build(self) -> Result<C, Error<C::ErrorBody>> {
         let base_url = reqwest::Url::parse(&self.base_url).map_err(|e| {
             Error::Config(format!(
                 "the base URL `{}` is not a URL: {e}",
@@ -347,11 +349,13 @@ impl Transport {
             };
             let request_id = header_str(&headers, "x-request-id").map(str::to_owned);
             if !(200..300).contains(&status) {
+                // Parsed from the redacted text, so not even the body's `Debug` can show the key.
+                let text = self.redact(String::from_utf8_lossy(&body).into_owned());
                 return Err(Error::Api {
                     status,
                     request_id,
-                    body: serde_json::from_slice(&body).ok().map(Box::new),
-                    snippet: self.snippet(&body),
+                    body: serde_json::from_str(&text).ok().map(Box::new),
+                    snippet: self.snippet(text.as_bytes()),
                 });
             }
             return match serde_json::from_slice::<R::Response>(&body) {

@@ -8,7 +8,7 @@ use std::collections::hash_map::DefaultHasher;
 use std::collections::HashSet;
 use std::hash::{Hash, Hasher};
 
-use futures::stream::{self, Stream, TryStreamExt};
+use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 
 use super::client::{Request, Transport};
 use super::errors::{Error, PageError};
@@ -39,11 +39,12 @@ enum State<P: Request> {
     Done,
 }
 
-/// Every page, from the one `params` asks for (its cursor, or the first) to the last.
+/// Every page, from the one `params` asks for (its cursor, or the first) to the last. Boxed, so
+/// that it is `Unpin` (call `.next()` on it directly) and has a name.
 pub fn pages<P>(
     transport: Transport,
     params: P,
-) -> impl Stream<Item = Result<P::Response, PageError<P::ErrorBody>>> + Send + 'static
+) -> BoxStream<'static, Result<P::Response, PageError<P::ErrorBody>>>
 where
     P: Paged + Send + Sync + 'static,
     P::Response: Page + Send,
@@ -86,22 +87,24 @@ where
             Some((Ok(page), (next, transport, seen)))
         },
     )
+    .boxed()
 }
 
 /// Every item of every page, in order.
 pub fn items<P>(
     transport: Transport,
     params: P,
-) -> impl Stream<Item = Result<<P::Response as Page>::Item, PageError<P::ErrorBody>>> + Send + 'static
+) -> BoxStream<'static, Result<<P::Response as Page>::Item, PageError<P::ErrorBody>>>
 where
     P: Paged + Send + Sync + 'static,
     P::Response: Page + Send,
-    <P::Response as Page>::Item: Send,
+    <P::Response as Page>::Item: Send + 'static,
     P::ErrorBody: Send,
 {
     pages(transport, params)
         .map_ok(|page| stream::iter(page.into_items().into_iter().map(Ok)))
         .try_flatten()
+        .boxed()
 }
 
 /// Cursors are remembered by a 64-bit hash, so memory stays small however long the run.

@@ -1,0 +1,329 @@
+//! A local fake of the Usage and Costs API on 127.0.0.1, for tests, benchmarks and the `--demo`
+//! of the example: deterministic data for all nine operations (see [`data`]), OpenAI-shaped
+//! errors for bad requests, and faults on demand (rate limits, server errors, dropped connections,
+//! truncated and non-JSON bodies, slow answers, repeated cursors).
+//!
+//! It is a small HTTP/1.1 server written on tokio's sockets rather than a framework, so that it
+//! can misbehave exactly as asked (send half a body, or close the connection without a word).
+
+pub mod data;
+
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::JoinHandle;
+
+/// The prefix of every path, as in `https://api.openai.com/v1`.
+pub const PREFIX: &str = "/v1";
+
+/// A misbehaviour for one request.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Fault {
+    /// Answer with this status, these headers and this body.
+    Status {
+        /// The status code.
+        status: u16,
+        /// Extra headers (`retry-after`, `x-should-retry`, ...).
+        headers: Vec<(String, String)>,
+        /// The body.
+        body: String,
+    },
+    /// Close the connection without answering.
+    Drop,
+    /// Announce the whole body, send half of it, and close.
+    Truncate,
+    /// Answer 200 with a body that is not JSON.
+    NotJson,
+    /// Wait this long, then answer normally.
+    Delay(Duration),
+    /// Answer normally, but point `next_page` back at the cursor of this request.
+    RepeatCursor,
+}
+
+impl Fault {
+    /// An OpenAI-shaped error with `status`, `type` and `message`, and extra headers.
+    pub fn error(status: u16, kind: &str, message: &str, headers: &[(&str, &str)]) -> Fault {
+        Fault::Status {
+            status,
+            headers: headers
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+            body: error_body(kind, message, None),
+        }
+    }
+}
+
+fn error_body(kind: &str, message: &str, param: Option<&str>) -> String {
+    json!({"error": {"message": message, "type": kind, "param": param, "code": null}}).to_string()
+}
+
+/// A request the fake received.
+#[derive(Clone, Debug)]
+pub struct Recorded {
+    /// The path, without the query.
+    pub path: String,
+    /// The raw query string, as sent.
+    pub query: String,
+    /// The `Authorization` header.
+    pub authorization: Option<String>,
+    /// The `User-Agent` header.
+    pub user_agent: Option<String>,
+    /// When it arrived.
+    pub at: Instant,
+}
+
+/// How the fake behaves.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The time that stands in for a missing `end_time` (Unix seconds).
+    pub now: i64,
+    /// Keep a log of requests (off for long benchmark runs, to keep memory flat).
+    pub record: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            // 2024-12-01T00:00:00Z: a fixed clock makes every answer reproducible.
+            now: 1_733_011_200,
+            record: true,
+        }
+    }
+}
+
+#[derive(Default)]
+struct Faults {
+    next: VecDeque<Fault>,
+    every: Option<(u64, Vec<Fault>)>,
+}
+
+struct Shared {
+    config: Config,
+    faults: Mutex<Faults>,
+    log: Mutex<Vec<Recorded>>,
+    count: AtomicU64,
+}
+
+/// A running fake; stops when dropped.
+pub struct FakeApi {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    task: JoinHandle<()>,
+}
+
+impl Drop for FakeApi {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl FakeApi {
+    /// Starts a fake with the default configuration on a free port of 127.0.0.1.
+    pub async fn start() -> FakeApi {
+        FakeApi::start_with(Config::default()).await
+    }
+
+    /// Starts a fake with `config`.
+    pub async fn start_with(config: Config) -> FakeApi {
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a free port on 127.0.0.1");
+        let addr = listener.local_addr().expect("bound");
+        let shared = Arc::new(Shared {
+            config,
+            faults: Mutex::new(Faults::default()),
+            log: Mutex::new(Vec::new()),
+            count: AtomicU64::new(0),
+        });
+        let state = shared.clone();
+        let task = tokio::spawn(async move {
+            while let Ok((socket, _)) = listener.accept().await {
+                let _ = socket.set_nodelay(true);
+                tokio::spawn(serve(socket, state.clone()));
+            }
+        });
+        FakeApi { addr, shared, task }
+    }
+
+    /// The base URL to give the client (`http://127.0.0.1:PORT/v1`).
+    pub fn base_url(&self) -> String {
+        format!("http://{}{PREFIX}", self.addr)
+    }
+
+    /// The configuration it runs with.
+    pub fn config(&self) -> &Config {
+        &self.shared.config
+    }
+
+    /// The next request (not yet faulted) gets `fault`; several calls queue several.
+    pub fn push_fault(&self, fault: Fault) {
+        self.shared.faults.lock().unwrap().next.push_back(fault);
+    }
+
+    /// Every `n`th request (counting all requests, retries included) gets the next fault of
+    /// `cycle`, in turn.
+    pub fn fault_every(&self, n: u64, cycle: Vec<Fault>) {
+        self.shared.faults.lock().unwrap().every = Some((n, cycle));
+    }
+
+    /// The requests received so far.
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.shared.log.lock().unwrap().clone()
+    }
+
+    /// How many requests were received.
+    pub fn request_count(&self) -> u64 {
+        self.shared.count.load(Ordering::SeqCst)
+    }
+}
+
+async fn serve(socket: TcpStream, shared: Arc<Shared>) {
+    let (read, mut write) = socket.into_split();
+    let mut reader = BufReader::new(read);
+    loop {
+        let mut request_line = String::new();
+        match reader.read_line(&mut request_line).await {
+            Ok(0) | Err(_) => return,
+            Ok(_) => {}
+        }
+        let mut authorization = None;
+        let mut user_agent = None;
+        loop {
+            let mut line = String::new();
+            match reader.read_line(&mut line).await {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+            let line = line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            if let Some((name, value)) = line.split_once(':') {
+                match name.trim().to_ascii_lowercase().as_str() {
+                    "authorization" => authorization = Some(value.trim().to_owned()),
+                    "user-agent" => user_agent = Some(value.trim().to_owned()),
+                    _ => {}
+                }
+            }
+        }
+        let target = request_line.split_whitespace().nth(1).unwrap_or("/");
+        let (path, query) = target.split_once('?').unwrap_or((target, ""));
+        let number = shared.count.fetch_add(1, Ordering::SeqCst) + 1;
+        if shared.config.record {
+            shared.log.lock().unwrap().push(Recorded {
+                path: path.to_owned(),
+                query: query.to_owned(),
+                authorization,
+                user_agent,
+                at: Instant::now(),
+            });
+        }
+        let fault = {
+            let mut faults = shared.faults.lock().unwrap();
+            match faults.next.pop_front() {
+                Some(fault) => Some(fault),
+                None => match &faults.every {
+                    Some((n, cycle)) if number % n == 0 && !cycle.is_empty() => {
+                        Some(cycle[((number / n - 1) as usize) % cycle.len()].clone())
+                    }
+                    _ => None,
+                },
+            }
+        };
+        let request_id = format!("req_{number:06}");
+        let (status, headers, body) = match fault {
+            Some(Fault::Drop) => return,
+            Some(Fault::Status {
+                status,
+                headers,
+                body,
+            }) => (status, headers, body),
+            Some(Fault::NotJson) => (200, Vec::new(), "<html>upstream sleeping</html>".into()),
+            Some(Fault::Delay(wait)) => {
+                tokio::time::sleep(wait).await;
+                answer(&shared, path, query, false)
+            }
+            Some(Fault::Truncate) => {
+                let (status, headers, body) = answer(&shared, path, query, false);
+                let head = head(status, &headers, &request_id, body.len());
+                let _ = write.write_all(head.as_bytes()).await;
+                let _ = write.write_all(&body.as_bytes()[..body.len() / 2]).await;
+                let _ = write.flush().await;
+                return;
+            }
+            Some(Fault::RepeatCursor) => answer(&shared, path, query, true),
+            None => answer(&shared, path, query, false),
+        };
+        let head = head(status, &headers, &request_id, body.len());
+        let mut out = head.into_bytes();
+        out.extend_from_slice(body.as_bytes());
+        if write.write_all(&out).await.is_err() {
+            return;
+        }
+    }
+}
+
+fn head(status: u16, headers: &[(String, String)], request_id: &str, len: usize) -> String {
+    let reason = match status {
+        200 => "OK",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        404 => "Not Found",
+        408 => "Request Timeout",
+        409 => "Conflict",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        _ => "Status",
+    };
+    let mut head = format!(
+        "HTTP/1.1 {status} {reason}\r\ncontent-type: application/json\r\ncontent-length: {len}\r\nx-request-id: {request_id}\r\n"
+    );
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    head
+}
+
+/// The normal answer to `GET path?query`.
+fn answer(
+    shared: &Shared,
+    path: &str,
+    query: &str,
+    repeat_cursor: bool,
+) -> (u16, Vec<(String, String)>, String) {
+    let Some(endpoint) = path.strip_prefix(PREFIX).and_then(data::endpoint) else {
+        let body = error_body(
+            "invalid_request_error",
+            &format!("Unknown path {path}"),
+            None,
+        );
+        return (404, Vec::new(), body);
+    };
+    let query = data::Query::parse(query);
+    match data::ask(endpoint, &query, shared.config.now) {
+        Err(bad) => (
+            400,
+            Vec::new(),
+            error_body("invalid_request_error", &bad.message, Some(&bad.param)),
+        ),
+        Ok(ask) => {
+            let mut page: Value = data::page(endpoint, &ask);
+            if repeat_cursor && page["has_more"] == json!(true) {
+                if let Some(cursor) = query.one("page") {
+                    page["next_page"] = json!(cursor);
+                }
+            }
+            (200, Vec::new(), page.to_string())
+        }
+    }
+}

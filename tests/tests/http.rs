@@ -1,0 +1,1017 @@
+//! The client against the local fake of the API: what goes on the wire, complete pagination with
+//! and without faults, every retry rule, every error variant, and the key kept secret. Expected
+//! query strings and values are written from the spec and the reference pages.
+
+use std::time::Duration;
+
+use futures::{StreamExt, TryStreamExt};
+use openai_usage::*;
+use serde_json::{json, Value};
+use tests::fake::{data, FakeApi, Fault};
+
+const KEY: &str = "sk-admin-TEST-0123456789abcdef";
+
+fn builder(fake: &FakeApi) -> ClientBuilder {
+    Client::builder()
+        .api_key(KEY)
+        .base_url(fake.base_url())
+        .initial_retry_delay(Duration::from_millis(2))
+        .max_retry_delay(Duration::from_millis(20))
+}
+
+fn client(fake: &FakeApi) -> Client {
+    builder(fake).build().unwrap()
+}
+
+/// Equal bucket lists, reporting the first difference rather than both lists whole.
+fn assert_same_buckets(got: &[Value], expected: &[Value]) {
+    for (i, (g, e)) in got.iter().zip(expected).enumerate() {
+        assert_eq!(g, e, "bucket {i} differs");
+    }
+    assert_eq!(got.len(), expected.len(), "bucket count");
+}
+
+fn last_query(fake: &FakeApi) -> String {
+    fake.requests()
+        .last()
+        .expect("a request was made")
+        .query
+        .clone()
+}
+
+// ------------------------------------------------------------------ the wire
+
+#[tokio::test]
+async fn every_operation_sends_exactly_the_query_the_spec_describes() {
+    let fake = FakeApi::start().await;
+    let c = client(&fake);
+    // Values with characters that must be percent-encoded (a space, a slash, a non-ASCII letter).
+    let odd = "proj beta/ü";
+    let odd_wire = "proj+beta%2F%C3%BC";
+    let day = 1_730_419_200;
+
+    let _ = c
+        .usage_completions(
+            &UsageCompletionsParams::new(day)
+                .end_time(day + 86_400)
+                .bucket_width(UsageBucketWidth::OneHour)
+                .project_ids(["proj_alpha", odd])
+                .user_ids(["user_ann"])
+                .api_key_ids(["key_main"])
+                .models(["gpt-4o", "gpt-4o-mini"])
+                .batch(true)
+                .group_by([
+                    UsageCompletionsGroupBy::Model,
+                    UsageCompletionsGroupBy::Batch,
+                ])
+                .limit(24)
+                .page("page_0"),
+        )
+        .await;
+    assert_eq!(
+        last_query(&fake),
+        format!(
+            "start_time=1730419200&end_time=1730505600&bucket_width=1h&project_ids=proj_alpha&project_ids={odd_wire}\
+             &user_ids=user_ann&api_key_ids=key_main&models=gpt-4o&models=gpt-4o-mini&batch=true\
+             &group_by=model&group_by=batch&limit=24&page=page_0"
+        )
+    );
+
+    let common = "&project_ids=proj_alpha&user_ids=user_ann&api_key_ids=key_main";
+    let _ = c
+        .usage_embeddings(
+            &UsageEmbeddingsParams::new(day)
+                .end_time(day + 60)
+                .bucket_width(UsageBucketWidth::OneMinute)
+                .project_ids(["proj_alpha"])
+                .user_ids(["user_ann"])
+                .api_key_ids(["key_main"])
+                .models(["text-embedding-3-small"])
+                .group_by([
+                    UsageEmbeddingsGroupBy::ProjectId,
+                    UsageEmbeddingsGroupBy::UserId,
+                ])
+                .limit(60)
+                .page("page_1"),
+        )
+        .await;
+    assert_eq!(
+        last_query(&fake),
+        format!("start_time=1730419200&end_time=1730419260&bucket_width=1m{common}&models=text-embedding-3-small&group_by=project_id&group_by=user_id&limit=60&page=page_1")
+    );
+
+    let _ = c
+        .usage_moderations(
+            &UsageModerationsParams::new(day)
+                .end_time(day + 1)
+                .bucket_width(UsageBucketWidth::OneDay)
+                .project_ids(["proj_alpha"])
+                .user_ids(["user_ann"])
+                .api_key_ids(["key_main"])
+                .models(["omni-moderation-latest"])
+                .group_by([UsageModerationsGroupBy::ApiKeyId])
+                .limit(31)
+                .page("page_2"),
+        )
+        .await;
+    assert_eq!(
+        last_query(&fake),
+        format!("start_time=1730419200&end_time=1730419201&bucket_width=1d{common}&models=omni-moderation-latest&group_by=api_key_id&limit=31&page=page_2")
+    );
+
+    let _ = c
+        .usage_images(
+            &UsageImagesParams::new(day)
+                .end_time(day + 1)
+                .bucket_width(UsageBucketWidth::OneDay)
+                .sources([
+                    ImageSource::Generation,
+                    ImageSource::Edit,
+                    ImageSource::Variation,
+                ])
+                .sizes([ImageSize::Size256x256, ImageSize::Size1024x1792])
+                .project_ids(["proj_alpha"])
+                .user_ids(["user_ann"])
+                .api_key_ids(["key_main"])
+                .models(["dall-e-3"])
+                .group_by([UsageImagesGroupBy::Size, UsageImagesGroupBy::Source])
+                .limit(7)
+                .page("page_3"),
+        )
+        .await;
+    assert_eq!(
+        last_query(&fake),
+        format!("start_time=1730419200&end_time=1730419201&bucket_width=1d&sources=image.generation&sources=image.edit&sources=image.variation&sizes=256x256&sizes=1024x1792{common}&models=dall-e-3&group_by=size&group_by=source&limit=7&page=page_3")
+    );
+
+    let _ = c
+        .usage_audio_speeches(
+            &UsageAudioSpeechesParams::new(day)
+                .end_time(day + 1)
+                .bucket_width(UsageBucketWidth::OneDay)
+                .project_ids(["proj_alpha"])
+                .user_ids(["user_ann"])
+                .api_key_ids(["key_main"])
+                .models(["tts-1"])
+                .group_by([UsageAudioSpeechesGroupBy::Model])
+                .limit(2)
+                .page("page_4"),
+        )
+        .await;
+    assert_eq!(
+        last_query(&fake),
+        format!("start_time=1730419200&end_time=1730419201&bucket_width=1d{common}&models=tts-1&group_by=model&limit=2&page=page_4")
+    );
+
+    let _ = c
+        .usage_audio_transcriptions(
+            &UsageAudioTranscriptionsParams::new(day)
+                .end_time(day + 1)
+                .bucket_width(UsageBucketWidth::OneDay)
+                .project_ids(["proj_alpha"])
+                .user_ids(["user_ann"])
+                .api_key_ids(["key_main"])
+                .models(["whisper-1"])
+                .group_by([UsageAudioTranscriptionsGroupBy::UserId])
+                .limit(3)
+                .page("page_5"),
+        )
+        .await;
+    assert_eq!(
+        last_query(&fake),
+        format!("start_time=1730419200&end_time=1730419201&bucket_width=1d{common}&models=whisper-1&group_by=user_id&limit=3&page=page_5")
+    );
+
+    let _ = c
+        .usage_vector_stores(
+            &UsageVectorStoresParams::new(day)
+                .end_time(day + 1)
+                .bucket_width(UsageBucketWidth::OneDay)
+                .project_ids(["proj_alpha"])
+                .group_by([UsageVectorStoresGroupBy::ProjectId])
+                .limit(4)
+                .page("page_6"),
+        )
+        .await;
+    assert_eq!(
+        last_query(&fake),
+        "start_time=1730419200&end_time=1730419201&bucket_width=1d&project_ids=proj_alpha&group_by=project_id&limit=4&page=page_6"
+    );
+
+    let _ = c
+        .usage_code_interpreter_sessions(
+            &UsageCodeInterpreterSessionsParams::new(day)
+                .end_time(day + 1)
+                .bucket_width(UsageBucketWidth::OneDay)
+                .project_ids(["proj_alpha"])
+                .group_by([UsageCodeInterpreterSessionsGroupBy::ProjectId])
+                .limit(5)
+                .page("page_7"),
+        )
+        .await;
+    assert_eq!(
+        last_query(&fake),
+        "start_time=1730419200&end_time=1730419201&bucket_width=1d&project_ids=proj_alpha&group_by=project_id&limit=5&page=page_7"
+    );
+
+    let _ = c
+        .usage_costs(
+            &UsageCostsParams::new(day)
+                .end_time(day + 1)
+                .bucket_width(UsageCostsBucketWidth::OneDay)
+                .project_ids(["proj_alpha", odd])
+                .group_by([UsageCostsGroupBy::ProjectId, UsageCostsGroupBy::LineItem])
+                .limit(180)
+                .page("page_8"),
+        )
+        .await;
+    assert_eq!(
+        last_query(&fake),
+        format!("start_time=1730419200&end_time=1730419201&bucket_width=1d&project_ids=proj_alpha&project_ids={odd_wire}&group_by=project_id&group_by=line_item&limit=180&page=page_8")
+    );
+
+    let paths: Vec<String> = fake.requests().iter().map(|r| r.path.clone()).collect();
+    assert_eq!(
+        paths,
+        [
+            "/v1/organization/usage/completions",
+            "/v1/organization/usage/embeddings",
+            "/v1/organization/usage/moderations",
+            "/v1/organization/usage/images",
+            "/v1/organization/usage/audio_speeches",
+            "/v1/organization/usage/audio_transcriptions",
+            "/v1/organization/usage/vector_stores",
+            "/v1/organization/usage/code_interpreter_sessions",
+            "/v1/organization/costs",
+        ]
+    );
+}
+
+#[tokio::test]
+async fn sends_the_key_as_a_bearer_token_and_a_user_agent() {
+    let fake = FakeApi::start().await;
+    client(&fake)
+        .usage_costs(&UsageCostsParams::new(1_730_419_200).end_time(1_730_505_600))
+        .await
+        .unwrap();
+    let request = &fake.requests()[0];
+    assert_eq!(
+        request.authorization.as_deref(),
+        Some("Bearer sk-admin-TEST-0123456789abcdef")
+    );
+    assert_eq!(request.user_agent.as_deref(), Some("openai-usage/0.1.0"));
+    assert_eq!(request.query, "start_time=1730419200&end_time=1730505600");
+}
+
+#[tokio::test]
+async fn decodes_what_the_fake_computes() {
+    let fake = FakeApi::start().await;
+    let params = UsageCompletionsParams::new(1_730_419_200)
+        .end_time(1_730_419_200 + 3 * 86_400)
+        .group_by([UsageCompletionsGroupBy::Model]);
+    let page = client(&fake).usage_completions(&params).await.unwrap();
+    let endpoint = data::endpoint("/organization/usage/completions").unwrap();
+    let query = data::Query::parse(
+        &params
+            .to_query()
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("&"),
+    );
+    let expected = data::page(
+        endpoint,
+        &data::ask(endpoint, &query, fake.config().now).unwrap(),
+    );
+    assert_eq!(serde_json::to_value(&page).unwrap(), expected);
+    assert_eq!(page.data.len(), 3);
+    assert!(!page.has_more);
+    assert!(
+        page.data.iter().all(|b| b.results.len() == 2),
+        "two models: {page:?}"
+    );
+}
+
+#[tokio::test]
+async fn response_metadata_is_available_beside_the_value() {
+    let fake = FakeApi::start().await;
+    let response = client(&fake)
+        .usage_vector_stores_with_response(
+            &UsageVectorStoresParams::new(1_730_419_200).end_time(1_730_505_600),
+        )
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.request_id(), Some("req_000001"));
+    assert_eq!(response.header("content-type"), Some("application/json"));
+    assert_eq!(response.value().data.len(), 1);
+}
+
+// ------------------------------------------------------------------ paging
+
+fn expected_buckets(path: &str, params: &[(&'static str, String)], now: i64) -> Vec<Value> {
+    let endpoint = data::endpoint(path).unwrap();
+    let query = data::Query(
+        params
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), v.clone()))
+            .collect(),
+    );
+    data::all_buckets(endpoint, &data::ask(endpoint, &query, now).unwrap())
+}
+
+fn sixty_days_of_completions() -> UsageCompletionsParams {
+    // An unaligned start: the first bucket starts there, the others on day boundaries.
+    UsageCompletionsParams::new(1_730_419_200 + 3_600)
+        .end_time(1_730_419_200 + 60 * 86_400)
+        .group_by([
+            UsageCompletionsGroupBy::Model,
+            UsageCompletionsGroupBy::ProjectId,
+        ])
+        .limit(1)
+}
+
+#[tokio::test]
+async fn paging_returns_every_bucket_exactly_once() {
+    let fake = FakeApi::start().await;
+    let params = sixty_days_of_completions();
+    let expected = expected_buckets(
+        "/organization/usage/completions",
+        &params.to_query(),
+        fake.config().now,
+    );
+    assert_eq!(expected.len(), 60);
+    assert_eq!(expected[0]["start_time"], 1_730_419_200 + 3_600);
+    assert_eq!(expected[1]["start_time"], 1_730_419_200 + 86_400);
+
+    let buckets: Vec<UsageTimeBucket> = client(&fake)
+        .usage_completions_buckets(params)
+        .try_collect()
+        .await
+        .unwrap();
+    let got: Vec<Value> = buckets
+        .iter()
+        .map(|b| serde_json::to_value(b).unwrap())
+        .collect();
+    assert_same_buckets(&got, &expected);
+    assert_eq!(fake.request_count(), 60, "one request per page");
+}
+
+#[tokio::test]
+async fn paging_survives_faults_and_still_returns_every_bucket_once() {
+    let fake = FakeApi::start().await;
+    // Every third request fails, in turn, in each of the retried ways.
+    fake.fault_every(
+        3,
+        vec![
+            Fault::error(
+                429,
+                "rate_limit_exceeded",
+                "slow down",
+                &[("retry-after-ms", "5")],
+            ),
+            Fault::error(500, "server_error", "oops", &[]),
+            Fault::Drop,
+            Fault::Truncate,
+            Fault::error(503, "server_error", "busy", &[]),
+            Fault::error(408, "timeout", "slow", &[]),
+        ],
+    );
+    let params = sixty_days_of_completions();
+    let expected = expected_buckets(
+        "/organization/usage/completions",
+        &params.to_query(),
+        fake.config().now,
+    );
+    let buckets: Vec<UsageTimeBucket> = client(&fake)
+        .usage_completions_buckets(params)
+        .try_collect()
+        .await
+        .unwrap();
+    let got: Vec<Value> = buckets
+        .iter()
+        .map(|b| serde_json::to_value(b).unwrap())
+        .collect();
+    assert_same_buckets(&got, &expected);
+    assert!(fake.request_count() > 60, "faulted requests were retried");
+}
+
+#[tokio::test]
+async fn costs_total_exactly_what_the_fake_computes_across_faults() {
+    let fake = FakeApi::start().await;
+    fake.fault_every(
+        4,
+        vec![
+            Fault::Drop,
+            Fault::error(502, "server_error", "bad gateway", &[]),
+        ],
+    );
+    let params = UsageCostsParams::new(1_730_419_200)
+        .end_time(1_730_419_200 + 90 * 86_400)
+        .group_by([UsageCostsGroupBy::ProjectId, UsageCostsGroupBy::LineItem])
+        .limit(2);
+    let endpoint = data::endpoint("/organization/costs").unwrap();
+    let query = data::Query(
+        params
+            .to_query()
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect(),
+    );
+    let expected_cents =
+        data::total_cost_cents(&data::ask(endpoint, &query, fake.config().now).unwrap());
+
+    let mut cents = 0u64;
+    let mut pages = 0;
+    let mut stream = Box::pin(client(&fake).usage_costs_pages(params));
+    while let Some(page) = stream.next().await {
+        pages += 1;
+        for bucket in page.unwrap().data {
+            for result in bucket.results {
+                let UsageResult::Costs(cost) = result else {
+                    panic!("{result:?}")
+                };
+                cents += (cost.amount.unwrap().value.unwrap() * 100.0).round() as u64;
+            }
+        }
+    }
+    assert_eq!(pages, 45);
+    assert!(expected_cents > 0);
+    assert_eq!(cents, expected_cents);
+}
+
+#[tokio::test]
+async fn a_failure_mid_way_carries_the_cursor_to_resume_from() {
+    let fake = FakeApi::start().await;
+    let c = builder(&fake).max_retries(0).build().unwrap();
+    let params = sixty_days_of_completions();
+    let expected = expected_buckets(
+        "/organization/usage/completions",
+        &params.to_query(),
+        fake.config().now,
+    );
+
+    let mut got: Vec<Value> = Vec::new();
+    let mut stream = Box::pin(c.usage_completions_buckets(params.clone()));
+    for _ in 0..5 {
+        got.push(serde_json::to_value(stream.next().await.unwrap().unwrap()).unwrap());
+    }
+    fake.push_fault(Fault::error(500, "server_error", "oops", &[]));
+    let error = stream.next().await.unwrap().unwrap_err();
+    assert_eq!(error.error().status(), Some(500));
+    let cursor = error.cursor().expect("not the first page").to_owned();
+    assert_eq!(cursor, data::cursor(1_730_419_200 + 5 * 86_400));
+    assert!(
+        error
+            .to_string()
+            .contains(&format!("resume from page cursor `{cursor}`")),
+        "{error}"
+    );
+    assert!(
+        stream.next().await.is_none(),
+        "the stream ends after an error"
+    );
+
+    let rest: Vec<UsageTimeBucket> = c
+        .usage_completions_buckets(params.page(cursor))
+        .try_collect()
+        .await
+        .unwrap();
+    got.extend(rest.iter().map(|b| serde_json::to_value(b).unwrap()));
+    assert_same_buckets(&got, &expected); // nothing lost, nothing twice
+}
+
+#[tokio::test]
+async fn a_repeated_cursor_stops_paging_instead_of_looping() {
+    let fake = FakeApi::start().await;
+    let c = client(&fake);
+    fake.fault_every(3, vec![Fault::RepeatCursor]);
+    let mut stream = Box::pin(c.usage_completions_pages(sixty_days_of_completions()));
+    let mut pages = 0;
+    let error = loop {
+        match stream.next().await.expect("ends with an error") {
+            Ok(_) => pages += 1,
+            Err(e) => break e,
+        }
+    };
+    assert_eq!(
+        pages, 3,
+        "the page with the repeated cursor is still delivered"
+    );
+    assert!(
+        matches!(error.error(), Error::RepeatedCursor { .. }),
+        "{error}"
+    );
+    assert!(stream.next().await.is_none());
+    assert_eq!(fake.request_count(), 3);
+}
+
+#[tokio::test]
+async fn the_first_page_error_has_no_cursor() {
+    let fake = FakeApi::start().await;
+    fake.push_fault(Fault::error(
+        401,
+        "invalid_request_error",
+        "Incorrect API key provided",
+        &[],
+    ));
+    let error = client(&fake)
+        .usage_costs_pages(UsageCostsParams::new(1))
+        .next()
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(error.cursor(), None);
+    assert!(
+        error.to_string().ends_with("(on the first page)"),
+        "{error}"
+    );
+}
+
+// ------------------------------------------------------------------ retries
+
+fn gaps(fake: &FakeApi) -> Vec<Duration> {
+    let times: Vec<_> = fake.requests().iter().map(|r| r.at).collect();
+    times.windows(2).map(|w| w[1] - w[0]).collect()
+}
+
+async fn costs(c: &Client) -> Result<UsageResponse, Error> {
+    c.usage_costs(&UsageCostsParams::new(1_730_419_200).end_time(1_730_505_600))
+        .await
+}
+
+#[tokio::test]
+async fn retried_statuses_are_retried_and_then_succeed() {
+    for status in [408, 409, 429, 500, 502, 503, 504] {
+        let fake = FakeApi::start().await;
+        fake.push_fault(Fault::error(status, "server_error", "try again", &[]));
+        costs(&client(&fake))
+            .await
+            .unwrap_or_else(|e| panic!("{status}: {e}"));
+        assert_eq!(fake.request_count(), 2, "{status}");
+    }
+}
+
+#[tokio::test]
+async fn other_client_errors_are_not_retried() {
+    for status in [400, 401, 403, 404, 422] {
+        let fake = FakeApi::start().await;
+        fake.push_fault(Fault::error(status, "invalid_request_error", "no", &[]));
+        let error = costs(&client(&fake)).await.unwrap_err();
+        assert_eq!(error.status(), Some(status));
+        assert_eq!(fake.request_count(), 1, "{status} is final");
+    }
+}
+
+#[tokio::test]
+async fn the_server_can_say_whether_to_retry() {
+    let fake = FakeApi::start().await;
+    fake.push_fault(Fault::error(
+        503,
+        "server_error",
+        "do not",
+        &[("x-should-retry", "false")],
+    ));
+    assert_eq!(costs(&client(&fake)).await.unwrap_err().status(), Some(503));
+    assert_eq!(fake.request_count(), 1);
+
+    let fake = FakeApi::start().await;
+    fake.push_fault(Fault::error(
+        400,
+        "invalid_request_error",
+        "do",
+        &[("x-should-retry", "true")],
+    ));
+    costs(&client(&fake)).await.unwrap();
+    assert_eq!(fake.request_count(), 2);
+}
+
+#[tokio::test]
+async fn retries_stop_after_the_configured_number() {
+    let fake = FakeApi::start().await;
+    for _ in 0..5 {
+        fake.push_fault(Fault::error(500, "server_error", "down", &[]));
+    }
+    let error = costs(&client(&fake)).await.unwrap_err();
+    assert_eq!(error.status(), Some(500));
+    assert_eq!(fake.request_count(), 3, "two retries by default");
+
+    let fake = FakeApi::start().await;
+    fake.push_fault(Fault::error(500, "server_error", "down", &[]));
+    let error = costs(&builder(&fake).max_retries(0).build().unwrap())
+        .await
+        .unwrap_err();
+    assert_eq!(error.status(), Some(500));
+    assert_eq!(fake.request_count(), 1, "0 turns retries off");
+
+    let fake = FakeApi::start().await;
+    for _ in 0..4 {
+        fake.push_fault(Fault::error(429, "rate_limit_exceeded", "slow down", &[]));
+    }
+    costs(&builder(&fake).max_retries(4).build().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(fake.request_count(), 5);
+}
+
+#[tokio::test]
+async fn retry_after_headers_are_honoured() {
+    let fake = FakeApi::start().await;
+    fake.push_fault(Fault::error(
+        429,
+        "rate_limit_exceeded",
+        "slow down",
+        &[("retry-after-ms", "300"), ("retry-after", "9")],
+    ));
+    costs(&client(&fake)).await.unwrap();
+    let gap = gaps(&fake)[0];
+    assert!(
+        gap >= Duration::from_millis(300) && gap < Duration::from_millis(800),
+        "retry-after-ms wins: {gap:?}"
+    );
+
+    let fake = FakeApi::start().await;
+    fake.push_fault(Fault::error(
+        503,
+        "server_error",
+        "busy",
+        &[("retry-after", "1")],
+    ));
+    costs(&client(&fake)).await.unwrap();
+    let gap = gaps(&fake)[0];
+    assert!(
+        gap >= Duration::from_secs(1) && gap < Duration::from_millis(1_500),
+        "retry-after seconds: {gap:?}"
+    );
+
+    // Longer than the cap: the computed backoff is used instead of waiting a minute.
+    let fake = FakeApi::start().await;
+    fake.push_fault(Fault::error(
+        429,
+        "rate_limit_exceeded",
+        "slow down",
+        &[("retry-after", "3600")],
+    ));
+    costs(&client(&fake)).await.unwrap();
+    assert!(gaps(&fake)[0] < Duration::from_millis(500));
+}
+
+#[tokio::test]
+async fn backoff_doubles_between_attempts() {
+    let fake = FakeApi::start().await;
+    for _ in 0..3 {
+        fake.push_fault(Fault::error(500, "server_error", "down", &[]));
+    }
+    let c = builder(&fake)
+        .max_retries(3)
+        .initial_retry_delay(Duration::from_millis(100))
+        .max_retry_delay(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    costs(&c).await.unwrap();
+    let gaps = gaps(&fake);
+    // 100 ms, 200 ms, then capped at 300 ms; jitter takes off at most a quarter.
+    for (gap, base) in gaps.iter().zip([100u64, 200, 300]) {
+        let base = Duration::from_millis(base);
+        assert!(
+            *gap >= base.mul_f64(0.75) && *gap < base + Duration::from_millis(150),
+            "{gaps:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn connection_failures_are_retried_then_reported() {
+    let fake = FakeApi::start().await;
+    fake.push_fault(Fault::Drop);
+    fake.push_fault(Fault::Truncate);
+    costs(&client(&fake)).await.unwrap();
+    assert_eq!(fake.request_count(), 3);
+
+    let fake = FakeApi::start().await;
+    for _ in 0..3 {
+        fake.push_fault(Fault::Drop);
+    }
+    let error = costs(&client(&fake)).await.unwrap_err();
+    assert!(
+        matches!(error, Error::Transport { attempts: 3, .. }),
+        "{error:?}"
+    );
+    assert!(
+        error
+            .to_string()
+            .starts_with("request failed after 3 attempt(s):"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn each_attempt_is_bounded_by_the_timeout() {
+    let fake = FakeApi::start().await;
+    fake.push_fault(Fault::Delay(Duration::from_millis(600)));
+    fake.push_fault(Fault::Delay(Duration::from_millis(600)));
+    let c = builder(&fake)
+        .timeout(Duration::from_millis(150))
+        .max_retries(1)
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let error = costs(&c).await.unwrap_err();
+    assert!(
+        matches!(error, Error::Timeout { attempts: 2, .. }),
+        "{error:?}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_millis(550),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        error.to_string(),
+        "request timed out after 150ms (2 attempt(s))"
+    );
+
+    // A slow answer that the retry outlasts.
+    let fake = FakeApi::start().await;
+    fake.push_fault(Fault::Delay(Duration::from_millis(600)));
+    let c = builder(&fake)
+        .timeout(Duration::from_millis(150))
+        .build()
+        .unwrap();
+    costs(&c).await.unwrap();
+}
+
+#[tokio::test]
+async fn unreachable_servers_are_transport_errors() {
+    let fake = FakeApi::start().await;
+    let url = fake.base_url();
+    drop(fake);
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let c = Client::builder()
+        .api_key(KEY)
+        .base_url(url)
+        .max_retries(1)
+        .initial_retry_delay(Duration::from_millis(1))
+        .build()
+        .unwrap();
+    let error = costs(&c).await.unwrap_err();
+    assert!(
+        matches!(error, Error::Transport { attempts: 2, .. }),
+        "{error:?}"
+    );
+}
+
+// ------------------------------------------------------------------ errors
+
+#[tokio::test]
+async fn api_errors_carry_status_request_id_and_the_parsed_body() {
+    let fake = FakeApi::start().await;
+    fake.push_fault(Fault::error(
+        400,
+        "invalid_request_error",
+        "Invalid value for 'limit'",
+        &[],
+    ));
+    let error = costs(&client(&fake)).await.unwrap_err();
+    let Error::Api {
+        status,
+        request_id,
+        body,
+        snippet,
+    } = &error
+    else {
+        panic!("{error:?}")
+    };
+    assert_eq!(*status, 400);
+    assert_eq!(request_id.as_deref(), Some("req_000001"));
+    let body = body.as_ref().expect("an OpenAI error body");
+    assert_eq!(body.error.message, "Invalid value for 'limit'");
+    assert_eq!(body.error.r#type, "invalid_request_error");
+    assert_eq!(
+        (body.error.param.as_deref(), body.error.code.as_deref()),
+        (None, None)
+    );
+    assert!(snippet.contains("Invalid value for 'limit'"));
+    assert_eq!(error.request_id(), Some("req_000001"));
+    assert!(
+        error
+            .to_string()
+            .starts_with("HTTP 400 (request id req_000001): {\"error\""),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn a_bad_cursor_is_rejected_by_the_server_with_its_reason() {
+    let fake = FakeApi::start().await;
+    let error = client(&fake)
+        .usage_costs(&UsageCostsParams::new(1).page("not-a-cursor"))
+        .await
+        .unwrap_err();
+    let Error::Api {
+        status: 400,
+        body: Some(body),
+        ..
+    } = &error
+    else {
+        panic!("{error:?}")
+    };
+    assert_eq!(body.error.param.as_deref(), Some("page"));
+}
+
+#[tokio::test]
+async fn bodies_that_are_not_the_spec_are_decode_errors_with_the_place() {
+    let fake = FakeApi::start().await;
+    fake.push_fault(Fault::NotJson);
+    let error = costs(&builder(&fake).max_retries(0).build().unwrap())
+        .await
+        .unwrap_err();
+    let Error::Decode {
+        status,
+        request_id,
+        path,
+        snippet,
+        ..
+    } = &error
+    else {
+        panic!("{error:?}")
+    };
+    assert_eq!(
+        (*status, request_id.as_deref(), path.as_str()),
+        (200, Some("req_000001"), ".")
+    );
+    assert_eq!(snippet, "<html>upstream sleeping</html>");
+
+    // As the API sends it (`object` first), and with `object` last (decoded from a buffer).
+    for (result, path, message) in [
+        (
+            r#"{"object":"organization.costs.result","amount":{"value":"a lot"}}"#,
+            "data[1].results[0].amount.value",
+            "",
+        ),
+        (
+            r#"{"amount":{"value":"a lot"},"object":"organization.costs.result"}"#,
+            "data[1].results[0]",
+            "at `amount.value`: ",
+        ),
+    ] {
+        let fake = FakeApi::start().await;
+        let body = format!(
+            r#"{{"object":"page","has_more":false,"next_page":null,"data":[{{"object":"bucket","start_time":1,"end_time":2,"results":[]}},{{"object":"bucket","start_time":2,"end_time":3,"results":[{result}]}}]}}"#
+        );
+        fake.push_fault(Fault::Status {
+            status: 200,
+            headers: vec![],
+            body,
+        });
+        let error = costs(&client(&fake)).await.unwrap_err();
+        let Error::Decode {
+            path: got,
+            message: text,
+            ..
+        } = &error
+        else {
+            panic!("{error:?}")
+        };
+        assert_eq!(got, path);
+        assert!(text.starts_with(message), "{text}");
+        assert!(
+            text.contains("a number or a string holding a number"),
+            "{text}"
+        );
+        assert!(
+            error.to_string().contains(&format!("at `{path}`")),
+            "{error}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn parameters_out_of_bounds_are_rejected_before_sending() {
+    let fake = FakeApi::start().await;
+    let c = client(&fake);
+    let error = c
+        .usage_costs(&UsageCostsParams::new(1).limit(181))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, Error::InvalidParam(p) if p.param() == "limit"),
+        "{error:?}"
+    );
+    let error = c
+        .usage_completions(&UsageCompletionsParams::new(100).end_time(100))
+        .await
+        .unwrap_err();
+    assert_eq!(error.to_string(), "invalid parameter `end_time` for usage-completions: 100 must be greater than `start_time` (100)");
+    let error = c
+        .usage_images_buckets(
+            UsageImagesParams::new(1)
+                .bucket_width(UsageBucketWidth::OneHour)
+                .limit(169),
+        )
+        .next()
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert!(matches!(error.error(), Error::InvalidParam(_)), "{error}");
+    assert_eq!(fake.request_count(), 0, "nothing was sent");
+}
+
+#[tokio::test]
+async fn configuration_errors_say_what_to_fix() {
+    let error = Client::builder().base_url("not a url").build().unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("the base URL `not a url` is not a URL"),
+        "{error}"
+    );
+    let error = Client::builder()
+        .base_url("ftp://example.com")
+        .build()
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("must be an http or https URL"),
+        "{error}"
+    );
+    let error = Client::builder()
+        .api_key("line\nbreak")
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "invalid client configuration: the API key is not a valid header value"
+    );
+}
+
+#[tokio::test]
+async fn from_env_reads_the_key_and_the_base_url() {
+    let fake = FakeApi::start().await;
+    // This is the only test that touches these variables.
+    std::env::remove_var("OPENAI_ADMIN_KEY");
+    let error = Client::from_env().unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "invalid client configuration: the environment variable `OPENAI_ADMIN_KEY` is not set: set it to an API key"
+    );
+    std::env::set_var("OPENAI_ADMIN_KEY", KEY);
+    std::env::set_var("OPENAI_BASE_URL", fake.base_url());
+    let c = Client::from_env().unwrap();
+    assert_eq!(c.base_url(), fake.base_url());
+    costs(&c).await.unwrap();
+    assert_eq!(
+        fake.requests()[0].authorization.as_deref(),
+        Some(format!("Bearer {KEY}").as_str())
+    );
+    std::env::remove_var("OPENAI_BASE_URL");
+    assert_eq!(Client::from_env().unwrap().base_url(), DEFAULT_BASE_URL);
+    std::env::remove_var("OPENAI_ADMIN_KEY");
+}
+
+// ------------------------------------------------------------------ secrets
+
+#[tokio::test]
+async fn the_key_never_shows_in_debug_or_in_errors() {
+    let fake = FakeApi::start().await;
+    let c = builder(&fake).max_retries(0).build().unwrap();
+    let debug = format!("{c:?} {:?}", builder(&fake));
+    assert!(
+        !debug.contains(KEY) && !debug.contains("0123456789abcdef"),
+        "{debug}"
+    );
+    assert!(debug.contains("[REDACTED]"), "{debug}");
+
+    // A server that echoes the key back, in every way an error can carry text.
+    let echo = format!("{{\"error\": {{\"message\": \"Incorrect API key provided: {KEY}\", \"type\": \"invalid_request_error\", \"param\": null, \"code\": \"invalid_api_key\"}}}}");
+    fake.push_fault(Fault::Status {
+        status: 401,
+        headers: vec![],
+        body: echo.clone(),
+    });
+    fake.push_fault(Fault::Status {
+        status: 200,
+        headers: vec![],
+        body: format!("not json {KEY}"),
+    });
+    fake.push_fault(Fault::Drop);
+    fake.push_fault(Fault::Delay(Duration::from_millis(300)));
+    let slow = builder(&fake)
+        .max_retries(0)
+        .timeout(Duration::from_millis(50))
+        .build()
+        .unwrap();
+    let mut errors: Vec<String> = Vec::new();
+    for c in [&c, &c, &c, &slow] {
+        let error = costs(c).await.unwrap_err();
+        errors.push(format!("{error} | {error:?}"));
+    }
+    errors.push(format!(
+        "{:?}",
+        UsageCostsParams::new(1).limit(0).validate().unwrap_err()
+    ));
+    for text in &errors {
+        assert!(!text.contains(KEY), "the key leaked: {text}");
+    }
+    assert!(errors[0].contains("[REDACTED]"), "{}", errors[0]);
+    assert!(errors[1].contains("not json [REDACTED]"), "{}", errors[1]);
+}
