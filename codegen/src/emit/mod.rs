@@ -173,7 +173,17 @@ fn lib_rs(api: &Api, options: &Options) -> TokenStream {
             ("runtime", "UnknownValue"),
         ])
         .collect();
-    exports.sort();
+    // rustfmt's order for path segments: snake_case, then CamelCase, then SCREAMING_CASE.
+    let class = |name: &str| {
+        if name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_') {
+            0
+        } else if name.chars().all(|c| !c.is_ascii_lowercase()) {
+            2
+        } else {
+            1
+        }
+    };
+    exports.sort_by(|a, b| (a.0, class(a.1), a.1).cmp(&(b.0, class(b.1), b.1)));
     let exports = exports.into_iter().map(|(module, name)| {
         let (module, name) = (ident(module), ident(name));
         quote!(pub use #module::#name;)

@@ -90,11 +90,14 @@ where
     .boxed()
 }
 
+/// One item of the pages of `P`.
+type ItemOf<P> = <<P as Request>::Response as Page>::Item;
+
 /// Every item of every page, in order.
 pub fn items<P>(
     transport: Transport,
     params: P,
-) -> BoxStream<'static, Result<<P::Response as Page>::Item, PageError<P::ErrorBody>>>
+) -> BoxStream<'static, Result<ItemOf<P>, PageError<P::ErrorBody>>>
 where
     P: Paged + Send + Sync + 'static,
     P::Response: Page + Send,
