@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use futures::{StreamExt, TryStreamExt};
 use openai_usage::*;
-use serde_json::{json, Value};
+use serde_json::Value;
 use tests::fake::{data, FakeApi, Fault};
 
 const KEY: &str = "sk-admin-TEST-0123456789abcdef";
