@@ -7,8 +7,7 @@ use std::path::Path;
 fn generated_crate_is_up_to_date_with_the_spec() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
     let spec = root.join("spec/openai-usage.yaml");
-    let mut options = codegen::Options::for_spec(&spec);
-    options.crate_name = "openai-usage".into();
+    let options = xtask::main_crate_options(root, &spec).unwrap();
     let files = codegen::generate(&spec, &options).unwrap_or_else(|e| panic!("{e}"));
     let changes = codegen::output::plan(&root.join("generated"), &files).unwrap();
     let stale: Vec<String> = changes

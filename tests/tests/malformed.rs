@@ -186,6 +186,16 @@ fn workspace(spec: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     fs::create_dir_all(dir.path().join("spec")).unwrap();
     fs::write(dir.path().join("spec/openai-usage.yaml"), spec).unwrap();
+    // The files the project copies into its generated crate.
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("demo/usage_report");
+    fs::create_dir_all(dir.path().join("tests/demo/usage_report")).unwrap();
+    for name in ["main.rs", "report.rs"] {
+        fs::copy(
+            demo.join(name),
+            dir.path().join("tests/demo/usage_report").join(name),
+        )
+        .unwrap();
+    }
     dir
 }
 

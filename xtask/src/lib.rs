@@ -79,8 +79,7 @@ fn regen(args: &[String], root: &Path, out: &mut dyn Write) -> Result<Outcome, S
     let (spec, dir, options) = match (spec, out_dir) {
         (None, None) => {
             let spec = root.join("spec/openai-usage.yaml");
-            let mut options = Options::for_spec(&spec);
-            options.crate_name = "openai-usage".into();
+            let options = main_crate_options(root, &spec)?;
             (spec, root.join("generated"), options)
         }
         (Some(spec), Some(out_dir)) => {
@@ -155,6 +154,44 @@ fn regen(args: &[String], root: &Path, out: &mut dyn Write) -> Result<Outcome, S
 
 fn io(e: std::io::Error) -> String {
     format!("cannot write the report: {e}")
+}
+
+/// Files this project adds to the generated crate: the `usage_report` example, kept in
+/// `tests/demo/` beside the fake server it runs against with `--demo`.
+const EXTRA_FILES: &[(&str, &str)] = &[
+    (
+        "tests/demo/usage_report/main.rs",
+        "examples/usage_report/main.rs",
+    ),
+    (
+        "tests/demo/usage_report/report.rs",
+        "examples/usage_report/report.rs",
+    ),
+];
+
+/// What this project adds to the generated crate's `Cargo.toml`: what the example needs.
+const EXTRA_MANIFEST: &str = r#"[dev-dependencies]
+# The local fake of the API, for `--demo`.
+tests = { path = "../tests" }
+tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
+"#;
+
+/// The options `cargo xtask regen` generates `generated/` with: the package name, and the
+/// project's example and its dev-dependencies.
+pub fn main_crate_options(root: &Path, spec: &Path) -> Result<Options, String> {
+    let mut options = Options::for_spec(spec);
+    options.crate_name = "openai-usage".into();
+    options.extra_manifest = EXTRA_MANIFEST.into();
+    for (origin, path) in EXTRA_FILES {
+        let contents = std::fs::read_to_string(root.join(origin))
+            .map_err(|e| format!("cannot read {origin}: {e}"))?;
+        options.extra_files.push(codegen::ExtraFile {
+            path: PathBuf::from(path),
+            origin: (*origin).to_owned(),
+            contents,
+        });
+    }
+    Ok(options)
 }
 
 /// The generated files a golden fixture keeps (the runtime copies and `Cargo.toml` are the same
