@@ -1015,3 +1015,43 @@ async fn the_key_never_shows_in_debug_or_in_errors() {
     assert!(errors[0].contains("[REDACTED]"), "{}", errors[0]);
     assert!(errors[1].contains("not json [REDACTED]"), "{}", errors[1]);
 }
+
+#[tokio::test]
+async fn buckets_follow_the_reference_pages() {
+    let fake = FakeApi::start().await;
+    let c = client(&fake);
+    // Hourly buckets over two days, from an unaligned start, filtered to one project and grouped
+    // by project; users are not grouped by, so they come back null.
+    let start = 1_730_419_200 + 1_800;
+    let params = UsageEmbeddingsParams::new(start)
+        .end_time(1_730_419_200 + 2 * 86_400)
+        .bucket_width(UsageBucketWidth::OneHour)
+        .project_ids(["proj_beta"])
+        .group_by([UsageEmbeddingsGroupBy::ProjectId])
+        .limit(168);
+    let page = c.usage_embeddings(&params).await.unwrap();
+    assert_eq!(
+        page.data.len(),
+        48,
+        "a first half hour, then 47 whole hours"
+    );
+    assert_eq!(
+        (page.data[0].start_time, page.data[0].end_time),
+        (start, 1_730_419_200 + 3_600)
+    );
+    assert!(page.data[1..]
+        .iter()
+        .all(|b| b.start_time % 3_600 == 0 && b.end_time - b.start_time == 3_600));
+    assert!(!page.has_more && page.next_page.is_none());
+    assert!(
+        page.data.iter().any(|b| b.results.is_empty()),
+        "some hours are quiet: `results: []`"
+    );
+    for result in page.data.iter().flat_map(|b| &b.results) {
+        let UsageResult::Embeddings(e) = result else {
+            panic!("{result:?}")
+        };
+        assert_eq!(e.project_id.as_deref(), Some("proj_beta"));
+        assert_eq!((e.user_id.as_deref(), e.model.as_deref()), (None, None));
+    }
+}
