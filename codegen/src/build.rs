@@ -21,6 +21,12 @@ use crate::resolve;
 use crate::validate;
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
+
+/// Methods of a generated parameter struct, which a setter may not be named.
+const PARAMS_METHODS: &[&str] = &["new", "to_query", "validate"];
+
+/// Methods of the generated client, which an operation's methods may not be named.
+const CLIENT_METHODS: &[&str] = &["new", "from_env", "builder", "base_url"];
 const PARAMETER_PREFIX: &str = "#/components/parameters/";
 
 /// Keywords of schema forms the generator cannot express; naming them gives a clear error rather
@@ -43,7 +49,6 @@ pub fn build(doc: &Document) -> Result<Api> {
         doc,
         types: BTreeMap::new(),
         by_pointer: HashMap::new(),
-        building: Vec::new(),
         inlining: Vec::new(),
         scope: Scope::default(),
     };
@@ -85,6 +90,8 @@ pub fn build(doc: &Document) -> Result<Api> {
             op.paging = paging(config, op, &types)?;
         }
     }
+    check_client_methods(&root, &operations)?;
+    check_finite(&root, &types)?;
     let error_body = match operations.first().and_then(|o| o.error.clone()) {
         Some(first) if operations.iter().all(|o| o.error.as_ref() == Some(&first)) => first,
         _ => Type::Any,
@@ -103,6 +110,92 @@ pub fn build(doc: &Document) -> Result<Api> {
         operations,
         types,
     })
+}
+
+/// Every method the client gets from the operations is unique and leaves the client's own alone.
+fn check_client_methods(root: &Node<'_>, operations: &[Operation]) -> Result<()> {
+    let mut scope = Scope::default();
+    for method in CLIENT_METHODS {
+        scope
+            .claim(method, "the client itself")
+            .expect("fresh scope");
+    }
+    for op in operations {
+        let mut methods = vec![
+            op.method_name.clone(),
+            format!("{}_with_response", op.method_name),
+        ];
+        if let Some(paging) = &op.paging {
+            methods.push(paging.pages_method.clone());
+            methods.push(paging.items_method.clone());
+        }
+        for method in methods {
+            let owner = format!("operation `{}`", op.id);
+            if let Err(first) = scope.claim(naming::unraw(&method), &owner) {
+                return Err(crate::error::Error::at(
+                    root.file(),
+                    &op.pointer,
+                    format!("the client method `{method}` of operation `{}` is already taken by {first}; rename the operationId", op.id),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A type that holds itself directly (not through a list or a map) would have no finite size.
+fn check_finite(root: &Node<'_>, types: &[TypeDef]) -> Result<()> {
+    fn direct(ty: &Type) -> Option<&str> {
+        match ty {
+            Type::Named(name) => Some(name),
+            Type::Nullable(inner) => direct(inner),
+            _ => None,
+        }
+    }
+    let edges = |def: &TypeDef| -> Vec<(String, String)> {
+        match &def.kind {
+            TypeKind::Struct(s) => s
+                .fields
+                .iter()
+                .filter_map(|f| direct(&f.ty).map(|t| (f.wire_name.clone(), t.to_string())))
+                .collect(),
+            TypeKind::Union(u) => u
+                .variants
+                .iter()
+                .map(|v| (v.tag.clone(), v.type_name.clone()))
+                .collect(),
+            TypeKind::Enum(_) => Vec::new(),
+        }
+    };
+    for start in types {
+        // Depth-first from `start`, looking for a way back to it.
+        let mut stack = vec![(start.name.clone(), vec![start.name.clone()])];
+        let mut seen = std::collections::HashSet::new();
+        while let Some((name, path)) = stack.pop() {
+            let Some(def) = types.iter().find(|t| t.name == name) else {
+                continue;
+            };
+            for (via, target) in edges(def) {
+                let mut path = path.clone();
+                path.push(format!("{via} -> {target}"));
+                if target == start.name {
+                    return Err(crate::error::Error::at(
+                        root.file(),
+                        &start.pointer,
+                        format!(
+                            "`{}` contains itself ({}) other than through a list or map, so it would have no finite size",
+                            start.name,
+                            path.join(": ")
+                        ),
+                    ));
+                }
+                if seen.insert(target.clone()) {
+                    stack.push((target, path));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `x-env-var` of the first `http`/`bearer` security scheme.
@@ -225,8 +318,6 @@ struct Builder<'a> {
     types: BTreeMap<String, TypeDef>,
     /// Rust name of the named type built from each schema pointer.
     by_pointer: HashMap<String, String>,
-    /// Pointers of named types being built, to find recursion through plain fields.
-    building: Vec<String>,
     /// Pointers of aliases being written out, to find alias cycles.
     inlining: Vec<String>,
     /// Every Rust type name in the crate, with the place that claimed it.
@@ -282,12 +373,26 @@ impl<'a> Builder<'a> {
             params.push(param);
             sites.push(schema);
         }
+        for method in PARAMS_METHODS {
+            scope
+                .claim(
+                    &format!("method {method}"),
+                    "a method of the parameter struct",
+                )
+                .expect("fresh scope");
+        }
         for param in &params {
-            if let Err(first) = scope.claim(&param.rust_name, &param.wire_name) {
-                return Err(node.error(format!(
-                    "parameters `{first}` and `{}` both become the Rust name `{}`",
-                    param.wire_name, param.rust_name
-                )));
+            for name in [
+                format!("field {}", param.rust_name),
+                format!("method {}", param.setter_name),
+            ] {
+                if let Err(first) = scope.claim(&name, &param.wire_name) {
+                    return Err(node.error(format!(
+                        "parameters `{first}` and `{}` both become the Rust name `{}`",
+                        param.wire_name,
+                        name.split_once(' ').map_or(name.as_str(), |(_, n)| n)
+                    )));
+                }
             }
         }
         for i in 0..params.len() {
@@ -385,8 +490,14 @@ impl<'a> Builder<'a> {
             maximum: core.number_text("maximum")?,
             ..Bounds::default()
         };
+        let setter_name = if PARAMS_METHODS.contains(&naming::unraw(&rust_name)) {
+            format!("{}_param", naming::unraw(&rust_name))
+        } else {
+            rust_name.clone()
+        };
         let param = Param {
             wire_name,
+            setter_name,
             rust_name,
             location,
             explode,
@@ -715,11 +826,8 @@ impl<'a> Builder<'a> {
     /// The Rust name of the named type at `node`, building it the first time it is reached.
     fn named(&mut self, node: &Node<'a>, name: &str) -> Result<String> {
         if let Some(existing) = self.by_pointer.get(&node.pointer) {
-            if self.building.contains(&node.pointer) {
-                return Err(node.error(format!(
-                    "`{existing}` contains itself through a field that is not a list or map; such a type has no finite size"
-                )));
-            }
+            // Also while it is being built: recursion through a list is fine; `check_finite`
+            // refuses recursion that would give the type no finite size.
             return Ok(existing.clone());
         }
         let mut name = name.to_string();
@@ -728,9 +836,7 @@ impl<'a> Builder<'a> {
         }
         self.claim(&name, &node.pointer)?;
         self.by_pointer.insert(node.pointer.clone(), name.clone());
-        self.building.push(node.pointer.clone());
         let def = self.type_def(node, &name);
-        self.building.pop();
         let def = def?;
         self.types.insert(name.clone(), def);
         Ok(name)

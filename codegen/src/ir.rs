@@ -88,8 +88,11 @@ pub enum Location {
 pub struct Param {
     /// The name on the wire (`group_by`).
     pub wire_name: String,
-    /// The Rust name of the field and setter (`group_by`).
+    /// The Rust name of the field (`group_by`).
     pub rust_name: String,
+    /// The Rust name of its setter: the field's name, unless that is taken by a method of the
+    /// parameter struct (`new`, `to_query`, `validate`), then with `_param` added.
+    pub setter_name: String,
     pub location: Location,
     /// Form style: with `explode`, an array is sent as repeated keys (`a=1&a=2`); without it, as
     /// one comma-joined value (`a=1,2`).

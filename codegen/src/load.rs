@@ -19,8 +19,16 @@ pub struct Document {
     pub version: (u32, u32),
 }
 
+/// The largest spec read, so that a runaway file gives an error rather than a long wait.
+pub const MAX_SPEC_BYTES: u64 = 16 * 1024 * 1024;
+
 /// Reads and parses `path`.
 pub fn load(path: &Path) -> Result<Document> {
+    if let Ok(meta) = std::fs::metadata(path) {
+        if meta.len() > MAX_SPEC_BYTES {
+            return Err(too_large(path, meta.len()));
+        }
+    }
     let text = std::fs::read_to_string(path).map_err(|e| Error {
         file: path.to_path_buf(),
         place: Place::File,
@@ -29,8 +37,23 @@ pub fn load(path: &Path) -> Result<Document> {
     parse(path, &text)
 }
 
+fn too_large(path: &Path, len: u64) -> Error {
+    Error {
+        file: path.to_path_buf(),
+        place: Place::File,
+        message: format!(
+            "the spec is {:.1} MiB; the generator reads specs up to {} MiB",
+            len as f64 / 1_048_576.0,
+            MAX_SPEC_BYTES / 1_048_576
+        ),
+    }
+}
+
 /// Parses spec text; `path` is only used to name the file in errors.
 pub fn parse(path: &Path, text: &str) -> Result<Document> {
+    if text.len() as u64 > MAX_SPEC_BYTES {
+        return Err(too_large(path, text.len() as u64));
+    }
     let root: Value = serde_yaml::from_str(text).map_err(|e| {
         let place = match e.location() {
             Some(loc) => Place::LineColumn {

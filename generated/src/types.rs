@@ -6,6 +6,7 @@
 ///
 /// Schema `#/components/schemas/ApiError`.
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiError {
     /// A human-readable description of the error.
     ///
@@ -46,6 +47,7 @@ impl ::serde::Serialize for ApiError {
 ///
 /// Schema `#/components/schemas/CostsAmount`.
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CostsAmount {
     /// The numeric value of the cost. Sent as a JSON number or as a numeric string (such as `"12.50"` or `"0E-6176"`).
     ///
@@ -84,6 +86,7 @@ impl ::serde::Serialize for CostsAmount {
 ///
 /// Schema `#/components/schemas/CostsResult`. Its `object` is always `organization.costs.result` (written when serializing, not stored).
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CostsResult {
     /// The monetary value in its associated currency.
     ///
@@ -125,6 +128,7 @@ impl ::serde::Serialize for CostsResult {
 ///
 /// Schema `#/components/schemas/ErrorResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ErrorResponse {
     /// What went wrong.
     ///
@@ -148,6 +152,7 @@ impl ::serde::Serialize for ErrorResponse {
 ///
 /// Schema `#/components/schemas/ImageSize`. Allowed values: `256x256`, `512x512`, `1024x1024`, `1792x1792`, `1024x1792`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ImageSize {
     /// `256x256`
     Size256x256,
@@ -225,6 +230,7 @@ impl<'de> ::serde::Deserialize<'de> for ImageSize {
 ///
 /// Schema `#/components/schemas/ImageSource`. Allowed values: `image.generation`, `image.edit`, `image.variation`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ImageSource {
     /// `image.generation`
     Generation,
@@ -289,6 +295,7 @@ impl<'de> ::serde::Deserialize<'de> for ImageSource {
 
 /// Schema `#/paths/~1organization~1usage~1audio_speeches/get/parameters/7/schema/items`. Allowed values: `project_id`, `user_id`, `api_key_id`, `model`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UsageAudioSpeechesGroupBy {
     /// `project_id`
     ProjectId,
@@ -362,6 +369,7 @@ impl<'de> ::serde::Deserialize<'de> for UsageAudioSpeechesGroupBy {
 ///
 /// Schema `#/components/schemas/UsageAudioSpeechesResult`. Its `object` is always `organization.usage.audio_speeches.result` (written when serializing, not stored).
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UsageAudioSpeechesResult {
     /// The number of characters processed.
     ///
@@ -413,6 +421,7 @@ impl ::serde::Serialize for UsageAudioSpeechesResult {
 
 /// Schema `#/paths/~1organization~1usage~1audio_transcriptions/get/parameters/7/schema/items`. Allowed values: `project_id`, `user_id`, `api_key_id`, `model`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UsageAudioTranscriptionsGroupBy {
     /// `project_id`
     ProjectId,
@@ -486,6 +495,7 @@ impl<'de> ::serde::Deserialize<'de> for UsageAudioTranscriptionsGroupBy {
 ///
 /// Schema `#/components/schemas/UsageAudioTranscriptionsResult`. Its `object` is always `organization.usage.audio_transcriptions.result` (written when serializing, not stored).
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UsageAudioTranscriptionsResult {
     /// The number of seconds processed.
     ///
@@ -544,6 +554,7 @@ impl ::serde::Serialize for UsageAudioTranscriptionsResult {
 ///
 /// Schema `#/components/schemas/UsageBucketWidth`. Default: `1d`. Allowed values: `1m`, `1h`, `1d`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UsageBucketWidth {
     /// `1m`
     OneMinute,
@@ -609,6 +620,7 @@ impl<'de> ::serde::Deserialize<'de> for UsageBucketWidth {
 
 /// Schema `#/paths/~1organization~1usage~1code_interpreter_sessions/get/parameters/4/schema/items`. Allowed values: `project_id`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UsageCodeInterpreterSessionsGroupBy {
     /// `project_id`
     ProjectId,
@@ -669,6 +681,7 @@ impl<'de> ::serde::Deserialize<'de> for UsageCodeInterpreterSessionsGroupBy {
 ///
 /// Schema `#/components/schemas/UsageCodeInterpreterSessionsResult`. Its `object` is always `organization.usage.code_interpreter_sessions.result` (written when serializing, not stored).
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UsageCodeInterpreterSessionsResult {
     /// The number of code interpreter sessions.
     ///
@@ -707,6 +720,7 @@ impl ::serde::Serialize for UsageCodeInterpreterSessionsResult {
 
 /// Schema `#/paths/~1organization~1usage~1completions/get/parameters/8/schema/items`. Allowed values: `project_id`, `user_id`, `api_key_id`, `model`, `batch`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UsageCompletionsGroupBy {
     /// `project_id`
     ProjectId,
@@ -784,6 +798,7 @@ impl<'de> ::serde::Deserialize<'de> for UsageCompletionsGroupBy {
 ///
 /// Schema `#/components/schemas/UsageCompletionsResult`. Its `object` is always `organization.usage.completions.result` (written when serializing, not stored).
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UsageCompletionsResult {
     /// The aggregated number of text input tokens used, including cached tokens. For customers subscribe to scale tier, this includes scale tier tokens.
     ///
@@ -882,6 +897,7 @@ impl ::serde::Serialize for UsageCompletionsResult {
 
 /// Schema `#/paths/~1organization~1costs/get/parameters/2/schema`. Default: `1d`. Allowed values: `1d`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UsageCostsBucketWidth {
     /// `1d`
     #[default]
@@ -941,6 +957,7 @@ impl<'de> ::serde::Deserialize<'de> for UsageCostsBucketWidth {
 
 /// Schema `#/paths/~1organization~1costs/get/parameters/4/schema/items`. Allowed values: `project_id`, `line_item`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UsageCostsGroupBy {
     /// `project_id`
     ProjectId,
@@ -1002,6 +1019,7 @@ impl<'de> ::serde::Deserialize<'de> for UsageCostsGroupBy {
 
 /// Schema `#/paths/~1organization~1usage~1embeddings/get/parameters/7/schema/items`. Allowed values: `project_id`, `user_id`, `api_key_id`, `model`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UsageEmbeddingsGroupBy {
     /// `project_id`
     ProjectId,
@@ -1075,6 +1093,7 @@ impl<'de> ::serde::Deserialize<'de> for UsageEmbeddingsGroupBy {
 ///
 /// Schema `#/components/schemas/UsageEmbeddingsResult`. Its `object` is always `organization.usage.embeddings.result` (written when serializing, not stored).
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UsageEmbeddingsResult {
     /// The aggregated number of input tokens used.
     ///
@@ -1126,6 +1145,7 @@ impl ::serde::Serialize for UsageEmbeddingsResult {
 
 /// Schema `#/paths/~1organization~1usage~1images/get/parameters/9/schema/items`. Allowed values: `project_id`, `user_id`, `api_key_id`, `model`, `size`, `source`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UsageImagesGroupBy {
     /// `project_id`
     ProjectId,
@@ -1207,6 +1227,7 @@ impl<'de> ::serde::Deserialize<'de> for UsageImagesGroupBy {
 ///
 /// Schema `#/components/schemas/UsageImagesResult`. Its `object` is always `organization.usage.images.result` (written when serializing, not stored).
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UsageImagesResult {
     /// The number of images processed.
     ///
@@ -1270,6 +1291,7 @@ impl ::serde::Serialize for UsageImagesResult {
 
 /// Schema `#/paths/~1organization~1usage~1moderations/get/parameters/7/schema/items`. Allowed values: `project_id`, `user_id`, `api_key_id`, `model`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UsageModerationsGroupBy {
     /// `project_id`
     ProjectId,
@@ -1343,6 +1365,7 @@ impl<'de> ::serde::Deserialize<'de> for UsageModerationsGroupBy {
 ///
 /// Schema `#/components/schemas/UsageModerationsResult`. Its `object` is always `organization.usage.moderations.result` (written when serializing, not stored).
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UsageModerationsResult {
     /// The aggregated number of input tokens used.
     ///
@@ -1396,6 +1419,7 @@ impl ::serde::Serialize for UsageModerationsResult {
 ///
 /// Schema `#/components/schemas/UsageResponse`. Its `object` is always `page` (written when serializing, not stored).
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UsageResponse {
     /// The time buckets of this page, oldest first.
     ///
@@ -1446,6 +1470,7 @@ impl crate::runtime::Page for UsageResponse {
 ///
 /// Schema `#/components/schemas/UsageResult`. One of several objects, told apart by their `object` property. An object whose `object` is none of these is kept whole in [`UsageResult::Unknown`], so a kind the API adds later does not fail decoding.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum UsageResult {
     /// `object: organization.usage.completions.result`: The aggregated completions usage details of the specific time bucket.
     Completions(UsageCompletionsResult),
@@ -1571,6 +1596,7 @@ impl crate::runtime::de::Discriminated for UsageResult {
 ///
 /// Schema `#/components/schemas/UsageTimeBucket`. Its `object` is always `bucket` (written when serializing, not stored).
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UsageTimeBucket {
     /// Start of the bucket (Unix seconds), inclusive.
     ///
@@ -1603,6 +1629,7 @@ impl ::serde::Serialize for UsageTimeBucket {
 
 /// Schema `#/paths/~1organization~1usage~1vector_stores/get/parameters/4/schema/items`. Allowed values: `project_id`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UsageVectorStoresGroupBy {
     /// `project_id`
     ProjectId,
@@ -1663,6 +1690,7 @@ impl<'de> ::serde::Deserialize<'de> for UsageVectorStoresGroupBy {
 ///
 /// Schema `#/components/schemas/UsageVectorStoresResult`. Its `object` is always `organization.usage.vector_stores.result` (written when serializing, not stored).
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UsageVectorStoresResult {
     /// The vector stores usage in bytes.
     ///

@@ -8,6 +8,7 @@ use crate::ir::{Bounds, Doc};
 
 /// `#[doc = "..."]` attributes, one per line of `text`.
 pub fn attrs(text: &str) -> TokenStream {
+    let text = visible(text);
     let lines = text.lines().map(|line| {
         let line = if line.is_empty() {
             String::new()
@@ -98,4 +99,21 @@ pub fn item(description: Option<&str>, facts: &str) -> String {
         Some(d) if !d.trim().is_empty() => format!("{}\n\n{facts}", sanitize(d)),
         _ => facts.to_string(),
     }
+}
+
+/// Text with invisible and direction-changing characters written out as `\u{...}`: rustc
+/// rejects bidirectional controls in comments (they can make code read differently than it
+/// compiles), and a reader should see every character a spec puts in a doc.
+pub fn visible(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            let hidden = matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200b}'..='\u{200f}' | '\u{061c}' | '\u{feff}')
+                || (c.is_control() && c != '\n' && c != '\t');
+            if hidden {
+                format!("\\u{{{:x}}}", c as u32)
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }

@@ -164,6 +164,7 @@ fn param_doc_text(p: &Param) -> String {
 
 fn setter(p: &Param) -> TokenStream {
     let id = ident(&p.rust_name);
+    let setter = ident(&p.setter_name);
     let ty = arg_type(p);
     let doc = docs::attrs(&param_doc_text(p));
     let assign = if is_array(p) {
@@ -175,7 +176,7 @@ fn setter(p: &Param) -> TokenStream {
     };
     quote! {
         #doc
-        pub fn #id(mut self, #id: #ty) -> Self {
+        pub fn #setter(mut self, #id: #ty) -> Self {
             #assign
             self
         }

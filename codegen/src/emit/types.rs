@@ -78,6 +78,7 @@ fn structure(def: &TypeDef, s: &Struct) -> TokenStream {
     quote! {
         #doc
         #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
@@ -195,6 +196,7 @@ fn enumeration(def: &TypeDef, e: &Enum) -> TokenStream {
         return quote! {
             #doc
             #[derive(Clone, Copy, Debug, #derive_default PartialEq, Eq, Hash, PartialOrd, Ord)]
+            #[non_exhaustive]
             pub enum #name {
                 #(#variant_docs #variants,)*
             }
@@ -228,6 +230,7 @@ fn enumeration(def: &TypeDef, e: &Enum) -> TokenStream {
     quote! {
         #doc
         #[derive(Clone, Debug, #derive_default PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variant_docs #variants,)*
             /// A value the spec does not list, as it was received.
@@ -292,6 +295,7 @@ fn union(def: &TypeDef, u: &Union) -> TokenStream {
     quote! {
         #doc
         #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variant_docs #variants(#types),)*
             #unknown_doc
