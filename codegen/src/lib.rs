@@ -3,10 +3,11 @@
 //! The pipeline, one module per stage: [`load`] (YAML to a tree, errors with line and column),
 //! [`resolve`] (`$ref`s), [`validate`] (document rules), [`build`] (tree to [`ir`]), [`naming`]
 //! (Rust identifiers, collisions), [`emit`] (IR to formatted files), and [`output`] (writing them
-//! without ever leaving a half-written crate). Nothing here knows about any particular API: every
+//! without ever leaving a half-written crate). [`diff`] compares two specs for review. Nothing here knows about any particular API: every
 //! name, value and doc comes from the spec.
 
 pub mod build;
+pub mod diff;
 pub mod emit;
 pub mod error;
 pub mod ir;
@@ -66,6 +67,11 @@ impl Options {
             extra_files: Vec::new(),
         }
     }
+}
+
+/// Builds the IR of spec text; `path` only names the file in errors.
+pub fn api_from_str(path: &Path, text: &str) -> Result<ir::Api, Error> {
+    build::build(&load::parse(path, text)?)
 }
 
 /// Reads the spec at `path` and returns the IR.

@@ -3,6 +3,9 @@
 //! - `cargo xtask regen`: regenerate `generated/` from `spec/openai-usage.yaml`.
 //! - `cargo xtask regen --check`: write nothing; fail with a diff if `generated/` is stale.
 //! - `cargo xtask regen --spec FILE --out DIR`: write a standalone crate for any spec to DIR.
+//! - `cargo xtask diff OLD NEW [--format text|markdown] [--deny-breaking]`: what changes for users
+//!   of the generated crate between two specs (files, or `git:REV` for the checked-in spec at a
+//!   revision).
 //! - `cargo xtask goldens`: rewrite the expected outputs of the codegen fixtures in
 //!   `tests/fixtures/` (also what `UPDATE_GOLDEN=1` does in the golden test; this command works
 //!   even when the old goldens no longer compile).
@@ -15,12 +18,17 @@ use codegen::Options;
 
 const USAGE: &str = "\
 usage: cargo xtask regen [--check] [--spec FILE --out DIR]
+       cargo xtask diff OLD NEW [--format text|markdown] [--deny-breaking]
        cargo xtask goldens
 
   regen                      regenerate generated/ from spec/openai-usage.yaml
   regen --check              write nothing; exit 1 with a diff if generated/ is not up to date
   regen --spec FILE --out DIR
                              write a complete standalone crate generated from FILE to DIR
+  diff OLD NEW               what changes for users of the generated crate from spec OLD to spec
+                             NEW; each is a file or git:REV (spec/openai-usage.yaml at REV).
+                             Exits 0 whatever it finds, unless --deny-breaking is given and
+                             something breaks (exit 1)
   goldens                    rewrite the expected outputs of tests/fixtures/*.yaml";
 
 /// How a command ended.
@@ -41,6 +49,7 @@ pub fn run(args: &[String], root: &Path, out: &mut dyn Write) -> Result<Outcome,
     };
     match command.as_str() {
         "regen" => regen(rest, root, out),
+        "diff" => diff(rest, root, out),
         "goldens" if rest.is_empty() => {
             for path in goldens(root, true)? {
                 writeln!(out, "{}", path.display()).map_err(io)?;
@@ -76,6 +85,7 @@ fn regen(args: &[String], root: &Path, out: &mut dyn Write) -> Result<Outcome, S
             other => return Err(format!("unknown argument `{other}`\n\n{USAGE}")),
         }
     }
+    let default_layout = spec.is_none();
     let (spec, dir, options) = match (spec, out_dir) {
         (None, None) => {
             let spec = root.join("spec/openai-usage.yaml");
@@ -138,6 +148,9 @@ fn regen(args: &[String], root: &Path, out: &mut dyn Write) -> Result<Outcome, S
     }
 
     output::apply(&dir, &changes).map_err(|e| e.to_string())?;
+    if default_layout {
+        summarize_against_head(root, &spec, out)?;
+    }
     if changes.is_empty() {
         writeln!(out, "{}: up to date, nothing changed", dir.display()).map_err(io)?;
     }
@@ -239,4 +252,108 @@ pub fn goldens(root: &Path, write: bool) -> Result<Vec<PathBuf>, String> {
         }
     }
     Ok(differ)
+}
+
+/// The spec file inside the repository.
+const SPEC: &str = "spec/openai-usage.yaml";
+
+/// A spec named on the command line: a file, or `git:REV` for the checked-in spec at `REV`.
+/// Returns a label for messages and the text.
+fn read_spec(root: &Path, arg: &str) -> Result<(PathBuf, String), String> {
+    match arg.strip_prefix("git:") {
+        Some(rev) => {
+            let text = git_show(root, rev)?;
+            Ok((PathBuf::from(format!("{SPEC}@{rev}")), text))
+        }
+        None => {
+            let text =
+                std::fs::read_to_string(arg).map_err(|e| format!("cannot read {arg}: {e}"))?;
+            Ok((PathBuf::from(arg), text))
+        }
+    }
+}
+
+fn git_show(root: &Path, rev: &str) -> Result<String, String> {
+    let output = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["show", &format!("{rev}:{SPEC}")])
+        .output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "git cannot show {SPEC} at `{rev}`: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
+    }
+    String::from_utf8(output.stdout).map_err(|_| format!("{SPEC} at `{rev}` is not UTF-8"))
+}
+
+/// The review report between two specs.
+pub fn review(root: &Path, old: &str, new: &str) -> Result<codegen::diff::Report, String> {
+    let (old_label, old_text) = read_spec(root, old)?;
+    let (new_label, new_text) = read_spec(root, new)?;
+    let old_api = codegen::api_from_str(&old_label, &old_text).map_err(|e| e.to_string())?;
+    let new_api = codegen::api_from_str(&new_label, &new_text).map_err(|e| e.to_string())?;
+    Ok(codegen::diff::diff(&old_api, &new_api))
+}
+
+fn diff(args: &[String], root: &Path, out: &mut dyn Write) -> Result<Outcome, String> {
+    let mut specs = Vec::new();
+    let mut markdown = false;
+    let mut deny_breaking = false;
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        match arg.as_str() {
+            "--format" => match iter.next().map(String::as_str) {
+                Some("text") => markdown = false,
+                Some("markdown") => markdown = true,
+                other => {
+                    return Err(format!(
+                        "--format takes `text` or `markdown`, not {other:?}"
+                    ))
+                }
+            },
+            "--deny-breaking" => deny_breaking = true,
+            flag if flag.starts_with("--") => {
+                return Err(format!("unknown argument `{flag}`\n\n{USAGE}"))
+            }
+            spec => specs.push(spec.to_owned()),
+        }
+    }
+    let [old, new] = specs.as_slice() else {
+        return Err(format!("diff takes two specs, OLD and NEW\n\n{USAGE}"));
+    };
+    let report = review(root, old, new)?;
+    let text = if markdown {
+        report.to_markdown()
+    } else {
+        report.to_text()
+    };
+    write!(out, "{text}").map_err(io)?;
+    if deny_breaking && report.is_breaking() {
+        writeln!(out, "\nbreaking changes found (--deny-breaking)").map_err(io)?;
+        return Ok(Outcome::Failure);
+    }
+    Ok(Outcome::Success)
+}
+
+/// After `regen`: when the spec differs from the committed one, what that means for users.
+fn summarize_against_head(root: &Path, spec: &Path, out: &mut dyn Write) -> Result<(), String> {
+    let Ok(committed) = git_show(root, "HEAD") else {
+        return Ok(()); // not a git checkout, or the spec is new: nothing to compare with
+    };
+    let current = std::fs::read_to_string(spec)
+        .map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
+    if committed == current {
+        return Ok(());
+    }
+    let report = review(root, "git:HEAD", &spec.display().to_string())?;
+    writeln!(
+        out,
+        "Changes against git:HEAD (`cargo xtask diff git:HEAD {SPEC}`):\n"
+    )
+    .map_err(io)?;
+    write!(out, "{}", report.to_text()).map_err(io)?;
+    writeln!(out).map_err(io)
 }

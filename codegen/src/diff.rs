@@ -1,0 +1,612 @@
+//! Review: what changes for users of the generated crate between two specs.
+//!
+//! Both specs are built into the IR and compared by wire identity: operations by `operationId`,
+//! parameters and properties by wire name, enum values by their string, union members by their
+//! discriminator value. Rust names are what the report shows; when the same wire thing gets
+//! another Rust name, that is reported as a rename. Each change is marked for code that uses the
+//! generated crate (whose types are `#[non_exhaustive]`, so new values, variants and fields are
+//! additive): breaking, additive, or docs only.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+
+use crate::ir::{Api, Field, Operation, Param, Type, TypeDef, TypeKind};
+use crate::naming;
+
+/// How a change affects code that uses the generated crate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Impact {
+    /// Code that compiled may no longer compile (or behave the same).
+    Breaking,
+    /// New things; existing code is unaffected.
+    Additive,
+    /// Only documentation changed.
+    Docs,
+}
+
+/// One change.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Change {
+    /// How it affects users.
+    pub impact: Impact,
+    /// Only the Rust surface changed (a name, a stream method), not what goes over the wire.
+    pub rust_only: bool,
+    /// The Rust item it concerns (`UsageCompletionsGroupBy::ServiceTier`).
+    pub item: String,
+    /// What changed.
+    pub message: String,
+}
+
+/// Every change between two specs, in a stable order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    /// The changes, breaking first.
+    pub changes: Vec<Change>,
+}
+
+impl Report {
+    /// Whether anything breaks.
+    pub fn is_breaking(&self) -> bool {
+        self.changes.iter().any(|c| c.impact == Impact::Breaking)
+    }
+
+    /// The changes of one section of the report.
+    fn section(&self, section: Section) -> Vec<&Change> {
+        self.changes
+            .iter()
+            .filter(|c| match section {
+                Section::Breaking => c.impact == Impact::Breaking && !c.rust_only,
+                Section::Additive => c.impact == Impact::Additive && !c.rust_only,
+                Section::RustOnly => c.impact != Impact::Docs && c.rust_only,
+                Section::Docs => c.impact == Impact::Docs,
+            })
+            .collect()
+    }
+
+    /// Plain text, one change a line, grouped by impact.
+    pub fn to_text(&self) -> String {
+        if self.changes.is_empty() {
+            return "No changes for users of the generated crate.\n".to_owned();
+        }
+        let mut out = String::new();
+        for (section, title) in SECTIONS {
+            let changes = self.section(section);
+            if changes.is_empty() {
+                continue;
+            }
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            let _ = writeln!(out, "{title} ({}):", changes.len());
+            for c in changes {
+                let _ = writeln!(out, "  {} {}: {}", mark(c), c.item, c.message);
+            }
+        }
+        out
+    }
+
+    /// Markdown for a pull request comment.
+    pub fn to_markdown(&self) -> String {
+        let mut out = String::from("## Changes for users of the generated crate\n");
+        if self.changes.is_empty() {
+            out.push_str("\nNone.\n");
+            return out;
+        }
+        for (section, title) in SECTIONS {
+            let changes = self.section(section);
+            if changes.is_empty() {
+                continue;
+            }
+            let _ = writeln!(out, "\n### {title} ({})\n", changes.len());
+            for c in changes {
+                let impact = match (section, c.impact) {
+                    (Section::RustOnly, Impact::Breaking) => "**breaking** ",
+                    (Section::RustOnly, _) => "additive: ",
+                    _ => "",
+                };
+                let _ = writeln!(out, "- `{}`: {impact}{}", c.item, c.message);
+            }
+        }
+        out
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Section {
+    Breaking,
+    Additive,
+    RustOnly,
+    Docs,
+}
+
+const SECTIONS: [(Section, &str); 4] = [
+    (Section::Breaking, "Breaking"),
+    (Section::Additive, "Additive"),
+    (
+        Section::RustOnly,
+        "Rust names and methods only (the wire is unchanged)",
+    ),
+    (Section::Docs, "Docs"),
+];
+
+fn mark(change: &Change) -> &'static str {
+    match change.impact {
+        Impact::Breaking => "!",
+        Impact::Additive => "+",
+        Impact::Docs => "~",
+    }
+}
+
+/// The changes from `old` to `new`.
+pub fn diff(old: &Api, new: &Api) -> Report {
+    let mut d = Differ {
+        old,
+        new,
+        changes: BTreeSet::new(),
+        compared: BTreeSet::new(),
+    };
+    d.operations();
+    d.unreached_types();
+    let mut changes: Vec<Change> = d.changes.into_iter().collect();
+    changes.sort_by(|a, b| {
+        (a.rust_only, a.impact, &a.item, &a.message).cmp(&(
+            b.rust_only,
+            b.impact,
+            &b.item,
+            &b.message,
+        ))
+    });
+    Report { changes }
+}
+
+struct Differ<'a> {
+    old: &'a Api,
+    new: &'a Api,
+    changes: BTreeSet<Change>,
+    /// Pairs of named types already compared (shared types are reported once).
+    compared: BTreeSet<(String, String)>,
+}
+
+impl<'a> Differ<'a> {
+    fn push(&mut self, impact: Impact, item: impl Into<String>, message: impl Into<String>) {
+        self.changes.insert(Change {
+            impact,
+            rust_only: false,
+            item: item.into(),
+            message: message.into(),
+        });
+    }
+
+    /// A change of the Rust surface only (a rename, stream methods).
+    fn push_rust(&mut self, impact: Impact, item: impl Into<String>, message: impl Into<String>) {
+        self.changes.insert(Change {
+            impact,
+            rust_only: true,
+            item: item.into(),
+            message: message.into(),
+        });
+    }
+
+    fn operations(&mut self) {
+        let old: BTreeMap<&str, &Operation> = self
+            .old
+            .operations
+            .iter()
+            .map(|o| (o.id.as_str(), o))
+            .collect();
+        let new: BTreeMap<&str, &Operation> = self
+            .new
+            .operations
+            .iter()
+            .map(|o| (o.id.as_str(), o))
+            .collect();
+        for (id, op) in &old {
+            if !new.contains_key(id) {
+                self.push(
+                    Impact::Breaking,
+                    format!("Client::{}", naming::unraw(&op.method_name)),
+                    format!(
+                        "operation `{id}` (`{} {}`) removed, with `{}`",
+                        op.http_method, op.path, op.params_name
+                    ),
+                );
+            }
+        }
+        for (id, op) in &new {
+            match old.get(id) {
+                None => self.push(
+                    Impact::Additive,
+                    format!("Client::{}", naming::unraw(&op.method_name)),
+                    format!(
+                        "operation `{id}` (`{} {}`) added, with `{}`",
+                        op.http_method, op.path, op.params_name
+                    ),
+                ),
+                Some(before) => self.operation(before, op),
+            }
+        }
+    }
+
+    fn operation(&mut self, old: &Operation, new: &Operation) {
+        let item = format!("Client::{}", naming::unraw(&new.method_name));
+        if (old.http_method.as_str(), old.path.as_str())
+            != (new.http_method.as_str(), new.path.as_str())
+        {
+            self.push(
+                Impact::Breaking,
+                item.clone(),
+                format!(
+                    "now `{} {}` (was `{} {}`)",
+                    new.http_method, new.path, old.http_method, old.path
+                ),
+            );
+        }
+        if old.params_name != new.params_name {
+            self.push_rust(
+                Impact::Breaking,
+                old.params_name.clone(),
+                format!("renamed to `{}`", new.params_name),
+            );
+        }
+        if (&old.summary, &old.description) != (&new.summary, &new.description) {
+            self.push(Impact::Docs, item.clone(), "description changed");
+        }
+        match (&old.response, &new.response) {
+            (Some(a), Some(b)) => self.type_use(&format!("{item} (response)"), a, b),
+            (None, Some(_)) => self.push(
+                Impact::Breaking,
+                item.clone(),
+                "now returns a typed response",
+            ),
+            (Some(_), None) => self.push(
+                Impact::Breaking,
+                item.clone(),
+                "no longer returns a typed response",
+            ),
+            (None, None) => {}
+        }
+        if old.paging.is_some() != new.paging.is_some() {
+            let (impact, what) = if new.paging.is_some() {
+                (Impact::Additive, "now pages: stream methods added")
+            } else {
+                (Impact::Breaking, "no longer pages: stream methods removed")
+            };
+            self.push_rust(impact, item, what);
+        }
+        self.params(old, new);
+    }
+
+    fn params(&mut self, old_op: &Operation, new_op: &Operation) {
+        let struct_name = &new_op.params_name;
+        let old: BTreeMap<&str, &Param> = old_op
+            .params
+            .iter()
+            .map(|p| (p.wire_name.as_str(), p))
+            .collect();
+        let new: BTreeMap<&str, &Param> = new_op
+            .params
+            .iter()
+            .map(|p| (p.wire_name.as_str(), p))
+            .collect();
+        let setter = |p: &Param| format!("{struct_name}::{}", naming::unraw(&p.setter_name));
+        let constructor = format!("{struct_name}::new");
+        for (wire, p) in &old {
+            if !new.contains_key(wire) {
+                let item = if p.required {
+                    constructor.clone()
+                } else {
+                    setter(p)
+                };
+                let kind = if p.required { "required" } else { "optional" };
+                self.push(
+                    Impact::Breaking,
+                    item,
+                    format!("{kind} parameter `{wire}` removed"),
+                );
+            }
+        }
+        for (wire, p) in &new {
+            let Some(before) = old.get(wire) else {
+                if p.required {
+                    self.push(
+                        Impact::Breaking,
+                        constructor.clone(),
+                        format!("required parameter `{wire}` added: `new` takes it"),
+                    );
+                } else {
+                    self.push(
+                        Impact::Additive,
+                        setter(p),
+                        format!("optional parameter `{wire}` added"),
+                    );
+                }
+                continue;
+            };
+            match (before.required, p.required) {
+                (false, true) => self.push(
+                    Impact::Breaking,
+                    constructor.clone(),
+                    format!("parameter `{wire}` is now required: `new` takes it, the setter is gone"),
+                ),
+                (true, false) => self.push(
+                    Impact::Breaking,
+                    constructor.clone(),
+                    format!("parameter `{wire}` is now optional: `new` no longer takes it, set it with `{}`", naming::unraw(&p.setter_name)),
+                ),
+                _ => {}
+            }
+            let item = if p.required {
+                constructor.clone()
+            } else {
+                setter(p)
+            };
+            self.type_use(&format!("{item} (`{wire}`)"), &before.ty, &p.ty);
+            if before.doc.description != p.doc.description {
+                self.push(
+                    Impact::Docs,
+                    item,
+                    format!("description of `{wire}` changed"),
+                );
+            }
+        }
+    }
+
+    /// Compares the types at one use site (a parameter, a field, a response).
+    fn type_use(&mut self, item: &str, old: &Type, new: &Type) {
+        match (old, new) {
+            (Type::Nullable(a), Type::Nullable(b)) => self.type_use(item, a, b),
+            (Type::Array(a), Type::Array(b)) | (Type::Map(a), Type::Map(b)) => {
+                self.type_use(item, a, b)
+            }
+            (Type::Named(a), Type::Named(b)) => self.named(item, a, b),
+            (a, b) if a == b => {}
+            _ => self.push(
+                Impact::Breaking,
+                item.to_owned(),
+                format!("type changed from `{}` to `{}`", render(old), render(new)),
+            ),
+        }
+    }
+
+    fn named(&mut self, item: &str, old_name: &str, new_name: &str) {
+        let (Some(old), Some(new)) = (find(self.old, old_name), find(self.new, new_name)) else {
+            return;
+        };
+        if !same_kind(old, new) {
+            self.push(
+                Impact::Breaking,
+                item.to_owned(),
+                format!(
+                    "type changed from `{old_name}` ({}) to `{new_name}` ({})",
+                    kind(old),
+                    kind(new)
+                ),
+            );
+            return;
+        }
+        if old_name != new_name {
+            self.push_rust(
+                Impact::Breaking,
+                old_name.to_owned(),
+                format!("renamed to `{new_name}`"),
+            );
+        }
+        if !self
+            .compared
+            .insert((old_name.to_owned(), new_name.to_owned()))
+        {
+            return;
+        }
+        if old.doc.description != new.doc.description {
+            self.push(Impact::Docs, new_name.to_owned(), "description changed");
+        }
+        match (&old.kind, &new.kind) {
+            (TypeKind::Struct(a), TypeKind::Struct(b)) => {
+                self.fields(new_name, &a.fields, &b.fields)
+            }
+            (TypeKind::Enum(a), TypeKind::Enum(b)) => {
+                if a.open != b.open {
+                    let what = if b.open {
+                        "now open: other values are kept in a new variant instead of rejected"
+                    } else {
+                        "now closed: other values are rejected"
+                    };
+                    self.push(Impact::Breaking, new_name.to_owned(), what);
+                }
+                let old_values: BTreeMap<&str, &str> = a
+                    .variants
+                    .iter()
+                    .map(|v| (v.wire.as_str(), v.rust_name.as_str()))
+                    .collect();
+                for v in &b.variants {
+                    match old_values.get(v.wire.as_str()) {
+                        None => self.push(
+                            Impact::Additive,
+                            format!("{new_name}::{}", v.rust_name),
+                            format!("allowed value `{}` added", v.wire),
+                        ),
+                        Some(before) if *before != v.rust_name => self.push_rust(
+                            Impact::Breaking,
+                            format!("{old_name}::{before}"),
+                            format!(
+                                "renamed to `{new_name}::{}` (value `{}`)",
+                                v.rust_name, v.wire
+                            ),
+                        ),
+                        Some(_) => {}
+                    }
+                }
+                for v in &a.variants {
+                    if !b.variants.iter().any(|n| n.wire == v.wire) {
+                        self.push(
+                            Impact::Breaking,
+                            format!("{old_name}::{}", v.rust_name),
+                            format!("allowed value `{}` removed", v.wire),
+                        );
+                    }
+                }
+            }
+            (TypeKind::Union(a), TypeKind::Union(b)) => {
+                for v in &b.variants {
+                    match a.variants.iter().find(|o| o.tag == v.tag) {
+                        None => self.push(
+                            Impact::Additive,
+                            format!("{new_name}::{}", v.rust_name),
+                            format!("result type `{}` added (`{}`)", v.tag, v.type_name),
+                        ),
+                        Some(before) => {
+                            if before.rust_name != v.rust_name {
+                                self.push_rust(
+                                    Impact::Breaking,
+                                    format!("{old_name}::{}", before.rust_name),
+                                    format!(
+                                        "renamed to `{new_name}::{}` (`{}`)",
+                                        v.rust_name, v.tag
+                                    ),
+                                );
+                            }
+                            let at = format!("{new_name}::{}", v.rust_name);
+                            self.named(&at, &before.type_name, &v.type_name);
+                        }
+                    }
+                }
+                for v in &a.variants {
+                    if !b.variants.iter().any(|n| n.tag == v.tag) {
+                        self.push(
+                            Impact::Breaking,
+                            format!("{old_name}::{}", v.rust_name),
+                            format!(
+                                "result type `{}` removed (objects with it now decode as `{}`)",
+                                v.tag, b.unknown_name
+                            ),
+                        );
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn fields(&mut self, type_name: &str, old: &[Field], new: &[Field]) {
+        for f in new {
+            let item = format!("{type_name}::{}", naming::unraw(&f.rust_name));
+            let Some(before) = old.iter().find(|o| o.wire_name == f.wire_name) else {
+                self.push(
+                    Impact::Additive,
+                    item,
+                    format!("field `{}` added: `{}`", f.wire_name, field_type(f)),
+                );
+                continue;
+            };
+            let (was, now) = (field_type(before), field_type(f));
+            if before.is_option() != f.is_option() {
+                let what = if f.is_option() {
+                    "now optional or nullable"
+                } else {
+                    "now required and not nullable"
+                };
+                self.push(
+                    Impact::Breaking,
+                    item,
+                    format!("{what}: `{was}` became `{now}`"),
+                );
+            } else {
+                self.type_use(&item, before.ty.non_null(), f.ty.non_null());
+            }
+            if before.doc.description != f.doc.description {
+                self.push(
+                    Impact::Docs,
+                    format!("{type_name}::{}", naming::unraw(&f.rust_name)),
+                    "description changed",
+                );
+            }
+        }
+        for f in old {
+            if !new.iter().any(|n| n.wire_name == f.wire_name) {
+                self.push(
+                    Impact::Breaking,
+                    format!("{type_name}::{}", naming::unraw(&f.rust_name)),
+                    format!("field `{}` removed", f.wire_name),
+                );
+            }
+        }
+    }
+
+    /// Types the walk from the operations did not compare: matched by name, so that a type
+    /// added or removed is listed even when the item that uses it is reported too.
+    fn unreached_types(&mut self) {
+        for def in &self.new.types {
+            if self.compared.iter().any(|(_, n)| *n == def.name) {
+                continue;
+            }
+            match find(self.old, &def.name) {
+                Some(old) if !self.compared.iter().any(|(o, _)| *o == old.name) => {
+                    self.named(&def.name, &old.name, &def.name)
+                }
+                Some(_) => {}
+                None => self.push(
+                    Impact::Additive,
+                    def.name.clone(),
+                    format!("type added ({})", kind(def)),
+                ),
+            }
+        }
+        for def in &self.old.types {
+            let compared = self.compared.iter().any(|(o, _)| *o == def.name);
+            if !compared && find(self.new, &def.name).is_none() {
+                self.push(
+                    Impact::Breaking,
+                    def.name.clone(),
+                    format!("type removed ({})", kind(def)),
+                );
+            }
+        }
+    }
+}
+
+fn find<'a>(api: &'a Api, name: &str) -> Option<&'a TypeDef> {
+    api.types.iter().find(|t| t.name == name)
+}
+
+fn same_kind(a: &TypeDef, b: &TypeDef) -> bool {
+    matches!(
+        (&a.kind, &b.kind),
+        (TypeKind::Struct(_), TypeKind::Struct(_))
+            | (TypeKind::Enum(_), TypeKind::Enum(_))
+            | (TypeKind::Union(_), TypeKind::Union(_))
+    )
+}
+
+fn kind(def: &TypeDef) -> &'static str {
+    match &def.kind {
+        TypeKind::Struct(_) => "struct",
+        TypeKind::Enum(e) if e.open => "open enum",
+        TypeKind::Enum(_) => "enum",
+        TypeKind::Union(_) => "union",
+    }
+}
+
+/// The Rust type of a field as declared.
+fn field_type(f: &Field) -> String {
+    let inner = render(f.ty.non_null());
+    if f.is_option() {
+        format!("Option<{inner}>")
+    } else {
+        inner
+    }
+}
+
+/// A type as Rust code shows it.
+fn render(ty: &Type) -> String {
+    match ty {
+        Type::Integer => "i64".into(),
+        Type::Number => "f64".into(),
+        Type::Boolean => "bool".into(),
+        Type::String => "String".into(),
+        Type::Any => "serde_json::Value".into(),
+        Type::Named(name) => name.clone(),
+        Type::Array(item) => format!("Vec<{}>", render(item)),
+        Type::Map(value) => format!("BTreeMap<String, {}>", render(value)),
+        Type::Nullable(inner) => format!("Option<{}>", render(inner)),
+    }
+}
