@@ -54,6 +54,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Document> {
     if text.len() as u64 > MAX_SPEC_BYTES {
         return Err(too_large(path, text.len() as u64));
     }
+    check_flow_depth(path, text)?;
     let root: Value = serde_yaml::from_str(text).map_err(|e| {
         let place = match e.location() {
             Some(loc) => Place::LineColumn {
@@ -75,6 +76,42 @@ pub fn parse(path: &Path, text: &str) -> Result<Document> {
     };
     let version = doc.node().version()?;
     Ok(Document { version, ..doc })
+}
+
+/// The deepest `[`/`{` nesting read. The YAML parser slows down more than linearly with depth,
+/// so deeper input is refused before parsing rather than waited on. (Block nesting needs more
+/// indentation per level, which the size limit already bounds.)
+pub const MAX_FLOW_DEPTH: usize = 256;
+
+fn check_flow_depth(path: &Path, text: &str) -> Result<()> {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let (mut line, mut column) = (1, 0);
+    for c in text.chars() {
+        column += 1;
+        match (quote, c) {
+            (_, '\n') => {
+                line += 1;
+                column = 0;
+            }
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '[' | '{') => {
+                depth += 1;
+                if depth > MAX_FLOW_DEPTH {
+                    return Err(Error {
+                        file: path.to_path_buf(),
+                        place: Place::LineColumn { line, column },
+                        message: format!("nested more than {MAX_FLOW_DEPTH} levels deep"),
+                    });
+                }
+            }
+            (None, ']' | '}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// serde_yaml appends " at line L column C" to its messages; the place is reported apart.

@@ -1,8 +1,14 @@
-//! Stage 7, output: bring a directory in line with a set of generated files. Everything is
-//! generated in memory first; then each changed file is written to a temporary file beside it
-//! and renamed into place, so a reader (or an interrupted run) sees either the old file or the new
-//! one, never half of one. Generated files the spec no longer produces are removed; files without
-//! the generated marker are never touched.
+//! Stage 7, output: bring a directory in line with a set of generated files, never leaving it
+//! half-written. Everything is generated in memory first; then:
+//!
+//! 1. stage: each changed file is written in full to a staged file beside it (`.NAME.regen-staged`);
+//! 2. commit: a journal (`.regen-pending`) lists the renames and removals to make;
+//! 3. apply: staged files are renamed into place, removed files are removed, the journal goes.
+//!
+//! Interrupted before the commit, the directory is as it was (stray staged files are cleaned up
+//! by the next run); interrupted after it, the next run finishes the journal first. Generated
+//! files the spec no longer produces are removed; files without the generated marker are never
+//! touched.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -32,8 +38,19 @@ impl Change {
     }
 }
 
-/// What `files` would change in `dir`, without writing anything.
+/// The journal of a committed but unfinished apply.
+pub const JOURNAL: &str = ".regen-pending";
+
+/// What `files` would change in `dir`, without writing anything. An unfinished earlier run is an
+/// error here: [`recover`] it first.
 pub fn plan(dir: &Path, files: &[OutputFile]) -> Result<Vec<Change>> {
+    if dir.join(JOURNAL).exists() {
+        return Err(Error {
+            file: dir.join(JOURNAL),
+            place: Place::File,
+            message: "an earlier `cargo xtask regen` was interrupted while writing; run `cargo xtask regen` to finish it".into(),
+        });
+    }
     let mut changes = Vec::new();
     let wanted: BTreeSet<&Path> = files.iter().map(|f| f.path.as_path()).collect();
     for file in files {
@@ -62,20 +79,139 @@ pub fn plan(dir: &Path, files: &[OutputFile]) -> Result<Vec<Change>> {
     Ok(changes)
 }
 
+/// A point in [`apply_with`] where a test can interrupt it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// After the `n`th file was staged.
+    Staged(usize),
+    /// After the journal was written.
+    Committed,
+    /// After the `n`th change was applied.
+    Applied(usize),
+}
+
 /// Applies `changes` (from [`plan`]) to `dir`.
 pub fn apply(dir: &Path, changes: &[Change]) -> Result<()> {
-    for change in changes {
-        let path = dir.join(change.path());
-        match change {
-            Change::Added(_, contents) | Change::Modified(_, _, contents) => {
-                write_atomic(&path, contents)?
-            }
-            Change::Removed(..) => {
-                fs::remove_file(&path).map_err(|e| io_error(&path, "cannot remove", e))?
-            }
+    apply_with(dir, changes, &mut |_| Ok(()))
+}
+
+/// [`apply`], calling `hook` at each [`Step`]; an error from the hook interrupts the run there, as
+/// a crash would (tests use it).
+pub fn apply_with(
+    dir: &Path,
+    changes: &[Change],
+    hook: &mut dyn FnMut(Step) -> std::io::Result<()>,
+) -> Result<()> {
+    recover(dir)?;
+    // 1. Stage.
+    for (i, change) in changes.iter().enumerate() {
+        let contents = match change {
+            Change::Added(_, contents) | Change::Modified(_, _, contents) => contents,
+            Change::Removed(..) => continue,
+        };
+        let staged = staged_path(&dir.join(change.path()));
+        let result = write_synced(&staged, contents).and_then(|()| hook(Step::Staged(i)));
+        if let Err(e) = result {
+            clean_staged(dir, changes);
+            return Err(io_error(&staged, "cannot stage", e));
         }
     }
+    // 2. Commit.
+    let journal: String = changes
+        .iter()
+        .map(|c| {
+            let op = if matches!(c, Change::Removed(..)) {
+                'D'
+            } else {
+                'R'
+            };
+            format!("{op} {}\n", c.path().display())
+        })
+        .collect();
+    let result = write_atomic(&dir.join(JOURNAL), &journal).and_then(|()| {
+        hook(Step::Committed)
+            .map_err(|e| io_error(&dir.join(JOURNAL), "interrupted after writing", e))
+    });
+    if let Err(e) = result {
+        if !dir.join(JOURNAL).exists() {
+            clean_staged(dir, changes);
+        }
+        return Err(e);
+    }
+    // 3. Apply.
+    finish(dir, &journal, hook)
+}
+
+/// Finishes what an interrupted run committed to, and removes what an interrupted run staged but
+/// never committed to. Nothing to do after a run that completed.
+pub fn recover(dir: &Path) -> Result<()> {
+    let journal_path = dir.join(JOURNAL);
+    match fs::read_to_string(&journal_path) {
+        Ok(journal) => finish(dir, &journal, &mut |_| Ok(()))?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(io_error(&journal_path, "cannot read", e)),
+    }
+    for stray in files_under(dir, &|name| name.ends_with(STAGED_SUFFIX))? {
+        let path = dir.join(stray);
+        fs::remove_file(&path).map_err(|e| io_error(&path, "cannot remove", e))?;
+    }
     Ok(())
+}
+
+fn finish(
+    dir: &Path,
+    journal: &str,
+    hook: &mut dyn FnMut(Step) -> std::io::Result<()>,
+) -> Result<()> {
+    for (i, line) in journal.lines().enumerate() {
+        let Some((op, rel)) = line.split_once(' ') else {
+            continue;
+        };
+        let path = dir.join(rel);
+        match op {
+            "R" => {
+                let staged = staged_path(&path);
+                // Already renamed by an earlier, interrupted, finish: nothing left to do.
+                if staged.exists() {
+                    fs::rename(&staged, &path).map_err(|e| io_error(&path, "cannot write", e))?;
+                }
+            }
+            _ => match fs::remove_file(&path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(io_error(&path, "cannot remove", e))
+                }
+                _ => {}
+            },
+        }
+        hook(Step::Applied(i)).map_err(|e| io_error(&path, "interrupted after applying", e))?;
+    }
+    let journal_path = dir.join(JOURNAL);
+    fs::remove_file(&journal_path).map_err(|e| io_error(&journal_path, "cannot remove", e))
+}
+
+const STAGED_SUFFIX: &str = ".regen-staged";
+
+fn staged_path(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path.with_file_name(format!(".{name}{STAGED_SUFFIX}"))
+}
+
+fn clean_staged(dir: &Path, changes: &[Change]) {
+    for change in changes {
+        let _ = fs::remove_file(staged_path(&dir.join(change.path())));
+    }
+}
+
+fn write_synced(path: &Path, contents: &str) -> std::io::Result<()> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    let mut file = fs::File::create(path)?;
+    file.write_all(contents.as_bytes())?;
+    file.sync_all()
 }
 
 /// Writes `contents` to `path` through a temporary file in the same directory and a rename.
@@ -103,6 +239,17 @@ pub fn write_atomic(path: &Path, contents: &str) -> Result<()> {
 /// Files under `dir` (relative paths) whose first line carries the generated marker.
 fn generated_files(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut found = Vec::new();
+    for rel in files_under(dir, &|name| !name.starts_with('.'))? {
+        if first_line_has_marker(&dir.join(&rel)) {
+            found.push(rel);
+        }
+    }
+    Ok(found)
+}
+
+/// Files under `dir` (relative paths) whose names pass `keep`, skipping `target` directories.
+fn files_under(dir: &Path, keep: &dyn Fn(&str) -> bool) -> Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
     let mut stack = vec![PathBuf::new()];
     while let Some(rel) = stack.pop() {
         let abs = dir.join(&rel);
@@ -114,16 +261,16 @@ fn generated_files(dir: &Path) -> Result<Vec<PathBuf>> {
         for entry in entries {
             let entry = entry.map_err(|e| io_error(&abs, "cannot list", e))?;
             let name = entry.file_name();
-            if name.to_string_lossy().starts_with('.') || name == "target" {
-                continue;
-            }
+            let text = name.to_string_lossy();
             let rel_path = rel.join(&name);
             let kind = entry
                 .file_type()
                 .map_err(|e| io_error(&abs, "cannot list", e))?;
             if kind.is_dir() {
-                stack.push(rel_path);
-            } else if kind.is_file() && first_line_has_marker(&entry.path()) {
+                if name != "target" && !text.starts_with(".git") {
+                    stack.push(rel_path);
+                }
+            } else if kind.is_file() && keep(&text) {
                 found.push(rel_path);
             }
         }

@@ -101,6 +101,10 @@ fn regen(args: &[String], root: &Path, out: &mut dyn Write) -> Result<Outcome, S
     };
 
     let files = codegen::generate(&spec, &options).map_err(|e| e.to_string())?;
+    if !check {
+        // Finish (or clean up after) an interrupted earlier run before comparing.
+        output::recover(&dir).map_err(|e| e.to_string())?;
+    }
     let changes = output::plan(&dir, &files).map_err(|e| e.to_string())?;
     let shown = |p: &Path| {
         dir.join(p)

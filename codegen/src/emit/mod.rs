@@ -144,6 +144,7 @@ fn lib_rs(api: &Api, options: &Options) -> TokenStream {
             ));
         }
     }
+    let text = docs::visible(&text);
     let inner_docs = text.trim_end().lines().map(|line| {
         let line = if line.is_empty() {
             String::new()

@@ -1,0 +1,377 @@
+//! Specs from outside cannot inject code, crash the generator or make it hang: hostile strings
+//! end up in literals and doc lines only, oversized or too deeply nested input is a clear error,
+//! and a fuzz run over mutations of the real spec finds no panic.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use codegen::Options;
+use proptest::prelude::*;
+use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+use serde_yaml::Value;
+use syn::visit::Visit;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// Every function and type item in a file, wherever it is nested.
+#[derive(Default)]
+struct Items {
+    functions: Vec<String>,
+    types: Vec<String>,
+    macros: usize,
+}
+
+impl<'ast> Visit<'ast> for Items {
+    fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
+        self.functions.push(f.sig.ident.to_string());
+        syn::visit::visit_item_fn(self, f);
+    }
+    fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
+        self.functions.push(f.sig.ident.to_string());
+        syn::visit::visit_impl_item_fn(self, f);
+    }
+    fn visit_item_struct(&mut self, s: &'ast syn::ItemStruct) {
+        self.types.push(s.ident.to_string());
+    }
+    fn visit_item_enum(&mut self, e: &'ast syn::ItemEnum) {
+        self.types.push(e.ident.to_string());
+    }
+    fn visit_item_macro(&mut self, m: &'ast syn::ItemMacro) {
+        self.macros += 1;
+        syn::visit::visit_item_macro(self, m);
+    }
+}
+
+#[test]
+fn hostile_strings_stay_in_literals_and_docs_and_the_crate_compiles() {
+    let spec = root().join("tests/hostile/hostile.yaml");
+    let temp = tempfile::tempdir().unwrap();
+    let out = temp.path().join("hostile");
+    let args: Vec<String> = [
+        "regen",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    xtask::run(&args, &root(), &mut Vec::new()).unwrap();
+
+    let api = codegen::api(&spec).unwrap();
+    let mut described: Vec<String> = api.types.iter().map(|t| t.name.clone()).collect();
+    described.extend(api.operations.iter().map(|o| o.params_name.clone()));
+    described.push("Client".into());
+    for file in ["types.rs", "params.rs", "client.rs", "lib.rs"] {
+        let text = std::fs::read_to_string(out.join("src").join(file)).unwrap();
+        let parsed =
+            syn::parse_file(&text).unwrap_or_else(|e| panic!("{file} does not parse: {e}"));
+        let mut items = Items::default();
+        items.visit_file(&parsed);
+        assert!(
+            !items.functions.iter().any(|f| f == "evil"),
+            "{file}: {:?}",
+            items.functions
+        );
+        assert_eq!(items.macros, 0, "{file} has macro items");
+        for ty in &items.types {
+            assert!(
+                described.contains(ty),
+                "{file}: `{ty}` is no type the spec describes"
+            );
+        }
+        for hidden in [
+            '\u{202e}', '\u{202c}', '\u{2066}', '\u{2069}', '\u{200b}', '\u{7}',
+        ] {
+            assert!(
+                !text.contains(hidden),
+                "{file} holds the invisible character {hidden:?}"
+            );
+        }
+    }
+    let types = std::fs::read_to_string(out.join("src/types.rs")).unwrap();
+    for expected in [
+        "pub crate_: String",               // a keyword that cannot be raw
+        "pub r#async: Option<String>",      // a raw identifier
+        "pub _1st: Option<bool>",           // a leading digit
+        "#[serde(rename = \"\", default)]", // an empty name keeps its wire name
+        "pub r#match: Option<SelfValueMatch>",
+        "pub struct SelfValue",
+        "Self::FnEvil => \"}; fn evil() {}\",",
+        "Self::Rtl => \"\\u{202e}rtl\",",
+    ] {
+        assert!(types.contains(expected), "types.rs lacks {expected}");
+    }
+    let params = std::fs::read_to_string(out.join("src/params.rs")).unwrap();
+    assert!(
+        params.contains("pub fn new_param(mut self, new: bool) -> Self"),
+        "the `new` parameter's setter"
+    );
+
+    std::fs::copy(root().join("Cargo.lock"), out.join("Cargo.lock")).unwrap();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let output = Command::new(cargo)
+        .args(["check", "--offline", "--quiet", "--manifest-path"])
+        .arg(out.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", root().join("target/conformance"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(!stderr.contains("warning"), "{stderr}");
+}
+
+fn generate(text: &str) -> Result<Vec<codegen::OutputFile>, codegen::Error> {
+    let path = Path::new("fuzz.yaml");
+    codegen::generate_from_str(path, text, &Options::for_spec(path))
+}
+
+#[test]
+fn a_50_mb_spec_is_refused_quickly() {
+    let mut text = String::from("openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths: {}\n# ");
+    text.push_str(&"x".repeat(50 * 1024 * 1024));
+    let started = Instant::now();
+    let error = generate(&text).unwrap_err();
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        error.to_string(),
+        "fuzz.yaml: the spec is 50.0 MiB; the generator reads specs up to 16 MiB"
+    );
+}
+
+#[test]
+fn deeply_nested_yaml_is_an_error_not_a_crash_or_a_hang() {
+    // Flow style as deep as the size limit allows: refused before the parser sees it.
+    let depth = 8 * 1024 * 1024 - 64;
+    let text = format!(
+        "openapi: 3.1.0\ninfo: {}{}\n",
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
+    let started = Instant::now();
+    let error = generate(&text).unwrap_err();
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        error.to_string(),
+        "fuzz.yaml:2:263: nested more than 256 levels deep"
+    );
+    // Within that, the parser's own limit answers.
+    let text = format!(
+        "openapi: 3.1.0\ninfo: {}{}\n",
+        "[".repeat(200),
+        "]".repeat(200)
+    );
+    let error = generate(&text).unwrap_err();
+    assert!(
+        error.message.contains("recursion limit exceeded"),
+        "{error}"
+    );
+    // Block style, as deep as indentation allows in a large file.
+    let mut text = String::from("openapi: 3.1.0\ninfo:\n");
+    for level in 1..3_000 {
+        text.push_str(&" ".repeat(level));
+        text.push_str("a:\n");
+    }
+    let started = Instant::now();
+    assert!(generate(&text).is_err());
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn deeply_nested_schemas_generate() {
+    // Objects 60 deep, each inline in its parent: 60 named types, each holding the next.
+    let mut schema = String::from("{type: string}");
+    for i in 0..60 {
+        schema = format!("{{type: object, properties: {{level{i}: {schema}}}}}");
+    }
+    let text = format!("openapi: 3.1.0\ninfo: {{title: T, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n    Deep: {schema}\n");
+    let files = generate(&text).unwrap();
+    let types = &files
+        .iter()
+        .find(|f| f.path == Path::new("src/types.rs"))
+        .unwrap()
+        .contents;
+    assert_eq!(types.matches("pub struct Deep").count(), 60);
+}
+
+/// One mutation of a YAML tree: where (a random walk), and what.
+#[derive(Clone, Debug)]
+struct Mutation {
+    walk: Vec<u16>,
+    kind: u8,
+    pick: u16,
+}
+
+fn mutation() -> impl Strategy<Value = Mutation> {
+    (
+        prop::collection::vec(any::<u16>(), 1..12),
+        any::<u8>(),
+        any::<u16>(),
+    )
+        .prop_map(|(walk, kind, pick)| Mutation { walk, kind, pick })
+}
+
+const NAMES: &[&str] = &[
+    "type",
+    "$ref",
+    "enum",
+    "items",
+    "properties",
+    "required",
+    "oneOf",
+    "anyOf",
+    "nullable",
+    "discriminator",
+    "x-enum-varnames",
+    "x-pagination",
+    "x-maximum-by",
+    "default",
+    "in",
+    "name",
+    "schema",
+    "minimum",
+];
+
+fn replacement(pick: u16) -> Value {
+    let refs = [
+        "#/components/schemas/UsageResponse",
+        "#/components/schemas/Nope",
+        "#/components/parameters/Limit",
+        "#",
+        "#/paths",
+        "elsewhere.yaml#/x",
+    ];
+    match pick % 12 {
+        0 => Value::Null,
+        1 => Value::Bool(pick % 2 == 0),
+        2 => Value::Number((pick as i64 - 100).into()),
+        3 => Value::String(
+            [
+                "string", "integer", "number", "object", "array", "null", "boolean", "bogus",
+            ][pick as usize % 8]
+                .into(),
+        ),
+        4 => Value::String(String::new()),
+        5 => Value::Sequence(Vec::new()),
+        6 => Value::Mapping(Default::default()),
+        7 => serde_yaml::from_str(&format!("{{$ref: '{}'}}", refs[pick as usize % refs.len()]))
+            .unwrap(),
+        8 => serde_yaml::from_str("[a, a, '1m', 'é', '']").unwrap(),
+        9 => serde_yaml::from_str("{anyOf: [{type: string}, {type: 'null'}]}").unwrap(),
+        10 => serde_yaml::from_str("{type: [string, integer, 'null']}").unwrap(),
+        _ => Value::String("}; fn evil() {} \u{202e}".into()),
+    }
+}
+
+/// The node a random walk from `node` ends at (it stops at a leaf or an empty collection).
+fn node_at<'a>(node: &'a mut Value, walk: &[u16]) -> &'a mut Value {
+    let Some((step, rest)) = walk.split_first() else {
+        return node;
+    };
+    let size = match &*node {
+        Value::Mapping(map) => map.len(),
+        Value::Sequence(items) => items.len(),
+        _ => 0,
+    };
+    if size == 0 {
+        return node;
+    }
+    let i = *step as usize % size;
+    match node {
+        Value::Mapping(map) => {
+            let key = map.keys().nth(i).cloned().unwrap();
+            node_at(map.get_mut(&key).unwrap(), rest)
+        }
+        Value::Sequence(items) => node_at(&mut items[i], rest),
+        _ => unreachable!("sized above"),
+    }
+}
+
+fn apply(root: &mut Value, m: &Mutation) {
+    let node = node_at(root, &m.walk);
+    match (m.kind % 4, &mut *node) {
+        (0, Value::Mapping(map)) if !map.is_empty() => {
+            let key = map
+                .keys()
+                .nth(m.pick as usize % map.len())
+                .cloned()
+                .unwrap();
+            map.remove(&key);
+        }
+        (1, Value::Mapping(map)) => {
+            map.insert(
+                Value::String(NAMES[m.pick as usize % NAMES.len()].into()),
+                replacement(m.pick / 7),
+            );
+        }
+        (2, Value::Sequence(items)) if !items.is_empty() => {
+            let copy = items[m.pick as usize % items.len()].clone();
+            items.push(copy);
+        }
+        _ => *node = replacement(m.pick),
+    }
+}
+
+/// How many mutated specs the fuzz test runs (recorded in the issue note).
+const FUZZ_CASES: u32 = 400;
+
+#[test]
+fn fuzzed_specs_never_panic() {
+    let text = std::fs::read_to_string(root().join("spec/openai-usage.yaml")).unwrap();
+    let base: Value = serde_yaml::from_str(&text).unwrap();
+    let config = Config {
+        cases: FUZZ_CASES,
+        failure_persistence: None,
+        ..Config::default()
+    };
+    let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &[7; 32]);
+    let mut runner = TestRunner::new_with_rng(config, rng);
+    let outcomes = std::cell::RefCell::new((0u32, 0u32));
+    runner
+        .run(&prop::collection::vec(mutation(), 1..6), |mutations| {
+            let mut tree = base.clone();
+            for m in &mutations {
+                apply(&mut tree, m);
+            }
+            let yaml = serde_yaml::to_string(&tree).unwrap();
+            let mut counts = outcomes.borrow_mut();
+            match generate(&yaml) {
+                Ok(_) => counts.0 += 1,
+                Err(e) => {
+                    assert!(!e.message.is_empty());
+                    counts.1 += 1;
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
+    let (generated, refused) = outcomes.into_inner();
+    eprintln!(
+        "fuzz: {FUZZ_CASES} cases, {} runs: {generated} generated, {refused} refused with an error",
+        generated + refused
+    );
+    assert!(generated + refused >= FUZZ_CASES, "every case ran");
+    assert!(
+        generated > 0 && refused > 0,
+        "the mutations reach both outcomes"
+    );
+}
