@@ -68,16 +68,8 @@ impl ::serde::Serialize for CostsAmount {
     ) -> Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
         let mut state = serializer.serialize_struct("CostsAmount", 2)?;
-        if let Some(value) = &self.value {
-            state.serialize_field("value", value)?;
-        } else {
-            state.skip_field("value")?;
-        }
-        if let Some(value) = &self.currency {
-            state.serialize_field("currency", value)?;
-        } else {
-            state.skip_field("currency")?;
-        }
+        crate::runtime::ser::optional(&mut state, "value", &self.value)?;
+        crate::runtime::ser::optional(&mut state, "currency", &self.currency)?;
         state.end()
     }
 }
@@ -113,11 +105,7 @@ impl ::serde::Serialize for CostsResult {
         use ::serde::ser::SerializeStruct as _;
         let mut state = serializer.serialize_struct("CostsResult", 4)?;
         state.serialize_field("object", "organization.costs.result")?;
-        if let Some(value) = &self.amount {
-            state.serialize_field("amount", value)?;
-        } else {
-            state.skip_field("amount")?;
-        }
+        crate::runtime::ser::optional(&mut state, "amount", &self.amount)?;
         state.serialize_field("line_item", &self.line_item)?;
         state.serialize_field("project_id", &self.project_id)?;
         state.end()
@@ -187,45 +175,7 @@ impl ImageSize {
     }
 }
 
-impl ::std::str::FromStr for ImageSize {
-    type Err = crate::runtime::UnknownValue;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|v| v.as_str() == s)
-            .ok_or_else(|| {
-                crate::runtime::UnknownValue::new(
-                    "ImageSize",
-                    s,
-                    Self::ALL.iter().map(Self::as_str).collect(),
-                )
-            })
-    }
-}
-
-impl ::std::fmt::Display for ImageSize {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for ImageSize {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for ImageSize {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::from_str(deserializer)
-    }
-}
-
+crate::closed_enum_impls!(ImageSize);
 /// Where an image came from.
 ///
 /// Schema `#/components/schemas/ImageSource`. Allowed values: `image.generation`, `image.edit`, `image.variation`.
@@ -254,45 +204,7 @@ impl ImageSource {
     }
 }
 
-impl ::std::str::FromStr for ImageSource {
-    type Err = crate::runtime::UnknownValue;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|v| v.as_str() == s)
-            .ok_or_else(|| {
-                crate::runtime::UnknownValue::new(
-                    "ImageSource",
-                    s,
-                    Self::ALL.iter().map(Self::as_str).collect(),
-                )
-            })
-    }
-}
-
-impl ::std::fmt::Display for ImageSource {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for ImageSource {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for ImageSource {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::from_str(deserializer)
-    }
-}
-
+crate::closed_enum_impls!(ImageSource);
 /// Schema `#/paths/~1organization~1usage~1audio_speeches/get/parameters/7/schema/items`. Allowed values: `project_id`, `user_id`, `api_key_id`, `model`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -326,45 +238,7 @@ impl UsageAudioSpeechesGroupBy {
     }
 }
 
-impl ::std::str::FromStr for UsageAudioSpeechesGroupBy {
-    type Err = crate::runtime::UnknownValue;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|v| v.as_str() == s)
-            .ok_or_else(|| {
-                crate::runtime::UnknownValue::new(
-                    "UsageAudioSpeechesGroupBy",
-                    s,
-                    Self::ALL.iter().map(Self::as_str).collect(),
-                )
-            })
-    }
-}
-
-impl ::std::fmt::Display for UsageAudioSpeechesGroupBy {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for UsageAudioSpeechesGroupBy {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for UsageAudioSpeechesGroupBy {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::from_str(deserializer)
-    }
-}
-
+crate::closed_enum_impls!(UsageAudioSpeechesGroupBy);
 /// The aggregated audio speeches usage details of the specific time bucket.
 ///
 /// Schema `#/components/schemas/UsageAudioSpeechesResult`. Its `object` is always `organization.usage.audio_speeches.result` (written when serializing, not stored).
@@ -452,45 +326,7 @@ impl UsageAudioTranscriptionsGroupBy {
     }
 }
 
-impl ::std::str::FromStr for UsageAudioTranscriptionsGroupBy {
-    type Err = crate::runtime::UnknownValue;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|v| v.as_str() == s)
-            .ok_or_else(|| {
-                crate::runtime::UnknownValue::new(
-                    "UsageAudioTranscriptionsGroupBy",
-                    s,
-                    Self::ALL.iter().map(Self::as_str).collect(),
-                )
-            })
-    }
-}
-
-impl ::std::fmt::Display for UsageAudioTranscriptionsGroupBy {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for UsageAudioTranscriptionsGroupBy {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for UsageAudioTranscriptionsGroupBy {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::from_str(deserializer)
-    }
-}
-
+crate::closed_enum_impls!(UsageAudioTranscriptionsGroupBy);
 /// The aggregated audio transcriptions usage details of the specific time bucket.
 ///
 /// Schema `#/components/schemas/UsageAudioTranscriptionsResult`. Its `object` is always `organization.usage.audio_transcriptions.result` (written when serializing, not stored).
@@ -579,45 +415,7 @@ impl UsageBucketWidth {
     }
 }
 
-impl ::std::str::FromStr for UsageBucketWidth {
-    type Err = crate::runtime::UnknownValue;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|v| v.as_str() == s)
-            .ok_or_else(|| {
-                crate::runtime::UnknownValue::new(
-                    "UsageBucketWidth",
-                    s,
-                    Self::ALL.iter().map(Self::as_str).collect(),
-                )
-            })
-    }
-}
-
-impl ::std::fmt::Display for UsageBucketWidth {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for UsageBucketWidth {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for UsageBucketWidth {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::from_str(deserializer)
-    }
-}
-
+crate::closed_enum_impls!(UsageBucketWidth);
 /// Schema `#/paths/~1organization~1usage~1code_interpreter_sessions/get/parameters/4/schema/items`. Allowed values: `project_id`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -638,45 +436,7 @@ impl UsageCodeInterpreterSessionsGroupBy {
     }
 }
 
-impl ::std::str::FromStr for UsageCodeInterpreterSessionsGroupBy {
-    type Err = crate::runtime::UnknownValue;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|v| v.as_str() == s)
-            .ok_or_else(|| {
-                crate::runtime::UnknownValue::new(
-                    "UsageCodeInterpreterSessionsGroupBy",
-                    s,
-                    Self::ALL.iter().map(Self::as_str).collect(),
-                )
-            })
-    }
-}
-
-impl ::std::fmt::Display for UsageCodeInterpreterSessionsGroupBy {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for UsageCodeInterpreterSessionsGroupBy {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for UsageCodeInterpreterSessionsGroupBy {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::from_str(deserializer)
-    }
-}
-
+crate::closed_enum_impls!(UsageCodeInterpreterSessionsGroupBy);
 /// The aggregated code interpreter sessions usage details of the specific time bucket.
 ///
 /// Schema `#/components/schemas/UsageCodeInterpreterSessionsResult`. Its `object` is always `organization.usage.code_interpreter_sessions.result` (written when serializing, not stored).
@@ -708,11 +468,7 @@ impl ::serde::Serialize for UsageCodeInterpreterSessionsResult {
                 "object",
                 "organization.usage.code_interpreter_sessions.result",
             )?;
-        if let Some(value) = &self.num_sessions {
-            state.serialize_field("num_sessions", value)?;
-        } else {
-            state.skip_field("num_sessions")?;
-        }
+        crate::runtime::ser::optional(&mut state, "num_sessions", &self.num_sessions)?;
         state.serialize_field("project_id", &self.project_id)?;
         state.end()
     }
@@ -755,44 +511,7 @@ impl UsageCompletionsGroupBy {
     }
 }
 
-impl ::std::str::FromStr for UsageCompletionsGroupBy {
-    type Err = crate::runtime::UnknownValue;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|v| v.as_str() == s)
-            .ok_or_else(|| {
-                crate::runtime::UnknownValue::new(
-                    "UsageCompletionsGroupBy",
-                    s,
-                    Self::ALL.iter().map(Self::as_str).collect(),
-                )
-            })
-    }
-}
-
-impl ::std::fmt::Display for UsageCompletionsGroupBy {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for UsageCompletionsGroupBy {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for UsageCompletionsGroupBy {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::from_str(deserializer)
-    }
-}
+crate::closed_enum_impls!(UsageCompletionsGroupBy);
 
 /// The aggregated completions usage details of the specific time bucket.
 ///
@@ -868,22 +587,22 @@ impl ::serde::Serialize for UsageCompletionsResult {
         let mut state = serializer.serialize_struct("UsageCompletionsResult", 13)?;
         state.serialize_field("object", "organization.usage.completions.result")?;
         state.serialize_field("input_tokens", &self.input_tokens)?;
-        if let Some(value) = &self.input_cached_tokens {
-            state.serialize_field("input_cached_tokens", value)?;
-        } else {
-            state.skip_field("input_cached_tokens")?;
-        }
+        crate::runtime::ser::optional(
+            &mut state,
+            "input_cached_tokens",
+            &self.input_cached_tokens,
+        )?;
         state.serialize_field("output_tokens", &self.output_tokens)?;
-        if let Some(value) = &self.input_audio_tokens {
-            state.serialize_field("input_audio_tokens", value)?;
-        } else {
-            state.skip_field("input_audio_tokens")?;
-        }
-        if let Some(value) = &self.output_audio_tokens {
-            state.serialize_field("output_audio_tokens", value)?;
-        } else {
-            state.skip_field("output_audio_tokens")?;
-        }
+        crate::runtime::ser::optional(
+            &mut state,
+            "input_audio_tokens",
+            &self.input_audio_tokens,
+        )?;
+        crate::runtime::ser::optional(
+            &mut state,
+            "output_audio_tokens",
+            &self.output_audio_tokens,
+        )?;
         state.serialize_field("num_model_requests", &self.num_model_requests)?;
         state.serialize_field("project_id", &self.project_id)?;
         state.serialize_field("user_id", &self.user_id)?;
@@ -916,45 +635,7 @@ impl UsageCostsBucketWidth {
     }
 }
 
-impl ::std::str::FromStr for UsageCostsBucketWidth {
-    type Err = crate::runtime::UnknownValue;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|v| v.as_str() == s)
-            .ok_or_else(|| {
-                crate::runtime::UnknownValue::new(
-                    "UsageCostsBucketWidth",
-                    s,
-                    Self::ALL.iter().map(Self::as_str).collect(),
-                )
-            })
-    }
-}
-
-impl ::std::fmt::Display for UsageCostsBucketWidth {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for UsageCostsBucketWidth {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for UsageCostsBucketWidth {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::from_str(deserializer)
-    }
-}
-
+crate::closed_enum_impls!(UsageCostsBucketWidth);
 /// Schema `#/paths/~1organization~1costs/get/parameters/4/schema/items`. Allowed values: `project_id`, `line_item`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -978,45 +659,7 @@ impl UsageCostsGroupBy {
     }
 }
 
-impl ::std::str::FromStr for UsageCostsGroupBy {
-    type Err = crate::runtime::UnknownValue;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|v| v.as_str() == s)
-            .ok_or_else(|| {
-                crate::runtime::UnknownValue::new(
-                    "UsageCostsGroupBy",
-                    s,
-                    Self::ALL.iter().map(Self::as_str).collect(),
-                )
-            })
-    }
-}
-
-impl ::std::fmt::Display for UsageCostsGroupBy {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for UsageCostsGroupBy {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for UsageCostsGroupBy {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::from_str(deserializer)
-    }
-}
-
+crate::closed_enum_impls!(UsageCostsGroupBy);
 /// Schema `#/paths/~1organization~1usage~1embeddings/get/parameters/7/schema/items`. Allowed values: `project_id`, `user_id`, `api_key_id`, `model`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1050,45 +693,7 @@ impl UsageEmbeddingsGroupBy {
     }
 }
 
-impl ::std::str::FromStr for UsageEmbeddingsGroupBy {
-    type Err = crate::runtime::UnknownValue;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|v| v.as_str() == s)
-            .ok_or_else(|| {
-                crate::runtime::UnknownValue::new(
-                    "UsageEmbeddingsGroupBy",
-                    s,
-                    Self::ALL.iter().map(Self::as_str).collect(),
-                )
-            })
-    }
-}
-
-impl ::std::fmt::Display for UsageEmbeddingsGroupBy {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for UsageEmbeddingsGroupBy {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for UsageEmbeddingsGroupBy {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::from_str(deserializer)
-    }
-}
-
+crate::closed_enum_impls!(UsageEmbeddingsGroupBy);
 /// The aggregated embeddings usage details of the specific time bucket.
 ///
 /// Schema `#/components/schemas/UsageEmbeddingsResult`. Its `object` is always `organization.usage.embeddings.result` (written when serializing, not stored).
@@ -1184,45 +789,7 @@ impl UsageImagesGroupBy {
     }
 }
 
-impl ::std::str::FromStr for UsageImagesGroupBy {
-    type Err = crate::runtime::UnknownValue;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|v| v.as_str() == s)
-            .ok_or_else(|| {
-                crate::runtime::UnknownValue::new(
-                    "UsageImagesGroupBy",
-                    s,
-                    Self::ALL.iter().map(Self::as_str).collect(),
-                )
-            })
-    }
-}
-
-impl ::std::fmt::Display for UsageImagesGroupBy {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for UsageImagesGroupBy {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for UsageImagesGroupBy {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::from_str(deserializer)
-    }
-}
-
+crate::closed_enum_impls!(UsageImagesGroupBy);
 /// The aggregated images usage details of the specific time bucket.
 ///
 /// Schema `#/components/schemas/UsageImagesResult`. Its `object` is always `organization.usage.images.result` (written when serializing, not stored).
@@ -1322,45 +889,7 @@ impl UsageModerationsGroupBy {
     }
 }
 
-impl ::std::str::FromStr for UsageModerationsGroupBy {
-    type Err = crate::runtime::UnknownValue;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|v| v.as_str() == s)
-            .ok_or_else(|| {
-                crate::runtime::UnknownValue::new(
-                    "UsageModerationsGroupBy",
-                    s,
-                    Self::ALL.iter().map(Self::as_str).collect(),
-                )
-            })
-    }
-}
-
-impl ::std::fmt::Display for UsageModerationsGroupBy {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for UsageModerationsGroupBy {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for UsageModerationsGroupBy {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::from_str(deserializer)
-    }
-}
-
+crate::closed_enum_impls!(UsageModerationsGroupBy);
 /// The aggregated moderations usage details of the specific time bucket.
 ///
 /// Schema `#/components/schemas/UsageModerationsResult`. Its `object` is always `organization.usage.moderations.result` (written when serializing, not stored).
@@ -1647,45 +1176,7 @@ impl UsageVectorStoresGroupBy {
     }
 }
 
-impl ::std::str::FromStr for UsageVectorStoresGroupBy {
-    type Err = crate::runtime::UnknownValue;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|v| v.as_str() == s)
-            .ok_or_else(|| {
-                crate::runtime::UnknownValue::new(
-                    "UsageVectorStoresGroupBy",
-                    s,
-                    Self::ALL.iter().map(Self::as_str).collect(),
-                )
-            })
-    }
-}
-
-impl ::std::fmt::Display for UsageVectorStoresGroupBy {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for UsageVectorStoresGroupBy {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for UsageVectorStoresGroupBy {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::de::from_str(deserializer)
-    }
-}
-
+crate::closed_enum_impls!(UsageVectorStoresGroupBy);
 /// The aggregated vector stores usage details of the specific time bucket.
 ///
 /// Schema `#/components/schemas/UsageVectorStoresResult`. Its `object` is always `organization.usage.vector_stores.result` (written when serializing, not stored).

@@ -1,10 +1,12 @@
-//! Support for the workspace's tests:
+//! Support for the workspace's tests and benchmarks:
+//! - [`bench`]: benchmark inputs and the types they compare against;
 //! - [`fake`]: a local fake of the Usage and Costs API, used by the HTTP tests, the benchmarks and
 //!   the `--demo` of the `usage_report` example;
 //! - [`golden`]: the golden outputs of the codegen fixtures (`tests/fixtures/<name>/`), compiled
 //!   against the runtime they are generated to call, so that a golden that does not build (or that
 //!   clippy rejects) fails the build.
 
+pub mod bench;
 pub mod fake;
 
 /// The hand-written runtime that every generated crate gets a copy of, at the path the generated

@@ -217,3 +217,30 @@ fn enum_errors_say_what_is_allowed() {
         UsageCostsBucketWidth::OneDay
     );
 }
+
+#[test]
+fn the_streaming_union_decoder_agrees_with_serdes_derived_one_in_either_order() {
+    use tests::bench::{completions_page, TaggedPage};
+    for tag_last in [false, true] {
+        let text = completions_page(20, 7, tag_last);
+        let ours: UsageResponse = serde_json::from_str(&text).unwrap();
+        let derived: TaggedPage = serde_json::from_str(&text).unwrap();
+        assert_eq!(ours.data.len(), derived.data.len());
+        assert_eq!(
+            (ours.has_more, &ours.next_page),
+            (derived.has_more, &derived.next_page)
+        );
+        for (a, b) in ours.data.into_iter().zip(derived.data) {
+            assert_eq!((a.start_time, a.end_time), (b.start_time, b.end_time));
+            let b: Vec<UsageResult> = b.results.into_iter().map(UsageResult::from).collect();
+            assert_eq!(a.results, b);
+        }
+    }
+    // And the page is what the benchmark says: 13 MB at full size, every result a completion.
+    let full = completions_page(1_440, 30, false);
+    assert!(
+        (12_000_000..15_000_000).contains(&full.len()),
+        "{}",
+        full.len()
+    );
+}

@@ -7,8 +7,9 @@ use super::{docs, ident, rust_type};
 use crate::ir::{Api, Enum, Field, Struct, Type, TypeDef, TypeKind, Union};
 use crate::naming;
 
-pub fn file(api: &Api) -> TokenStream {
-    let items = api.types.iter().map(|def| {
+/// The named types `types[range]`; with `head`, the module's doc comment first.
+pub fn file(api: &Api, range: std::ops::Range<usize>, head: bool) -> TokenStream {
+    let items = api.types[range].iter().map(|def| {
         let item = type_def(def);
         // A response type that operations page through reads as a page (once, however many
         // operations share it).
@@ -20,8 +21,13 @@ pub fn file(api: &Api) -> TokenStream {
             .map(|paging| super::client::page_impl(&paging.page));
         quote!(#item #page)
     });
+    let doc = if head {
+        quote!(#![doc = " The types of the spec's schemas: request enums, response objects and unions."])
+    } else {
+        quote!()
+    };
     quote! {
-        //! The types of the spec's schemas: request enums, response objects and unions.
+        #doc
         #(#items)*
     }
 }
@@ -59,13 +65,7 @@ fn structure(def: &TypeDef, s: &Struct) -> TokenStream {
     let writes = s.fields.iter().map(|f| {
         let (wire, id) = (&f.wire_name, ident(&f.rust_name));
         if f.is_option() && !matches!(f.ty, Type::Nullable(_)) {
-            quote! {
-                if let Some(value) = &self.#id {
-                    state.serialize_field(#wire, value)?;
-                } else {
-                    state.skip_field(#wire)?;
-                }
-            }
+            quote!(crate::runtime::ser::optional(&mut state, #wire, &self.#id)?;)
         } else {
             quote!(state.serialize_field(#wire, &self.#id)?;)
         }
@@ -143,7 +143,6 @@ fn field(f: &Field) -> TokenStream {
 
 fn enumeration(def: &TypeDef, e: &Enum) -> TokenStream {
     let name = ident(&def.name);
-    let name_str = &def.name;
     let kind = if e.open {
         format!(
             "{} Open: a value the spec does not list is kept in [`{}::{}`] rather than rejected.",
@@ -168,25 +167,6 @@ fn enumeration(def: &TypeDef, e: &Enum) -> TokenStream {
         quote!(#text #default)
     });
     let count = Literal::usize_unsuffixed(e.variants.len());
-    let display_and_serde = quote! {
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                crate::runtime::de::from_str(deserializer)
-            }
-        }
-    };
     let derive_default = if e.default.is_some() {
         quote!(Default,)
     } else {
@@ -213,17 +193,7 @@ fn enumeration(def: &TypeDef, e: &Enum) -> TokenStream {
                 }
             }
 
-            impl ::std::str::FromStr for #name {
-                type Err = crate::runtime::UnknownValue;
-
-                fn from_str(s: &str) -> Result<Self, Self::Err> {
-                    Self::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| {
-                        crate::runtime::UnknownValue::new(#name_str, s, Self::ALL.iter().map(Self::as_str).collect())
-                    })
-                }
-            }
-
-            #display_and_serde
+            crate::closed_enum_impls!(#name);
         };
     }
     let other = ident(&e.other_name);
@@ -250,15 +220,7 @@ fn enumeration(def: &TypeDef, e: &Enum) -> TokenStream {
             }
         }
 
-        impl ::std::str::FromStr for #name {
-            type Err = ::std::convert::Infallible;
-
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                Ok(Self::KNOWN.into_iter().find(|v| v.as_str() == s).unwrap_or_else(|| Self::#other(s.to_owned())))
-            }
-        }
-
-        #display_and_serde
+        crate::open_enum_impls!(#name, #other);
     }
 }
 

@@ -6,9 +6,11 @@
 
 mod client;
 pub mod de;
+pub mod enums;
 mod errors;
 mod paging;
 mod retry;
+pub mod ser;
 
 pub use client::{
     ClientBuilder, FromTransport, Request, Response, Transport, DEFAULT_CONNECT_TIMEOUT,

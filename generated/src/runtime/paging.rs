@@ -5,7 +5,7 @@
 //! failure, report the cursor to resume from and end.
 
 use std::collections::hash_map::DefaultHasher;
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 use std::hash::{Hash, Hasher};
 
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
@@ -50,9 +50,9 @@ where
     P::Response: Page + Send,
     P::ErrorBody: Send,
 {
-    let mut seen = HashSet::new();
+    let mut seen = Seen::default();
     if let Some(cursor) = params.cursor() {
-        seen.insert(fingerprint(cursor));
+        seen.insert(cursor);
     }
     stream::unfold(
         (State::Next(params), transport, seen),
@@ -71,7 +71,7 @@ where
             };
             let next = match page.next_cursor() {
                 Some(next) if page.has_more() => {
-                    if seen.insert(fingerprint(next)) {
+                    if seen.insert(next) {
                         params.set_cursor(Some(next.to_owned()));
                         State::Next(params)
                     } else {
@@ -110,9 +110,65 @@ where
         .boxed()
 }
 
-/// Cursors are remembered by a 64-bit hash, so memory stays small however long the run.
-fn fingerprint(cursor: &str) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    cursor.hash(&mut hasher);
-    hasher.finish()
+/// How many recent cursors are remembered exactly.
+const WINDOW: usize = 1024;
+
+/// The cursors seen so far, in bounded memory: the last [`WINDOW`] exactly (by 64-bit hash), and
+/// beyond that Brent's cycle detection, which keeps one cursor and catches a cycle of any length
+/// (a cycle longer than the window is caught after at most about twice its length).
+#[derive(Default)]
+struct Seen {
+    recent: HashSet<u64>,
+    order: VecDeque<u64>,
+    saved: Option<u64>,
+    steps: u64,
+    power: u64,
+}
+
+impl Seen {
+    /// Records `cursor`; false if it was seen before.
+    fn insert(&mut self, cursor: &str) -> bool {
+        let mut hasher = DefaultHasher::new();
+        cursor.hash(&mut hasher);
+        let key = hasher.finish();
+        if self.saved == Some(key) || !self.recent.insert(key) {
+            return false;
+        }
+        self.order.push_back(key);
+        if self.order.len() > WINDOW {
+            if let Some(old) = self.order.pop_front() {
+                self.recent.remove(&old);
+            }
+        }
+        self.steps += 1;
+        if self.steps >= self.power.max(1) {
+            self.saved = Some(key);
+            self.power = self.power.max(1) * 2;
+            self.steps = 0;
+        }
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_cycles_are_caught_at_once_and_long_ones_soon() {
+        let mut seen = Seen::default();
+        assert!(seen.insert("a") && seen.insert("b"));
+        assert!(!seen.insert("a"));
+
+        // A cycle of 5,000 cursors, longer than the window: caught within about twice that.
+        let mut seen = Seen::default();
+        let caught = (0..20_000).position(|i| !seen.insert(&format!("c{}", i % 5_000)));
+        let caught = caught.expect("the cycle is caught");
+        assert!((5_000..15_000).contains(&caught), "{caught}");
+
+        // A long run with no repeats is never refused, and memory stays bounded.
+        let mut seen = Seen::default();
+        assert!((0..100_000).all(|i| seen.insert(&format!("d{i}"))));
+        assert!(seen.recent.len() <= WINDOW && seen.order.len() <= WINDOW);
+    }
 }
