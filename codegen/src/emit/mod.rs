@@ -53,7 +53,8 @@ pub fn crate_files(api: &Api, options: &Options) -> Result<Vec<OutputFile>> {
     // are built and formatted on threads of their own. Tokens cannot cross threads, so each
     // thread builds its own from the shared IR.
     let half = api.types.len() / 2;
-    let (lib, client, types_a, types_b, params) = std::thread::scope(|s| {
+    let ops_half = api.operations.len() / 2;
+    let (lib, client, types, params) = std::thread::scope(|s| {
         let lib = s.spawn(|| format("src/lib.rs", lib_rs(api, options)));
         let client = s.spawn(|| format("src/client.rs", client::file(api, options)));
         let types_a = s.spawn(|| format("src/types.rs", types::file(api, 0..half, true)));
@@ -63,28 +64,22 @@ pub fn crate_files(api: &Api, options: &Options) -> Result<Vec<OutputFile>> {
                 types::file(api, half..api.types.len(), false),
             )
         });
-        let params = format("src/params.rs", params::file(api));
+        let params_a = s.spawn(|| format("src/params.rs", params::file(api, 0..ops_half, true)));
+        let params_b = format(
+            "src/params.rs",
+            params::file(api, ops_half..api.operations.len(), false),
+        );
         let join = |h: std::thread::ScopedJoinHandle<'_, Result<String>>| {
             h.join().expect("formatting does not panic")
         };
-        (
-            join(lib),
-            join(client),
-            join(types_a),
-            join(types_b),
-            params,
-        )
+        let types = join_halves(join(types_a), join(types_b));
+        let params = join_halves(join(params_a), params_b);
+        (join(lib), join(client), types, params)
     });
-    let types_b = types_b?;
-    let types = if types_b.is_empty() {
-        types_a?
-    } else {
-        format!("{}\n{types_b}", types_a?)
-    };
     for (path, text) in [
         ("src/lib.rs", lib?),
         ("src/client.rs", client?),
-        ("src/types.rs", types),
+        ("src/types.rs", types?),
         ("src/params.rs", params?),
     ] {
         files.push(OutputFile {
@@ -112,6 +107,16 @@ pub fn crate_files(api: &Api, options: &Options) -> Result<Vec<OutputFile>> {
         });
     }
     Ok(files)
+}
+
+/// One file formatted in two halves, put back together (with the blank line between items).
+fn join_halves(first: Result<String>, second: Result<String>) -> Result<String> {
+    let (first, second) = (first?, second?);
+    Ok(if second.is_empty() {
+        first
+    } else {
+        format!("{first}\n{second}")
+    })
 }
 
 fn format(path: &str, tokens: TokenStream) -> Result<String> {

@@ -8,14 +8,20 @@ use quote::quote;
 use super::{docs, ident, rust_type};
 use crate::ir::{Api, Operation, Param, Type};
 
-pub fn file(api: &Api) -> TokenStream {
-    let items = api.operations.iter().map(|op| {
+/// The parameter structs of `operations[range]`; with `head`, the module's doc comment first.
+pub fn file(api: &Api, range: std::ops::Range<usize>, head: bool) -> TokenStream {
+    let items = api.operations[range].iter().map(|op| {
         let params = operation(op);
         let request = super::client::request_impl(op, &api.error_body);
         quote!(#params #request)
     });
+    let doc = if head {
+        quote!(#![doc = " The parameters of each operation."])
+    } else {
+        quote!()
+    };
     quote! {
-        //! The parameters of each operation.
+        #doc
         #(#items)*
     }
 }
