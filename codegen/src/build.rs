@@ -227,7 +227,7 @@ fn paging(config: &Node<'_>, op: &Operation, types: &[TypeDef]) -> Result<Option
     let Some(cursor) = op.params.iter().find(|p| p.wire_name == cursor_wire) else {
         return Ok(None);
     };
-    let at = |message: String| crate::error::Error::at(config_file(config), &op.pointer, message);
+    let at = |message: String| crate::error::Error::at(config.file(), &op.pointer, message);
     if cursor.required || cursor.ty != Type::String {
         return Err(at(format!(
             "`x-pagination` cursor parameter `{cursor_wire}` must be an optional string"
@@ -306,10 +306,6 @@ fn paging(config: &Node<'_>, op: &Operation, types: &[TypeDef]) -> Result<Option
             has_more: has_more.map(|h| (h.rust_name.clone(), h.is_option())),
         },
     }))
-}
-
-fn config_file<'a>(node: &Node<'a>) -> &'a std::path::Path {
-    node.file()
 }
 
 struct Builder<'a> {
@@ -396,7 +392,7 @@ impl<'a> Builder<'a> {
             }
         }
         for i in 0..params.len() {
-            let bounds = self.extension_bounds(&sites[i], &params)?;
+            let bounds = self.extension_bounds(&sites[i], &params[i], &params)?;
             params[i].bounds.maximum_by = bounds.maximum_by;
             params[i].bounds.greater_than = bounds.greater_than;
         }
@@ -485,11 +481,7 @@ impl<'a> Builder<'a> {
         if doc.allowed.is_empty() {
             doc.allowed = self.allowed_values(&item);
         }
-        let bounds = Bounds {
-            minimum: core.number_text("minimum")?,
-            maximum: core.number_text("maximum")?,
-            ..Bounds::default()
-        };
+        let bounds = self.numeric_bounds(&core, ty.non_null())?;
         let setter_name = if PARAMS_METHODS.contains(&naming::unraw(&rust_name)) {
             format!("{}_param", naming::unraw(&rust_name))
         } else {
@@ -509,8 +501,44 @@ impl<'a> Builder<'a> {
         Ok((param, core))
     }
 
+    /// `minimum` and `maximum` of a number or integer parameter (as integers for an integer);
+    /// other types have no bounds to check.
+    fn numeric_bounds(&self, schema: &Node<'a>, ty: &Type) -> Result<Bounds> {
+        if !matches!(ty, Type::Integer | Type::Number) {
+            return Ok(Bounds::default());
+        }
+        let mut bounds = Bounds::default();
+        for (key, slot) in [
+            ("minimum", &mut bounds.minimum),
+            ("maximum", &mut bounds.maximum),
+        ] {
+            let Some(text) = schema.number_text(key)? else {
+                continue;
+            };
+            if *ty == Type::Integer && text.parse::<i64>().is_err() {
+                return Err(schema.get(key).unwrap_or(schema.clone()).error(format!(
+                    "`{key}: {text}` of an integer must be a whole number"
+                )));
+            }
+            *slot = Some(text);
+        }
+        Ok(bounds)
+    }
+
     /// `x-maximum-by` and `x-greater-than`, which name other parameters of the operation.
-    fn extension_bounds(&self, schema: &Node<'a>, params: &[Param]) -> Result<Bounds> {
+    fn extension_bounds(
+        &self,
+        schema: &Node<'a>,
+        this: &Param,
+        params: &[Param],
+    ) -> Result<Bounds> {
+        for key in ["x-greater-than", "x-maximum-by"] {
+            if let Some(node) = schema.get(key) {
+                if this.ty.non_null() != &Type::Integer {
+                    return Err(node.error(format!("`{key}` applies to integer parameters only")));
+                }
+            }
+        }
         let find = |node: &Node<'a>, name: &str| {
             params.iter().find(|p| p.wire_name == name).ok_or_else(|| {
                 node.error(format!(
@@ -562,9 +590,11 @@ impl<'a> Builder<'a> {
             for (key, value) in values_node.entries()? {
                 check(&value, &key)?;
                 let max = match value.value {
-                    Value::Number(n) => n.to_string(),
+                    Value::Number(n) if n.as_i64().is_some() => n.to_string(),
                     other => {
-                        return Err(value.error(format!("expected a number, found {}", kind(other))))
+                        return Err(
+                            value.error(format!("expected a whole number, found {}", kind(other)))
+                        )
                     }
                 };
                 values.push((key, max));

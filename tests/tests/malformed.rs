@@ -326,3 +326,44 @@ fn bad_arguments_are_explained() {
     let (result, _) = run(root.path(), &["frobnicate"]);
     assert!(result.unwrap_err().contains("unknown command `frobnicate`"));
 }
+
+#[test]
+fn bounds_that_cannot_be_checked_are_errors_or_ignored() {
+    let op = |schema: &str| {
+        format!("openapi: 3.1.0\ninfo: {{title: T, version: '1'}}\npaths:\n  /a:\n    get:\n      operationId: a\n      parameters:\n        - {{name: n, in: query, schema: {schema}}}\n        - {{name: w, in: query, schema: {{type: string, enum: [x, y]}}}}\n")
+    };
+    let e = error(&op("{type: integer, minimum: 1.5}"));
+    assert_eq!(pointer(&e), "#/paths/~1a/get/parameters/0/schema/minimum");
+    assert!(
+        e.message
+            .contains("`minimum: 1.5` of an integer must be a whole number"),
+        "{e}"
+    );
+    let e = error(&op("{type: string, x-greater-than: n}"));
+    assert!(
+        e.message
+            .contains("`x-greater-than` applies to integer parameters only"),
+        "{e}"
+    );
+    let e = error(&op(
+        "{type: integer, x-maximum-by: {parameter: w, default: x, values: {x: 2.5}}}",
+    ));
+    assert!(e.message.contains("expected a whole number"), "{e}");
+    // A bound on a string means nothing here: it is ignored, and the output compiles (the golden
+    // fixtures show what checks look like when they apply).
+    let files = generate(&op("{type: string, minimum: 3}")).unwrap();
+    let params = &files
+        .iter()
+        .find(|f| f.path == Path::new("src/params.rs"))
+        .unwrap()
+        .contents;
+    assert!(!params.contains("is below the minimum"), "{params}");
+    // A fractional bound on a number is fine.
+    let files = generate(&op("{type: number, minimum: 0.5}")).unwrap();
+    let params = &files
+        .iter()
+        .find(|f| f.path == Path::new("src/params.rs"))
+        .unwrap()
+        .contents;
+    assert!(params.contains("if value < 0.5 {"), "{params}");
+}

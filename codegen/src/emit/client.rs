@@ -156,7 +156,7 @@ fn operation(op: &Operation) -> TokenStream {
         let pages = ident(&paging.pages_method);
         let items = ident(&paging.items_method);
         let item = rust_type(&paging.page.items.1, &types_path());
-        let cursor = naming_unraw(&paging.cursor_param);
+        let cursor = crate::naming::unraw(&paging.cursor_param);
         let pages_doc = docs::attrs(&format!(
             "Every page of {endpoint}, from the one `params` asks for (its `{cursor}`, or the first) to the \
              last: the cursor is followed while the server says there is more. One page is held at a \
@@ -191,10 +191,6 @@ fn operation(op: &Operation) -> TokenStream {
 
         #paging
     }
-}
-
-fn naming_unraw(name: &str) -> &str {
-    crate::naming::unraw(name)
 }
 
 /// `impl Page` for a response type that operations page through.
