@@ -3,7 +3,7 @@
 //! before sending.
 
 use proc_macro2::{Literal, TokenStream};
-use quote::quote;
+use quote::{quote, ToTokens as _};
 
 use super::{docs, ident, rust_type};
 use crate::ir::{Api, Operation, Param, Type};
@@ -223,8 +223,6 @@ fn number(text: &str, ty: &Type) -> TokenStream {
         _ => Literal::f64_unsuffixed(text.parse::<f64>().unwrap_or(f64::NAN)).into_token_stream(),
     }
 }
-
-use quote::ToTokens as _;
 
 fn checks(p: &Param, op: &Operation) -> TokenStream {
     let b = &p.bounds;
