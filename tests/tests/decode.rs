@@ -35,13 +35,16 @@ fn discriminator_first_or_last_decodes_the_same() {
 #[test]
 fn unknown_result_types_are_kept_whole_in_either_order() {
     for text in [
-        r#"{"object":"organization.usage.file_searches.result","num_requests":2,"vector_store_id":"vs_abc","nested":{"a":[1,2]}}"#,
-        r#"{"num_requests":2,"vector_store_id":"vs_abc","nested":{"a":[1,2]},"object":"organization.usage.file_searches.result"}"#,
+        r#"{"object":"organization.usage.added_in_some_future.result","num_requests":2,"vector_store_id":"vs_abc","nested":{"a":[1,2]}}"#,
+        r#"{"num_requests":2,"vector_store_id":"vs_abc","nested":{"a":[1,2]},"object":"organization.usage.added_in_some_future.result"}"#,
     ] {
         let r: UsageResult = serde_json::from_str(text).unwrap();
         let expected: Value = serde_json::from_str(text).unwrap();
         assert_eq!(r, UsageResult::Unknown(expected.clone()));
-        assert_eq!(r.object(), Some("organization.usage.file_searches.result"));
+        assert_eq!(
+            r.object(),
+            Some("organization.usage.added_in_some_future.result")
+        );
         assert_eq!(serde_json::to_value(&r).unwrap(), expected);
     }
 }
@@ -64,7 +67,7 @@ fn one_unknown_result_does_not_fail_the_page() {
     let page: UsageResponse = serde_json::from_value(json!({
         "object": "page",
         "data": [{"object": "bucket", "start_time": 10, "end_time": 20, "results": [
-            {"object": "organization.usage.web_searches.result", "num_requests": 3},
+            {"object": "organization.usage.added_in_some_future.result", "num_requests": 3},
             {"object": "organization.usage.vector_stores.result", "usage_bytes": 1024, "project_id": null},
         ]}],
         "has_more": false,

@@ -7,6 +7,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use serde_yaml::Value;
+
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
@@ -18,32 +20,52 @@ fn spec_text() -> String {
     fs::read_to_string(root().join("spec/openai-usage.yaml")).unwrap()
 }
 
-/// `text` with `from` replaced by `to`, which must be there.
-fn edit(text: &str, from: &str, to: &str) -> String {
-    assert!(text.contains(from), "the spec no longer contains {from:?}");
-    text.replacen(from, to, 1)
+fn spec_tree() -> Value {
+    serde_yaml::from_str(&spec_text()).unwrap()
 }
 
-const WEB_SEARCHES_OPERATION: &str = "  /organization/costs:\n";
-const NEW_OPERATION: &str = "  /organization/usage/web_searches:
-    get:
-      operationId: usage-web-searches
-      summary: Get web searches usage details for the organization.
-      parameters:
-        - $ref: '#/components/parameters/StartTime'
-        - name: group_by
-          in: query
-          schema:
-            type: array
-            items:
-              type: string
-              enum: [project_id]
-        - $ref: '#/components/parameters/Page'
-      responses:
-        '200':
-          $ref: '#/components/responses/Usage'
-  /organization/costs:
-";
+fn yaml(text: &str) -> Value {
+    serde_yaml::from_str(text).unwrap()
+}
+
+/// The operation at `path`.
+fn operation<'a>(spec: &'a mut Value, path: &str) -> &'a mut Value {
+    spec["paths"]
+        .get_mut(path)
+        .and_then(|p| p.get_mut("get"))
+        .unwrap_or_else(|| panic!("the spec has no GET {path}"))
+}
+
+fn parameters<'a>(spec: &'a mut Value, path: &str) -> &'a mut Vec<Value> {
+    operation(spec, path)["parameters"]
+        .as_sequence_mut()
+        .unwrap()
+}
+
+fn schema<'a>(spec: &'a mut Value, name: &str) -> &'a mut Value {
+    spec["components"]["schemas"]
+        .get_mut(name)
+        .unwrap_or_else(|| panic!("the spec has no schema {name}"))
+}
+
+/// The allowed values of the inline `group_by` of the operation at `path`.
+fn group_by_values<'a>(spec: &'a mut Value, path: &str) -> &'a mut Vec<Value> {
+    let group_by = parameters(spec, path)
+        .iter_mut()
+        .find(|p| p.get("name").and_then(Value::as_str) == Some("group_by"))
+        .expect("a group_by parameter");
+    group_by["schema"]["items"]["enum"]
+        .as_sequence_mut()
+        .unwrap()
+}
+
+/// Applies `edit` to the spec's tree and gives the YAML back. Edits are structural and use
+/// names the real API will not take (`evolution_*`), so they keep working as the spec grows.
+fn edited(edit: impl FnOnce(&mut Value)) -> String {
+    let mut spec = spec_tree();
+    edit(&mut spec);
+    serde_yaml::to_string(&spec).unwrap()
+}
 
 /// One edit of the evolution table: its name, the edited spec, and the report expected.
 struct Evolution {
@@ -53,24 +75,39 @@ struct Evolution {
     breaking: bool,
 }
 
+const COMPLETIONS: &str = "/organization/usage/completions";
+const COSTS: &str = "/organization/costs";
+
 fn evolutions() -> Vec<Evolution> {
-    let spec = spec_text();
-    let vector_stores_start = spec.find("  /organization/usage/vector_stores:\n").unwrap();
-    let vector_stores_end = spec.find("  /organization/costs:\n").unwrap();
-    let costs_group_by = "        - name: group_by\n          in: query\n          description: >-\n            Group the costs";
     vec![
         Evolution {
             name: "add-operation",
-            spec: edit(&spec, WEB_SEARCHES_OPERATION, NEW_OPERATION),
+            spec: edited(|spec| {
+                spec["paths"].as_mapping_mut().unwrap().insert(
+                    yaml("/organization/usage/evolution_probe"),
+                    yaml("get:
+  operationId: usage-evolution-probe
+  summary: A new operation.
+  parameters:
+    - $ref: '#/components/parameters/StartTime'
+    - {name: group_by, in: query, schema: {type: array, items: {type: string, enum: [project_id]}}}
+    - $ref: '#/components/parameters/Page'
+  responses:
+    '200':
+      $ref: '#/components/responses/Usage'"),
+                );
+            }),
             report: "Additive (2):
-  + Client::usage_web_searches: operation `usage-web-searches` (`GET /organization/usage/web_searches`) added, with `UsageWebSearchesParams`
-  + UsageWebSearchesGroupBy: type added (enum)
+  + Client::usage_evolution_probe: operation `usage-evolution-probe` (`GET /organization/usage/evolution_probe`) added, with `UsageEvolutionProbeParams`
+  + UsageEvolutionProbeGroupBy: type added (enum)
 ",
             breaking: false,
         },
         Evolution {
             name: "remove-operation",
-            spec: format!("{}{}", &spec[..vector_stores_start], &spec[vector_stores_end..]),
+            spec: edited(|spec| {
+                spec["paths"].as_mapping_mut().unwrap().remove("/organization/usage/vector_stores").unwrap();
+            }),
             report: "Breaking (2):
   ! Client::usage_vector_stores: operation `usage-vector-stores` (`GET /organization/usage/vector_stores`) removed, with `UsageVectorStoresParams`
   ! UsageVectorStoresGroupBy: type removed (enum)
@@ -79,47 +116,35 @@ fn evolutions() -> Vec<Evolution> {
         },
         Evolution {
             name: "add-optional-parameter",
-            spec: edit(
-                &spec,
-                costs_group_by,
-                &format!("        - name: api_key_ids\n          in: query\n          schema:\n            type: array\n            items:\n              type: string\n{costs_group_by}"),
-            ),
+            spec: edited(|spec| {
+                parameters(spec, COSTS).push(yaml("{name: evolution_ids, in: query, schema: {type: array, items: {type: string}}}"));
+            }),
             report: "Additive (1):
-  + UsageCostsParams::api_key_ids: optional parameter `api_key_ids` added
+  + UsageCostsParams::evolution_ids: optional parameter `evolution_ids` added
 ",
             breaking: false,
         },
         Evolution {
             name: "add-required-parameter",
-            spec: edit(
-                &spec,
-                costs_group_by,
-                &format!("        - name: currency\n          in: query\n          required: true\n          schema:\n            type: string\n{costs_group_by}"),
-            ),
+            spec: edited(|spec| {
+                parameters(spec, COSTS).push(yaml("{name: evolution_currency, in: query, required: true, schema: {type: string}}"));
+            }),
             report: "Breaking (1):
-  ! UsageCostsParams::new: required parameter `currency` added: `new` takes it
+  ! UsageCostsParams::new: required parameter `evolution_currency` added: `new` takes it
 ",
             breaking: true,
         },
         Evolution {
             name: "add-allowed-value",
-            spec: edit(
-                &spec,
-                "enum: [project_id, user_id, api_key_id, model, batch]",
-                "enum: [project_id, user_id, api_key_id, model, batch, service_tier]",
-            ),
+            spec: edited(|spec| group_by_values(spec, COMPLETIONS).push(yaml("evolution_value"))),
             report: "Additive (1):
-  + UsageCompletionsGroupBy::ServiceTier: allowed value `service_tier` added
+  + UsageCompletionsGroupBy::EvolutionValue: allowed value `evolution_value` added
 ",
             breaking: false,
         },
         Evolution {
             name: "remove-allowed-value",
-            spec: edit(
-                &spec,
-                "enum: [project_id, user_id, api_key_id, model, batch]",
-                "enum: [project_id, user_id, api_key_id, model]",
-            ),
+            spec: edited(|spec| group_by_values(spec, COMPLETIONS).retain(|v| v.as_str() != Some("batch"))),
             report: "Breaking (1):
   ! UsageCompletionsGroupBy::Batch: allowed value `batch` removed
 ",
@@ -127,65 +152,48 @@ fn evolutions() -> Vec<Evolution> {
         },
         Evolution {
             name: "add-result-type",
-            spec: {
-                let s = edit(
-                    &spec,
-                    "        - $ref: '#/components/schemas/CostsResult'\n      discriminator:",
-                    "        - $ref: '#/components/schemas/CostsResult'\n        - $ref: '#/components/schemas/UsageWebSearchesResult'\n      discriminator:",
+            spec: edited(|spec| {
+                spec["components"]["schemas"].as_mapping_mut().unwrap().insert(
+                    yaml("UsageEvolutionProbeResult"),
+                    yaml("type: object
+description: A result type added to the API.
+required: [object, num_requests]
+properties:
+  object: {type: string, enum: [organization.usage.evolution_probe.result]}
+  num_requests: {type: integer, description: How many.}"),
                 );
-                let s = edit(
-                    &s,
-                    "          organization.costs.result: '#/components/schemas/CostsResult'\n",
-                    "          organization.costs.result: '#/components/schemas/CostsResult'\n          organization.usage.web_searches.result: '#/components/schemas/UsageWebSearchesResult'\n",
-                );
-                let s = edit(&s, "        - Costs\n", "        - Costs\n        - WebSearches\n");
-                edit(
-                    &s,
-                    "    CostsAmount:\n",
-                    "    UsageWebSearchesResult:
-      type: object
-      description: The aggregated web search calls usage details of the specific time bucket.
-      required: [object, num_requests]
-      properties:
-        object:
-          type: string
-          enum: [organization.usage.web_searches.result]
-        num_requests:
-          type: integer
-          description: The count of web search calls.
-    CostsAmount:\n",
-                )
-            },
+                let union = schema(spec, "UsageResult");
+                union["oneOf"].as_sequence_mut().unwrap().push(yaml("$ref: '#/components/schemas/UsageEvolutionProbeResult'"));
+                union["discriminator"]["mapping"]
+                    .as_mapping_mut()
+                    .unwrap()
+                    .insert(yaml("organization.usage.evolution_probe.result"), yaml("'#/components/schemas/UsageEvolutionProbeResult'"));
+                union["x-enum-varnames"].as_sequence_mut().unwrap().push(yaml("EvolutionProbe"));
+            }),
             report: "Additive (2):
-  + UsageResult::WebSearches: result type `organization.usage.web_searches.result` added (`UsageWebSearchesResult`)
-  + UsageWebSearchesResult: type added (struct)
+  + UsageEvolutionProbeResult: type added (struct)
+  + UsageResult::EvolutionProbe: result type `organization.usage.evolution_probe.result` added (`UsageEvolutionProbeResult`)
 ",
             breaking: false,
         },
         Evolution {
             name: "add-field",
-            spec: edit(
-                &spec,
-                "    CostsAmount:\n",
-                "    CostsAmount:\n", // anchor check only; the field goes into CostsResult below
-            )
-            .replacen(
-                "        amount:\n          $ref: '#/components/schemas/CostsAmount'\n",
-                "        amount:\n          $ref: '#/components/schemas/CostsAmount'\n        quantity:\n          type: [number, 'null']\n          description: The quantity of the line item.\n",
-                1,
-            ),
+            spec: edited(|spec| {
+                schema(spec, "CostsResult")["properties"]
+                    .as_mapping_mut()
+                    .unwrap()
+                    .insert(yaml("evolution_quantity"), yaml("{type: [number, 'null'], description: A quantity.}"));
+            }),
             report: "Additive (1):
-  + CostsResult::quantity: field `quantity` added: `Option<f64>`
+  + CostsResult::evolution_quantity: field `evolution_quantity` added: `Option<f64>`
 ",
             breaking: false,
         },
         Evolution {
             name: "make-field-nullable",
-            spec: edit(
-                &spec,
-                "        usage_bytes:\n          type: integer\n",
-                "        usage_bytes:\n          type: [integer, 'null']\n",
-            ),
+            spec: edited(|spec| {
+                schema(spec, "UsageVectorStoresResult")["properties"]["usage_bytes"]["type"] = yaml("[integer, 'null']");
+            }),
             report: "Breaking (1):
   ! UsageVectorStoresResult::usage_bytes: now optional or nullable: `i64` became `Option<i64>`
 ",
@@ -193,7 +201,9 @@ fn evolutions() -> Vec<Evolution> {
         },
         Evolution {
             name: "change-field-type",
-            spec: edit(&spec, "        images:\n          type: integer\n", "        images:\n          type: number\n"),
+            spec: edited(|spec| {
+                schema(spec, "UsageImagesResult")["properties"]["images"]["type"] = yaml("number");
+            }),
             report: "Breaking (1):
   ! UsageImagesResult::images: type changed from `i64` to `f64`
 ",
@@ -201,7 +211,9 @@ fn evolutions() -> Vec<Evolution> {
         },
         Evolution {
             name: "rename-operation-id",
-            spec: edit(&spec, "operationId: usage-moderations\n", "operationId: usage-moderation\n"),
+            spec: edited(|spec| {
+                operation(spec, "/organization/usage/moderations")["operationId"] = yaml("usage-moderation");
+            }),
             report: "Breaking (2):
   ! Client::usage_moderations: operation `usage-moderations` (`GET /organization/usage/moderations`) removed, with `UsageModerationsParams`
   ! UsageModerationsGroupBy: type removed (enum)
@@ -343,17 +355,11 @@ fn markdown_for_pull_requests() {
 #[test]
 fn descriptions_are_docs_and_renames_are_listed_apart() {
     let temp = tempfile::tempdir().unwrap();
-    let spec = spec_text();
-    let edited = edit(
-        &spec,
-        "The number of images processed.",
-        "How many images were processed.",
-    );
-    let edited = edit(
-        &edited,
-        "x-enum-varnames: [Generation, Edit, Variation]",
-        "x-enum-varnames: [Generated, Edit, Variation]",
-    );
+    let edited = edited(|spec| {
+        schema(spec, "UsageImagesResult")["properties"]["images"]["description"] =
+            yaml("How many images were processed.");
+        schema(spec, "ImageSource")["x-enum-varnames"][0] = yaml("Generated");
+    });
     let path = temp.path().join("docs.yaml");
     fs::write(&path, edited).unwrap();
     let current = root().join("spec/openai-usage.yaml");
@@ -489,17 +495,13 @@ fn regen_summarizes_a_changed_spec_against_the_last_commit() {
         "the spec is as committed: {text}"
     );
 
-    let edited = edit(
-        &spec_text(),
-        "enum: [project_id, user_id, api_key_id, model, batch]",
-        "enum: [project_id, user_id, api_key_id, model, batch, service_tier]",
-    );
+    let edited = edited(|spec| group_by_values(spec, COMPLETIONS).push(yaml("evolution_value")));
     fs::write(repo.join("spec/openai-usage.yaml"), edited).unwrap();
     let mut out = Vec::new();
     xtask::run(&args(&["regen"]), repo, &mut out).unwrap();
     let text = String::from_utf8(out).unwrap();
     assert!(
-        text.contains("Changes against git:HEAD (`cargo xtask diff git:HEAD spec/openai-usage.yaml`):\n\nAdditive (1):\n  + UsageCompletionsGroupBy::ServiceTier: allowed value `service_tier` added\n"),
+        text.contains("Changes against git:HEAD (`cargo xtask diff git:HEAD spec/openai-usage.yaml`):\n\nAdditive (1):\n  + UsageCompletionsGroupBy::EvolutionValue: allowed value `evolution_value` added\n"),
         "{text}"
     );
 }
