@@ -22,11 +22,6 @@ use crate::validate;
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
-/// Methods of a generated parameter struct, which a setter may not be named.
-const PARAMS_METHODS: &[&str] = &["new", "to_query", "validate"];
-
-/// Methods of the generated client, which an operation's methods may not be named.
-const CLIENT_METHODS: &[&str] = &["new", "from_env", "builder", "base_url"];
 const PARAMETER_PREFIX: &str = "#/components/parameters/";
 
 /// Keywords of schema forms the generator cannot express; naming them gives a clear error rather
@@ -115,7 +110,7 @@ pub fn build(doc: &Document) -> Result<Api> {
 /// Every method the client gets from the operations is unique and leaves the client's own alone.
 fn check_client_methods(root: &Node<'_>, operations: &[Operation]) -> Result<()> {
     let mut scope = Scope::default();
-    for method in CLIENT_METHODS {
+    for method in crate::emit::client::METHODS {
         scope
             .claim(method, "the client itself")
             .expect("fresh scope");
@@ -369,7 +364,7 @@ impl<'a> Builder<'a> {
             params.push(param);
             sites.push(schema);
         }
-        for method in PARAMS_METHODS {
+        for method in crate::emit::params::METHODS {
             scope
                 .claim(
                     &format!("method {method}"),
@@ -482,7 +477,7 @@ impl<'a> Builder<'a> {
             doc.allowed = self.allowed_values(&item);
         }
         let bounds = self.numeric_bounds(&core, ty.non_null())?;
-        let setter_name = if PARAMS_METHODS.contains(&naming::unraw(&rust_name)) {
+        let setter_name = if crate::emit::params::METHODS.contains(&naming::unraw(&rust_name)) {
             format!("{}_param", naming::unraw(&rust_name))
         } else {
             rust_name.clone()

@@ -45,6 +45,7 @@ pub const RESERVED_TYPE_NAMES: &[&str] = &[
     "UnknownValue",
     "Client",
     "ClientBuilder",
+    "PageError",
     "Response",
 ];
 

@@ -367,3 +367,23 @@ fn bounds_that_cannot_be_checked_are_errors_or_ignored() {
         .contents;
     assert!(params.contains("if value < 0.5 {"), "{params}");
 }
+
+#[test]
+fn schemas_named_like_the_crates_own_exports_are_renamed() {
+    let files = generate(&format!(
+        "{HEAD}components:\n  schemas:\n    PageError: {{type: object, properties: {{a: {{type: string}}}}}}\n    Error: {{type: object, properties: {{a: {{type: string}}}}}}\n    Client: {{type: string, enum: [x]}}\n"
+    ))
+    .unwrap();
+    let types = &files
+        .iter()
+        .find(|f| f.path == Path::new("src/types.rs"))
+        .unwrap()
+        .contents;
+    for name in ["PageErrorSchema", "ErrorSchema", "ClientSchema"] {
+        assert!(
+            types.contains(&format!("pub struct {name}"))
+                || types.contains(&format!("pub enum {name}")),
+            "{name}"
+        );
+    }
+}

@@ -12,6 +12,9 @@ fn types_path() -> TokenStream {
     quote!(super::types::)
 }
 
+/// The client's own methods; an operation's methods may not take one of these names.
+pub const METHODS: &[&str] = &["new", "from_env", "builder", "base_url"];
+
 pub fn file(api: &Api, options: &Options) -> TokenStream {
     let base_url = api.server_url.clone().unwrap_or_default();
     let user_agent = format!("{}/{}", options.crate_name, options.crate_version);

@@ -2,10 +2,10 @@
 //! `quote`, parsed back with `syn` (so a bug here is caught as a parse error, not as broken
 //! output) and printed with `prettyplease`.
 
-mod client;
+pub(crate) mod client;
 mod docs;
 mod manifest;
-mod params;
+pub(crate) mod params;
 mod types;
 
 use std::path::PathBuf;

@@ -9,6 +9,9 @@ use super::{docs, ident, rust_type};
 use crate::ir::{Api, Operation, Param, Type};
 
 /// The parameter structs of `operations[range]`; with `head`, the module's doc comment first.
+/// The methods every parameter struct has; a setter may not take one of these names.
+pub const METHODS: &[&str] = &["new", "to_query", "validate"];
+
 pub fn file(api: &Api, range: std::ops::Range<usize>, head: bool) -> TokenStream {
     let items = api.operations[range].iter().map(|op| {
         let params = operation(op);
