@@ -9,10 +9,12 @@ mod errors;
 mod paging;
 mod retry;
 pub mod ser;
+pub mod unrecognized;
 
 pub use client::{
-    ClientBuilder, FromTransport, Request, Response, Transport, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT,
+    ClientBuilder, FromTransport, Request, Response, Transport, UnrecognizedReport,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT,
 };
 pub use errors::{Error, InvalidParam, PageError, UnknownValue};
 pub use paging::{items, pages, Page, Paged};
+pub use unrecognized::{Unrecognized, UnrecognizedKind};

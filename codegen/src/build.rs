@@ -45,6 +45,7 @@ pub fn build(doc: &Document) -> Result<Api> {
         types: BTreeMap::new(),
         by_pointer: HashMap::new(),
         inlining: Vec::new(),
+        explicit_names: HashMap::new(),
         scope: Scope::default(),
     };
     let mut operations = Vec::new();
@@ -93,7 +94,7 @@ pub fn build(doc: &Document) -> Result<Api> {
     };
     Ok(Api {
         server_url_env,
-        api_key_env: api_key_env(&root)?,
+        api_key_env: api_key_env(doc, &sites)?,
         error_body,
         title: info.str("title")?.unwrap_or_default().to_string(),
         description: info.str("description")?.map(str::to_string),
@@ -193,24 +194,53 @@ fn check_finite(root: &Node<'_>, types: &[TypeDef]) -> Result<()> {
     Ok(())
 }
 
-/// `x-env-var` of the first `http`/`bearer` security scheme.
-fn api_key_env(root: &Node<'_>) -> Result<Option<String>> {
-    let Some(schemes) = root
-        .get("components")
-        .and_then(|c| c.get("securitySchemes"))
-    else {
-        return Ok(None);
-    };
-    for (_, scheme) in schemes.entries()? {
-        let bearer = scheme.str("type")? == Some("http")
-            && scheme
-                .str("scheme")?
-                .is_some_and(|s| s.eq_ignore_ascii_case("bearer"));
-        if bearer {
-            return Ok(scheme.str("x-env-var")?.map(str::to_string));
+/// `x-env-var` of the security scheme the operations use: each operation's own `security`, or
+/// else the document's. Every operation must use the same one scheme (or none), and it must be
+/// `http` `bearer`, the only way the client sends a key.
+fn api_key_env(doc: &Document, sites: &[validate::OperationSite<'_>]) -> Result<Option<String>> {
+    let root = doc.node();
+    let mut used: Option<(String, String)> = None;
+    for site in sites {
+        let requirement = match site.node.get("security") {
+            Some(own) => own,
+            None => match root.get("security") {
+                Some(shared) => shared,
+                None => continue,
+            },
+        };
+        for alternative in requirement.items()? {
+            for (name, _) in alternative.entries()? {
+                match &used {
+                    None => used = Some((name, alternative.pointer.clone())),
+                    Some((first, at)) if *first != name => {
+                        return Err(alternative.error(format!(
+                            "operations use different security schemes (`{first}` at {at}, `{name}` here); the generator supports one key for the whole client"
+                        )))
+                    }
+                    Some(_) => {}
+                }
+            }
         }
     }
-    Ok(None)
+    let Some((name, at)) = used else {
+        return Ok(None);
+    };
+    let scheme = root
+        .get("components")
+        .and_then(|c| c.get("securitySchemes"))
+        .and_then(|s| s.get(&name))
+        .ok_or_else(|| crate::error::Error::at(root.file(), &at, format!("security scheme `{name}` is not defined in `components/securitySchemes`")))?;
+    let scheme = resolve::deref(doc, &scheme)?;
+    let bearer = scheme.str("type")? == Some("http")
+        && scheme
+            .str("scheme")?
+            .is_some_and(|s| s.eq_ignore_ascii_case("bearer"));
+    if !bearer {
+        return Err(scheme.error(format!(
+            "security scheme `{name}` is not `type: http, scheme: bearer`, the only kind this generator sends"
+        )));
+    }
+    Ok(scheme.str("x-env-var")?.map(str::to_string))
 }
 
 /// How `op` pages under the spec's `x-pagination`: only operations with the cursor parameter do,
@@ -311,6 +341,8 @@ struct Builder<'a> {
     by_pointer: HashMap<String, String>,
     /// Pointers of aliases being written out, to find alias cycles.
     inlining: Vec<String>,
+    /// Names given with `x-type-name`, with the pointer of the first schema that asked for each.
+    explicit_names: HashMap<String, String>,
     /// Every Rust type name in the crate, with the place that claimed it.
     scope: Scope,
 }
@@ -855,10 +887,36 @@ impl<'a> Builder<'a> {
             // refuses recursion that would give the type no finite size.
             return Ok(existing.clone());
         }
-        let mut name = name.to_string();
-        if naming::RESERVED_TYPE_NAMES.contains(&name.as_str()) {
-            name.push_str("Schema");
-        }
+        let name = match node.get("x-type-name") {
+            Some(given) => {
+                let text = given.as_str()?;
+                let name = naming::type_name(text)
+                    .filter(|n| n == text)
+                    .ok_or_else(|| given.error(format!("`x-type-name: {text}` is not an UpperCamelCase Rust type name")))?;
+                if naming::RESERVED_TYPE_NAMES.contains(&name.as_str()) {
+                    return Err(given.error(format!("`x-type-name: {name}` is a name the generated crate defines itself; choose another")));
+                }
+                // Identical schemas that ask for the same name (one enum repeated inline in
+                // several operations) become one type.
+                if let Some(first) = self.explicit_names.get(&name) {
+                    let same = self.doc.lookup(first).is_some_and(|n| n.value == node.value);
+                    if !same {
+                        return Err(given.error(format!("`x-type-name: {name}` is also given to the different schema at {first}; schemas that share a name must be identical")));
+                    }
+                    self.by_pointer.insert(node.pointer.clone(), name.clone());
+                    return Ok(name);
+                }
+                self.explicit_names.insert(name.clone(), node.pointer.clone());
+                name
+            }
+            None => {
+                let mut name = name.to_string();
+                if naming::RESERVED_TYPE_NAMES.contains(&name.as_str()) {
+                    name.push_str("Schema");
+                }
+                name
+            }
+        };
         self.claim(&name, &node.pointer)?;
         self.by_pointer.insert(node.pointer.clone(), name.clone());
         let def = self.type_def(node, &name);
@@ -968,20 +1026,7 @@ impl<'a> Builder<'a> {
     }
 
     fn enumeration(&self, node: &Node<'a>, values: &[Node<'a>], open: bool) -> Result<Enum> {
-        let names = match node.get("x-enum-varnames") {
-            Some(list) => {
-                let items = list.items()?;
-                if items.len() != values.len() {
-                    return Err(list.error(format!(
-                        "`x-enum-varnames` has {} names for {} values",
-                        items.len(),
-                        values.len()
-                    )));
-                }
-                Some(items)
-            }
-            None => None,
-        };
+        let names = VariantNames::read(node, values.len(), "values")?;
         let mut variants = Vec::new();
         let mut scope = Scope::default();
         for (index, value) in values.iter().enumerate() {
@@ -994,13 +1039,8 @@ impl<'a> Builder<'a> {
                     )))
                 }
             };
-            let rust_name = match &names {
-                Some(names) => {
-                    let given = names[index].as_str()?;
-                    naming::type_name(given).ok_or_else(|| {
-                        names[index].error(format!("`{given}` is not usable as a Rust name"))
-                    })?
-                }
+            let rust_name = match names.get(index, &wire)? {
+                Some(given) => given,
                 None => naming::type_name(&wire).unwrap_or_else(|| format!("Value{index}")),
             };
             if let Err(first) = scope.claim(&rust_name, &wire) {
@@ -1110,20 +1150,7 @@ impl<'a> Builder<'a> {
                 .collect::<Result<_>>()?,
             None => Vec::new(),
         };
-        let names = match node.get("x-enum-varnames") {
-            Some(names) => {
-                let items = names.items()?;
-                if items.len() != members.len() {
-                    return Err(names.error(format!(
-                        "`x-enum-varnames` has {} names for {} alternatives",
-                        items.len(),
-                        members.len()
-                    )));
-                }
-                Some(items)
-            }
-            None => None,
-        };
+        let names = VariantNames::read(node, members.len(), "alternatives")?;
         let mut variants = Vec::new();
         let mut names_scope = Scope::default();
         let mut tags_scope = Scope::default();
@@ -1168,9 +1195,8 @@ impl<'a> Builder<'a> {
                 (Some(tag), _) | (None, Some(tag)) => tag,
                 (None, None) => key.to_string(),
             };
-            let rust_name = match &names {
-                Some(names) => naming::type_name(names[index].as_str()?)
-                    .ok_or_else(|| names[index].error("not usable as a Rust name"))?,
+            let rust_name = match names.get(index, &tag)? {
+                Some(given) => given,
                 None => type_name.clone(),
             };
             if let Err(first) = names_scope.claim(&rust_name, target) {
@@ -1291,4 +1317,52 @@ fn single_value(prop: &Node<'_>) -> Result<Option<String>> {
         }
     }
     Ok(None)
+}
+
+/// `x-enum-varnames`: the Rust names of an enum's values or a union's alternatives, either as a
+/// list (one name per entry, in order) or as a mapping from wire value (or discriminator value)
+/// to name. A mapping may leave values out (they get the default name) and may name values the
+/// schema does not have (ignored), so that one mapping can serve several enums and survives
+/// values added upstream.
+enum VariantNames<'a> {
+    None,
+    List(Vec<Node<'a>>),
+    Map(Node<'a>),
+}
+
+impl<'a> VariantNames<'a> {
+    fn read(node: &Node<'a>, count: usize, what: &str) -> Result<Self> {
+        let Some(given) = node.get("x-enum-varnames") else {
+            return Ok(VariantNames::None);
+        };
+        match given.value {
+            Value::Mapping(_) => Ok(VariantNames::Map(given)),
+            _ => {
+                let items = given.items()?;
+                if items.len() != count {
+                    return Err(given.error(format!(
+                        "`x-enum-varnames` has {} names for {count} {what}; give one per entry, or a mapping from value to name",
+                        items.len(),
+                    )));
+                }
+                Ok(VariantNames::List(items))
+            }
+        }
+    }
+
+    /// The given name of entry `index`, whose wire value is `wire`.
+    fn get(&self, index: usize, wire: &str) -> Result<Option<String>> {
+        let node = match self {
+            VariantNames::None => return Ok(None),
+            VariantNames::List(items) => items[index].clone(),
+            VariantNames::Map(map) => match map.get(wire) {
+                Some(node) => node,
+                None => return Ok(None),
+            },
+        };
+        let given = node.as_str()?;
+        naming::type_name(given)
+            .map(Some)
+            .ok_or_else(|| node.error(format!("`{given}` is not usable as a Rust name")))
+    }
 }

@@ -7,14 +7,19 @@
 //! name, value and doc comes from the spec.
 
 pub mod build;
+pub mod describe;
 pub mod diff;
 pub mod emit;
+pub mod import;
 pub mod error;
 pub mod ir;
 pub mod load;
 pub mod naming;
 pub mod output;
+pub mod overlay;
 pub mod resolve;
+#[path = "../runtime/unrecognized.rs"]
+pub mod unrecognized;
 pub mod validate;
 
 use std::path::Path;

@@ -55,7 +55,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Document> {
         return Err(too_large(path, text.len() as u64));
     }
     check_flow_depth(path, text)?;
-    let root: Value = serde_yaml::from_str(text).map_err(|e| {
+    let root = parse_yaml(text).map_err(|e| {
         let place = match e.location() {
             Some(loc) => Place::LineColumn {
                 line: loc.line(),
@@ -76,6 +76,113 @@ pub fn parse(path: &Path, text: &str) -> Result<Document> {
     };
     let version = doc.node().version()?;
     Ok(Document { version, ..doc })
+}
+
+/// Parses YAML text into a tree. Unlike `serde_yaml::from_str::<Value>`, this reads every valid
+/// YAML document: an integer outside the 64-bit range (OpenAI's description uses
+/// `-9223372036854776000` as a bound) becomes the nearest floating-point number, as a JSON
+/// reader would read it, instead of an error.
+pub fn parse_yaml(text: &str) -> std::result::Result<Value, serde_yaml::Error> {
+    serde_yaml::from_str::<Lenient>(text).map(|l| l.0)
+}
+
+/// A YAML value read by [`parse_yaml`]'s rules.
+struct Lenient(Value);
+
+impl<'de> serde::Deserialize<'de> for Lenient {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        deserializer.deserialize_any(LenientVisitor).map(Lenient)
+    }
+}
+
+struct LenientVisitor;
+
+impl<'de> serde::de::Visitor<'de> for LenientVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    fn visit_bool<E>(self, b: bool) -> std::result::Result<Value, E> {
+        Ok(Value::Bool(b))
+    }
+
+    fn visit_i64<E>(self, i: i64) -> std::result::Result<Value, E> {
+        Ok(Value::Number(i.into()))
+    }
+
+    fn visit_u64<E>(self, u: u64) -> std::result::Result<Value, E> {
+        Ok(Value::Number(u.into()))
+    }
+
+    fn visit_i128<E>(self, i: i128) -> std::result::Result<Value, E> {
+        Ok(Value::Number((i as f64).into()))
+    }
+
+    fn visit_u128<E>(self, u: u128) -> std::result::Result<Value, E> {
+        Ok(Value::Number((u as f64).into()))
+    }
+
+    fn visit_f64<E>(self, f: f64) -> std::result::Result<Value, E> {
+        Ok(Value::Number(f.into()))
+    }
+
+    fn visit_str<E>(self, s: &str) -> std::result::Result<Value, E> {
+        Ok(Value::String(s.to_owned()))
+    }
+
+    fn visit_string<E>(self, s: String) -> std::result::Result<Value, E> {
+        Ok(Value::String(s))
+    }
+
+    fn visit_unit<E>(self) -> std::result::Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> std::result::Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<Value, D::Error> {
+        d.deserialize_any(LenientVisitor)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(Lenient(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Value::Sequence(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> std::result::Result<Value, A::Error> {
+        let mut mapping = serde_yaml::Mapping::new();
+        while let Some(Lenient(key)) = map.next_key()? {
+            if mapping.contains_key(&key) {
+                let shown = match &key {
+                    Value::String(s) => format!("{s:?}"),
+                    other => scalar_text(other).unwrap_or_else(|| kind(other).to_owned()),
+                };
+                return Err(serde::de::Error::custom(format_args!(
+                    "duplicate entry with key {shown}"
+                )));
+            }
+            let Lenient(value) = map.next_value()?;
+            mapping.insert(key, value);
+        }
+        Ok(Value::Mapping(mapping))
+    }
+
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> std::result::Result<Value, A::Error> {
+        use serde::de::VariantAccess;
+        let (tag, contents): (String, _) = data.variant()?;
+        let Lenient(value) = contents.newtype_variant()?;
+        Ok(Value::Tagged(Box::new(serde_yaml::value::TaggedValue {
+            tag: serde_yaml::value::Tag::new(tag),
+            value,
+        })))
+    }
 }
 
 /// The deepest `[`/`{` nesting read. The YAML parser slows down more than linearly with depth,

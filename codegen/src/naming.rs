@@ -47,6 +47,9 @@ pub const RESERVED_TYPE_NAMES: &[&str] = &[
     "ClientBuilder",
     "PageError",
     "Response",
+    "Unrecognized",
+    "UnrecognizedKind",
+    "UnrecognizedReport",
 ];
 
 /// Keeps ASCII letters and digits, turning everything else into word breaks, so that names from a

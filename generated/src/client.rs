@@ -74,6 +74,46 @@ impl Client {
         self.transport.base_url()
     }
 
+    /// Get costs details for the organization.
+    ///
+    /// `GET /organization/costs` (operation `usage-costs`). The parameters are checked first ([`UsageCostsParams::validate`](super::params::UsageCostsParams::validate)); failures that may pass on a second try are retried as the client is configured.
+    pub async fn usage_costs(
+        &self,
+        params: &super::params::UsageCostsParams,
+    ) -> Result<super::types::UsageResponse, Error> {
+        self.transport.call(params).await.map(crate::runtime::Response::into_value)
+    }
+
+    /// Like [`usage_costs`](Self::usage_costs), with the response's status and headers (request id, rate limits).
+    pub async fn usage_costs_with_response(
+        &self,
+        params: &super::params::UsageCostsParams,
+    ) -> Result<crate::runtime::Response<super::types::UsageResponse>, Error> {
+        self.transport.call(params).await
+    }
+
+    /// Every page of `GET /organization/costs`, from the one `params` asks for (its `page`, or the first) to the last: the cursor is followed while the server says there is more. One page is held at a time. After an error (which carries the cursor to resume from) the stream ends.
+    pub fn usage_costs_pages(
+        &self,
+        params: super::params::UsageCostsParams,
+    ) -> ::futures::stream::BoxStream<
+        'static,
+        Result<super::types::UsageResponse, PageError>,
+    > {
+        crate::runtime::pages(self.transport.clone(), params)
+    }
+
+    /// Every item of every page of `GET /organization/costs`, in order; see [`usage_costs_pages`](Self::usage_costs_pages).
+    pub fn usage_costs_buckets(
+        &self,
+        params: super::params::UsageCostsParams,
+    ) -> ::futures::stream::BoxStream<
+        'static,
+        Result<super::types::UsageTimeBucket, PageError>,
+    > {
+        crate::runtime::items(self.transport.clone(), params)
+    }
+
     /// Get audio speeches usage details for the organization.
     ///
     /// `GET /organization/usage/audio_speeches` (operation `usage-audio-speeches`). The parameters are checked first ([`UsageAudioSpeechesParams::validate`](super::params::UsageAudioSpeechesParams::validate)); failures that may pass on a second try are retried as the client is configured.
@@ -274,6 +314,46 @@ impl Client {
         crate::runtime::items(self.transport.clone(), params)
     }
 
+    /// Get file search calls usage details for the organization.
+    ///
+    /// `GET /organization/usage/file_search_calls` (operation `usage-file-search-calls`). The parameters are checked first ([`UsageFileSearchCallsParams::validate`](super::params::UsageFileSearchCallsParams::validate)); failures that may pass on a second try are retried as the client is configured.
+    pub async fn usage_file_search_calls(
+        &self,
+        params: &super::params::UsageFileSearchCallsParams,
+    ) -> Result<super::types::UsageResponse, Error> {
+        self.transport.call(params).await.map(crate::runtime::Response::into_value)
+    }
+
+    /// Like [`usage_file_search_calls`](Self::usage_file_search_calls), with the response's status and headers (request id, rate limits).
+    pub async fn usage_file_search_calls_with_response(
+        &self,
+        params: &super::params::UsageFileSearchCallsParams,
+    ) -> Result<crate::runtime::Response<super::types::UsageResponse>, Error> {
+        self.transport.call(params).await
+    }
+
+    /// Every page of `GET /organization/usage/file_search_calls`, from the one `params` asks for (its `page`, or the first) to the last: the cursor is followed while the server says there is more. One page is held at a time. After an error (which carries the cursor to resume from) the stream ends.
+    pub fn usage_file_search_calls_pages(
+        &self,
+        params: super::params::UsageFileSearchCallsParams,
+    ) -> ::futures::stream::BoxStream<
+        'static,
+        Result<super::types::UsageResponse, PageError>,
+    > {
+        crate::runtime::pages(self.transport.clone(), params)
+    }
+
+    /// Every item of every page of `GET /organization/usage/file_search_calls`, in order; see [`usage_file_search_calls_pages`](Self::usage_file_search_calls_pages).
+    pub fn usage_file_search_calls_buckets(
+        &self,
+        params: super::params::UsageFileSearchCallsParams,
+    ) -> ::futures::stream::BoxStream<
+        'static,
+        Result<super::types::UsageTimeBucket, PageError>,
+    > {
+        crate::runtime::items(self.transport.clone(), params)
+    }
+
     /// Get images usage details for the organization.
     ///
     /// `GET /organization/usage/images` (operation `usage-images`). The parameters are checked first ([`UsageImagesParams::validate`](super::params::UsageImagesParams::validate)); failures that may pass on a second try are retried as the client is configured.
@@ -394,28 +474,28 @@ impl Client {
         crate::runtime::items(self.transport.clone(), params)
     }
 
-    /// Get costs details for the organization.
+    /// Get web search calls usage details for the organization.
     ///
-    /// `GET /organization/costs` (operation `usage-costs`). The parameters are checked first ([`UsageCostsParams::validate`](super::params::UsageCostsParams::validate)); failures that may pass on a second try are retried as the client is configured.
-    pub async fn usage_costs(
+    /// `GET /organization/usage/web_search_calls` (operation `usage-web-search-calls`). The parameters are checked first ([`UsageWebSearchCallsParams::validate`](super::params::UsageWebSearchCallsParams::validate)); failures that may pass on a second try are retried as the client is configured.
+    pub async fn usage_web_search_calls(
         &self,
-        params: &super::params::UsageCostsParams,
+        params: &super::params::UsageWebSearchCallsParams,
     ) -> Result<super::types::UsageResponse, Error> {
         self.transport.call(params).await.map(crate::runtime::Response::into_value)
     }
 
-    /// Like [`usage_costs`](Self::usage_costs), with the response's status and headers (request id, rate limits).
-    pub async fn usage_costs_with_response(
+    /// Like [`usage_web_search_calls`](Self::usage_web_search_calls), with the response's status and headers (request id, rate limits).
+    pub async fn usage_web_search_calls_with_response(
         &self,
-        params: &super::params::UsageCostsParams,
+        params: &super::params::UsageWebSearchCallsParams,
     ) -> Result<crate::runtime::Response<super::types::UsageResponse>, Error> {
         self.transport.call(params).await
     }
 
-    /// Every page of `GET /organization/costs`, from the one `params` asks for (its `page`, or the first) to the last: the cursor is followed while the server says there is more. One page is held at a time. After an error (which carries the cursor to resume from) the stream ends.
-    pub fn usage_costs_pages(
+    /// Every page of `GET /organization/usage/web_search_calls`, from the one `params` asks for (its `page`, or the first) to the last: the cursor is followed while the server says there is more. One page is held at a time. After an error (which carries the cursor to resume from) the stream ends.
+    pub fn usage_web_search_calls_pages(
         &self,
-        params: super::params::UsageCostsParams,
+        params: super::params::UsageWebSearchCallsParams,
     ) -> ::futures::stream::BoxStream<
         'static,
         Result<super::types::UsageResponse, PageError>,
@@ -423,10 +503,10 @@ impl Client {
         crate::runtime::pages(self.transport.clone(), params)
     }
 
-    /// Every item of every page of `GET /organization/costs`, in order; see [`usage_costs_pages`](Self::usage_costs_pages).
-    pub fn usage_costs_buckets(
+    /// Every item of every page of `GET /organization/usage/web_search_calls`, in order; see [`usage_web_search_calls_pages`](Self::usage_web_search_calls_pages).
+    pub fn usage_web_search_calls_buckets(
         &self,
-        params: super::params::UsageCostsParams,
+        params: super::params::UsageWebSearchCallsParams,
     ) -> ::futures::stream::BoxStream<
         'static,
         Result<super::types::UsageTimeBucket, PageError>,
@@ -434,3 +514,502 @@ impl Client {
         crate::runtime::items(self.transport.clone(), params)
     }
 }
+
+/// The spec's types as the check for unrecognized response content reads them, in the
+/// order `Shape::Named` indexes them.
+pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
+    crate::runtime::unrecognized::TypeShape::Struct {
+        fields: &[
+            (
+                "code",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            ("message", crate::runtime::unrecognized::Shape::Leaf),
+            (
+                "param",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            ("type", crate::runtime::unrecognized::Shape::Leaf),
+        ],
+        constants: &[],
+    },
+    crate::runtime::unrecognized::TypeShape::Struct {
+        fields: &[
+            ("value", crate::runtime::unrecognized::Shape::Leaf),
+            ("currency", crate::runtime::unrecognized::Shape::Leaf),
+        ],
+        constants: &[],
+    },
+    crate::runtime::unrecognized::TypeShape::Struct {
+        fields: &[
+            ("amount", crate::runtime::unrecognized::Shape::Named(1)),
+            (
+                "line_item",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "project_id",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "api_key_id",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "quantity",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "quantity_unit",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Named(3),
+                ),
+            ),
+        ],
+        constants: &[("object", "organization.costs.result")],
+    },
+    crate::runtime::unrecognized::TypeShape::Enum {
+        values: &[
+            "tokens",
+            "1000_tokens",
+            "duration_seconds",
+            "duration_minutes",
+            "duration_hours",
+            "gibibyte_hours",
+            "images",
+            "characters",
+        ],
+    },
+    crate::runtime::unrecognized::TypeShape::Struct {
+        fields: &[("error", crate::runtime::unrecognized::Shape::Named(0))],
+        constants: &[],
+    },
+    crate::runtime::unrecognized::TypeShape::Enum {
+        values: &["256x256", "512x512", "1024x1024", "1792x1792", "1024x1792"],
+    },
+    crate::runtime::unrecognized::TypeShape::Enum {
+        values: &["image.generation", "image.edit", "image.variation"],
+    },
+    crate::runtime::unrecognized::TypeShape::Enum {
+        values: &["project_id", "user_id", "api_key_id", "model"],
+    },
+    crate::runtime::unrecognized::TypeShape::Struct {
+        fields: &[
+            ("characters", crate::runtime::unrecognized::Shape::Leaf),
+            ("num_model_requests", crate::runtime::unrecognized::Shape::Leaf),
+            (
+                "project_id",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "user_id",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "api_key_id",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "model",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+        ],
+        constants: &[("object", "organization.usage.audio_speeches.result")],
+    },
+    crate::runtime::unrecognized::TypeShape::Enum {
+        values: &["project_id", "user_id", "api_key_id", "model"],
+    },
+    crate::runtime::unrecognized::TypeShape::Struct {
+        fields: &[
+            ("seconds", crate::runtime::unrecognized::Shape::Leaf),
+            ("num_model_requests", crate::runtime::unrecognized::Shape::Leaf),
+            (
+                "project_id",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "user_id",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "api_key_id",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "model",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+        ],
+        constants: &[("object", "organization.usage.audio_transcriptions.result")],
+    },
+    crate::runtime::unrecognized::TypeShape::Enum {
+        values: &["1m", "1h", "1d"],
+    },
+    crate::runtime::unrecognized::TypeShape::Enum {
+        values: &["project_id"],
+    },
+    crate::runtime::unrecognized::TypeShape::Struct {
+        fields: &[
+            ("num_sessions", crate::runtime::unrecognized::Shape::Leaf),
+            (
+                "project_id",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+        ],
+        constants: &[("object", "organization.usage.code_interpreter_sessions.result")],
+    },
+    crate::runtime::unrecognized::TypeShape::Enum {
+        values: &[
+            "project_id",
+            "user_id",
+            "api_key_id",
+            "model",
+            "batch",
+            "service_tier",
+        ],
+    },
+    crate::runtime::unrecognized::TypeShape::Struct {
+        fields: &[
+            ("input_tokens", crate::runtime::unrecognized::Shape::Leaf),
+            ("input_cached_tokens", crate::runtime::unrecognized::Shape::Leaf),
+            ("input_cache_write_tokens", crate::runtime::unrecognized::Shape::Leaf),
+            ("input_uncached_tokens", crate::runtime::unrecognized::Shape::Leaf),
+            ("output_tokens", crate::runtime::unrecognized::Shape::Leaf),
+            ("input_text_tokens", crate::runtime::unrecognized::Shape::Leaf),
+            ("output_text_tokens", crate::runtime::unrecognized::Shape::Leaf),
+            ("input_cached_text_tokens", crate::runtime::unrecognized::Shape::Leaf),
+            ("input_audio_tokens", crate::runtime::unrecognized::Shape::Leaf),
+            ("input_cached_audio_tokens", crate::runtime::unrecognized::Shape::Leaf),
+            ("output_audio_tokens", crate::runtime::unrecognized::Shape::Leaf),
+            ("input_image_tokens", crate::runtime::unrecognized::Shape::Leaf),
+            ("input_cached_image_tokens", crate::runtime::unrecognized::Shape::Leaf),
+            ("output_image_tokens", crate::runtime::unrecognized::Shape::Leaf),
+            ("num_model_requests", crate::runtime::unrecognized::Shape::Leaf),
+            (
+                "project_id",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "user_id",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "api_key_id",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "model",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "batch",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "service_tier",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+        ],
+        constants: &[("object", "organization.usage.completions.result")],
+    },
+    crate::runtime::unrecognized::TypeShape::Enum {
+        values: &["1d"],
+    },
+    crate::runtime::unrecognized::TypeShape::Enum {
+        values: &["project_id", "line_item", "api_key_id"],
+    },
+    crate::runtime::unrecognized::TypeShape::Enum {
+        values: &["project_id", "user_id", "api_key_id", "model"],
+    },
+    crate::runtime::unrecognized::TypeShape::Struct {
+        fields: &[
+            ("input_tokens", crate::runtime::unrecognized::Shape::Leaf),
+            ("num_model_requests", crate::runtime::unrecognized::Shape::Leaf),
+            (
+                "project_id",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "user_id",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "api_key_id",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "model",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+        ],
+        constants: &[("object", "organization.usage.embeddings.result")],
+    },
+    crate::runtime::unrecognized::TypeShape::Enum {
+        values: &["project_id", "user_id", "api_key_id", "vector_store_id"],
+    },
+    crate::runtime::unrecognized::TypeShape::Struct {
+        fields: &[
+            ("num_requests", crate::runtime::unrecognized::Shape::Leaf),
+            (
+                "project_id",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "user_id",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "api_key_id",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "vector_store_id",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+        ],
+        constants: &[("object", "organization.usage.file_searches.result")],
+    },
+    crate::runtime::unrecognized::TypeShape::Enum {
+        values: &["project_id", "user_id", "api_key_id", "model", "size", "source"],
+    },
+    crate::runtime::unrecognized::TypeShape::Struct {
+        fields: &[
+            ("images", crate::runtime::unrecognized::Shape::Leaf),
+            ("num_model_requests", crate::runtime::unrecognized::Shape::Leaf),
+            (
+                "source",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "size",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "project_id",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "user_id",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "api_key_id",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "model",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+        ],
+        constants: &[("object", "organization.usage.images.result")],
+    },
+    crate::runtime::unrecognized::TypeShape::Enum {
+        values: &["project_id", "user_id", "api_key_id", "model"],
+    },
+    crate::runtime::unrecognized::TypeShape::Struct {
+        fields: &[
+            ("input_tokens", crate::runtime::unrecognized::Shape::Leaf),
+            ("num_model_requests", crate::runtime::unrecognized::Shape::Leaf),
+            (
+                "project_id",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "user_id",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "api_key_id",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "model",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+        ],
+        constants: &[("object", "organization.usage.moderations.result")],
+    },
+    crate::runtime::unrecognized::TypeShape::Struct {
+        fields: &[
+            (
+                "data",
+                crate::runtime::unrecognized::Shape::Array(
+                    &crate::runtime::unrecognized::Shape::Named(28),
+                ),
+            ),
+            ("has_more", crate::runtime::unrecognized::Shape::Leaf),
+            (
+                "next_page",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+        ],
+        constants: &[("object", "page")],
+    },
+    crate::runtime::unrecognized::TypeShape::Union {
+        property: "object",
+        variants: &[
+            ("organization.usage.completions.result", 15),
+            ("organization.usage.embeddings.result", 19),
+            ("organization.usage.moderations.result", 25),
+            ("organization.usage.images.result", 23),
+            ("organization.usage.audio_speeches.result", 8),
+            ("organization.usage.audio_transcriptions.result", 10),
+            ("organization.usage.vector_stores.result", 30),
+            ("organization.usage.code_interpreter_sessions.result", 13),
+            ("organization.usage.file_searches.result", 21),
+            ("organization.usage.web_searches.result", 33),
+            ("organization.costs.result", 2),
+        ],
+    },
+    crate::runtime::unrecognized::TypeShape::Struct {
+        fields: &[
+            ("start_time", crate::runtime::unrecognized::Shape::Leaf),
+            ("end_time", crate::runtime::unrecognized::Shape::Leaf),
+            (
+                "results",
+                crate::runtime::unrecognized::Shape::Array(
+                    &crate::runtime::unrecognized::Shape::Named(27),
+                ),
+            ),
+        ],
+        constants: &[("object", "bucket")],
+    },
+    crate::runtime::unrecognized::TypeShape::Enum {
+        values: &["project_id"],
+    },
+    crate::runtime::unrecognized::TypeShape::Struct {
+        fields: &[
+            ("usage_bytes", crate::runtime::unrecognized::Shape::Leaf),
+            (
+                "project_id",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+        ],
+        constants: &[("object", "organization.usage.vector_stores.result")],
+    },
+    crate::runtime::unrecognized::TypeShape::Enum {
+        values: &["low", "medium", "high"],
+    },
+    crate::runtime::unrecognized::TypeShape::Enum {
+        values: &["project_id", "user_id", "api_key_id", "model", "context_level"],
+    },
+    crate::runtime::unrecognized::TypeShape::Struct {
+        fields: &[
+            ("num_model_requests", crate::runtime::unrecognized::Shape::Leaf),
+            ("num_requests", crate::runtime::unrecognized::Shape::Leaf),
+            (
+                "project_id",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "user_id",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "api_key_id",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "model",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "context_level",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+        ],
+        constants: &[("object", "organization.usage.web_searches.result")],
+    },
+];

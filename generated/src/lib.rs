@@ -11,15 +11,17 @@
 //!
 //! Each operation has a parameter struct; required parameters are arguments of its `new`.
 //!
+//! - [`UsageCostsParams`]: `GET /organization/costs` (usage-costs). Get costs details for the organization.
 //! - [`UsageAudioSpeechesParams`]: `GET /organization/usage/audio_speeches` (usage-audio-speeches). Get audio speeches usage details for the organization.
 //! - [`UsageAudioTranscriptionsParams`]: `GET /organization/usage/audio_transcriptions` (usage-audio-transcriptions). Get audio transcriptions usage details for the organization.
 //! - [`UsageCodeInterpreterSessionsParams`]: `GET /organization/usage/code_interpreter_sessions` (usage-code-interpreter-sessions). Get code interpreter sessions usage details for the organization.
 //! - [`UsageCompletionsParams`]: `GET /organization/usage/completions` (usage-completions). Get completions usage details for the organization.
 //! - [`UsageEmbeddingsParams`]: `GET /organization/usage/embeddings` (usage-embeddings). Get embeddings usage details for the organization.
+//! - [`UsageFileSearchCallsParams`]: `GET /organization/usage/file_search_calls` (usage-file-search-calls). Get file search calls usage details for the organization.
 //! - [`UsageImagesParams`]: `GET /organization/usage/images` (usage-images). Get images usage details for the organization.
 //! - [`UsageModerationsParams`]: `GET /organization/usage/moderations` (usage-moderations). Get moderations usage details for the organization.
 //! - [`UsageVectorStoresParams`]: `GET /organization/usage/vector_stores` (usage-vector-stores). Get vector stores usage details for the organization.
-//! - [`UsageCostsParams`]: `GET /organization/costs` (usage-costs). Get costs details for the organization.
+//! - [`UsageWebSearchCallsParams`]: `GET /organization/usage/web_search_calls` (usage-web-search-calls). Get web search calls usage details for the organization.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -43,15 +45,21 @@ pub use params::UsageCodeInterpreterSessionsParams;
 pub use params::UsageCompletionsParams;
 pub use params::UsageCostsParams;
 pub use params::UsageEmbeddingsParams;
+pub use params::UsageFileSearchCallsParams;
 pub use params::UsageImagesParams;
 pub use params::UsageModerationsParams;
 pub use params::UsageVectorStoresParams;
+pub use params::UsageWebSearchCallsParams;
 pub use runtime::InvalidParam;
 pub use runtime::Response;
 pub use runtime::UnknownValue;
+pub use runtime::Unrecognized;
+pub use runtime::UnrecognizedKind;
+pub use runtime::UnrecognizedReport;
 pub use types::ApiError;
 pub use types::CostsAmount;
 pub use types::CostsResult;
+pub use types::CostsResultQuantityUnit;
 pub use types::ErrorResponse;
 pub use types::ImageSize;
 pub use types::ImageSource;
@@ -68,6 +76,8 @@ pub use types::UsageCostsBucketWidth;
 pub use types::UsageCostsGroupBy;
 pub use types::UsageEmbeddingsGroupBy;
 pub use types::UsageEmbeddingsResult;
+pub use types::UsageFileSearchCallsGroupBy;
+pub use types::UsageFileSearchCallsResult;
 pub use types::UsageImagesGroupBy;
 pub use types::UsageImagesResult;
 pub use types::UsageModerationsGroupBy;
@@ -77,3 +87,6 @@ pub use types::UsageResult;
 pub use types::UsageTimeBucket;
 pub use types::UsageVectorStoresGroupBy;
 pub use types::UsageVectorStoresResult;
+pub use types::UsageWebSearchCallsContextLevels;
+pub use types::UsageWebSearchCallsGroupBy;
+pub use types::UsageWebSearchCallsResult;

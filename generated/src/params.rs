@@ -2,6 +2,218 @@
 
 //! The parameters of each operation.
 
+/// Get costs details for the organization.
+///
+/// Parameters of `GET /organization/costs` (operation `usage-costs`).
+///
+/// Required parameters are the arguments of [`new`](Self::new); each optional one has a chainable setter of the same name and is not sent while unset.
+#[derive(Clone, Debug, PartialEq)]
+#[must_use]
+pub struct UsageCostsParams {
+    start_time: i64,
+    end_time: Option<i64>,
+    bucket_width: Option<super::types::UsageCostsBucketWidth>,
+    project_ids: Vec<String>,
+    api_key_ids: Vec<String>,
+    group_by: Vec<super::types::UsageCostsGroupBy>,
+    limit: Option<i64>,
+    page: Option<String>,
+}
+
+impl UsageCostsParams {
+    /// The `operationId` of the operation these parameters are for.
+    pub const OPERATION_ID: &'static str = "usage-costs";
+
+    /// The HTTP method of the operation.
+    pub const METHOD: &'static str = "GET";
+
+    /// The path of the operation, relative to the server URL.
+    pub const PATH: &'static str = "/organization/costs";
+
+    /// Creates the parameters from the required ones; every optional one starts unset.
+    ///
+    /// `start_time`: Start time (Unix seconds) of the query time range, inclusive.
+    ///
+    /// Query parameter `start_time`. Required.
+    pub fn new(start_time: i64) -> Self {
+        Self {
+            start_time,
+            end_time: None,
+            bucket_width: None,
+            project_ids: Vec::new(),
+            api_key_ids: Vec::new(),
+            group_by: Vec::new(),
+            limit: None,
+            page: None,
+        }
+    }
+
+    /// End time (Unix seconds) of the query time range, exclusive.
+    ///
+    /// Query parameter `end_time`. Optional. Must be greater than `start_time`.
+    pub fn end_time(mut self, end_time: i64) -> Self {
+        self.end_time = Some(end_time);
+        self
+    }
+
+    /// Width of each time bucket in response. Currently only `1d` is supported, default to `1d`.
+    ///
+    /// Query parameter `bucket_width`. Optional. Default: `1d`. Allowed values: `1d`.
+    pub fn bucket_width(
+        mut self,
+        bucket_width: super::types::UsageCostsBucketWidth,
+    ) -> Self {
+        self.bucket_width = Some(bucket_width);
+        self
+    }
+
+    /// Return only costs for these projects.
+    ///
+    /// Query parameter `project_ids`. Optional.
+    pub fn project_ids(
+        mut self,
+        project_ids: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.project_ids = project_ids.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Return only costs for these API keys.
+    ///
+    /// Query parameter `api_key_ids`. Optional.
+    pub fn api_key_ids(
+        mut self,
+        api_key_ids: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.api_key_ids = api_key_ids.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Group the costs by the specified fields. Support fields include `project_id`, `line_item`, `api_key_id` and any combination of them.
+    ///
+    /// Query parameter `group_by`. Optional. Allowed values: `project_id`, `line_item`, `api_key_id`.
+    pub fn group_by(
+        mut self,
+        group_by: impl IntoIterator<Item = impl Into<super::types::UsageCostsGroupBy>>,
+    ) -> Self {
+        self.group_by = group_by.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// A limit on the number of buckets to be returned. Limit can range between 1 and 180, and the default is 7.
+    ///
+    /// Query parameter `limit`. Optional. Default: `7`. Minimum: 1. Maximum: 180.
+    pub fn limit(mut self, limit: i64) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
+    ///
+    /// Query parameter `page`. Optional.
+    pub fn page(mut self, page: impl Into<String>) -> Self {
+        self.page = Some(page.into());
+        self
+    }
+
+    /// The query string as `(name, value)` pairs, in the order the spec lists the
+    /// parameters, exactly as they are sent (before percent-encoding): enums as their wire
+    /// strings, booleans as `true`/`false`, arrays as the spec's style says. Unset
+    /// parameters are left out.
+    pub fn to_query(&self) -> Vec<(&'static str, String)> {
+        let mut query = Vec::new();
+        query.push(("start_time", self.start_time.to_string()));
+        if let Some(value) = &self.end_time {
+            query.push(("end_time", value.to_string()));
+        }
+        if let Some(value) = &self.bucket_width {
+            query.push(("bucket_width", value.to_string()));
+        }
+        for value in &self.project_ids {
+            query.push(("project_ids", value.to_string()));
+        }
+        for value in &self.api_key_ids {
+            query.push(("api_key_ids", value.to_string()));
+        }
+        for value in &self.group_by {
+            query.push(("group_by", value.to_string()));
+        }
+        if let Some(value) = &self.limit {
+            query.push(("limit", value.to_string()));
+        }
+        if let Some(value) = &self.page {
+            query.push(("page", value.to_string()));
+        }
+        query
+    }
+
+    /// Checks the bounds the spec states, so that a request the API would reject is not
+    /// sent.
+    pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
+        if let Some(value) = self.end_time {
+            let other = self.start_time;
+            if value <= other {
+                return Err(
+                    crate::runtime::InvalidParam::new(
+                        Self::OPERATION_ID,
+                        "end_time",
+                        format!("{value} must be greater than `start_time` ({other})"),
+                    ),
+                );
+            }
+        }
+        if let Some(value) = self.limit {
+            if value < 1 {
+                return Err(
+                    crate::runtime::InvalidParam::new(
+                        Self::OPERATION_ID,
+                        "limit",
+                        format!("{value} is below the minimum, 1"),
+                    ),
+                );
+            }
+            if value > 180 {
+                return Err(
+                    crate::runtime::InvalidParam::new(
+                        Self::OPERATION_ID,
+                        "limit",
+                        format!("{value} is above the maximum, 180"),
+                    ),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
+impl crate::runtime::Request for UsageCostsParams {
+    type Response = super::types::UsageResponse;
+    type ErrorBody = super::types::ErrorResponse;
+    const PATH: &'static str = "/organization/costs";
+    const OPERATION_ID: &'static str = "usage-costs";
+    const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
+        26,
+    );
+    const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
+    fn query(&self) -> Vec<(&'static str, String)> {
+        self.to_query()
+    }
+
+    fn check(&self) -> Result<(), crate::runtime::InvalidParam> {
+        self.validate()
+    }
+}
+
+impl crate::runtime::Paged for UsageCostsParams {
+    fn set_cursor(&mut self, cursor: Option<String>) {
+        self.page = cursor;
+    }
+
+    fn cursor(&self) -> Option<&str> {
+        self.page.as_deref()
+    }
+}
+
 /// Get audio speeches usage details for the organization.
 ///
 /// Parameters of `GET /organization/usage/audio_speeches` (operation `usage-audio-speeches`).
@@ -244,6 +456,11 @@ impl crate::runtime::Request for UsageAudioSpeechesParams {
     type Response = super::types::UsageResponse;
     type ErrorBody = super::types::ErrorResponse;
     const PATH: &'static str = "/organization/usage/audio_speeches";
+    const OPERATION_ID: &'static str = "usage-audio-speeches";
+    const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
+        26,
+    );
+    const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
     fn query(&self) -> Vec<(&'static str, String)> {
         self.to_query()
     }
@@ -505,6 +722,11 @@ impl crate::runtime::Request for UsageAudioTranscriptionsParams {
     type Response = super::types::UsageResponse;
     type ErrorBody = super::types::ErrorResponse;
     const PATH: &'static str = "/organization/usage/audio_transcriptions";
+    const OPERATION_ID: &'static str = "usage-audio-transcriptions";
+    const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
+        26,
+    );
+    const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
     fn query(&self) -> Vec<(&'static str, String)> {
         self.to_query()
     }
@@ -718,6 +940,11 @@ impl crate::runtime::Request for UsageCodeInterpreterSessionsParams {
     type Response = super::types::UsageResponse;
     type ErrorBody = super::types::ErrorResponse;
     const PATH: &'static str = "/organization/usage/code_interpreter_sessions";
+    const OPERATION_ID: &'static str = "usage-code-interpreter-sessions";
+    const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
+        26,
+    );
+    const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
     fn query(&self) -> Vec<(&'static str, String)> {
         self.to_query()
     }
@@ -857,9 +1084,9 @@ impl UsageCompletionsParams {
         self
     }
 
-    /// Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model`, `batch` or any combination of them.
+    /// Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model`, `batch`, `service_tier` or any combination of them.
     ///
-    /// Query parameter `group_by`. Optional. Allowed values: `project_id`, `user_id`, `api_key_id`, `model`, `batch`.
+    /// Query parameter `group_by`. Optional. Allowed values: `project_id`, `user_id`, `api_key_id`, `model`, `batch`, `service_tier`.
     pub fn group_by(
         mut self,
         group_by: impl IntoIterator<
@@ -992,6 +1219,11 @@ impl crate::runtime::Request for UsageCompletionsParams {
     type Response = super::types::UsageResponse;
     type ErrorBody = super::types::ErrorResponse;
     const PATH: &'static str = "/organization/usage/completions";
+    const OPERATION_ID: &'static str = "usage-completions";
+    const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
+        26,
+    );
+    const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
     fn query(&self) -> Vec<(&'static str, String)> {
         self.to_query()
     }
@@ -1253,6 +1485,11 @@ impl crate::runtime::Request for UsageEmbeddingsParams {
     type Response = super::types::UsageResponse;
     type ErrorBody = super::types::ErrorResponse;
     const PATH: &'static str = "/organization/usage/embeddings";
+    const OPERATION_ID: &'static str = "usage-embeddings";
+    const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
+        26,
+    );
+    const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
     fn query(&self) -> Vec<(&'static str, String)> {
         self.to_query()
     }
@@ -1263,6 +1500,272 @@ impl crate::runtime::Request for UsageEmbeddingsParams {
 }
 
 impl crate::runtime::Paged for UsageEmbeddingsParams {
+    fn set_cursor(&mut self, cursor: Option<String>) {
+        self.page = cursor;
+    }
+
+    fn cursor(&self) -> Option<&str> {
+        self.page.as_deref()
+    }
+}
+
+/// Get file search calls usage details for the organization.
+///
+/// Parameters of `GET /organization/usage/file_search_calls` (operation `usage-file-search-calls`).
+///
+/// Required parameters are the arguments of [`new`](Self::new); each optional one has a chainable setter of the same name and is not sent while unset.
+#[derive(Clone, Debug, PartialEq)]
+#[must_use]
+pub struct UsageFileSearchCallsParams {
+    start_time: i64,
+    end_time: Option<i64>,
+    bucket_width: Option<super::types::UsageBucketWidth>,
+    project_ids: Vec<String>,
+    user_ids: Vec<String>,
+    api_key_ids: Vec<String>,
+    vector_store_ids: Vec<String>,
+    group_by: Vec<super::types::UsageFileSearchCallsGroupBy>,
+    limit: Option<i64>,
+    page: Option<String>,
+}
+
+impl UsageFileSearchCallsParams {
+    /// The `operationId` of the operation these parameters are for.
+    pub const OPERATION_ID: &'static str = "usage-file-search-calls";
+
+    /// The HTTP method of the operation.
+    pub const METHOD: &'static str = "GET";
+
+    /// The path of the operation, relative to the server URL.
+    pub const PATH: &'static str = "/organization/usage/file_search_calls";
+
+    /// Creates the parameters from the required ones; every optional one starts unset.
+    ///
+    /// `start_time`: Start time (Unix seconds) of the query time range, inclusive.
+    ///
+    /// Query parameter `start_time`. Required.
+    pub fn new(start_time: i64) -> Self {
+        Self {
+            start_time,
+            end_time: None,
+            bucket_width: None,
+            project_ids: Vec::new(),
+            user_ids: Vec::new(),
+            api_key_ids: Vec::new(),
+            vector_store_ids: Vec::new(),
+            group_by: Vec::new(),
+            limit: None,
+            page: None,
+        }
+    }
+
+    /// End time (Unix seconds) of the query time range, exclusive.
+    ///
+    /// Query parameter `end_time`. Optional. Must be greater than `start_time`.
+    pub fn end_time(mut self, end_time: i64) -> Self {
+        self.end_time = Some(end_time);
+        self
+    }
+
+    /// Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
+    ///
+    /// Query parameter `bucket_width`. Optional. Default: `1d`. Allowed values: `1m`, `1h`, `1d`.
+    pub fn bucket_width(mut self, bucket_width: super::types::UsageBucketWidth) -> Self {
+        self.bucket_width = Some(bucket_width);
+        self
+    }
+
+    /// Return only usage for these projects.
+    ///
+    /// Query parameter `project_ids`. Optional.
+    pub fn project_ids(
+        mut self,
+        project_ids: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.project_ids = project_ids.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Return only usage for these users.
+    ///
+    /// Query parameter `user_ids`. Optional.
+    pub fn user_ids(
+        mut self,
+        user_ids: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.user_ids = user_ids.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Return only usage for these API keys.
+    ///
+    /// Query parameter `api_key_ids`. Optional.
+    pub fn api_key_ids(
+        mut self,
+        api_key_ids: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.api_key_ids = api_key_ids.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Return only usage for these vector stores.
+    ///
+    /// Query parameter `vector_store_ids`. Optional.
+    pub fn vector_store_ids(
+        mut self,
+        vector_store_ids: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.vector_store_ids = vector_store_ids.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `vector_store_id` or any combination of them.
+    ///
+    /// Query parameter `group_by`. Optional. Allowed values: `project_id`, `user_id`, `api_key_id`, `vector_store_id`.
+    pub fn group_by(
+        mut self,
+        group_by: impl IntoIterator<
+            Item = impl Into<super::types::UsageFileSearchCallsGroupBy>,
+        >,
+    ) -> Self {
+        self.group_by = group_by.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Specifies the number of buckets to return.
+    /// - `bucket_width=1d`: default: 7, max: 31
+    /// - `bucket_width=1h`: default: 24, max: 168
+    /// - `bucket_width=1m`: default: 60, max: 1440
+    ///
+    /// Query parameter `limit`. Optional. Minimum: 1. Maximum: 1440. At most 31 when `bucket_width` is `1d`, 168 when `bucket_width` is `1h`, 1440 when `bucket_width` is `1m` (unset `bucket_width` counts as `1d`).
+    pub fn limit(mut self, limit: i64) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
+    ///
+    /// Query parameter `page`. Optional.
+    pub fn page(mut self, page: impl Into<String>) -> Self {
+        self.page = Some(page.into());
+        self
+    }
+
+    /// The query string as `(name, value)` pairs, in the order the spec lists the
+    /// parameters, exactly as they are sent (before percent-encoding): enums as their wire
+    /// strings, booleans as `true`/`false`, arrays as the spec's style says. Unset
+    /// parameters are left out.
+    pub fn to_query(&self) -> Vec<(&'static str, String)> {
+        let mut query = Vec::new();
+        query.push(("start_time", self.start_time.to_string()));
+        if let Some(value) = &self.end_time {
+            query.push(("end_time", value.to_string()));
+        }
+        if let Some(value) = &self.bucket_width {
+            query.push(("bucket_width", value.to_string()));
+        }
+        for value in &self.project_ids {
+            query.push(("project_ids", value.to_string()));
+        }
+        for value in &self.user_ids {
+            query.push(("user_ids", value.to_string()));
+        }
+        for value in &self.api_key_ids {
+            query.push(("api_key_ids", value.to_string()));
+        }
+        for value in &self.vector_store_ids {
+            query.push(("vector_store_ids", value.to_string()));
+        }
+        for value in &self.group_by {
+            query.push(("group_by", value.to_string()));
+        }
+        if let Some(value) = &self.limit {
+            query.push(("limit", value.to_string()));
+        }
+        if let Some(value) = &self.page {
+            query.push(("page", value.to_string()));
+        }
+        query
+    }
+
+    /// Checks the bounds the spec states, so that a request the API would reject is not
+    /// sent.
+    pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
+        if let Some(value) = self.end_time {
+            let other = self.start_time;
+            if value <= other {
+                return Err(
+                    crate::runtime::InvalidParam::new(
+                        Self::OPERATION_ID,
+                        "end_time",
+                        format!("{value} must be greater than `start_time` ({other})"),
+                    ),
+                );
+            }
+        }
+        if let Some(value) = self.limit {
+            if value < 1 {
+                return Err(
+                    crate::runtime::InvalidParam::new(
+                        Self::OPERATION_ID,
+                        "limit",
+                        format!("{value} is below the minimum, 1"),
+                    ),
+                );
+            }
+            if value > 1440 {
+                return Err(
+                    crate::runtime::InvalidParam::new(
+                        Self::OPERATION_ID,
+                        "limit",
+                        format!("{value} is above the maximum, 1440"),
+                    ),
+                );
+            }
+            let basis = self.bucket_width.as_ref().map_or("1d", |v| v.as_str());
+            let maximum = match basis {
+                "1d" => Some(31),
+                "1h" => Some(168),
+                "1m" => Some(1440),
+                _ => None,
+            };
+            if let Some(maximum) = maximum {
+                if value > maximum {
+                    return Err(
+                        crate::runtime::InvalidParam::new(
+                            Self::OPERATION_ID,
+                            "limit",
+                            format!(
+                                "{value} is above the maximum, {maximum}, for `bucket_width={basis}`"
+                            ),
+                        ),
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl crate::runtime::Request for UsageFileSearchCallsParams {
+    type Response = super::types::UsageResponse;
+    type ErrorBody = super::types::ErrorResponse;
+    const PATH: &'static str = "/organization/usage/file_search_calls";
+    const OPERATION_ID: &'static str = "usage-file-search-calls";
+    const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
+        26,
+    );
+    const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
+    fn query(&self) -> Vec<(&'static str, String)> {
+        self.to_query()
+    }
+
+    fn check(&self) -> Result<(), crate::runtime::InvalidParam> {
+        self.validate()
+    }
+}
+
+impl crate::runtime::Paged for UsageFileSearchCallsParams {
     fn set_cursor(&mut self, cursor: Option<String>) {
         self.page = cursor;
     }
@@ -1544,6 +2047,11 @@ impl crate::runtime::Request for UsageImagesParams {
     type Response = super::types::UsageResponse;
     type ErrorBody = super::types::ErrorResponse;
     const PATH: &'static str = "/organization/usage/images";
+    const OPERATION_ID: &'static str = "usage-images";
+    const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
+        26,
+    );
+    const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
     fn query(&self) -> Vec<(&'static str, String)> {
         self.to_query()
     }
@@ -1805,6 +2313,11 @@ impl crate::runtime::Request for UsageModerationsParams {
     type Response = super::types::UsageResponse;
     type ErrorBody = super::types::ErrorResponse;
     const PATH: &'static str = "/organization/usage/moderations";
+    const OPERATION_ID: &'static str = "usage-moderations";
+    const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
+        26,
+    );
+    const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
     fn query(&self) -> Vec<(&'static str, String)> {
         self.to_query()
     }
@@ -2018,6 +2531,11 @@ impl crate::runtime::Request for UsageVectorStoresParams {
     type Response = super::types::UsageResponse;
     type ErrorBody = super::types::ErrorResponse;
     const PATH: &'static str = "/organization/usage/vector_stores";
+    const OPERATION_ID: &'static str = "usage-vector-stores";
+    const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
+        26,
+    );
+    const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
     fn query(&self) -> Vec<(&'static str, String)> {
         self.to_query()
     }
@@ -2037,32 +2555,36 @@ impl crate::runtime::Paged for UsageVectorStoresParams {
     }
 }
 
-/// Get costs details for the organization.
+/// Get web search calls usage details for the organization.
 ///
-/// Parameters of `GET /organization/costs` (operation `usage-costs`).
+/// Parameters of `GET /organization/usage/web_search_calls` (operation `usage-web-search-calls`).
 ///
 /// Required parameters are the arguments of [`new`](Self::new); each optional one has a chainable setter of the same name and is not sent while unset.
 #[derive(Clone, Debug, PartialEq)]
 #[must_use]
-pub struct UsageCostsParams {
+pub struct UsageWebSearchCallsParams {
     start_time: i64,
     end_time: Option<i64>,
-    bucket_width: Option<super::types::UsageCostsBucketWidth>,
+    bucket_width: Option<super::types::UsageBucketWidth>,
     project_ids: Vec<String>,
-    group_by: Vec<super::types::UsageCostsGroupBy>,
+    user_ids: Vec<String>,
+    api_key_ids: Vec<String>,
+    models: Vec<String>,
+    context_levels: Vec<super::types::UsageWebSearchCallsContextLevels>,
+    group_by: Vec<super::types::UsageWebSearchCallsGroupBy>,
     limit: Option<i64>,
     page: Option<String>,
 }
 
-impl UsageCostsParams {
+impl UsageWebSearchCallsParams {
     /// The `operationId` of the operation these parameters are for.
-    pub const OPERATION_ID: &'static str = "usage-costs";
+    pub const OPERATION_ID: &'static str = "usage-web-search-calls";
 
     /// The HTTP method of the operation.
     pub const METHOD: &'static str = "GET";
 
     /// The path of the operation, relative to the server URL.
-    pub const PATH: &'static str = "/organization/costs";
+    pub const PATH: &'static str = "/organization/usage/web_search_calls";
 
     /// Creates the parameters from the required ones; every optional one starts unset.
     ///
@@ -2075,6 +2597,10 @@ impl UsageCostsParams {
             end_time: None,
             bucket_width: None,
             project_ids: Vec::new(),
+            user_ids: Vec::new(),
+            api_key_ids: Vec::new(),
+            models: Vec::new(),
+            context_levels: Vec::new(),
             group_by: Vec::new(),
             limit: None,
             page: None,
@@ -2089,18 +2615,15 @@ impl UsageCostsParams {
         self
     }
 
-    /// Width of each time bucket in response. Currently only `1d` is supported, default to `1d`.
+    /// Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
     ///
-    /// Query parameter `bucket_width`. Optional. Default: `1d`. Allowed values: `1d`.
-    pub fn bucket_width(
-        mut self,
-        bucket_width: super::types::UsageCostsBucketWidth,
-    ) -> Self {
+    /// Query parameter `bucket_width`. Optional. Default: `1d`. Allowed values: `1m`, `1h`, `1d`.
+    pub fn bucket_width(mut self, bucket_width: super::types::UsageBucketWidth) -> Self {
         self.bucket_width = Some(bucket_width);
         self
     }
 
-    /// Return only costs for these projects.
+    /// Return only usage for these projects.
     ///
     /// Query parameter `project_ids`. Optional.
     pub fn project_ids(
@@ -2111,20 +2634,71 @@ impl UsageCostsParams {
         self
     }
 
-    /// Group the costs by the specified fields. Support fields include `project_id`, `line_item` and any combination of them.
+    /// Return only usage for these users.
     ///
-    /// Query parameter `group_by`. Optional. Allowed values: `project_id`, `line_item`.
+    /// Query parameter `user_ids`. Optional.
+    pub fn user_ids(
+        mut self,
+        user_ids: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.user_ids = user_ids.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Return only usage for these API keys.
+    ///
+    /// Query parameter `api_key_ids`. Optional.
+    pub fn api_key_ids(
+        mut self,
+        api_key_ids: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.api_key_ids = api_key_ids.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Return only usage for these models.
+    ///
+    /// Query parameter `models`. Optional.
+    pub fn models(
+        mut self,
+        models: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.models = models.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Return only web search usage for these context levels.
+    ///
+    /// Query parameter `context_levels`. Optional. Allowed values: `low`, `medium`, `high`.
+    pub fn context_levels(
+        mut self,
+        context_levels: impl IntoIterator<
+            Item = impl Into<super::types::UsageWebSearchCallsContextLevels>,
+        >,
+    ) -> Self {
+        self.context_levels = context_levels.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model`, `context_level` or any combination of them.
+    ///
+    /// Query parameter `group_by`. Optional. Allowed values: `project_id`, `user_id`, `api_key_id`, `model`, `context_level`.
     pub fn group_by(
         mut self,
-        group_by: impl IntoIterator<Item = impl Into<super::types::UsageCostsGroupBy>>,
+        group_by: impl IntoIterator<
+            Item = impl Into<super::types::UsageWebSearchCallsGroupBy>,
+        >,
     ) -> Self {
         self.group_by = group_by.into_iter().map(Into::into).collect();
         self
     }
 
-    /// A limit on the number of buckets to be returned. Limit can range between 1 and 180, and the default is 7.
+    /// Specifies the number of buckets to return.
+    /// - `bucket_width=1d`: default: 7, max: 31
+    /// - `bucket_width=1h`: default: 24, max: 168
+    /// - `bucket_width=1m`: default: 60, max: 1440
     ///
-    /// Query parameter `limit`. Optional. Default: `7`. Minimum: 1. Maximum: 180.
+    /// Query parameter `limit`. Optional. Minimum: 1. Maximum: 1440. At most 31 when `bucket_width` is `1d`, 168 when `bucket_width` is `1h`, 1440 when `bucket_width` is `1m` (unset `bucket_width` counts as `1d`).
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
         self
@@ -2153,6 +2727,18 @@ impl UsageCostsParams {
         }
         for value in &self.project_ids {
             query.push(("project_ids", value.to_string()));
+        }
+        for value in &self.user_ids {
+            query.push(("user_ids", value.to_string()));
+        }
+        for value in &self.api_key_ids {
+            query.push(("api_key_ids", value.to_string()));
+        }
+        for value in &self.models {
+            query.push(("models", value.to_string()));
+        }
+        for value in &self.context_levels {
+            query.push(("context_levels", value.to_string()));
         }
         for value in &self.group_by {
             query.push(("group_by", value.to_string()));
@@ -2191,24 +2777,49 @@ impl UsageCostsParams {
                     ),
                 );
             }
-            if value > 180 {
+            if value > 1440 {
                 return Err(
                     crate::runtime::InvalidParam::new(
                         Self::OPERATION_ID,
                         "limit",
-                        format!("{value} is above the maximum, 180"),
+                        format!("{value} is above the maximum, 1440"),
                     ),
                 );
+            }
+            let basis = self.bucket_width.as_ref().map_or("1d", |v| v.as_str());
+            let maximum = match basis {
+                "1d" => Some(31),
+                "1h" => Some(168),
+                "1m" => Some(1440),
+                _ => None,
+            };
+            if let Some(maximum) = maximum {
+                if value > maximum {
+                    return Err(
+                        crate::runtime::InvalidParam::new(
+                            Self::OPERATION_ID,
+                            "limit",
+                            format!(
+                                "{value} is above the maximum, {maximum}, for `bucket_width={basis}`"
+                            ),
+                        ),
+                    );
+                }
             }
         }
         Ok(())
     }
 }
 
-impl crate::runtime::Request for UsageCostsParams {
+impl crate::runtime::Request for UsageWebSearchCallsParams {
     type Response = super::types::UsageResponse;
     type ErrorBody = super::types::ErrorResponse;
-    const PATH: &'static str = "/organization/costs";
+    const PATH: &'static str = "/organization/usage/web_search_calls";
+    const OPERATION_ID: &'static str = "usage-web-search-calls";
+    const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
+        26,
+    );
+    const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
     fn query(&self) -> Vec<(&'static str, String)> {
         self.to_query()
     }
@@ -2218,7 +2829,7 @@ impl crate::runtime::Request for UsageCostsParams {
     }
 }
 
-impl crate::runtime::Paged for UsageCostsParams {
+impl crate::runtime::Paged for UsageWebSearchCallsParams {
     fn set_cursor(&mut self, cursor: Option<String>) {
         self.page = cursor;
     }

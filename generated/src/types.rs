@@ -4,28 +4,28 @@
 
 /// What went wrong.
 ///
-/// Schema `#/components/schemas/ApiError`.
+/// Schema `#/components/schemas/Error`.
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ApiError {
-    /// A human-readable description of the error.
-    ///
-    /// JSON property `message`. Required.
-    pub message: String,
-    /// The kind of error, such as `invalid_request_error`.
-    ///
-    /// JSON property `type`. Required.
-    pub r#type: String,
-    /// The parameter the error is about, if any.
-    ///
-    /// JSON property `param`. Optional; may be `null` (decoded as `None`).
-    #[serde(default)]
-    pub param: Option<String>,
     /// A machine-readable error code, if any.
     ///
     /// JSON property `code`. Optional; may be `null` (decoded as `None`).
     #[serde(default)]
     pub code: Option<String>,
+    /// A human-readable description of the error.
+    ///
+    /// JSON property `message`. Required.
+    pub message: String,
+    /// The parameter the error is about, if any.
+    ///
+    /// JSON property `param`. Optional; may be `null` (decoded as `None`).
+    #[serde(default)]
+    pub param: Option<String>,
+    /// The kind of error, such as `invalid_request_error`.
+    ///
+    /// JSON property `type`. Required.
+    pub r#type: String,
 }
 
 impl ::serde::Serialize for ApiError {
@@ -35,17 +35,17 @@ impl ::serde::Serialize for ApiError {
     ) -> Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
         let mut state = serializer.serialize_struct("ApiError", 4)?;
-        state.serialize_field("message", &self.message)?;
-        state.serialize_field("type", &self.r#type)?;
-        state.serialize_field("param", &self.param)?;
         state.serialize_field("code", &self.code)?;
+        state.serialize_field("message", &self.message)?;
+        state.serialize_field("param", &self.param)?;
+        state.serialize_field("type", &self.r#type)?;
         state.end()
     }
 }
 
 /// The monetary value in its associated currency.
 ///
-/// Schema `#/components/schemas/CostsAmount`.
+/// Schema `#/components/schemas/CostsResult/properties/amount`.
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CostsAmount {
@@ -95,6 +95,21 @@ pub struct CostsResult {
     /// JSON property `project_id`. Optional; may be `null` (decoded as `None`).
     #[serde(default)]
     pub project_id: Option<String>,
+    /// When `group_by=api_key_id`, this field provides the API Key ID of the grouped costs result.
+    ///
+    /// JSON property `api_key_id`. Optional; may be `null` (decoded as `None`).
+    #[serde(default)]
+    pub api_key_id: Option<String>,
+    /// When `group_by=line_item`, this field provides the quantity of the grouped costs result.
+    ///
+    /// JSON property `quantity`. Optional; may be `null` (decoded as `None`).
+    #[serde(default, deserialize_with = "crate::runtime::de::option_number")]
+    pub quantity: Option<f64>,
+    /// The unit of the `quantity` value. If no single supported unit applies to the result, this field is `null`.
+    ///
+    /// JSON property `quantity_unit`. Optional; may be `null` (decoded as `None`). Allowed values: `tokens`, `1000_tokens`, `duration_seconds`, `duration_minutes`, `duration_hours`, `gibibyte_hours`, `images`, `characters`.
+    #[serde(default)]
+    pub quantity_unit: Option<CostsResultQuantityUnit>,
 }
 
 impl ::serde::Serialize for CostsResult {
@@ -103,15 +118,73 @@ impl ::serde::Serialize for CostsResult {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("CostsResult", 4)?;
+        let mut state = serializer.serialize_struct("CostsResult", 7)?;
         state.serialize_field("object", "organization.costs.result")?;
         crate::runtime::ser::optional(&mut state, "amount", &self.amount)?;
         state.serialize_field("line_item", &self.line_item)?;
         state.serialize_field("project_id", &self.project_id)?;
+        state.serialize_field("api_key_id", &self.api_key_id)?;
+        state.serialize_field("quantity", &self.quantity)?;
+        state.serialize_field("quantity_unit", &self.quantity_unit)?;
         state.end()
     }
 }
 
+/// The unit of the `quantity` value. If no single supported unit applies to the result, this field is `null`.
+///
+/// Schema `#/components/schemas/CostsResult/properties/quantity_unit`. Open: a value the spec does not list is kept in [`CostsResultQuantityUnit::Other`] rather than rejected. Allowed values: `tokens`, `1000_tokens`, `duration_seconds`, `duration_minutes`, `duration_hours`, `gibibyte_hours`, `images`, `characters`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CostsResultQuantityUnit {
+    /// `tokens`
+    Tokens,
+    /// `1000_tokens`
+    ThousandTokens,
+    /// `duration_seconds`
+    DurationSeconds,
+    /// `duration_minutes`
+    DurationMinutes,
+    /// `duration_hours`
+    DurationHours,
+    /// `gibibyte_hours`
+    GibibyteHours,
+    /// `images`
+    Images,
+    /// `characters`
+    Characters,
+    /// A value the spec does not list, as it was received.
+    Other(String),
+}
+
+impl CostsResultQuantityUnit {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 8] = [
+        Self::Tokens,
+        Self::ThousandTokens,
+        Self::DurationSeconds,
+        Self::DurationMinutes,
+        Self::DurationHours,
+        Self::GibibyteHours,
+        Self::Images,
+        Self::Characters,
+    ];
+    /// The value as it is sent and received.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Tokens => "tokens",
+            Self::ThousandTokens => "1000_tokens",
+            Self::DurationSeconds => "duration_seconds",
+            Self::DurationMinutes => "duration_minutes",
+            Self::DurationHours => "duration_hours",
+            Self::GibibyteHours => "gibibyte_hours",
+            Self::Images => "images",
+            Self::Characters => "characters",
+            Self::Other(value) => value,
+        }
+    }
+}
+
+crate::open_enum_impls!(CostsResultQuantityUnit, Other);
 /// The body of an error response.
 ///
 /// Schema `#/components/schemas/ErrorResponse`.
@@ -138,7 +211,7 @@ impl ::serde::Serialize for ErrorResponse {
 
 /// The size of an image, in pixels.
 ///
-/// Schema `#/components/schemas/ImageSize`. Allowed values: `256x256`, `512x512`, `1024x1024`, `1792x1792`, `1024x1792`.
+/// Schema `#/paths/~1organization~1usage~1images/get/parameters/4/schema/items`. Allowed values: `256x256`, `512x512`, `1024x1024`, `1792x1792`, `1024x1792`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ImageSize {
@@ -178,7 +251,7 @@ impl ImageSize {
 crate::closed_enum_impls!(ImageSize);
 /// Where an image came from.
 ///
-/// Schema `#/components/schemas/ImageSource`. Allowed values: `image.generation`, `image.edit`, `image.variation`.
+/// Schema `#/paths/~1organization~1usage~1images/get/parameters/3/schema/items`. Allowed values: `image.generation`, `image.edit`, `image.variation`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ImageSource {
@@ -388,7 +461,7 @@ impl ::serde::Serialize for UsageAudioTranscriptionsResult {
 
 /// Width of a time bucket.
 ///
-/// Schema `#/components/schemas/UsageBucketWidth`. Default: `1d`. Allowed values: `1m`, `1h`, `1d`.
+/// Schema `#/paths/~1organization~1usage~1audio_speeches/get/parameters/2/schema`. Default: `1d`. Allowed values: `1m`, `1h`, `1d`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum UsageBucketWidth {
@@ -445,9 +518,8 @@ crate::closed_enum_impls!(UsageCodeInterpreterSessionsGroupBy);
 pub struct UsageCodeInterpreterSessionsResult {
     /// The number of code interpreter sessions.
     ///
-    /// JSON property `num_sessions`. Optional.
-    #[serde(default)]
-    pub num_sessions: Option<i64>,
+    /// JSON property `num_sessions`. Required.
+    pub num_sessions: i64,
     /// When `group_by=project_id`, this field provides the project ID of the grouped usage result.
     ///
     /// JSON property `project_id`. Optional; may be `null` (decoded as `None`).
@@ -468,13 +540,13 @@ impl ::serde::Serialize for UsageCodeInterpreterSessionsResult {
                 "object",
                 "organization.usage.code_interpreter_sessions.result",
             )?;
-        crate::runtime::ser::optional(&mut state, "num_sessions", &self.num_sessions)?;
+        state.serialize_field("num_sessions", &self.num_sessions)?;
         state.serialize_field("project_id", &self.project_id)?;
         state.end()
     }
 }
 
-/// Schema `#/paths/~1organization~1usage~1completions/get/parameters/8/schema/items`. Allowed values: `project_id`, `user_id`, `api_key_id`, `model`, `batch`.
+/// Schema `#/paths/~1organization~1usage~1completions/get/parameters/8/schema/items`. Allowed values: `project_id`, `user_id`, `api_key_id`, `model`, `batch`, `service_tier`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum UsageCompletionsGroupBy {
@@ -488,16 +560,19 @@ pub enum UsageCompletionsGroupBy {
     Model,
     /// `batch`
     Batch,
+    /// `service_tier`
+    ServiceTier,
 }
 
 impl UsageCompletionsGroupBy {
     /// Every value, in the order the spec lists them.
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::ProjectId,
         Self::UserId,
         Self::ApiKeyId,
         Self::Model,
         Self::Batch,
+        Self::ServiceTier,
     ];
     /// The value as it is sent and received.
     pub const fn as_str(&self) -> &'static str {
@@ -507,41 +582,86 @@ impl UsageCompletionsGroupBy {
             Self::ApiKeyId => "api_key_id",
             Self::Model => "model",
             Self::Batch => "batch",
+            Self::ServiceTier => "service_tier",
         }
     }
 }
 
 crate::closed_enum_impls!(UsageCompletionsGroupBy);
-
 /// The aggregated completions usage details of the specific time bucket.
 ///
 /// Schema `#/components/schemas/UsageCompletionsResult`. Its `object` is always `organization.usage.completions.result` (written when serializing, not stored).
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UsageCompletionsResult {
-    /// The aggregated number of text input tokens used, including cached tokens. For customers subscribe to scale tier, this includes scale tier tokens.
+    /// The aggregated number of input tokens used, including cached and cache-write tokens. This includes text, audio, and image tokens. For customers subscribed to Scale Tier, this includes Scale Tier tokens.
     ///
     /// JSON property `input_tokens`. Required.
     pub input_tokens: i64,
-    /// The aggregated number of text input tokens that has been cached from previous requests. For customers subscribe to scale tier, this includes scale tier tokens.
+    /// The aggregated number of cached input tokens used across text, audio, and image inputs. For customers subscribed to Scale Tier, this includes Scale Tier tokens.
     ///
     /// JSON property `input_cached_tokens`. Optional.
     #[serde(default)]
     pub input_cached_tokens: Option<i64>,
-    /// The aggregated number of text output tokens used. For customers subscribe to scale tier, this includes scale tier tokens.
+    /// The aggregated number of input tokens written to the cache.
+    ///
+    /// JSON property `input_cache_write_tokens`. Optional.
+    #[serde(default)]
+    pub input_cache_write_tokens: Option<i64>,
+    /// The aggregated number of uncached input tokens used across text, audio, and image inputs, excluding cache-write tokens.
+    ///
+    /// JSON property `input_uncached_tokens`. Optional.
+    #[serde(default)]
+    pub input_uncached_tokens: Option<i64>,
+    /// The aggregated number of output tokens used across text, audio, and image outputs. For customers subscribed to Scale Tier, this includes Scale Tier tokens.
     ///
     /// JSON property `output_tokens`. Required.
     pub output_tokens: i64,
-    /// The aggregated number of audio input tokens used, including cached tokens.
+    /// The aggregated number of uncached text input tokens used, excluding cache-write tokens.
+    ///
+    /// JSON property `input_text_tokens`. Optional.
+    #[serde(default)]
+    pub input_text_tokens: Option<i64>,
+    /// The aggregated number of text output tokens used.
+    ///
+    /// JSON property `output_text_tokens`. Optional.
+    #[serde(default)]
+    pub output_text_tokens: Option<i64>,
+    /// The aggregated number of cached text input tokens used.
+    ///
+    /// JSON property `input_cached_text_tokens`. Optional.
+    #[serde(default)]
+    pub input_cached_text_tokens: Option<i64>,
+    /// The aggregated number of uncached audio input tokens used.
     ///
     /// JSON property `input_audio_tokens`. Optional.
     #[serde(default)]
     pub input_audio_tokens: Option<i64>,
+    /// The aggregated number of cached audio input tokens used.
+    ///
+    /// JSON property `input_cached_audio_tokens`. Optional.
+    #[serde(default)]
+    pub input_cached_audio_tokens: Option<i64>,
     /// The aggregated number of audio output tokens used.
     ///
     /// JSON property `output_audio_tokens`. Optional.
     #[serde(default)]
     pub output_audio_tokens: Option<i64>,
+    /// The aggregated number of uncached image input tokens used.
+    ///
+    /// JSON property `input_image_tokens`. Optional.
+    #[serde(default)]
+    pub input_image_tokens: Option<i64>,
+    /// The aggregated number of cached image input tokens used.
+    ///
+    /// JSON property `input_cached_image_tokens`. Optional.
+    #[serde(default)]
+    pub input_cached_image_tokens: Option<i64>,
+    /// The aggregated number of image output tokens used.
+    ///
+    /// JSON property `output_image_tokens`. Optional.
+    #[serde(default)]
+    pub output_image_tokens: Option<i64>,
     /// The count of requests made to the model.
     ///
     /// JSON property `num_model_requests`. Required.
@@ -584,7 +704,7 @@ impl ::serde::Serialize for UsageCompletionsResult {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("UsageCompletionsResult", 13)?;
+        let mut state = serializer.serialize_struct("UsageCompletionsResult", 22)?;
         state.serialize_field("object", "organization.usage.completions.result")?;
         state.serialize_field("input_tokens", &self.input_tokens)?;
         crate::runtime::ser::optional(
@@ -592,7 +712,32 @@ impl ::serde::Serialize for UsageCompletionsResult {
             "input_cached_tokens",
             &self.input_cached_tokens,
         )?;
+        crate::runtime::ser::optional(
+            &mut state,
+            "input_cache_write_tokens",
+            &self.input_cache_write_tokens,
+        )?;
+        crate::runtime::ser::optional(
+            &mut state,
+            "input_uncached_tokens",
+            &self.input_uncached_tokens,
+        )?;
         state.serialize_field("output_tokens", &self.output_tokens)?;
+        crate::runtime::ser::optional(
+            &mut state,
+            "input_text_tokens",
+            &self.input_text_tokens,
+        )?;
+        crate::runtime::ser::optional(
+            &mut state,
+            "output_text_tokens",
+            &self.output_text_tokens,
+        )?;
+        crate::runtime::ser::optional(
+            &mut state,
+            "input_cached_text_tokens",
+            &self.input_cached_text_tokens,
+        )?;
         crate::runtime::ser::optional(
             &mut state,
             "input_audio_tokens",
@@ -600,8 +745,28 @@ impl ::serde::Serialize for UsageCompletionsResult {
         )?;
         crate::runtime::ser::optional(
             &mut state,
+            "input_cached_audio_tokens",
+            &self.input_cached_audio_tokens,
+        )?;
+        crate::runtime::ser::optional(
+            &mut state,
             "output_audio_tokens",
             &self.output_audio_tokens,
+        )?;
+        crate::runtime::ser::optional(
+            &mut state,
+            "input_image_tokens",
+            &self.input_image_tokens,
+        )?;
+        crate::runtime::ser::optional(
+            &mut state,
+            "input_cached_image_tokens",
+            &self.input_cached_image_tokens,
+        )?;
+        crate::runtime::ser::optional(
+            &mut state,
+            "output_image_tokens",
+            &self.output_image_tokens,
         )?;
         state.serialize_field("num_model_requests", &self.num_model_requests)?;
         state.serialize_field("project_id", &self.project_id)?;
@@ -636,7 +801,8 @@ impl UsageCostsBucketWidth {
 }
 
 crate::closed_enum_impls!(UsageCostsBucketWidth);
-/// Schema `#/paths/~1organization~1costs/get/parameters/4/schema/items`. Allowed values: `project_id`, `line_item`.
+
+/// Schema `#/paths/~1organization~1costs/get/parameters/5/schema/items`. Allowed values: `project_id`, `line_item`, `api_key_id`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum UsageCostsGroupBy {
@@ -644,17 +810,20 @@ pub enum UsageCostsGroupBy {
     ProjectId,
     /// `line_item`
     LineItem,
+    /// `api_key_id`
+    ApiKeyId,
 }
 
 impl UsageCostsGroupBy {
     /// Every value, in the order the spec lists them.
-    pub const ALL: [Self; 2] = [Self::ProjectId, Self::LineItem];
+    pub const ALL: [Self; 3] = [Self::ProjectId, Self::LineItem, Self::ApiKeyId];
 
     /// The value as it is sent and received.
     pub const fn as_str(&self) -> &'static str {
         match self {
             Self::ProjectId => "project_id",
             Self::LineItem => "line_item",
+            Self::ApiKeyId => "api_key_id",
         }
     }
 }
@@ -744,6 +913,89 @@ impl ::serde::Serialize for UsageEmbeddingsResult {
         state.serialize_field("user_id", &self.user_id)?;
         state.serialize_field("api_key_id", &self.api_key_id)?;
         state.serialize_field("model", &self.model)?;
+        state.end()
+    }
+}
+
+/// Schema `#/paths/~1organization~1usage~1file_search_calls/get/parameters/7/schema/items`. Allowed values: `project_id`, `user_id`, `api_key_id`, `vector_store_id`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum UsageFileSearchCallsGroupBy {
+    /// `project_id`
+    ProjectId,
+    /// `user_id`
+    UserId,
+    /// `api_key_id`
+    ApiKeyId,
+    /// `vector_store_id`
+    VectorStoreId,
+}
+
+impl UsageFileSearchCallsGroupBy {
+    /// Every value, in the order the spec lists them.
+    pub const ALL: [Self; 4] = [
+        Self::ProjectId,
+        Self::UserId,
+        Self::ApiKeyId,
+        Self::VectorStoreId,
+    ];
+    /// The value as it is sent and received.
+    pub const fn as_str(&self) -> &'static str {
+        match self {
+            Self::ProjectId => "project_id",
+            Self::UserId => "user_id",
+            Self::ApiKeyId => "api_key_id",
+            Self::VectorStoreId => "vector_store_id",
+        }
+    }
+}
+
+crate::closed_enum_impls!(UsageFileSearchCallsGroupBy);
+/// The aggregated file search calls usage details of the specific time bucket.
+///
+/// Schema `#/components/schemas/UsageFileSearchCallsResult`. Its `object` is always `organization.usage.file_searches.result` (written when serializing, not stored).
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct UsageFileSearchCallsResult {
+    /// The count of file search calls.
+    ///
+    /// JSON property `num_requests`. Required.
+    pub num_requests: i64,
+    /// When `group_by=project_id`, this field provides the project ID of the grouped usage result.
+    ///
+    /// JSON property `project_id`. Optional; may be `null` (decoded as `None`).
+    #[serde(default)]
+    pub project_id: Option<String>,
+    /// When `group_by=user_id`, this field provides the user ID of the grouped usage result.
+    ///
+    /// JSON property `user_id`. Optional; may be `null` (decoded as `None`).
+    #[serde(default)]
+    pub user_id: Option<String>,
+    /// When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result.
+    ///
+    /// JSON property `api_key_id`. Optional; may be `null` (decoded as `None`).
+    #[serde(default)]
+    pub api_key_id: Option<String>,
+    /// When `group_by=vector_store_id`, this field provides the vector store ID of the grouped usage result.
+    ///
+    /// JSON property `vector_store_id`. Optional; may be `null` (decoded as `None`).
+    #[serde(default)]
+    pub vector_store_id: Option<String>,
+}
+
+impl ::serde::Serialize for UsageFileSearchCallsResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("UsageFileSearchCallsResult", 6)?;
+        state.serialize_field("object", "organization.usage.file_searches.result")?;
+        state.serialize_field("num_requests", &self.num_requests)?;
+        state.serialize_field("project_id", &self.project_id)?;
+        state.serialize_field("user_id", &self.user_id)?;
+        state.serialize_field("api_key_id", &self.api_key_id)?;
+        state.serialize_field("vector_store_id", &self.vector_store_id)?;
         state.end()
     }
 }
@@ -997,7 +1249,7 @@ impl crate::runtime::Page for UsageResponse {
 
 /// One result of a time bucket; its `object` says which kind.
 ///
-/// Schema `#/components/schemas/UsageResult`. One of several objects, told apart by their `object` property. An object whose `object` is none of these is kept whole in [`UsageResult::Unknown`], so a kind the API adds later does not fail decoding.
+/// Schema `#/components/schemas/UsageTimeBucket/properties/results/items`. One of several objects, told apart by their `object` property. An object whose `object` is none of these is kept whole in [`UsageResult::Unknown`], so a kind the API adds later does not fail decoding.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum UsageResult {
@@ -1017,6 +1269,10 @@ pub enum UsageResult {
     VectorStores(UsageVectorStoresResult),
     /// `object: organization.usage.code_interpreter_sessions.result`: The aggregated code interpreter sessions usage details of the specific time bucket.
     CodeInterpreterSessions(UsageCodeInterpreterSessionsResult),
+    /// `object: organization.usage.file_searches.result`: The aggregated file search calls usage details of the specific time bucket.
+    FileSearchCalls(UsageFileSearchCallsResult),
+    /// `object: organization.usage.web_searches.result`: The aggregated web search calls usage details of the specific time bucket.
+    WebSearchCalls(UsageWebSearchCallsResult),
     /// `object: organization.costs.result`: The aggregated costs details of the specific time bucket.
     Costs(CostsResult),
     /// An object whose `object` this version of the spec does not know (or that has none), as the JSON it came as.
@@ -1039,6 +1295,8 @@ impl UsageResult {
             Self::CodeInterpreterSessions(_) => {
                 Some("organization.usage.code_interpreter_sessions.result")
             }
+            Self::FileSearchCalls(_) => Some("organization.usage.file_searches.result"),
+            Self::WebSearchCalls(_) => Some("organization.usage.web_searches.result"),
             Self::Costs(_) => Some("organization.costs.result"),
             Self::Unknown(value) => {
                 value.get("object").and_then(::serde_json::Value::as_str)
@@ -1067,6 +1325,12 @@ impl ::serde::Serialize for UsageResult {
             Self::CodeInterpreterSessions(value) => {
                 ::serde::Serialize::serialize(value, serializer)
             }
+            Self::FileSearchCalls(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::WebSearchCalls(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
             Self::Costs(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
         }
@@ -1093,6 +1357,8 @@ impl crate::runtime::de::Discriminated for UsageResult {
         "organization.usage.audio_transcriptions.result",
         "organization.usage.vector_stores.result",
         "organization.usage.code_interpreter_sessions.result",
+        "organization.usage.file_searches.result",
+        "organization.usage.web_searches.result",
         "organization.costs.result",
     ];
     fn known<'de, D: ::serde::Deserializer<'de>>(
@@ -1111,7 +1377,9 @@ impl crate::runtime::de::Discriminated for UsageResult {
                 ::serde::Deserialize::deserialize(rest)
                     .map(Self::CodeInterpreterSessions)
             }
-            8 => ::serde::Deserialize::deserialize(rest).map(Self::Costs),
+            8 => ::serde::Deserialize::deserialize(rest).map(Self::FileSearchCalls),
+            9 => ::serde::Deserialize::deserialize(rest).map(Self::WebSearchCalls),
+            10 => ::serde::Deserialize::deserialize(rest).map(Self::Costs),
             _ => Err(::serde::de::Error::custom("unknown variant index")),
         }
     }
@@ -1204,6 +1472,131 @@ impl ::serde::Serialize for UsageVectorStoresResult {
         state.serialize_field("object", "organization.usage.vector_stores.result")?;
         state.serialize_field("usage_bytes", &self.usage_bytes)?;
         state.serialize_field("project_id", &self.project_id)?;
+        state.end()
+    }
+}
+
+/// Schema `#/paths/~1organization~1usage~1web_search_calls/get/parameters/7/schema/items`. Allowed values: `low`, `medium`, `high`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum UsageWebSearchCallsContextLevels {
+    /// `low`
+    Low,
+    /// `medium`
+    Medium,
+    /// `high`
+    High,
+}
+
+impl UsageWebSearchCallsContextLevels {
+    /// Every value, in the order the spec lists them.
+    pub const ALL: [Self; 3] = [Self::Low, Self::Medium, Self::High];
+
+    /// The value as it is sent and received.
+    pub const fn as_str(&self) -> &'static str {
+        match self {
+            Self::Low => "low",
+            Self::Medium => "medium",
+            Self::High => "high",
+        }
+    }
+}
+
+crate::closed_enum_impls!(UsageWebSearchCallsContextLevels);
+/// Schema `#/paths/~1organization~1usage~1web_search_calls/get/parameters/8/schema/items`. Allowed values: `project_id`, `user_id`, `api_key_id`, `model`, `context_level`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum UsageWebSearchCallsGroupBy {
+    /// `project_id`
+    ProjectId,
+    /// `user_id`
+    UserId,
+    /// `api_key_id`
+    ApiKeyId,
+    /// `model`
+    Model,
+    /// `context_level`
+    ContextLevel,
+}
+
+impl UsageWebSearchCallsGroupBy {
+    /// Every value, in the order the spec lists them.
+    pub const ALL: [Self; 5] = [
+        Self::ProjectId,
+        Self::UserId,
+        Self::ApiKeyId,
+        Self::Model,
+        Self::ContextLevel,
+    ];
+    /// The value as it is sent and received.
+    pub const fn as_str(&self) -> &'static str {
+        match self {
+            Self::ProjectId => "project_id",
+            Self::UserId => "user_id",
+            Self::ApiKeyId => "api_key_id",
+            Self::Model => "model",
+            Self::ContextLevel => "context_level",
+        }
+    }
+}
+
+crate::closed_enum_impls!(UsageWebSearchCallsGroupBy);
+/// The aggregated web search calls usage details of the specific time bucket.
+///
+/// Schema `#/components/schemas/UsageWebSearchCallsResult`. Its `object` is always `organization.usage.web_searches.result` (written when serializing, not stored).
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct UsageWebSearchCallsResult {
+    /// The count of model requests.
+    ///
+    /// JSON property `num_model_requests`. Required.
+    pub num_model_requests: i64,
+    /// The count of web search calls.
+    ///
+    /// JSON property `num_requests`. Required.
+    pub num_requests: i64,
+    /// When `group_by=project_id`, this field provides the project ID of the grouped usage result.
+    ///
+    /// JSON property `project_id`. Optional; may be `null` (decoded as `None`).
+    #[serde(default)]
+    pub project_id: Option<String>,
+    /// When `group_by=user_id`, this field provides the user ID of the grouped usage result.
+    ///
+    /// JSON property `user_id`. Optional; may be `null` (decoded as `None`).
+    #[serde(default)]
+    pub user_id: Option<String>,
+    /// When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result.
+    ///
+    /// JSON property `api_key_id`. Optional; may be `null` (decoded as `None`).
+    #[serde(default)]
+    pub api_key_id: Option<String>,
+    /// When `group_by=model`, this field provides the model name of the grouped usage result.
+    ///
+    /// JSON property `model`. Optional; may be `null` (decoded as `None`).
+    #[serde(default)]
+    pub model: Option<String>,
+    /// When `group_by=context_level`, this field provides the search context size of the grouped usage result.
+    ///
+    /// JSON property `context_level`. Optional; may be `null` (decoded as `None`).
+    #[serde(default)]
+    pub context_level: Option<String>,
+}
+
+impl ::serde::Serialize for UsageWebSearchCallsResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("UsageWebSearchCallsResult", 8)?;
+        state.serialize_field("object", "organization.usage.web_searches.result")?;
+        state.serialize_field("num_model_requests", &self.num_model_requests)?;
+        state.serialize_field("num_requests", &self.num_requests)?;
+        state.serialize_field("project_id", &self.project_id)?;
+        state.serialize_field("user_id", &self.user_id)?;
+        state.serialize_field("api_key_id", &self.api_key_id)?;
+        state.serialize_field("model", &self.model)?;
+        state.serialize_field("context_level", &self.context_level)?;
         state.end()
     }
 }

@@ -281,7 +281,7 @@ fn example_values_are_decoded_as_sent() {
     let UsageResult::CodeInterpreterSessions(s) = &page.data[0].results[0] else {
         panic!("{page:?}")
     };
-    assert_eq!(s.num_sessions, Some(1));
+    assert_eq!(s.num_sessions, 1);
 }
 
 /// The `object` values of the result types our spec knows.

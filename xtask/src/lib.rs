@@ -16,11 +16,20 @@ use std::path::{Path, PathBuf};
 use codegen::output::{self, Change};
 use codegen::Options;
 
-const USAGE: &str = "\
-usage: cargo xtask regen [--check] [--spec FILE --out DIR]
+pub mod import;
+
+pub(crate) const USAGE: &str = "\
+usage: cargo xtask import [--check] [--source-rev REV] FILE
+       cargo xtask regen [--check] [--spec FILE --out DIR]
        cargo xtask diff OLD NEW [--format text|markdown] [--deny-breaking]
        cargo xtask goldens
 
+  import FILE                write spec/openai-usage.yaml from FILE, OpenAI's whole published
+                             description: the operations in spec/selection.yaml, everything they
+                             reference, and the changes in spec/overlay.yaml
+  import --check FILE        write nothing; exit 1 with a diff if importing FILE would change
+                             spec/openai-usage.yaml
+  import --source-rev REV    record REV (OpenAI's commit) as the source revision
   regen                      regenerate generated/ from spec/openai-usage.yaml
   regen --check              write nothing; exit 1 with a diff if generated/ is not up to date
   regen --spec FILE --out DIR
@@ -48,6 +57,7 @@ pub fn run(args: &[String], root: &Path, out: &mut dyn Write) -> Result<Outcome,
         return Err(format!("no command given\n\n{USAGE}"));
     };
     match command.as_str() {
+        "import" => import::run(rest, root, out),
         "regen" => regen(rest, root, out),
         "diff" => diff(rest, root, out),
         "goldens" if rest.is_empty() => {
@@ -169,7 +179,7 @@ fn regen(args: &[String], root: &Path, out: &mut dyn Write) -> Result<Outcome, S
     Ok(Outcome::Success)
 }
 
-fn io(e: std::io::Error) -> String {
+pub(crate) fn io(e: std::io::Error) -> String {
     format!("cannot write the report: {e}")
 }
 
@@ -259,7 +269,7 @@ pub fn goldens(root: &Path, write: bool) -> Result<Vec<PathBuf>, String> {
 }
 
 /// The spec file inside the repository.
-const SPEC: &str = "spec/openai-usage.yaml";
+pub(crate) const SPEC: &str = "spec/openai-usage.yaml";
 
 /// A spec named on the command line: a file, or `git:REV` for the checked-in spec at `REV`.
 /// Returns a label for messages and the text.

@@ -59,6 +59,7 @@ pub fn file(api: &Api, options: &Options) -> TokenStream {
         }
     });
     let methods = api.operations.iter().map(operation);
+    let shapes = super::shapes::table(api);
     quote! {
         //! The client.
 
@@ -122,6 +123,8 @@ pub fn file(api: &Api, options: &Options) -> TokenStream {
 
             #(#methods)*
         }
+
+        #shapes
     }
 }
 
@@ -245,8 +248,14 @@ pub fn page_impl(shape: &PageShape) -> TokenStream {
 }
 
 /// `impl Request` (and `Paged`) for an operation's parameter struct.
-pub fn request_impl(op: &Operation, error_body: &Type) -> TokenStream {
+pub fn request_impl(api: &Api, op: &Operation) -> TokenStream {
+    let error_body = &api.error_body;
     let params = ident(&op.params_name);
+    let id = &op.id;
+    let response_shape = match &op.response {
+        Some(ty) => super::shapes::shape_tokens(&crate::describe::shape(api, ty)),
+        None => quote!(crate::runtime::unrecognized::Shape::Leaf),
+    };
     let response = match &op.response {
         Some(ty) => rust_type(ty, &types_path()),
         None => quote!(::serde_json::Value),
@@ -272,6 +281,9 @@ pub fn request_impl(op: &Operation, error_body: &Type) -> TokenStream {
             type Response = #response;
             type ErrorBody = #error_body;
             const PATH: &'static str = #path;
+            const OPERATION_ID: &'static str = #id;
+            const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = #response_shape;
+            const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
 
             fn query(&self) -> Vec<(&'static str, String)> {
                 self.to_query()

@@ -6,6 +6,7 @@ pub(crate) mod client;
 mod docs;
 mod manifest;
 pub(crate) mod params;
+mod shapes;
 mod types;
 
 use std::path::PathBuf;
@@ -35,6 +36,10 @@ const RUNTIME: &[(&str, &str)] = &[
     ("paging.rs", include_str!("../../runtime/paging.rs")),
     ("retry.rs", include_str!("../../runtime/retry.rs")),
     ("ser.rs", include_str!("../../runtime/ser.rs")),
+    (
+        "unrecognized.rs",
+        include_str!("../../runtime/unrecognized.rs"),
+    ),
 ];
 
 /// The first line of every generated file; also how the writer recognises files it owns.
@@ -210,6 +215,9 @@ fn lib_rs(api: &Api, options: &Options) -> TokenStream {
             ("runtime", "InvalidParam"),
             ("runtime", "Response"),
             ("runtime", "UnknownValue"),
+            ("runtime", "Unrecognized"),
+            ("runtime", "UnrecognizedKind"),
+            ("runtime", "UnrecognizedReport"),
         ])
         .collect();
     // rustfmt's order for path segments: snake_case, then CamelCase, then SCREAMING_CASE.

@@ -15,7 +15,7 @@ pub const METHODS: &[&str] = &["new", "to_query", "validate"];
 pub fn file(api: &Api, range: std::ops::Range<usize>, head: bool) -> TokenStream {
     let items = api.operations[range].iter().map(|op| {
         let params = operation(op);
-        let request = super::client::request_impl(op, &api.error_body);
+        let request = super::client::request_impl(api, op);
         quote!(#params #request)
     });
     let doc = if head {

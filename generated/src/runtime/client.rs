@@ -13,6 +13,7 @@ use serde::de::DeserializeOwned;
 
 use super::errors::{Error, InvalidParam};
 use super::retry::{self, Backoff, Verdict};
+use super::unrecognized::{self, Shape, TypeShape, Unrecognized};
 
 /// What a generated parameter struct tells the transport about its operation.
 pub trait Request {
@@ -22,6 +23,12 @@ pub trait Request {
     type ErrorBody: DeserializeOwned + fmt::Debug;
     /// The path relative to the base URL.
     const PATH: &'static str;
+    /// The operation's `operationId`.
+    const OPERATION_ID: &'static str;
+    /// How the spec describes the success body, for [`ClientBuilder::on_unrecognized`].
+    const RESPONSE_SHAPE: Shape;
+    /// The spec's types that [`Self::RESPONSE_SHAPE`] refers to.
+    const SHAPES: &'static [TypeShape];
     /// The query pairs to send.
     fn query(&self) -> Vec<(&'static str, String)>;
     /// Checks made before sending.
@@ -82,6 +89,21 @@ impl fmt::Debug for ApiKey {
     }
 }
 
+/// What a decoded response held that the spec does not describe, as given to the hook set with
+/// [`ClientBuilder::on_unrecognized`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct UnrecognizedReport {
+    /// The `operationId` of the call.
+    pub operation: &'static str,
+    /// The `x-request-id` of the response, to quote to the API's support.
+    pub request_id: Option<String>,
+    /// Everything the spec does not describe, each with its JSON pointer in the body.
+    pub items: Vec<Unrecognized>,
+}
+
+type UnrecognizedHook = Arc<dyn Fn(&UnrecognizedReport) + Send + Sync>;
+
 /// Turns a [`Transport`] into a generated client.
 pub trait FromTransport {
     /// The error body of the client's errors.
@@ -100,6 +122,7 @@ pub struct ClientBuilder<C> {
     backoff: Backoff,
     user_agent: String,
     http: Option<reqwest::Client>,
+    on_unrecognized: Option<UnrecognizedHook>,
     client: PhantomData<fn() -> C>,
 }
 
@@ -113,6 +136,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("max_retries", &self.max_retries)
             .field("backoff", &self.backoff)
             .field("user_agent", &self.user_agent)
+            .field("on_unrecognized", &self.on_unrecognized.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -136,6 +160,7 @@ impl<C: FromTransport> ClientBuilder<C> {
             backoff: Backoff::default(),
             user_agent: user_agent.to_owned(),
             http: None,
+            on_unrecognized: None,
             client: PhantomData,
         }
     }
@@ -206,6 +231,19 @@ impl<C: FromTransport> ClientBuilder<C> {
         self
     }
 
+    /// Calls `hook` for every decoded response that holds something the spec does not describe:
+    /// a field it does not list, a result type it does not know, a value outside an enum's list.
+    /// Decoding goes on regardless (such fields are ignored, such results and values kept), so
+    /// this is how to notice that the API has moved ahead of the crate. Off by default; when on,
+    /// each successful body is read a second time, as JSON, to find them.
+    pub fn on_unrecognized(
+        mut self,
+        hook: impl Fn(&UnrecognizedReport) + Send + Sync + 'static,
+    ) -> Self {
+        self.on_unrecognized = Some(Arc::new(hook));
+        self
+    }
+
     /// The client.
     pub fn build(self) -> Result<C, Error<C::ErrorBody>> {
         let base_url = reqwest::Url::parse(&self.base_url).map_err(|e| {
@@ -247,6 +285,7 @@ impl<C: FromTransport> ClientBuilder<C> {
                 timeout: self.timeout,
                 max_retries: self.max_retries,
                 backoff: self.backoff,
+                on_unrecognized: self.on_unrecognized,
             }),
         }))
     }
@@ -266,6 +305,7 @@ struct Inner {
     timeout: Duration,
     max_retries: u32,
     backoff: Backoff,
+    on_unrecognized: Option<UnrecognizedHook>,
 }
 
 impl fmt::Debug for Transport {
@@ -276,6 +316,26 @@ impl fmt::Debug for Transport {
             .field("timeout", &self.inner.timeout)
             .field("max_retries", &self.inner.max_retries)
             .finish_non_exhaustive()
+    }
+}
+
+/// Finds what `body` holds that the spec does not describe, and tells `hook` if anything.
+fn report_unrecognized<R: Request>(
+    hook: &UnrecognizedHook,
+    request_id: Option<String>,
+    body: &[u8],
+) {
+    // The typed decoding succeeded, so the body is JSON.
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return;
+    };
+    let items = unrecognized::unrecognized(R::SHAPES, &R::RESPONSE_SHAPE, &value);
+    if !items.is_empty() {
+        hook(&UnrecognizedReport {
+            operation: R::OPERATION_ID,
+            request_id,
+            items,
+        });
     }
 }
 
@@ -359,11 +419,16 @@ impl Transport {
                 });
             }
             return match serde_json::from_slice::<R::Response>(&body) {
-                Ok(value) => Ok(Response {
-                    value,
-                    status,
-                    headers,
-                }),
+                Ok(value) => {
+                    if let Some(hook) = &inner.on_unrecognized {
+                        report_unrecognized::<R>(hook, request_id, &body);
+                    }
+                    Ok(Response {
+                        value,
+                        status,
+                        headers,
+                    })
+                }
                 Err(_) => Err(self.decode_error::<R>(status, request_id, &body)),
             };
         }

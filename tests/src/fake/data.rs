@@ -77,6 +77,10 @@ const fn model(values: &'static [&'static str]) -> Dim {
 
 const ALL_WIDTHS: &[&str] = &["1m", "1h", "1d"];
 
+/// The costs endpoint's line items, and the unit of each one's `quantity`.
+const COST_LINE_ITEMS: &[&str] = &["gpt-4o, input", "gpt-4o, output", "vector store storage"];
+const COST_UNITS: &[&str] = &["tokens", "tokens", "gibibyte_hours"];
+
 /// Every operation of the fake.
 pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
@@ -94,17 +98,32 @@ pub const ENDPOINTS: &[Endpoint] = &[
                 values: &["false", "true"],
                 boolean: true,
             },
+            Dim {
+                name: "service_tier",
+                filter: None,
+                values: &["default", "flex"],
+                boolean: false,
+            },
         ],
         metrics: &[
             ("input_tokens", 100, 20_000),
             ("output_tokens", 10, 4_000),
             ("input_cached_tokens", 0, 100),
+            ("input_cache_write_tokens", 0, 40),
+            ("input_uncached_tokens", 50, 15_000),
+            ("input_text_tokens", 50, 12_000),
+            ("output_text_tokens", 10, 3_000),
+            ("input_cached_text_tokens", 0, 80),
             ("input_audio_tokens", 0, 50),
+            ("input_cached_audio_tokens", 0, 10),
             ("output_audio_tokens", 0, 50),
+            ("input_image_tokens", 0, 300),
+            ("input_cached_image_tokens", 0, 20),
+            ("output_image_tokens", 0, 200),
             ("num_model_requests", 1, 20),
         ],
         costs: false,
-        null_fields: &["service_tier"],
+        null_fields: &[],
     },
     Endpoint {
         path: "/organization/usage/embeddings",
@@ -192,6 +211,45 @@ pub const ENDPOINTS: &[Endpoint] = &[
         null_fields: &[],
     },
     Endpoint {
+        path: "/organization/usage/file_search_calls",
+        object: "organization.usage.file_searches.result",
+        widths: ALL_WIDTHS,
+        dims: &[
+            PROJECT,
+            USER,
+            KEY,
+            Dim {
+                name: "vector_store_id",
+                filter: Some("vector_store_ids"),
+                values: &["vs_docs", "vs_support"],
+                boolean: false,
+            },
+        ],
+        metrics: &[("num_requests", 1, 40)],
+        costs: false,
+        null_fields: &[],
+    },
+    Endpoint {
+        path: "/organization/usage/web_search_calls",
+        object: "organization.usage.web_searches.result",
+        widths: ALL_WIDTHS,
+        dims: &[
+            PROJECT,
+            USER,
+            KEY,
+            model(&["gpt-4o", "gpt-4o-mini"]),
+            Dim {
+                name: "context_level",
+                filter: Some("context_levels"),
+                values: &["low", "medium", "high"],
+                boolean: false,
+            },
+        ],
+        metrics: &[("num_model_requests", 1, 12), ("num_requests", 1, 30)],
+        costs: false,
+        null_fields: &[],
+    },
+    Endpoint {
         path: "/organization/costs",
         object: "organization.costs.result",
         widths: &["1d"],
@@ -200,11 +258,12 @@ pub const ENDPOINTS: &[Endpoint] = &[
             Dim {
                 name: "line_item",
                 filter: None,
-                values: &["gpt-4o, input", "gpt-4o, output", "vector store storage"],
+                values: COST_LINE_ITEMS,
                 boolean: false,
             },
+            KEY,
         ],
-        metrics: &[("amount_cents", 1, 5_000)],
+        metrics: &[("amount_cents", 1, 5_000), ("quantity", 100, 90_000)],
         costs: true,
         null_fields: &[],
     },
@@ -506,6 +565,14 @@ fn result(endpoint: &Endpoint, key: &[Option<usize>], sums: &[u64]) -> Value {
             json!(cents as f64 / 100.0)
         };
         object.insert("amount".into(), json!({"value": value, "currency": "usd"}));
+        // A quantity and its unit come with a result grouped by line item.
+        let line_item = endpoint.dims.iter().position(|d| d.name == "line_item");
+        let (quantity, unit) = match line_item.and_then(|d| key[d]) {
+            Some(v) => (json!(sums[1]), json!(COST_UNITS[v])),
+            None => (Value::Null, Value::Null),
+        };
+        object.insert("quantity".into(), quantity);
+        object.insert("quantity_unit".into(), unit);
     } else {
         for ((name, _, _), sum) in endpoint.metrics.iter().zip(sums) {
             object.insert((*name).into(), json!(sum));

@@ -1,0 +1,274 @@
+//! What a response holds that the spec does not describe: fields it does not list, union members
+//! with a discriminator value it does not know, enum values outside its list. Decoding keeps
+//! going past all of these (unknown fields are ignored, unknown members and values are kept), so
+//! this is how they are found and reported instead of silently dropped.
+//!
+//! The walk reads a JSON value beside a description of the spec's types: [`TypeShape`]s, which
+//! the generator writes once per crate as a static table, and which `cargo xtask check-response`
+//! builds from the spec itself. This file depends on nothing but `serde_json`, so the generator
+//! compiles the same walk.
+
+use std::fmt;
+
+use serde_json::Value;
+
+/// How the spec describes one use of a value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// Anything, or a string, number or boolean: nothing inside to check.
+    Leaf,
+    /// The named type at this index of the table.
+    Named(usize),
+    /// A list of values of one shape.
+    Array(&'static Shape),
+    /// An object with any keys and values of one shape.
+    Map(&'static Shape),
+    /// `null`, or a value of the inner shape.
+    Nullable(&'static Shape),
+}
+
+/// How the spec describes a named type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TypeShape {
+    /// An object with known properties.
+    Struct {
+        /// Wire name and shape of each property.
+        fields: &'static [(&'static str, Shape)],
+        /// Properties that can hold only one string: wire name and value.
+        constants: &'static [(&'static str, &'static str)],
+    },
+    /// A string enum.
+    Enum {
+        /// The values the spec lists.
+        values: &'static [&'static str],
+    },
+    /// Objects told apart by one property.
+    Union {
+        /// The wire name of the discriminator property.
+        property: &'static str,
+        /// Each known discriminator value and the index of its struct.
+        variants: &'static [(&'static str, usize)],
+    },
+}
+
+/// One thing in a response that the spec does not describe.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Unrecognized {
+    /// Where it is: a JSON pointer into the response body (`/data/0/results/3/object`).
+    pub path: String,
+    /// What it is.
+    pub kind: UnrecognizedKind,
+}
+
+/// What kind of thing the spec does not describe.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum UnrecognizedKind {
+    /// A property the object's schema does not list (decoding ignores it).
+    Field,
+    /// A discriminator value no member of the union has (decoding keeps the object as JSON).
+    UnionTag(String),
+    /// A string outside the enum's listed values (an open enum keeps it).
+    EnumValue(String),
+    /// A property that can hold one value only, holding another.
+    Constant(String),
+}
+
+impl fmt::Display for Unrecognized {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let path = if self.path.is_empty() { "/" } else { &self.path };
+        match &self.kind {
+            UnrecognizedKind::Field => write!(f, "{path}: a field the spec does not describe"),
+            UnrecognizedKind::UnionTag(tag) => {
+                write!(f, "{path}: `{tag}` is not a type the spec describes here")
+            }
+            UnrecognizedKind::EnumValue(value) => {
+                write!(f, "{path}: `{value}` is not one of the values the spec lists")
+            }
+            UnrecognizedKind::Constant(value) => {
+                write!(f, "{path}: `{value}` is not the one value the spec allows")
+            }
+        }
+    }
+}
+
+/// Everything in `value` (a value of `shape`, with named types in `types`) that the spec does not
+/// describe, in the order of the walk (keys of an object in
+/// `serde_json`'s order). Values of the wrong JSON type are not reported: decoding fails
+/// on those.
+pub fn unrecognized(types: &[TypeShape], shape: &Shape, value: &Value) -> Vec<Unrecognized> {
+    let mut walk = Walk {
+        types,
+        path: String::new(),
+        found: Vec::new(),
+    };
+    walk.shape(shape, value);
+    walk.found
+}
+
+struct Walk<'t> {
+    types: &'t [TypeShape],
+    path: String,
+    found: Vec<Unrecognized>,
+}
+
+impl Walk<'_> {
+    fn report(&mut self, kind: UnrecognizedKind) {
+        self.found.push(Unrecognized {
+            path: self.path.clone(),
+            kind,
+        });
+    }
+
+    /// Runs `f` with `segment` pushed onto the path.
+    fn at(&mut self, segment: &str, f: impl FnOnce(&mut Self)) {
+        let len = self.path.len();
+        self.path.push('/');
+        for c in segment.chars() {
+            match c {
+                '~' => self.path.push_str("~0"),
+                '/' => self.path.push_str("~1"),
+                c => self.path.push(c),
+            }
+        }
+        f(self);
+        self.path.truncate(len);
+    }
+
+    fn shape(&mut self, shape: &Shape, value: &Value) {
+        match (shape, value) {
+            (Shape::Leaf, _) => {}
+            (Shape::Nullable(_), Value::Null) => {}
+            (Shape::Nullable(inner), value) => self.shape(inner, value),
+            (Shape::Array(item), Value::Array(items)) => {
+                for (i, v) in items.iter().enumerate() {
+                    self.at(&i.to_string(), |w| w.shape(item, v));
+                }
+            }
+            (Shape::Map(inner), Value::Object(map)) => {
+                for (k, v) in map {
+                    self.at(k, |w| w.shape(inner, v));
+                }
+            }
+            (Shape::Named(index), value) => self.named(*index, value),
+            _ => {}
+        }
+    }
+
+    fn named(&mut self, index: usize, value: &Value) {
+        let Some(def) = self.types.get(index).copied() else {
+            return;
+        };
+        match (def, value) {
+            (TypeShape::Struct { fields, constants }, Value::Object(map)) => {
+                for (key, v) in map {
+                    if let Some((_, shape)) = fields.iter().find(|(name, _)| name == key) {
+                        self.at(key, |w| w.shape(shape, v));
+                    } else if let Some((_, expected)) = constants.iter().find(|(n, _)| n == key) {
+                        if v.as_str() != Some(expected) {
+                            let shown = v.as_str().map_or_else(|| v.to_string(), str::to_owned);
+                            self.at(key, |w| w.report(UnrecognizedKind::Constant(shown)));
+                        }
+                    } else {
+                        self.at(key, |w| w.report(UnrecognizedKind::Field));
+                    }
+                }
+            }
+            (TypeShape::Enum { values }, Value::String(s)) => {
+                if !values.contains(&s.as_str()) {
+                    self.report(UnrecognizedKind::EnumValue(s.clone()));
+                }
+            }
+            (TypeShape::Union { property, variants }, Value::Object(map)) => {
+                let tag = map.get(property);
+                match variants
+                    .iter()
+                    .find(|(known, _)| tag.and_then(Value::as_str) == Some(known))
+                {
+                    Some((_, member)) => self.named(*member, value),
+                    None => {
+                        let shown = match tag {
+                            Some(Value::String(s)) => s.clone(),
+                            Some(other) => other.to_string(),
+                            None => "(none)".to_owned(),
+                        };
+                        self.at(property, |w| w.report(UnrecognizedKind::UnionTag(shown)));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    // 0: a page; 1: a union of 2 and 3; 2, 3: results; 4: an enum.
+    const TYPES: &[TypeShape] = &[
+        TypeShape::Struct {
+            fields: &[("data", Shape::Array(&Shape::Named(1))), ("next", Shape::Nullable(&Shape::Leaf))],
+            constants: &[("object", "page")],
+        },
+        TypeShape::Union {
+            property: "object",
+            variants: &[("a", 2), ("b", 3)],
+        },
+        TypeShape::Struct {
+            fields: &[("n", Shape::Leaf), ("unit", Shape::Nullable(&Shape::Named(4)))],
+            constants: &[("object", "a")],
+        },
+        TypeShape::Struct {
+            fields: &[("tags", Shape::Map(&Shape::Named(4)))],
+            constants: &[("object", "b")],
+        },
+        TypeShape::Enum {
+            values: &["x", "y"],
+        },
+    ];
+
+    fn paths(value: Value) -> Vec<String> {
+        unrecognized(TYPES, &Shape::Named(0), &value)
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn a_described_value_has_nothing_to_report() {
+        let page = json!({"object": "page", "next": null, "data": [
+            {"object": "a", "n": 1, "unit": "x"},
+            {"object": "a", "n": 2, "unit": null},
+            {"object": "b", "tags": {"k": "y"}},
+        ]});
+        assert_eq!(paths(page), Vec::<String>::new());
+    }
+
+    #[test]
+    fn fields_tags_values_and_constants_are_reported_where_they_are() {
+        let page = json!({"object": "list", "data": [
+            {"object": "a", "n": 1, "unit": "z", "extra": {"deep": 1}},
+            {"object": "c", "whatever": 1},
+            {"n": 1},
+            {"object": "b", "tags": {"a/b~c": "w"}},
+        ], "more": true});
+        assert_eq!(
+            paths(page),
+            vec![
+                "/data/0/extra: a field the spec does not describe",
+                "/data/0/unit: `z` is not one of the values the spec lists",
+                "/data/1/object: `c` is not a type the spec describes here",
+                "/data/2/object: `(none)` is not a type the spec describes here",
+                "/data/3/tags/a~1b~0c: `w` is not one of the values the spec lists",
+                "/more: a field the spec does not describe",
+                "/object: `list` is not the one value the spec allows",
+            ]
+        );
+    }
+
+    #[test]
+    fn values_of_the_wrong_type_are_left_to_decoding() {
+        assert_eq!(paths(json!({"data": "not a list", "next": 5})), Vec::<String>::new());
+    }
+}

@@ -1,0 +1,97 @@
+//! The spec's types as the walk in [`crate::unrecognized`] reads them: what a response may hold.
+//! The same table serves `cargo xtask check-response` (built here, in memory) and the generated
+//! crate (written out by `emit::shapes`), so both report exactly the same things.
+
+use crate::ir::{Api, Type, TypeKind};
+use crate::unrecognized::{Shape, TypeShape, Unrecognized};
+
+/// The table of named types, in the order of [`Api::types`] (so a type's index is its position).
+pub fn types(api: &Api) -> Vec<TypeShape> {
+    api.types
+        .iter()
+        .map(|def| match &def.kind {
+            TypeKind::Struct(s) => TypeShape::Struct {
+                fields: leak(
+                    s.fields
+                        .iter()
+                        .map(|f| (leak_str(&f.wire_name), shape(api, &f.ty)))
+                        .collect(),
+                ),
+                constants: leak(
+                    s.constants
+                        .iter()
+                        .map(|c| (leak_str(&c.wire_name), leak_str(&c.value)))
+                        .collect(),
+                ),
+            },
+            TypeKind::Enum(e) => TypeShape::Enum {
+                values: leak(e.variants.iter().map(|v| leak_str(&v.wire)).collect()),
+            },
+            TypeKind::Union(u) => TypeShape::Union {
+                property: leak_str(&u.property),
+                variants: leak(
+                    u.variants
+                        .iter()
+                        .map(|v| (leak_str(&v.tag), index(api, &v.type_name)))
+                        .collect(),
+                ),
+            },
+        })
+        .collect()
+}
+
+/// The shape of one use of a type.
+pub fn shape(api: &Api, ty: &Type) -> Shape {
+    match ty {
+        Type::Integer | Type::Number | Type::Boolean | Type::String | Type::Any => Shape::Leaf,
+        Type::Named(name) => Shape::Named(index(api, name)),
+        Type::Array(item) => Shape::Array(Box::leak(Box::new(shape(api, item)))),
+        Type::Map(value) => Shape::Map(Box::leak(Box::new(shape(api, value)))),
+        Type::Nullable(inner) => Shape::Nullable(Box::leak(Box::new(shape(api, inner)))),
+    }
+}
+
+fn index(api: &Api, name: &str) -> usize {
+    api.types
+        .iter()
+        .position(|t| t.name == name)
+        .expect("the IR names only types it defines")
+}
+
+// The walk's tables are `'static` so that generated crates can hold them in statics; here they
+// are built once per command and live until it ends.
+fn leak<T>(items: Vec<T>) -> &'static [T] {
+    Box::leak(items.into_boxed_slice())
+}
+
+fn leak_str(s: &str) -> &'static str {
+    Box::leak(s.to_owned().into_boxed_str())
+}
+
+/// What a response body of `operation_id` holds that the spec does not describe.
+pub fn check_response(
+    api: &Api,
+    operation_id: &str,
+    body: &serde_json::Value,
+) -> Result<Vec<Unrecognized>, String> {
+    let Some(op) = api.operations.iter().find(|o| o.id == operation_id) else {
+        let ids = api.operations.iter().map(|o| o.id.as_str());
+        let hint = crate::import::closest(operation_id, ids)
+            .map(|c| format!(" (did you mean `{c}`?)"))
+            .unwrap_or_default();
+        let all: Vec<&str> = api.operations.iter().map(|o| o.id.as_str()).collect();
+        return Err(format!(
+            "no operation `{operation_id}` in the spec{hint}; its operations: {}",
+            all.join(", ")
+        ));
+    };
+    let Some(response) = &op.response else {
+        return Err(format!("operation `{operation_id}` has no JSON response in the spec"));
+    };
+    let table = types(api);
+    Ok(crate::unrecognized::unrecognized(
+        &table,
+        &shape(api, response),
+        body,
+    ))
+}

@@ -1,0 +1,69 @@
+//! The table of the spec's types that the client walks to report what a response holds that the
+//! spec does not describe (`ClientBuilder::on_unrecognized`); built by [`crate::describe`].
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::ir::Api;
+use crate::unrecognized::{Shape, TypeShape};
+
+/// `static SHAPES`, one entry per named type, in the order of `Api::types`.
+pub fn table(api: &Api) -> TokenStream {
+    let entries = crate::describe::types(api).into_iter().map(|shape| {
+        match shape {
+            TypeShape::Struct { fields, constants } => {
+                let fields = fields.iter().map(|(wire, shape)| {
+                    let shape = shape_tokens(shape);
+                    quote!((#wire, #shape))
+                });
+                let constants = constants.iter().map(|(wire, value)| quote!((#wire, #value)));
+                quote!(crate::runtime::unrecognized::TypeShape::Struct {
+                    fields: &[#(#fields),*],
+                    constants: &[#(#constants),*],
+                })
+            }
+            TypeShape::Enum { values } => {
+                quote!(crate::runtime::unrecognized::TypeShape::Enum { values: &[#(#values),*] })
+            }
+            TypeShape::Union { property, variants } => {
+                let variants = variants.iter().map(|(tag, index)| {
+                    let index = proc_macro2::Literal::usize_unsuffixed(*index);
+                    quote!((#tag, #index))
+                });
+                quote!(crate::runtime::unrecognized::TypeShape::Union {
+                    property: #property,
+                    variants: &[#(#variants),*],
+                })
+            }
+        }
+    });
+    quote! {
+        /// The spec's types as the check for unrecognized response content reads them, in the
+        /// order `Shape::Named` indexes them.
+        pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[#(#entries),*];
+    }
+}
+
+/// A `Shape` as a constant expression.
+pub fn shape_tokens(shape: &Shape) -> TokenStream {
+    let path = quote!(crate::runtime::unrecognized::Shape);
+    match shape {
+        Shape::Leaf => quote!(#path::Leaf),
+        Shape::Named(index) => {
+            let index = proc_macro2::Literal::usize_unsuffixed(*index);
+            quote!(#path::Named(#index))
+        }
+        Shape::Array(inner) => {
+            let inner = shape_tokens(inner);
+            quote!(#path::Array(&#inner))
+        }
+        Shape::Map(inner) => {
+            let inner = shape_tokens(inner);
+            quote!(#path::Map(&#inner))
+        }
+        Shape::Nullable(inner) => {
+            let inner = shape_tokens(inner);
+            quote!(#path::Nullable(&#inner))
+        }
+    }
+}
