@@ -173,9 +173,52 @@ fn example(shared: &Path, name: &str) -> (Value, UsageResponse) {
     (serde_json::from_str(&text).unwrap(), page)
 }
 
+/// `value` without its `null`s (an absent optional field and a `null` one decode alike), with
+/// numbers compared as numbers (`10000` and `10000.0` are one value).
+fn without_nulls(value: &Value) -> Value {
+    match value {
+        Value::Number(n) => serde_json::json!(n.as_f64()),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k.clone(), without_nulls(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(without_nulls).collect()),
+        other => other.clone(),
+    }
+}
+
+/// The IR of our spec, for the walk that finds what a response holds that the spec does not
+/// describe.
+fn our_api() -> codegen::ir::Api {
+    codegen::api(&root().join("spec/openai-usage.yaml")).unwrap()
+}
+
 #[test]
-fn every_example_response_decodes_to_known_results() {
+fn openais_whole_description_loads() {
     let Some(shared) = shared() else { return };
+    let document = codegen::load::load(&shared.join("openai-openapi.full.yaml")).unwrap();
+    // The 64-bit bounds OpenAI writes as `-9223372036854776000` load as numbers.
+    let text = fs::read_to_string(shared.join("openai-openapi.full.yaml")).unwrap();
+    assert!(text.contains("minimum: -9223372036854776000"));
+    let found = find_number(&document.root, -9.223372036854776e18);
+    assert!(found, "the out-of-range bound is read as a number");
+}
+
+fn find_number(value: &serde_yaml::Value, wanted: f64) -> bool {
+    match value {
+        serde_yaml::Value::Number(n) => n.as_f64() == Some(wanted),
+        serde_yaml::Value::Sequence(items) => items.iter().any(|v| find_number(v, wanted)),
+        serde_yaml::Value::Mapping(map) => map.values().any(|v| find_number(v, wanted)),
+        _ => false,
+    }
+}
+
+#[test]
+fn every_example_response_decodes_to_known_results_with_every_field() {
+    let Some(shared) = shared() else { return };
+    let api = our_api();
     let mut names: Vec<String> = fs::read_dir(shared.join("examples"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -211,10 +254,15 @@ fn every_example_response_decodes_to_known_results() {
                 assert_eq!(result.object(), raw["object"].as_str(), "{name}");
             }
         }
-        // What we decoded encodes and decodes to the same value.
-        let again: UsageResponse =
-            serde_json::from_value(serde_json::to_value(&page).unwrap()).unwrap();
-        assert_eq!(again, page, "{name}");
+        // Every field is one the spec describes, and every value is kept.
+        let operation = match name.trim_end_matches(".json") {
+            "costs" => "usage-costs".to_owned(),
+            other => format!("usage-{}", other.replace('_', "-")),
+        };
+        let unknown = codegen::describe::check_response(&api, &operation, &json).unwrap();
+        assert!(unknown.is_empty(), "{name}: {unknown:?}");
+        let encoded = serde_json::to_value(&page).unwrap();
+        assert_eq!(without_nulls(&encoded), without_nulls(&json), "{name}");
     }
 }
 
@@ -284,59 +332,65 @@ fn example_values_are_decoded_as_sent() {
     assert_eq!(s.num_sessions, 1);
 }
 
-/// The `object` values of the result types our spec knows.
-fn known_result_objects() -> Vec<String> {
-    let text = fs::read_to_string(root().join("spec/openai-usage.yaml")).unwrap();
-    let spec: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
-    let mapping = spec["components"]["schemas"]["UsageResult"]["discriminator"]["mapping"]
-        .as_mapping()
-        .unwrap();
-    mapping
-        .keys()
-        .map(|k| k.as_str().unwrap().to_owned())
-        .collect()
-}
-
 #[test]
-fn result_objects_we_do_not_know_are_kept_whole() {
+fn every_result_object_decodes_to_its_typed_variant_with_every_field() {
     let Some(shared) = shared() else { return };
-    let known = known_result_objects();
+    let api = our_api();
     let dir = shared.join("examples/result-objects");
-    let (mut seen, mut unknown) = (0, 0);
+    let mut seen = 0;
     for entry in fs::read_dir(&dir).unwrap() {
         seen += 1;
         let path = entry.unwrap().path();
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
         let text = fs::read_to_string(&path).unwrap();
         let json: Value = serde_json::from_str(&text).unwrap();
         let result: UsageResult = serde_json::from_str(&text).unwrap();
-        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
-        let object = json["object"].as_str().unwrap();
-        if known.iter().any(|k| k == object) {
-            assert!(
-                !matches!(result, UsageResult::Unknown(_)),
-                "{name}: {result:?}"
-            );
-            assert_eq!(result.object(), Some(object), "{name}");
-        } else {
-            assert_eq!(result, UsageResult::Unknown(json.clone()), "{name}");
-            assert_eq!(
-                serde_json::to_value(&result).unwrap(),
-                json,
-                "{name} re-encodes as it came"
-            );
-            unknown += 1;
-        }
+        assert!(
+            !matches!(result, UsageResult::Unknown(_)),
+            "{name}: {result:?}"
+        );
+        assert_eq!(result.object(), json["object"].as_str(), "{name}");
+        // Nothing in it is unknown to the spec, and every value survives a round trip.
+        let page = serde_json::json!({"object": "page", "has_more": false, "next_page": null,
+            "data": [{"object": "bucket", "start_time": 0, "end_time": 60, "results": [json.clone()]}]});
+        let unknown = codegen::describe::check_response(&api, "usage-completions", &page).unwrap();
+        assert!(unknown.is_empty(), "{name}: {unknown:?}");
+        let encoded = serde_json::to_value(&result).unwrap();
+        assert_eq!(without_nulls(&encoded), without_nulls(&json), "{name}");
     }
     assert_eq!(seen, 11, "the eleven result-object examples");
-    // The branch for unknown results is exercised as long as the spec lacks a result type
-    // OpenAI publishes (today: file searches and web searches).
-    let published_elsewhere = [
-        "organization.usage.file_searches.result",
-        "organization.usage.web_searches.result",
+}
+
+#[test]
+fn the_detailed_token_fields_of_a_real_page_are_all_kept() {
+    let Some(shared) = shared() else { return };
+    let text = fs::read_to_string(shared.join("examples/result-objects/UsageCompletionsResult.json")).unwrap();
+    let json: Value = serde_json::from_str(&text).unwrap();
+    let UsageResult::Completions(c) = serde_json::from_str(&text).unwrap() else {
+        panic!("a completions result")
+    };
+    // Written from the example's values, field by field.
+    let kept = [
+        ("input_cache_write_tokens", c.input_cache_write_tokens),
+        ("input_uncached_tokens", c.input_uncached_tokens),
+        ("input_text_tokens", c.input_text_tokens),
+        ("output_text_tokens", c.output_text_tokens),
+        ("input_cached_text_tokens", c.input_cached_text_tokens),
+        ("input_cached_audio_tokens", c.input_cached_audio_tokens),
+        ("input_image_tokens", c.input_image_tokens),
+        ("input_cached_image_tokens", c.input_cached_image_tokens),
+        ("output_image_tokens", c.output_image_tokens),
     ];
-    let expected_unknown = published_elsewhere
-        .iter()
-        .filter(|o| !known.iter().any(|k| k == *o))
-        .count();
-    assert_eq!(unknown, expected_unknown);
+    for (field, value) in kept {
+        assert_eq!(value, json[field].as_i64(), "{field}");
+        assert!(value.is_some(), "the example has {field}");
+    }
+}
+
+#[test]
+fn a_result_type_the_spec_does_not_know_is_kept_whole() {
+    let json = serde_json::json!({"object": "organization.usage.future.result", "num_things": 3, "project_id": null});
+    let result: UsageResult = serde_json::from_value(json.clone()).unwrap();
+    assert_eq!(result, UsageResult::Unknown(json.clone()));
+    assert_eq!(serde_json::to_value(&result).unwrap(), json, "re-encodes as it came");
 }

@@ -230,6 +230,66 @@ async fn every_operation_sends_exactly_the_query_the_spec_describes() {
         format!("start_time=1730419200&end_time=1730419201&bucket_width=1d&project_ids=proj_alpha&project_ids={odd_wire}&group_by=project_id&group_by=line_item&limit=180&page=page_8")
     );
 
+    let _ = c
+        .usage_file_search_calls(
+            &UsageFileSearchCallsParams::new(day)
+                .end_time(day + 1)
+                .bucket_width(UsageBucketWidth::OneDay)
+                .project_ids(["proj_alpha"])
+                .user_ids(["user_ann"])
+                .api_key_ids(["key_main"])
+                .vector_store_ids(["vs_docs", odd])
+                .group_by([
+                    UsageFileSearchCallsGroupBy::VectorStoreId,
+                    UsageFileSearchCallsGroupBy::ProjectId,
+                ])
+                .limit(6)
+                .page("page_9"),
+        )
+        .await;
+    assert_eq!(
+        last_query(&fake),
+        format!("start_time=1730419200&end_time=1730419201&bucket_width=1d&project_ids=proj_alpha&user_ids=user_ann&api_key_ids=key_main&vector_store_ids=vs_docs&vector_store_ids={odd_wire}&group_by=vector_store_id&group_by=project_id&limit=6&page=page_9")
+    );
+
+    let _ = c
+        .usage_web_search_calls(
+            &UsageWebSearchCallsParams::new(day)
+                .end_time(day + 3_600)
+                .bucket_width(UsageBucketWidth::OneMinute)
+                .project_ids(["proj_alpha"])
+                .user_ids(["user_ann"])
+                .api_key_ids(["key_main"])
+                .models(["gpt-4o"])
+                .context_levels([
+                    UsageWebSearchCallsContextLevels::Low,
+                    UsageWebSearchCallsContextLevels::High,
+                ])
+                .group_by([
+                    UsageWebSearchCallsGroupBy::ContextLevel,
+                    UsageWebSearchCallsGroupBy::Model,
+                ])
+                .limit(1_440)
+                .page("page_10"),
+        )
+        .await;
+    assert_eq!(
+        last_query(&fake),
+        "start_time=1730419200&end_time=1730422800&bucket_width=1m&project_ids=proj_alpha&user_ids=user_ann&api_key_ids=key_main&models=gpt-4o&context_levels=low&context_levels=high&group_by=context_level&group_by=model&limit=1440&page=page_10"
+    );
+
+    let _ = c
+        .usage_costs(
+            &UsageCostsParams::new(day)
+                .api_key_ids(["key_main", "key_ci"])
+                .group_by([UsageCostsGroupBy::ApiKeyId]),
+        )
+        .await;
+    assert_eq!(
+        last_query(&fake),
+        "start_time=1730419200&api_key_ids=key_main&api_key_ids=key_ci&group_by=api_key_id"
+    );
+
     let paths: Vec<String> = fake.requests().iter().map(|r| r.path.clone()).collect();
     assert_eq!(
         paths,
@@ -243,8 +303,112 @@ async fn every_operation_sends_exactly_the_query_the_spec_describes() {
             "/v1/organization/usage/vector_stores",
             "/v1/organization/usage/code_interpreter_sessions",
             "/v1/organization/costs",
+            "/v1/organization/usage/file_search_calls",
+            "/v1/organization/usage/web_search_calls",
+            "/v1/organization/costs",
         ]
     );
+}
+
+#[tokio::test]
+async fn the_new_usage_kinds_decode_what_the_fake_computes() {
+    let fake = FakeApi::start().await;
+    let c = client(&fake);
+    let day = 1_730_419_200;
+    let page = c
+        .usage_web_search_calls(
+            &UsageWebSearchCallsParams::new(day)
+                .end_time(day + 86_400)
+                .group_by([UsageWebSearchCallsGroupBy::ContextLevel]),
+        )
+        .await
+        .unwrap();
+    let levels: Vec<Option<&str>> = page.data[0]
+        .results
+        .iter()
+        .map(|r| match r {
+            UsageResult::WebSearchCalls(w) => w.context_level.as_deref(),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    // One result per context level, in the fake's order of its values.
+    assert_eq!(levels, [Some("low"), Some("medium"), Some("high")]);
+    let page = c
+        .usage_file_search_calls(
+            &UsageFileSearchCallsParams::new(day)
+                .end_time(day + 86_400)
+                .vector_store_ids(["vs_docs"])
+                .group_by([UsageFileSearchCallsGroupBy::VectorStoreId]),
+        )
+        .await
+        .unwrap();
+    let UsageResult::FileSearchCalls(f) = &page.data[0].results[0] else {
+        panic!("{page:?}")
+    };
+    assert_eq!(f.vector_store_id.as_deref(), Some("vs_docs"));
+    assert!(f.num_requests > 0);
+    // Costs grouped by line item carry a quantity and its unit.
+    let page = c
+        .usage_costs(&UsageCostsParams::new(day).end_time(day + 86_400).group_by([UsageCostsGroupBy::LineItem]))
+        .await
+        .unwrap();
+    for result in &page.data[0].results {
+        let UsageResult::Costs(cost) = result else { panic!("{result:?}") };
+        let unit = cost.quantity_unit.as_ref().expect("a unit with a line item");
+        let expected = if cost.line_item.as_deref() == Some("vector store storage") {
+            CostsResultQuantityUnit::GibibyteHours
+        } else {
+            CostsResultQuantityUnit::Tokens
+        };
+        assert_eq!(unit, &expected);
+        assert!(cost.quantity.is_some_and(|q| q >= 100.0));
+    }
+}
+
+#[tokio::test]
+async fn the_unrecognized_hook_reports_what_the_spec_does_not_describe() {
+    let fake = FakeApi::start().await;
+    let reports = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = reports.clone();
+    let c = builder(&fake)
+        .on_unrecognized(move |report| sink.lock().unwrap().push(report.clone()))
+        .build()
+        .unwrap();
+    let page = serde_json::json!({
+        "object": "page", "has_more": false, "next_page": null,
+        "data": [{"object": "bucket", "start_time": 1730419200, "end_time": 1730505600, "results": [
+            {"object": "organization.costs.result", "amount": {"value": "0.06", "currency": "usd"},
+             "quantity": 10, "quantity_unit": "kilowatt_hours", "invoice_id": "inv_1"},
+            {"object": "organization.usage.teleport.result", "jumps": 3}
+        ]}]
+    });
+    fake.push_fault(Fault::Status {
+        status: 200,
+        headers: Vec::new(),
+        body: page.to_string(),
+    });
+    let decoded = c.usage_costs(&UsageCostsParams::new(1_730_419_200)).await.unwrap();
+    // The page decodes regardless: the unknown unit and result are kept.
+    assert_eq!(decoded.data[0].results.len(), 2);
+    let reports = reports.lock().unwrap().clone();
+    assert_eq!(reports.len(), 1);
+    assert_eq!(reports[0].operation, "usage-costs");
+    let request_id = reports[0].request_id.as_deref().unwrap();
+    assert!(request_id.starts_with("req_"), "the fake's request id: {request_id}");
+    let items: Vec<String> = reports[0].items.iter().map(|i| i.to_string()).collect();
+    assert_eq!(
+        items,
+        [
+            "/data/0/results/0/invoice_id: a field the spec does not describe",
+            "/data/0/results/0/quantity_unit: `kilowatt_hours` is not one of the values the spec lists",
+            "/data/0/results/1/object: `organization.usage.teleport.result` is not a type the spec describes here",
+        ]
+    );
+    // A page the spec describes whole is not reported.
+    c.usage_costs(&UsageCostsParams::new(1_730_419_200).end_time(1_730_505_600))
+        .await
+        .unwrap();
+    assert_eq!(reports.len(), 1);
 }
 
 #[tokio::test]

@@ -207,11 +207,39 @@ fn every_operation_fully_set() -> Vec<Row> {
                 .page("p")
         ),
         row!(
+            UsageFileSearchCallsParams,
+            UsageFileSearchCallsParams::new(1)
+                .end_time(2)
+                .bucket_width(UsageBucketWidth::OneHour)
+                .project_ids(ids)
+                .user_ids(ids)
+                .api_key_ids(ids)
+                .vector_store_ids(ids)
+                .group_by(UsageFileSearchCallsGroupBy::ALL)
+                .limit(3)
+                .page("p")
+        ),
+        row!(
+            UsageWebSearchCallsParams,
+            UsageWebSearchCallsParams::new(1)
+                .end_time(2)
+                .bucket_width(UsageBucketWidth::OneHour)
+                .project_ids(ids)
+                .user_ids(ids)
+                .api_key_ids(ids)
+                .models(ids)
+                .context_levels(UsageWebSearchCallsContextLevels::ALL)
+                .group_by(UsageWebSearchCallsGroupBy::ALL)
+                .limit(3)
+                .page("p")
+        ),
+        row!(
             UsageCostsParams,
             UsageCostsParams::new(1)
                 .end_time(2)
                 .bucket_width(UsageCostsBucketWidth::OneDay)
                 .project_ids(ids)
+                .api_key_ids(ids)
                 .group_by(UsageCostsGroupBy::ALL)
                 .limit(3)
                 .page("p")
@@ -308,6 +336,14 @@ fn operations_and_their_parameters_agree() {
             format!("{:?}", UsageVectorStoresParams::new(1)),
         ),
         (
+            UsageFileSearchCallsParams::OPERATION_ID,
+            format!("{:?}", UsageFileSearchCallsParams::new(1)),
+        ),
+        (
+            UsageWebSearchCallsParams::OPERATION_ID,
+            format!("{:?}", UsageWebSearchCallsParams::new(1)),
+        ),
+        (
             UsageCostsParams::OPERATION_ID,
             format!("{:?}", UsageCostsParams::new(1)),
         ),
@@ -381,16 +417,25 @@ where
 fn every_allowed_value_round_trips_as_its_wire_string() {
     let spec = spec();
     type Check = fn(&[String]);
-    let checks: BTreeMap<&str, Check> = BTreeMap::from([
-        (
-            "#/components/schemas/UsageBucketWidth",
-            (|v: &[String]| check_enum(&UsageBucketWidth::ALL, v)) as Check,
-        ),
-        ("#/components/schemas/ImageSize", |v| {
-            check_enum(&ImageSize::ALL, v)
-        }),
-        ("#/components/schemas/ImageSource", |v| {
+    // The usage endpoints repeat one bucket width enum inline (one Rust type serves them all).
+    let bucket_widths: Vec<String> = operations(&spec)
+        .iter()
+        .filter(|o| o.id != "usage-costs")
+        .map(|o| format!("{}.bucket_width", o.id))
+        .collect();
+    let mut checks: BTreeMap<&str, Check> = BTreeMap::from([
+        ("usage-images.sizes", (|v: &[String]| check_enum(&ImageSize::ALL, v)) as Check),
+        ("usage-images.sources", |v| {
             check_enum(&ImageSource::ALL, v)
+        }),
+        ("usage-web-search-calls.context_levels", |v| {
+            check_enum(&UsageWebSearchCallsContextLevels::ALL, v)
+        }),
+        ("usage-web-search-calls.group_by", |v| {
+            check_enum(&UsageWebSearchCallsGroupBy::ALL, v)
+        }),
+        ("usage-file-search-calls.group_by", |v| {
+            check_enum(&UsageFileSearchCallsGroupBy::ALL, v)
         }),
         ("usage-audio-speeches.group_by", |v| {
             check_enum(&UsageAudioSpeechesGroupBy::ALL, v)
@@ -423,6 +468,9 @@ fn every_allowed_value_round_trips_as_its_wire_string() {
             check_enum(&UsageCostsGroupBy::ALL, v)
         }),
     ]);
+    for site in &bucket_widths {
+        checks.insert(site, |v| check_enum(&UsageBucketWidth::ALL, v));
+    }
     let mut seen = BTreeSet::new();
     for op in operations(&spec) {
         for param in op.params {
@@ -445,7 +493,7 @@ fn filled(spec: &Yaml, schema: &Yaml, counter: &mut i64) -> Value {
     let mut object = serde_json::Map::new();
     for (name, prop) in schema["properties"].as_mapping().unwrap() {
         let name = name.as_str().unwrap();
-        let prop = deref(spec, prop);
+        let prop = non_null(spec, deref(spec, prop));
         *counter += 1;
         let ty = match &prop["type"] {
             Yaml::Sequence(types) => types
@@ -470,8 +518,27 @@ fn filled(spec: &Yaml, schema: &Yaml, counter: &mut i64) -> Value {
     Value::Object(object)
 }
 
+/// The schema of a nullable `anyOf` without its `null`: the member with an `enum` if there is
+/// one (an open enum), else the first.
+fn non_null<'a>(spec: &'a Yaml, prop: &'a Yaml) -> &'a Yaml {
+    let Some(members) = prop.get("anyOf").and_then(Yaml::as_sequence) else {
+        return prop;
+    };
+    let members: Vec<&Yaml> = members
+        .iter()
+        .map(|m| deref(spec, m))
+        .filter(|m| m["type"].as_str() != Some("null"))
+        .collect();
+    members
+        .iter()
+        .find(|m| m.get("enum").is_some())
+        .or(members.first())
+        .copied()
+        .unwrap_or(prop)
+}
+
 fn result_schemas(spec: &Yaml) -> Vec<(&Yaml, String)> {
-    spec["components"]["schemas"]["UsageResult"]["oneOf"]
+    spec["components"]["schemas"]["UsageTimeBucket"]["properties"]["results"]["items"]["oneOf"]
         .as_sequence()
         .unwrap()
         .iter()
@@ -487,7 +554,7 @@ fn result_schemas(spec: &Yaml) -> Vec<(&Yaml, String)> {
 fn every_result_field_in_the_spec_is_decoded_and_kept() {
     let spec = spec();
     let results = result_schemas(&spec);
-    assert!(results.len() >= 9, "the union lists the result types");
+    assert!(results.len() >= 11, "the union lists the result types");
     let mut counter = 0;
     for (schema, object) in results {
         let json = filled(&spec, schema, &mut counter);

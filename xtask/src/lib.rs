@@ -20,6 +20,7 @@ pub mod import;
 
 pub(crate) const USAGE: &str = "\
 usage: cargo xtask import [--check] [--source-rev REV] FILE
+       cargo xtask check-response OPERATION_ID FILE.json
        cargo xtask regen [--check] [--spec FILE --out DIR]
        cargo xtask diff OLD NEW [--format text|markdown] [--deny-breaking]
        cargo xtask goldens
@@ -30,6 +31,11 @@ usage: cargo xtask import [--check] [--source-rev REV] FILE
   import --check FILE        write nothing; exit 1 with a diff if importing FILE would change
                              spec/openai-usage.yaml
   import --source-rev REV    record REV (OpenAI's commit) as the source revision
+  check-response OPERATION_ID FILE.json
+                             print every JSON path in FILE.json, a response body of the
+                             operation, that spec/openai-usage.yaml does not describe (unknown
+                             fields, result types, enum values); exit 1 if there is any, 0 if
+                             none, 2 if FILE.json cannot be read
   regen                      regenerate generated/ from spec/openai-usage.yaml
   regen --check              write nothing; exit 1 with a diff if generated/ is not up to date
   regen --spec FILE --out DIR
@@ -58,6 +64,7 @@ pub fn run(args: &[String], root: &Path, out: &mut dyn Write) -> Result<Outcome,
     };
     match command.as_str() {
         "import" => import::run(rest, root, out),
+        "check-response" => check_response(rest, root, out),
         "regen" => regen(rest, root, out),
         "diff" => diff(rest, root, out),
         "goldens" if rest.is_empty() => {
@@ -370,4 +377,36 @@ fn summarize_against_head(root: &Path, spec: &Path, out: &mut dyn Write) -> Resu
     .map_err(io)?;
     write!(out, "{}", report.to_text()).map_err(io)?;
     writeln!(out).map_err(io)
+}
+
+/// `cargo xtask check-response OPERATION_ID FILE.json`: what a real response holds that the spec
+/// does not describe.
+fn check_response(args: &[String], root: &Path, out: &mut dyn Write) -> Result<Outcome, String> {
+    let [operation, file] = args else {
+        return Err(format!(
+            "check-response takes OPERATION_ID and FILE.json\n\n{USAGE}"
+        ));
+    };
+    let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {file}: {e}"))?;
+    let body: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        let message = e.to_string();
+        let message = message.split(" at line ").next().unwrap_or_default().to_owned();
+        format!("{file}:{}:{}: not JSON: {message}", e.line(), e.column())
+    })?;
+    let api = codegen::api(&root.join(SPEC)).map_err(|e| e.to_string())?;
+    let found = codegen::describe::check_response(&api, operation, &body)?;
+    if found.is_empty() {
+        writeln!(out, "{file}: everything in it is described by {SPEC}").map_err(io)?;
+        return Ok(Outcome::Success);
+    }
+    for item in &found {
+        writeln!(out, "{item}").map_err(io)?;
+    }
+    writeln!(
+        out,
+        "\n{} thing(s) in {file} that {SPEC} does not describe for `{operation}`",
+        found.len()
+    )
+    .map_err(io)?;
+    Ok(Outcome::Failure)
 }

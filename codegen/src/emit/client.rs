@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{docs, ident, rust_type};
-use crate::ir::{Api, Operation, PageShape, Type};
+use crate::ir::{Api, Operation, PageShape};
 use crate::Options;
 
 fn types_path() -> TokenStream {
