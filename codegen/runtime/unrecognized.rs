@@ -75,14 +75,21 @@ pub enum UnrecognizedKind {
 
 impl fmt::Display for Unrecognized {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let path = if self.path.is_empty() { "/" } else { &self.path };
+        let path = if self.path.is_empty() {
+            "/"
+        } else {
+            &self.path
+        };
         match &self.kind {
             UnrecognizedKind::Field => write!(f, "{path}: a field the spec does not describe"),
             UnrecognizedKind::UnionTag(tag) => {
                 write!(f, "{path}: `{tag}` is not a type the spec describes here")
             }
             UnrecognizedKind::EnumValue(value) => {
-                write!(f, "{path}: `{value}` is not one of the values the spec lists")
+                write!(
+                    f,
+                    "{path}: `{value}` is not one of the values the spec lists"
+                )
             }
             UnrecognizedKind::Constant(value) => {
                 write!(f, "{path}: `{value}` is not the one value the spec allows")
@@ -208,7 +215,10 @@ mod tests {
     // 0: a page; 1: a union of 2 and 3; 2, 3: results; 4: an enum.
     const TYPES: &[TypeShape] = &[
         TypeShape::Struct {
-            fields: &[("data", Shape::Array(&Shape::Named(1))), ("next", Shape::Nullable(&Shape::Leaf))],
+            fields: &[
+                ("data", Shape::Array(&Shape::Named(1))),
+                ("next", Shape::Nullable(&Shape::Leaf)),
+            ],
             constants: &[("object", "page")],
         },
         TypeShape::Union {
@@ -216,7 +226,10 @@ mod tests {
             variants: &[("a", 2), ("b", 3)],
         },
         TypeShape::Struct {
-            fields: &[("n", Shape::Leaf), ("unit", Shape::Nullable(&Shape::Named(4)))],
+            fields: &[
+                ("n", Shape::Leaf),
+                ("unit", Shape::Nullable(&Shape::Named(4))),
+            ],
             constants: &[("object", "a")],
         },
         TypeShape::Struct {
@@ -269,6 +282,9 @@ mod tests {
 
     #[test]
     fn values_of_the_wrong_type_are_left_to_decoding() {
-        assert_eq!(paths(json!({"data": "not a list", "next": 5})), Vec::<String>::new());
+        assert_eq!(
+            paths(json!({"data": "not a list", "next": 5})),
+            Vec::<String>::new()
+        );
     }
 }

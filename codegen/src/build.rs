@@ -229,7 +229,13 @@ fn api_key_env(doc: &Document, sites: &[validate::OperationSite<'_>]) -> Result<
         .get("components")
         .and_then(|c| c.get("securitySchemes"))
         .and_then(|s| s.get(&name))
-        .ok_or_else(|| crate::error::Error::at(root.file(), &at, format!("security scheme `{name}` is not defined in `components/securitySchemes`")))?;
+        .ok_or_else(|| {
+            crate::error::Error::at(
+                root.file(),
+                &at,
+                format!("security scheme `{name}` is not defined in `components/securitySchemes`"),
+            )
+        })?;
     let scheme = resolve::deref(doc, &scheme)?;
     let bearer = scheme.str("type")? == Some("http")
         && scheme
@@ -892,21 +898,29 @@ impl<'a> Builder<'a> {
                 let text = given.as_str()?;
                 let name = naming::type_name(text)
                     .filter(|n| n == text)
-                    .ok_or_else(|| given.error(format!("`x-type-name: {text}` is not an UpperCamelCase Rust type name")))?;
+                    .ok_or_else(|| {
+                        given.error(format!(
+                            "`x-type-name: {text}` is not an UpperCamelCase Rust type name"
+                        ))
+                    })?;
                 if naming::RESERVED_TYPE_NAMES.contains(&name.as_str()) {
                     return Err(given.error(format!("`x-type-name: {name}` is a name the generated crate defines itself; choose another")));
                 }
                 // Identical schemas that ask for the same name (one enum repeated inline in
                 // several operations) become one type.
                 if let Some(first) = self.explicit_names.get(&name) {
-                    let same = self.doc.lookup(first).is_some_and(|n| n.value == node.value);
+                    let same = self
+                        .doc
+                        .lookup(first)
+                        .is_some_and(|n| n.value == node.value);
                     if !same {
                         return Err(given.error(format!("`x-type-name: {name}` is also given to the different schema at {first}; schemas that share a name must be identical")));
                     }
                     self.by_pointer.insert(node.pointer.clone(), name.clone());
                     return Ok(name);
                 }
-                self.explicit_names.insert(name.clone(), node.pointer.clone());
+                self.explicit_names
+                    .insert(name.clone(), node.pointer.clone());
                 name
             }
             None => {

@@ -86,7 +86,9 @@ pub fn check_response(
         ));
     };
     let Some(response) = &op.response else {
-        return Err(format!("operation `{operation_id}` has no JSON response in the spec"));
+        return Err(format!(
+            "operation `{operation_id}` has no JSON response in the spec"
+        ));
     };
     let table = types(api);
     Ok(crate::unrecognized::unrecognized(

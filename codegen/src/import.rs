@@ -145,10 +145,7 @@ pub fn slice(source: &Document, selection: &Selection) -> Result<Value> {
                 return Err(Error::at(
                     &selection.file,
                     &format!("#/operations/{i}"),
-                    format!(
-                        "operation `{id}` is not in {}{hint}",
-                        file.display()
-                    ),
+                    format!("operation `{id}` is not in {}{hint}", file.display()),
                 ));
             }
         }
@@ -158,7 +155,9 @@ pub fn slice(source: &Document, selection: &Selection) -> Result<Value> {
     let mut kept_paths = Mapping::new();
     let mut refs = Refs::default();
     for (path, item) in paths {
-        let Value::Mapping(item_map) = item else { continue };
+        let Value::Mapping(item_map) = item else {
+            continue;
+        };
         let selected: Vec<&str> = item_map
             .keys()
             .filter_map(Value::as_str)
@@ -472,14 +471,22 @@ components:
         let e = slice(&doc(SOURCE), &selection(&["get-a", "get-bb"])).unwrap_err();
         assert_eq!(e.place, Place::Pointer("#/operations/1".into()));
         assert_eq!(e.file, Path::new("selection.yaml"));
-        assert!(e.message.contains("`get-bb` is not in source.yaml (did you mean `get-b`?)"), "{e}");
+        assert!(
+            e.message
+                .contains("`get-bb` is not in source.yaml (did you mean `get-b`?)"),
+            "{e}"
+        );
     }
 
     #[test]
     fn a_dangling_reference_is_an_error() {
         let text = SOURCE.replace("'#/components/schemas/X'}]", "'#/components/schemas/Z'}]");
         let e = slice(&doc(&text), &selection(&["get-a"])).unwrap_err();
-        assert!(e.message.contains("#/components/schemas/Z` points at nothing"), "{e}");
+        assert!(
+            e.message
+                .contains("#/components/schemas/Z` points at nothing"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -499,7 +506,10 @@ components:
         assert_eq!(edit_distance("kitten", "sitting"), 3);
         assert_eq!(edit_distance("", "abc"), 3);
         assert_eq!(edit_distance("same", "same"), 0);
-        assert_eq!(closest("usage-costz", ["usage-costs", "other"].into_iter()), Some("usage-costs"));
+        assert_eq!(
+            closest("usage-costz", ["usage-costs", "other"].into_iter()),
+            Some("usage-costs")
+        );
         assert_eq!(closest("zzz", ["usage-costs"].into_iter()), None);
     }
 }

@@ -90,7 +90,9 @@ pub fn parse_yaml(text: &str) -> std::result::Result<Value, serde_yaml::Error> {
 struct Lenient(Value);
 
 impl<'de> serde::Deserialize<'de> for Lenient {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
         deserializer.deserialize_any(LenientVisitor).map(Lenient)
     }
 }
@@ -148,7 +150,10 @@ impl<'de> serde::de::Visitor<'de> for LenientVisitor {
         d.deserialize_any(LenientVisitor)
     }
 
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Value, A::Error> {
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> std::result::Result<Value, A::Error> {
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
         while let Some(Lenient(item)) = seq.next_element()? {
             items.push(item);
@@ -156,7 +161,10 @@ impl<'de> serde::de::Visitor<'de> for LenientVisitor {
         Ok(Value::Sequence(items))
     }
 
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> std::result::Result<Value, A::Error> {
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Value, A::Error> {
         let mut mapping = serde_yaml::Mapping::new();
         while let Some(Lenient(key)) = map.next_key()? {
             if mapping.contains_key(&key) {
@@ -174,7 +182,10 @@ impl<'de> serde::de::Visitor<'de> for LenientVisitor {
         Ok(Value::Mapping(mapping))
     }
 
-    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> std::result::Result<Value, A::Error> {
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(
+        self,
+        data: A,
+    ) -> std::result::Result<Value, A::Error> {
         use serde::de::VariantAccess;
         let (tag, contents): (String, _) = data.variant()?;
         let Lenient(value) = contents.newtype_variant()?;

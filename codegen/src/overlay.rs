@@ -80,14 +80,19 @@ impl Action {
 impl Overlay {
     /// Parses overlay text; `path` names the file in errors.
     pub fn parse(path: &Path, text: &str) -> Result<Overlay> {
-        let root = crate::load::parse_yaml(text).map_err(|e| crate::import::yaml_error(path, &e))?;
+        let root =
+            crate::load::parse_yaml(text).map_err(|e| crate::import::yaml_error(path, &e))?;
         let at = |pointer: &str, message: String| Error::at(path, pointer, message);
         let Value::Mapping(map) = &root else {
-            return Err(at("#", "an overlay is a mapping (`overlay`, `info`, `actions`)".into()));
+            return Err(at(
+                "#",
+                "an overlay is a mapping (`overlay`, `info`, `actions`)".into(),
+            ));
         };
         for key in map.keys() {
             let key = key.as_str().unwrap_or_default();
-            if !matches!(key, "overlay" | "info" | "actions" | "extends") && !key.starts_with("x-") {
+            if !matches!(key, "overlay" | "info" | "actions" | "extends") && !key.starts_with("x-")
+            {
                 return Err(at("#", format!("unknown key `{key}` in an overlay (expected `overlay`, `info`, `extends`, `actions`)")));
             }
         }
@@ -139,16 +144,27 @@ impl Overlay {
             let remove = match action.get("remove") {
                 None => false,
                 Some(Value::Bool(b)) => *b,
-                Some(_) => return Err(at(&format!("{pointer}/remove"), "`remove` is true or false".into())),
+                Some(_) => {
+                    return Err(at(
+                        &format!("{pointer}/remove"),
+                        "`remove` is true or false".into(),
+                    ))
+                }
             };
             let change = match (action.get("update"), remove) {
                 (Some(_), true) => {
-                    return Err(at(&pointer, "an action either updates or removes, not both".into()))
+                    return Err(at(
+                        &pointer,
+                        "an action either updates or removes, not both".into(),
+                    ))
                 }
                 (Some(update), false) => ActionChange::Update(update.clone()),
                 (None, true) => ActionChange::Remove,
                 (None, false) => {
-                    return Err(at(&pointer, "an action needs `update` or `remove: true`".into()))
+                    return Err(at(
+                        &pointer,
+                        "an action needs `update` or `remove: true`".into(),
+                    ))
                 }
             };
             actions.push(Action {
@@ -232,7 +248,10 @@ impl Overlay {
                 }
                 ActionChange::Remove => {
                     let Some((last, parent_steps)) = steps.split_last() else {
-                        return Err(error(format!("{}: the whole document cannot be removed", action.name())));
+                        return Err(error(format!(
+                            "{}: the whole document cannot be removed",
+                            action.name()
+                        )));
                     };
                     let parent = walk(document, parent_steps).expect("the query found it");
                     match (parent, last) {
@@ -414,22 +433,32 @@ mod tests {
 
     #[test]
     fn actions_must_say_why_and_do_one_thing() {
-        let no_why = overlay(&format!("{HEAD}actions:\n  - target: $.a\n    remove: true")).unwrap_err();
+        let no_why = overlay(&format!(
+            "{HEAD}actions:\n  - target: $.a\n    remove: true"
+        ))
+        .unwrap_err();
         assert!(no_why.message.contains("missing `description`"), "{no_why}");
         let both = overlay(&format!(
             "{HEAD}actions:\n  - target: $.a\n    description: x\n    remove: true\n    update: {{}}"
         ))
         .unwrap_err();
         assert!(both.message.contains("not both"), "{both}");
-        let typo = overlay(&format!("{HEAD}actions:\n  - target: $.a\n    description: x\n    updte: {{}}")).unwrap_err();
+        let typo = overlay(&format!(
+            "{HEAD}actions:\n  - target: $.a\n    description: x\n    updte: {{}}"
+        ))
+        .unwrap_err();
         assert!(typo.message.contains("unknown key `updte`"), "{typo}");
-        let version = overlay("overlay: 2.0.0\ninfo: {title: t, version: '1'}\nactions: []").unwrap_err();
+        let version =
+            overlay("overlay: 2.0.0\ninfo: {title: t, version: '1'}\nactions: []").unwrap_err();
         assert_eq!(version.place, Place::Pointer("#/overlay".into()));
     }
 
     #[test]
     fn updating_a_scalar_is_an_error() {
-        let o = overlay(&format!("{HEAD}actions:\n  - target: $.a\n    description: x\n    update: {{b: 1}}")).unwrap();
+        let o = overlay(&format!(
+            "{HEAD}actions:\n  - target: $.a\n    description: x\n    update: {{b: 1}}"
+        ))
+        .unwrap();
         let e = o.apply(&mut yaml("a: 1")).unwrap_err();
         assert!(e.message.contains("neither a mapping nor a list"), "{e}");
     }

@@ -364,7 +364,9 @@ fn every_result_object_decodes_to_its_typed_variant_with_every_field() {
 #[test]
 fn the_detailed_token_fields_of_a_real_page_are_all_kept() {
     let Some(shared) = shared() else { return };
-    let text = fs::read_to_string(shared.join("examples/result-objects/UsageCompletionsResult.json")).unwrap();
+    let text =
+        fs::read_to_string(shared.join("examples/result-objects/UsageCompletionsResult.json"))
+            .unwrap();
     let json: Value = serde_json::from_str(&text).unwrap();
     let UsageResult::Completions(c) = serde_json::from_str(&text).unwrap() else {
         panic!("a completions result")
@@ -392,5 +394,9 @@ fn a_result_type_the_spec_does_not_know_is_kept_whole() {
     let json = serde_json::json!({"object": "organization.usage.future.result", "num_things": 3, "project_id": null});
     let result: UsageResult = serde_json::from_value(json.clone()).unwrap();
     assert_eq!(result, UsageResult::Unknown(json.clone()));
-    assert_eq!(serde_json::to_value(&result).unwrap(), json, "re-encodes as it came");
+    assert_eq!(
+        serde_json::to_value(&result).unwrap(),
+        json,
+        "re-encodes as it came"
+    );
 }

@@ -349,12 +349,21 @@ async fn the_new_usage_kinds_decode_what_the_fake_computes() {
     assert!(f.num_requests > 0);
     // Costs grouped by line item carry a quantity and its unit.
     let page = c
-        .usage_costs(&UsageCostsParams::new(day).end_time(day + 86_400).group_by([UsageCostsGroupBy::LineItem]))
+        .usage_costs(
+            &UsageCostsParams::new(day)
+                .end_time(day + 86_400)
+                .group_by([UsageCostsGroupBy::LineItem]),
+        )
         .await
         .unwrap();
     for result in &page.data[0].results {
-        let UsageResult::Costs(cost) = result else { panic!("{result:?}") };
-        let unit = cost.quantity_unit.as_ref().expect("a unit with a line item");
+        let UsageResult::Costs(cost) = result else {
+            panic!("{result:?}")
+        };
+        let unit = cost
+            .quantity_unit
+            .as_ref()
+            .expect("a unit with a line item");
         let expected = if cost.line_item.as_deref() == Some("vector store storage") {
             CostsResultQuantityUnit::GibibyteHours
         } else {
@@ -387,14 +396,20 @@ async fn the_unrecognized_hook_reports_what_the_spec_does_not_describe() {
         headers: Vec::new(),
         body: page.to_string(),
     });
-    let decoded = c.usage_costs(&UsageCostsParams::new(1_730_419_200)).await.unwrap();
+    let decoded = c
+        .usage_costs(&UsageCostsParams::new(1_730_419_200))
+        .await
+        .unwrap();
     // The page decodes regardless: the unknown unit and result are kept.
     assert_eq!(decoded.data[0].results.len(), 2);
     let reports = reports.lock().unwrap().clone();
     assert_eq!(reports.len(), 1);
     assert_eq!(reports[0].operation, "usage-costs");
     let request_id = reports[0].request_id.as_deref().unwrap();
-    assert!(request_id.starts_with("req_"), "the fake's request id: {request_id}");
+    assert!(
+        request_id.starts_with("req_"),
+        "the fake's request id: {request_id}"
+    );
     let items: Vec<String> = reports[0].items.iter().map(|i| i.to_string()).collect();
     assert_eq!(
         items,

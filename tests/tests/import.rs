@@ -39,14 +39,20 @@ fn scratch_root() -> tempfile::TempDir {
     let temp = tempfile::tempdir().unwrap();
     fs::create_dir(temp.path().join("spec")).unwrap();
     for name in ["openai-usage.yaml", "overlay.yaml", "selection.yaml"] {
-        fs::copy(root().join("spec").join(name), temp.path().join("spec").join(name)).unwrap();
+        fs::copy(
+            root().join("spec").join(name),
+            temp.path().join("spec").join(name),
+        )
+        .unwrap();
     }
     temp
 }
 
 #[test]
 fn importing_openais_description_reproduces_the_spec_byte_for_byte() {
-    let Some(full) = openai_description() else { return };
+    let Some(full) = openai_description() else {
+        return;
+    };
     let text = xtask::import::imported_text(&root(), &full, &Default::default()).unwrap();
     let spec = fs::read_to_string(root().join("spec/openai-usage.yaml")).unwrap();
     assert!(
@@ -66,7 +72,9 @@ fn importing_openais_description_reproduces_the_spec_byte_for_byte() {
 
 #[test]
 fn import_check_fails_on_a_changed_description_and_writes_nothing() {
-    let Some(full) = openai_description() else { return };
+    let Some(full) = openai_description() else {
+        return;
+    };
     let scratch = scratch_root();
     let changed = scratch.path().join("openapi.yaml");
     let text = fs::read_to_string(&full).unwrap();
@@ -75,14 +83,26 @@ fn import_check_fails_on_a_changed_description_and_writes_nothing() {
         "summary: Get the costs of the organization.",
         1,
     );
-    assert_ne!(edited, text, "the costs operation's summary is where it was");
+    assert_ne!(
+        edited, text,
+        "the costs operation's summary is where it was"
+    );
     fs::write(&changed, edited).unwrap();
     let before = fs::read_to_string(scratch.path().join("spec/openai-usage.yaml")).unwrap();
 
-    let (result, out) = run(scratch.path(), &["import", "--check", changed.to_str().unwrap()]);
+    let (result, out) = run(
+        scratch.path(),
+        &["import", "--check", changed.to_str().unwrap()],
+    );
     assert_eq!(result, Ok(xtask::Outcome::Failure), "{out}");
-    assert!(out.contains("-      summary: Get costs details for the organization."), "{out}");
-    assert!(out.contains("+      summary: Get the costs of the organization."), "{out}");
+    assert!(
+        out.contains("-      summary: Get costs details for the organization."),
+        "{out}"
+    );
+    assert!(
+        out.contains("+      summary: Get the costs of the organization."),
+        "{out}"
+    );
     assert!(out.contains("run `cargo xtask import"), "{out}");
     let after = fs::read_to_string(scratch.path().join("spec/openai-usage.yaml")).unwrap();
     assert_eq!(before, after, "--check writes nothing");
@@ -96,7 +116,9 @@ fn import_check_fails_on_a_changed_description_and_writes_nothing() {
 
 #[test]
 fn a_dead_overlay_action_fails_with_its_name_and_writes_nothing() {
-    let Some(full) = openai_description() else { return };
+    let Some(full) = openai_description() else {
+        return;
+    };
     let scratch = scratch_root();
     let overlay = scratch.path().join("spec/overlay.yaml");
     let text = fs::read_to_string(&overlay).unwrap();
@@ -110,8 +132,14 @@ fn a_dead_overlay_action_fails_with_its_name_and_writes_nothing() {
     let before = fs::read_to_string(scratch.path().join("spec/openai-usage.yaml")).unwrap();
     let (result, _) = run(scratch.path(), &["import", full.to_str().unwrap()]);
     let message = result.unwrap_err();
-    assert!(message.starts_with("spec/overlay.yaml: at #/actions/"), "{message}");
-    assert!(message.contains("(\"Names a schema OpenAI removed.\")"), "{message}");
+    assert!(
+        message.starts_with("spec/overlay.yaml: at #/actions/"),
+        "{message}"
+    );
+    assert!(
+        message.contains("(\"Names a schema OpenAI removed.\")"),
+        "{message}"
+    );
     assert!(message.contains("selects nothing"), "{message}");
     let after = fs::read_to_string(scratch.path().join("spec/openai-usage.yaml")).unwrap();
     assert_eq!(before, after, "nothing written");
@@ -119,20 +147,30 @@ fn a_dead_overlay_action_fails_with_its_name_and_writes_nothing() {
 
 #[test]
 fn a_selection_naming_a_missing_operation_fails() {
-    let Some(full) = openai_description() else { return };
+    let Some(full) = openai_description() else {
+        return;
+    };
     let scratch = scratch_root();
     let selection = scratch.path().join("spec/selection.yaml");
     let text = fs::read_to_string(&selection).unwrap();
     fs::write(&selection, format!("{text}  - usage-teleport-calls\n")).unwrap();
     let (result, _) = run(scratch.path(), &["import", full.to_str().unwrap()]);
     let message = result.unwrap_err();
-    assert!(message.starts_with("spec/selection.yaml: at #/operations/11:"), "{message}");
-    assert!(message.contains("operation `usage-teleport-calls` is not in"), "{message}");
+    assert!(
+        message.starts_with("spec/selection.yaml: at #/operations/11:"),
+        "{message}"
+    );
+    assert!(
+        message.contains("operation `usage-teleport-calls` is not in"),
+        "{message}"
+    );
 }
 
 #[test]
 fn a_bad_jsonpath_in_the_overlay_names_its_place() {
-    let Some(full) = openai_description() else { return };
+    let Some(full) = openai_description() else {
+        return;
+    };
     let scratch = scratch_root();
     let overlay = scratch.path().join("spec/overlay.yaml");
     let text = fs::read_to_string(&overlay).unwrap();
@@ -143,8 +181,14 @@ fn a_bad_jsonpath_in_the_overlay_names_its_place() {
     .unwrap();
     let (result, _) = run(scratch.path(), &["import", full.to_str().unwrap()]);
     let message = result.unwrap_err();
-    assert!(message.contains("spec/overlay.yaml: at #/actions/"), "{message}");
-    assert!(message.contains("/target: `$.paths[?@.get.operationId ==]` is not a JSONPath"), "{message}");
+    assert!(
+        message.contains("spec/overlay.yaml: at #/actions/"),
+        "{message}"
+    );
+    assert!(
+        message.contains("/target: `$.paths[?@.get.operationId ==]` is not a JSONPath"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -164,7 +208,10 @@ fn check_response_names_exactly_what_the_spec_does_not_describe() {
     });
     let file = temp.path().join("page.json");
     fs::write(&file, page.to_string()).unwrap();
-    let (result, out) = run(&root(), &["check-response", "usage-costs", file.to_str().unwrap()]);
+    let (result, out) = run(
+        &root(),
+        &["check-response", "usage-costs", file.to_str().unwrap()],
+    );
     assert_eq!(result, Ok(xtask::Outcome::Failure), "{out}");
     let lines: Vec<&str> = out.lines().take_while(|l| !l.is_empty()).collect();
     assert_eq!(
@@ -178,14 +225,24 @@ fn check_response_names_exactly_what_the_spec_does_not_describe() {
 
     // Nothing unknown: exit 0.
     let clean = temp.path().join("clean.json");
-    fs::write(&clean, r#"{"object": "page", "data": [], "has_more": false, "next_page": null}"#).unwrap();
-    let (result, out) = run(&root(), &["check-response", "usage-costs", clean.to_str().unwrap()]);
+    fs::write(
+        &clean,
+        r#"{"object": "page", "data": [], "has_more": false, "next_page": null}"#,
+    )
+    .unwrap();
+    let (result, out) = run(
+        &root(),
+        &["check-response", "usage-costs", clean.to_str().unwrap()],
+    );
     assert_eq!(result, Ok(xtask::Outcome::Success), "{out}");
 
     // Not JSON: an error (exit 2) that says where.
     let broken = temp.path().join("broken.json");
     fs::write(&broken, "{\"object\": \"page\",\n  \"data\": [").unwrap();
-    let (result, _) = run(&root(), &["check-response", "usage-costs", broken.to_str().unwrap()]);
+    let (result, _) = run(
+        &root(),
+        &["check-response", "usage-costs", broken.to_str().unwrap()],
+    );
     let message = result.unwrap_err();
     assert!(message.contains("broken.json:2:"), "{message}");
     assert!(message.contains("not JSON"), "{message}");

@@ -410,13 +410,18 @@ fn openai_description() -> Option<std::path::PathBuf> {
 
 /// The IR of a spec tree (the import's slice, with some of the overlay applied).
 fn api_of(tree: &Value) -> codegen::ir::Api {
-    codegen::api_from_str(std::path::Path::new("slice.yaml"), &serde_yaml::to_string(tree).unwrap())
-        .unwrap_or_else(|e| panic!("{e}"))
+    codegen::api_from_str(
+        std::path::Path::new("slice.yaml"),
+        &serde_yaml::to_string(tree).unwrap(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[test]
 fn the_overlay_changes_only_what_its_actions_explain() {
-    let Some(full) = openai_description() else { return };
+    let Some(full) = openai_description() else {
+        return;
+    };
     let document = codegen::load::load(&full).unwrap();
     let selection_path = root().join("spec/selection.yaml");
     let selection = codegen::import::Selection::parse(
@@ -461,7 +466,9 @@ fn the_overlay_changes_only_what_its_actions_explain() {
         .collect();
     for action in &overlay.actions {
         let mut without = raw.clone();
-        overlay.apply_except(&mut without, Some(action.index)).unwrap();
+        overlay
+            .apply_except(&mut without, Some(action.index))
+            .unwrap();
         let still: BTreeSet<String> = codegen::diff::diff(&api_of(&raw), &api_of(&without))
             .changes
             .iter()

@@ -424,10 +424,11 @@ fn every_allowed_value_round_trips_as_its_wire_string() {
         .map(|o| format!("{}.bucket_width", o.id))
         .collect();
     let mut checks: BTreeMap<&str, Check> = BTreeMap::from([
-        ("usage-images.sizes", (|v: &[String]| check_enum(&ImageSize::ALL, v)) as Check),
-        ("usage-images.sources", |v| {
-            check_enum(&ImageSource::ALL, v)
-        }),
+        (
+            "usage-images.sizes",
+            (|v: &[String]| check_enum(&ImageSize::ALL, v)) as Check,
+        ),
+        ("usage-images.sources", |v| check_enum(&ImageSource::ALL, v)),
         ("usage-web-search-calls.context_levels", |v| {
             check_enum(&UsageWebSearchCallsContextLevels::ALL, v)
         }),

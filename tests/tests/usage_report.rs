@@ -92,15 +92,39 @@ async fn report_totals_match_the_fake_across_faults() {
     assert_eq!(report.cost.len(), 75, "one row per day");
     assert_eq!(report.currency.as_deref(), Some("usd"));
 
+    // Tool calls: what the fake says each kind adds up to.
+    for (path, kind) in [
+        ("/organization/usage/file_search_calls", "file search"),
+        ("/organization/usage/web_search_calls", "web search"),
+    ] {
+        let endpoint = data::endpoint(path).unwrap();
+        let ask = data::ask(
+            endpoint,
+            &query(&[
+                ("start_time", start.to_string()),
+                ("end_time", end.to_string()),
+            ]),
+            end,
+        )
+        .unwrap();
+        let calls: i64 = data::all_buckets(endpoint, &ask)
+            .iter()
+            .flat_map(|b| b["results"].as_array().unwrap().clone())
+            .map(|r| r["num_requests"].as_i64().unwrap())
+            .sum();
+        assert!(calls > 0);
+        assert_eq!(report.tool_calls.get(kind), Some(&calls), "{kind}");
+    }
+
     let table = report::render(&report);
     let first_day = report::date(start);
     assert!(table.starts_with("Day         Model"), "{table}");
     assert!(table.contains(&format!("{first_day}  gpt-4o ")), "{table}");
-    let total_line = table.lines().last().unwrap();
-    assert_eq!(
-        total_line,
-        format!("Total       {:>14.2}", report.total_cost())
+    assert!(
+        table.contains(&format!("\nTotal       {:>14.2}\n", report.total_cost())),
+        "{table}"
     );
+    assert!(table.contains("\nweb search  "), "{table}");
 }
 
 #[test]

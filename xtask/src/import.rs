@@ -76,20 +76,32 @@ pub struct ImportOptions {
 
 /// The text of the imported spec: header, then the slice with the overlay applied. Also checks
 /// that the generator accepts the result, so that a broken overlay is caught here, not by regen.
-pub fn imported_text(root: &Path, source: &Path, options: &ImportOptions) -> Result<String, String> {
-    let bytes = std::fs::read(source).map_err(|e| format!("cannot read {}: {e}", source.display()))?;
-    let text = String::from_utf8(bytes)
-        .map_err(|e| format!("{}: not UTF-8 text (at byte {})", source.display(), e.utf8_error().valid_up_to()))?;
+pub fn imported_text(
+    root: &Path,
+    source: &Path,
+    options: &ImportOptions,
+) -> Result<String, String> {
+    let bytes =
+        std::fs::read(source).map_err(|e| format!("cannot read {}: {e}", source.display()))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "{}: not UTF-8 text (at byte {})",
+            source.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })?;
     let document = codegen::load::parse(source, &text).map_err(|e| e.to_string())?;
     let selection_path = root.join(SELECTION);
     let selection_text = std::fs::read_to_string(&selection_path)
         .map_err(|e| format!("cannot read {SELECTION}: {e}"))?;
-    let selection = Selection::parse(Path::new(SELECTION), &selection_text).map_err(|e| e.to_string())?;
+    let selection =
+        Selection::parse(Path::new(SELECTION), &selection_text).map_err(|e| e.to_string())?;
     let mut slice = import::slice(&document, &selection).map_err(|e| e.to_string())?;
     if !options.without_overlay {
         let overlay_text = std::fs::read_to_string(root.join(OVERLAY))
             .map_err(|e| format!("cannot read {OVERLAY}: {e}"))?;
-        let overlay = Overlay::parse(Path::new(OVERLAY), &overlay_text).map_err(|e| e.to_string())?;
+        let overlay =
+            Overlay::parse(Path::new(OVERLAY), &overlay_text).map_err(|e| e.to_string())?;
         overlay.apply(&mut slice).map_err(|e| e.to_string())?;
     }
     let version = document
@@ -117,8 +129,9 @@ pub fn imported_text(root: &Path, source: &Path, options: &ImportOptions) -> Res
         revision,
     };
     let out = format!("{}{}", source.header(), import::to_yaml(&slice));
-    codegen::api_from_str(Path::new(SPEC), &out)
-        .map_err(|e| format!("the imported spec does not generate: {e}\n(fix {OVERLAY} or {SELECTION})"))?;
+    codegen::api_from_str(Path::new(SPEC), &out).map_err(|e| {
+        format!("the imported spec does not generate: {e}\n(fix {OVERLAY} or {SELECTION})")
+    })?;
     Ok(out)
 }
 
@@ -150,7 +163,10 @@ pub fn run(args: &[String], root: &Path, out: &mut dyn Write) -> Result<Outcome,
         }
     }
     let file = file.ok_or_else(|| {
-        format!("import needs FILE, OpenAI's whole OpenAPI description (openapi.yaml)\n\n{}", crate::USAGE)
+        format!(
+            "import needs FILE, OpenAI's whole OpenAPI description (openapi.yaml)\n\n{}",
+            crate::USAGE
+        )
     })?;
     let text = imported_text(root, &file, &options)?;
     let target = root.join(SPEC);

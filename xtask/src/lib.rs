@@ -390,7 +390,11 @@ fn check_response(args: &[String], root: &Path, out: &mut dyn Write) -> Result<O
     let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {file}: {e}"))?;
     let body: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
         let message = e.to_string();
-        let message = message.split(" at line ").next().unwrap_or_default().to_owned();
+        let message = message
+            .split(" at line ")
+            .next()
+            .unwrap_or_default()
+            .to_owned();
         format!("{file}:{}:{}: not JSON: {message}", e.line(), e.column())
     })?;
     let api = codegen::api(&root.join(SPEC)).map_err(|e| e.to_string())?;

@@ -9,14 +9,17 @@ use crate::unrecognized::{Shape, TypeShape};
 
 /// `static SHAPES`, one entry per named type, in the order of `Api::types`.
 pub fn table(api: &Api) -> TokenStream {
-    let entries = crate::describe::types(api).into_iter().map(|shape| {
-        match shape {
+    let entries = crate::describe::types(api)
+        .into_iter()
+        .map(|shape| match shape {
             TypeShape::Struct { fields, constants } => {
                 let fields = fields.iter().map(|(wire, shape)| {
                     let shape = shape_tokens(shape);
                     quote!((#wire, #shape))
                 });
-                let constants = constants.iter().map(|(wire, value)| quote!((#wire, #value)));
+                let constants = constants
+                    .iter()
+                    .map(|(wire, value)| quote!((#wire, #value)));
                 quote!(crate::runtime::unrecognized::TypeShape::Struct {
                     fields: &[#(#fields),*],
                     constants: &[#(#constants),*],
@@ -35,8 +38,7 @@ pub fn table(api: &Api) -> TokenStream {
                     variants: &[#(#variants),*],
                 })
             }
-        }
-    });
+        });
     quote! {
         /// The spec's types as the check for unrecognized response content reads them, in the
         /// order `Shape::Named` indexes them.

@@ -1,12 +1,13 @@
 //! The report itself: collect every bucket of the period (paging to the end) and total it per day
-//! and per model; render the totals as aligned tables.
+//! and per model, with the tool calls (file search, web search) of the period; render the totals
+//! as aligned tables.
 
 use std::collections::BTreeMap;
 
 use futures::TryStreamExt;
 use openai_usage::{
     Client, PageError, UsageCompletionsGroupBy, UsageCompletionsParams, UsageCostsParams,
-    UsageResult,
+    UsageFileSearchCallsParams, UsageResult, UsageWebSearchCallsParams,
 };
 
 /// Token usage of one model on one day.
@@ -29,6 +30,8 @@ pub struct Report {
     pub cost: BTreeMap<i64, f64>,
     /// The currency the costs are in (`usd`).
     pub currency: Option<String>,
+    /// Tool calls over the period, per kind (`file search`, `web search`).
+    pub tool_calls: BTreeMap<&'static str, i64>,
 }
 
 impl Report {
@@ -83,6 +86,28 @@ pub async fn collect(client: &Client, start: i64, end: i64) -> Result<Report, Pa
             }
         }
     }
+    let file_searches = UsageFileSearchCallsParams::new(start)
+        .end_time(end)
+        .limit(31);
+    let mut buckets = client.usage_file_search_calls_buckets(file_searches);
+    while let Some(bucket) = buckets.try_next().await? {
+        for result in bucket.results {
+            if let UsageResult::FileSearchCalls(f) = result {
+                *report.tool_calls.entry("file search").or_default() += f.num_requests;
+            }
+        }
+    }
+    let web_searches = UsageWebSearchCallsParams::new(start)
+        .end_time(end)
+        .limit(31);
+    let mut buckets = client.usage_web_search_calls_buckets(web_searches);
+    while let Some(bucket) = buckets.try_next().await? {
+        for result in bucket.results {
+            if let UsageResult::WebSearchCalls(w) = result {
+                *report.tool_calls.entry("web search").or_default() += w.num_requests;
+            }
+        }
+    }
     Ok(report)
 }
 
@@ -122,6 +147,14 @@ pub fn render(report: &Report) -> String {
         out.push_str(&format!("{:<10}  {:>14.2}\n", date(*day), cost));
     }
     out.push_str(&format!("{:<10}  {:>14.2}\n", "Total", report.total_cost()));
+    if !report.tool_calls.is_empty() {
+        let header = format!("\n{:<12}  {:>10}\n", "Tool", "Calls");
+        out.push_str(&header);
+        out.push_str(&format!("{}\n", "-".repeat(header.trim().len())));
+        for (tool, calls) in &report.tool_calls {
+            out.push_str(&format!("{tool:<12}  {:>10}\n", grouped(*calls)));
+        }
+    }
     out
 }
 
