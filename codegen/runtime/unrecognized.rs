@@ -180,10 +180,8 @@ impl Walk<'_> {
                     }
                 }
             }
-            (TypeShape::Enum { values }, Value::String(s)) => {
-                if !values.contains(&s.as_str()) {
-                    self.report(UnrecognizedKind::EnumValue(s.clone()));
-                }
+            (TypeShape::Enum { values }, Value::String(s)) if !values.contains(&s.as_str()) => {
+                self.report(UnrecognizedKind::EnumValue(s.clone()));
             }
             (TypeShape::Union { property, variants }, Value::Object(map)) => {
                 let tag = map.get(property);

@@ -9,6 +9,10 @@ use crate::unrecognized::{Shape, TypeShape};
 
 /// `static SHAPES`, one entry per named type, in the order of `Api::types`.
 pub fn table(api: &Api) -> TokenStream {
+    // Only the operations' `Request` impls read it.
+    if api.operations.is_empty() {
+        return TokenStream::new();
+    }
     let entries = crate::describe::types(api)
         .into_iter()
         .map(|shape| match shape {
