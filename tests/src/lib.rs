@@ -9,6 +9,25 @@
 pub mod bench;
 pub mod fake;
 
+/// A file of `../shared/conformance/` (OpenAI's published description, example responses),
+/// which CI always has beside the checkout. Missing under CI (`CI=true`) is a failure; missing
+/// elsewhere gives `None` with a notice, and the test skips.
+pub fn conformance_file(name: &str) -> Option<std::path::PathBuf> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/conformance")
+        .join(name);
+    if path.exists() {
+        return Some(path);
+    }
+    assert!(
+        std::env::var("CI").map_or(true, |v| v != "true"),
+        "{} is missing under CI: CI must have ../shared beside the checkout",
+        path.display()
+    );
+    eprintln!("SKIPPED: {} is missing (not under CI)", path.display());
+    None
+}
+
 /// The hand-written runtime that every generated crate gets a copy of, at the path the generated
 /// code calls (`crate::runtime`).
 #[path = "../../codegen/runtime/mod.rs"]

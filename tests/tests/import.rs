@@ -12,19 +12,8 @@ fn root() -> PathBuf {
         .to_path_buf()
 }
 
-/// OpenAI's whole description, which CI always has beside the checkout.
 fn openai_description() -> Option<PathBuf> {
-    let path = root().join("../shared/conformance/openai-openapi.full.yaml");
-    if path.exists() {
-        return Some(path);
-    }
-    assert!(
-        std::env::var("CI").map_or(true, |v| v != "true"),
-        "{} is missing under CI",
-        path.display()
-    );
-    eprintln!("SKIPPED: {} is missing (not under CI)", path.display());
-    None
+    tests::conformance_file("openai-openapi.full.yaml")
 }
 
 fn run(root: &Path, args: &[&str]) -> (Result<xtask::Outcome, String>, String) {

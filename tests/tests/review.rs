@@ -393,19 +393,8 @@ breaking changes found (--deny-breaking)
     );
 }
 
-/// OpenAI's whole published description, which CI always has beside the checkout.
-fn openai_description() -> Option<std::path::PathBuf> {
-    let path = root().join("../shared/conformance/openai-openapi.full.yaml");
-    if path.exists() {
-        return Some(path);
-    }
-    assert!(
-        std::env::var("CI").map_or(true, |v| v != "true"),
-        "{} is missing under CI",
-        path.display()
-    );
-    eprintln!("SKIPPED: {} is missing (not under CI)", path.display());
-    None
+fn openai_description() -> Option<PathBuf> {
+    tests::conformance_file("openai-openapi.full.yaml")
 }
 
 /// The IR of a spec tree (the import's slice, with some of the overlay applied).
