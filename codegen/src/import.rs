@@ -6,12 +6,12 @@
 //! targets. Content and key order are kept as they are; only what nothing selected needs is
 //! left out. [`crate::overlay`] then applies the project's own changes.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
 use serde_yaml::{Mapping, Value};
 
-use crate::error::{Error, Place, Result};
+use crate::error::{Error, Result};
 use crate::load::Document;
 
 /// The HTTP methods a path item may hold, as OpenAPI names them.
@@ -45,7 +45,7 @@ pub struct Selection {
 impl Selection {
     /// Reads a selection file: a YAML mapping with `operations:`, a list of `operationId`s.
     pub fn parse(path: &Path, text: &str) -> Result<Selection> {
-        let root = crate::load::parse_yaml(text).map_err(|e| yaml_error(path, &e))?;
+        let root = crate::load::parse_yaml(text).map_err(|e| crate::load::yaml_error(path, &e))?;
         let at = |pointer: &str, message: String| Error::at(path, pointer, message);
         let Value::Mapping(map) = &root else {
             return Err(at("#", "expected a mapping with `operations:`".into()));
@@ -88,27 +88,6 @@ impl Selection {
     }
 }
 
-/// An error of the YAML parser, with its line and column.
-pub(crate) fn yaml_error(path: &Path, e: &serde_yaml::Error) -> Error {
-    let place = match e.location() {
-        Some(loc) => Place::LineColumn {
-            line: loc.line(),
-            column: loc.column(),
-        },
-        None => Place::File,
-    };
-    let text = e.to_string();
-    let message = match text.find(" at line ") {
-        Some(i) => text[..i].to_owned(),
-        None => text,
-    };
-    Error {
-        file: path.to_path_buf(),
-        place,
-        message: format!("not valid YAML: {message}"),
-    }
-}
-
 /// The selected operations of `source` and everything they reference.
 pub fn slice(source: &Document, selection: &Selection) -> Result<Value> {
     let file = source.file.as_path();
@@ -132,11 +111,11 @@ pub fn slice(source: &Document, selection: &Selection) -> Result<Value> {
             }
         }
     }
-    let mut wanted: HashMap<(&Value, &str), ()> = HashMap::new();
+    let mut wanted: HashSet<(&Value, &str)> = HashSet::new();
     for (i, id) in selection.operations.iter().enumerate() {
         match found.get(id.as_str()) {
             Some(&site) => {
-                wanted.insert(site, ());
+                wanted.insert(site);
             }
             None => {
                 let hint = closest(id, found.keys().copied())
@@ -161,7 +140,7 @@ pub fn slice(source: &Document, selection: &Selection) -> Result<Value> {
         let selected: Vec<&str> = item_map
             .keys()
             .filter_map(Value::as_str)
-            .filter(|m| METHODS.contains(m) && wanted.contains_key(&(path, *m)))
+            .filter(|m| METHODS.contains(m) && wanted.contains(&(path, *m)))
             .collect();
         if selected.is_empty() {
             continue;
@@ -359,6 +338,7 @@ pub fn to_yaml(value: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Place;
 
     fn doc(text: &str) -> Document {
         crate::load::parse(Path::new("source.yaml"), text).unwrap()

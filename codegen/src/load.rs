@@ -55,20 +55,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Document> {
         return Err(too_large(path, text.len() as u64));
     }
     check_flow_depth(path, text)?;
-    let root = parse_yaml(text).map_err(|e| {
-        let place = match e.location() {
-            Some(loc) => Place::LineColumn {
-                line: loc.line(),
-                column: loc.column(),
-            },
-            None => Place::File,
-        };
-        Error {
-            file: path.to_path_buf(),
-            place,
-            message: format!("not valid YAML: {}", strip_location(&e.to_string())),
-        }
-    })?;
+    let root = parse_yaml(text).map_err(|e| yaml_error(path, &e))?;
     let doc = Document {
         file: path.to_path_buf(),
         version: (0, 0),
@@ -232,11 +219,22 @@ fn check_flow_depth(path: &Path, text: &str) -> Result<()> {
     Ok(())
 }
 
-/// serde_yaml appends " at line L column C" to its messages; the place is reported apart.
-fn strip_location(message: &str) -> &str {
-    match message.find(" at line ") {
-        Some(i) => &message[..i],
-        None => message,
+/// A YAML parse error of the file at `path`, with its line and column reported apart (serde_yaml
+/// appends " at line L column C" to its messages).
+pub(crate) fn yaml_error(path: &Path, e: &serde_yaml::Error) -> Error {
+    let place = match e.location() {
+        Some(loc) => Place::LineColumn {
+            line: loc.line(),
+            column: loc.column(),
+        },
+        None => Place::File,
+    };
+    let text = e.to_string();
+    let message = text.split(" at line ").next().unwrap_or_default();
+    Error {
+        file: path.to_path_buf(),
+        place,
+        message: format!("not valid YAML: {message}"),
     }
 }
 

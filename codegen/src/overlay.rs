@@ -80,8 +80,7 @@ impl Action {
 impl Overlay {
     /// Parses overlay text; `path` names the file in errors.
     pub fn parse(path: &Path, text: &str) -> Result<Overlay> {
-        let root =
-            crate::load::parse_yaml(text).map_err(|e| crate::import::yaml_error(path, &e))?;
+        let root = crate::load::parse_yaml(text).map_err(|e| crate::load::yaml_error(path, &e))?;
         let at = |pointer: &str, message: String| Error::at(path, pointer, message);
         let Value::Mapping(map) = &root else {
             return Err(at(
@@ -308,12 +307,8 @@ fn walk<'v>(mut value: &'v mut Value, steps: &[Step]) -> Option<&'v mut Value> {
 /// The key of `map` that reads as `name` in the JSON view (`200` and `'200'` both read `200`).
 fn find_key(map: &Mapping, name: &str) -> Option<Value> {
     map.keys()
-        .find(|k| key_text(k).as_deref() == Some(name))
+        .find(|k| scalar(k).as_deref() == Some(name))
         .cloned()
-}
-
-fn key_text(key: &Value) -> Option<String> {
-    scalar(key)
 }
 
 fn scalar(value: &Value) -> Option<String> {
@@ -329,7 +324,7 @@ fn scalar(value: &Value) -> Option<String> {
 /// go at the end.
 fn merge(target: &mut Mapping, update: &Mapping) {
     for (key, value) in update {
-        let existing = key_text(key).and_then(|k| find_key(target, &k));
+        let existing = scalar(key).and_then(|k| find_key(target, &k));
         match (existing.and_then(|k| target.get_mut(&k)), value) {
             (Some(Value::Mapping(inner)), Value::Mapping(value)) => merge(inner, value),
             (Some(slot), value) => *slot = value.clone(),
@@ -361,7 +356,7 @@ pub fn to_json(value: &Value) -> serde_json::Value {
         Value::Sequence(items) => J::Array(items.iter().map(to_json).collect()),
         Value::Mapping(map) => J::Object(
             map.iter()
-                .filter_map(|(k, v)| Some((key_text(k)?, to_json(v))))
+                .filter_map(|(k, v)| Some((scalar(k)?, to_json(v))))
                 .collect(),
         ),
         Value::Tagged(tagged) => to_json(&tagged.value),

@@ -37,6 +37,25 @@ fn scratch_root() -> tempfile::TempDir {
     temp
 }
 
+/// Appends `addition` to `spec/<file>` of a scratch root, imports `full` there, and returns the
+/// import's error, checking that the spec was left as it was.
+fn import_error_after_appending(full: &Path, file: &str, addition: &str) -> String {
+    let scratch = scratch_root();
+    let edited = scratch.path().join("spec").join(file);
+    let text = fs::read_to_string(&edited).unwrap();
+    fs::write(&edited, format!("{text}{addition}")).unwrap();
+    let spec = scratch.path().join("spec/openai-usage.yaml");
+    let before = fs::read_to_string(&spec).unwrap();
+    let (result, out) = run(scratch.path(), &["import", full.to_str().unwrap()]);
+    let message = result.expect_err(&out);
+    assert_eq!(
+        before,
+        fs::read_to_string(&spec).unwrap(),
+        "nothing written"
+    );
+    message
+}
+
 #[test]
 fn importing_openais_description_reproduces_the_spec_byte_for_byte() {
     let Some(full) = openai_description() else {
@@ -108,19 +127,11 @@ fn a_dead_overlay_action_fails_with_its_name_and_writes_nothing() {
     let Some(full) = openai_description() else {
         return;
     };
-    let scratch = scratch_root();
-    let overlay = scratch.path().join("spec/overlay.yaml");
-    let text = fs::read_to_string(&overlay).unwrap();
-    fs::write(
-        &overlay,
-        format!(
-            "{text}  - target: $.components.schemas.UsageTeleportResult\n    description: Names a schema OpenAI removed.\n    update:\n      x-type-name: Teleport\n"
-        ),
-    )
-    .unwrap();
-    let before = fs::read_to_string(scratch.path().join("spec/openai-usage.yaml")).unwrap();
-    let (result, _) = run(scratch.path(), &["import", full.to_str().unwrap()]);
-    let message = result.unwrap_err();
+    let message = import_error_after_appending(
+        &full,
+        "overlay.yaml",
+        "  - target: $.components.schemas.UsageTeleportResult\n    description: Names a schema OpenAI removed.\n    update:\n      x-type-name: Teleport\n",
+    );
     assert!(
         message.starts_with("spec/overlay.yaml: at #/actions/"),
         "{message}"
@@ -130,8 +141,6 @@ fn a_dead_overlay_action_fails_with_its_name_and_writes_nothing() {
         "{message}"
     );
     assert!(message.contains("selects nothing"), "{message}");
-    let after = fs::read_to_string(scratch.path().join("spec/openai-usage.yaml")).unwrap();
-    assert_eq!(before, after, "nothing written");
 }
 
 #[test]
@@ -139,12 +148,8 @@ fn a_selection_naming_a_missing_operation_fails() {
     let Some(full) = openai_description() else {
         return;
     };
-    let scratch = scratch_root();
-    let selection = scratch.path().join("spec/selection.yaml");
-    let text = fs::read_to_string(&selection).unwrap();
-    fs::write(&selection, format!("{text}  - usage-teleport-calls\n")).unwrap();
-    let (result, _) = run(scratch.path(), &["import", full.to_str().unwrap()]);
-    let message = result.unwrap_err();
+    let message =
+        import_error_after_appending(&full, "selection.yaml", "  - usage-teleport-calls\n");
     assert!(
         message.starts_with("spec/selection.yaml: at #/operations/11:"),
         "{message}"
@@ -160,16 +165,11 @@ fn a_bad_jsonpath_in_the_overlay_names_its_place() {
     let Some(full) = openai_description() else {
         return;
     };
-    let scratch = scratch_root();
-    let overlay = scratch.path().join("spec/overlay.yaml");
-    let text = fs::read_to_string(&overlay).unwrap();
-    fs::write(
-        &overlay,
-        format!("{text}  - target: $.paths[?@.get.operationId ==]\n    description: Broken.\n    remove: true\n"),
-    )
-    .unwrap();
-    let (result, _) = run(scratch.path(), &["import", full.to_str().unwrap()]);
-    let message = result.unwrap_err();
+    let message = import_error_after_appending(
+        &full,
+        "overlay.yaml",
+        "  - target: $.paths[?@.get.operationId ==]\n    description: Broken.\n    remove: true\n",
+    );
     assert!(
         message.contains("spec/overlay.yaml: at #/actions/"),
         "{message}"
