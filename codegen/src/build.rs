@@ -12,8 +12,9 @@ use serde_yaml::Value;
 
 use crate::error::Result;
 use crate::ir::{
-    Api, Bounds, Constant, Doc, Enum, Field, Location, MaximumBy, Operation, PageShape, Paging,
-    Param, Struct, Type, TypeDef, TypeKind, Union, UnionVariant, Variant,
+    Api, Auth, AuthKind, Bounds, Constant, Deprecation, Doc, Enum, Field, Location, MaximumBy,
+    Operation, PageShape, Paging, Param, Struct, Type, TypeDef, TypeKind, Union, UnionVariant,
+    Variant,
 };
 use crate::load::{kind, Document, Node};
 use crate::naming::{self, Scope};
@@ -79,7 +80,8 @@ pub fn build(doc: &Document) -> Result<Api> {
         ),
         None => (None, None),
     };
-    let types: Vec<TypeDef> = builder.types.into_values().collect();
+    let mut types: Vec<TypeDef> = builder.types.into_values().collect();
+    open_response_enums(&mut types, &operations);
     let pagination = root.get("x-pagination");
     if let Some(config) = &pagination {
         for op in &mut operations {
@@ -94,7 +96,7 @@ pub fn build(doc: &Document) -> Result<Api> {
     };
     Ok(Api {
         server_url_env,
-        api_key_env: api_key_env(doc, &sites)?,
+        auth: auth(doc, &sites)?,
         error_body,
         title: info.str("title")?.unwrap_or_default().to_string(),
         description: info.str("description")?.map(str::to_string),
@@ -106,6 +108,43 @@ pub fn build(doc: &Document) -> Result<Api> {
         operations,
         types,
     })
+}
+
+/// Opens every closed enum a response can hold (alone, in a list or map, in a field, in a union
+/// member, at any depth), so that a value the API adds decodes instead of failing the page.
+/// Parameters of such an enum still send listed values only (`Enum::requests_listed_only`).
+fn open_response_enums(types: &mut [TypeDef], operations: &[Operation]) {
+    fn named(ty: &Type, out: &mut Vec<String>) {
+        match ty {
+            Type::Named(name) => out.push(name.clone()),
+            Type::Array(inner) | Type::Map(inner) | Type::Nullable(inner) => named(inner, out),
+            _ => {}
+        }
+    }
+    let mut pending = Vec::new();
+    for op in operations {
+        for ty in op.response.iter().chain(&op.error) {
+            named(ty, &mut pending);
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    while let Some(name) = pending.pop() {
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        let Some(def) = types.iter_mut().find(|t| t.name == name) else {
+            continue;
+        };
+        match &mut def.kind {
+            TypeKind::Struct(s) => s.fields.iter().for_each(|f| named(&f.ty, &mut pending)),
+            TypeKind::Union(u) => pending.extend(u.variants.iter().map(|v| v.type_name.clone())),
+            TypeKind::Enum(e) if !e.open => {
+                e.open = true;
+                e.requests_listed_only = true;
+            }
+            TypeKind::Enum(_) => {}
+        }
+    }
 }
 
 /// Every method the client gets from the operations is unique and leaves the client's own alone.
@@ -194,10 +233,10 @@ fn check_finite(root: &Node<'_>, types: &[TypeDef]) -> Result<()> {
     Ok(())
 }
 
-/// `x-env-var` of the security scheme the operations use: each operation's own `security`, or
-/// else the document's. Every operation must use the same one scheme (or none), and it must be
-/// `http` `bearer`, the only way the client sends a key.
-fn api_key_env(doc: &Document, sites: &[validate::OperationSite<'_>]) -> Result<Option<String>> {
+/// The security scheme the operations use: each operation's own `security`, or else the
+/// document's. Every operation must use the same one scheme (or none), and it must be one the
+/// client can send: `http` `bearer`, or `apiKey` in a header.
+fn auth(doc: &Document, sites: &[validate::OperationSite<'_>]) -> Result<Option<Auth>> {
     let root = doc.node();
     let mut used: Option<(String, String)> = None;
     for site in sites {
@@ -237,16 +276,33 @@ fn api_key_env(doc: &Document, sites: &[validate::OperationSite<'_>]) -> Result<
             )
         })?;
     let scheme = resolve::deref(doc, &scheme)?;
-    let bearer = scheme.str("type")? == Some("http")
-        && scheme
-            .str("scheme")?
-            .is_some_and(|s| s.eq_ignore_ascii_case("bearer"));
-    if !bearer {
-        return Err(scheme.error(format!(
-            "security scheme `{name}` is not `type: http, scheme: bearer`, the only kind this generator sends"
-        )));
-    }
-    Ok(scheme.str("x-env-var")?.map(str::to_string))
+    let kind = match (scheme.str("type")?, scheme.str("scheme")?, scheme.str("in")?) {
+        (Some("http"), Some(s), _) if s.eq_ignore_ascii_case("bearer") => AuthKind::Bearer,
+        (Some("apiKey"), _, Some("header")) => {
+            let header = scheme
+                .str("name")?
+                .ok_or_else(|| scheme.error("an `apiKey` scheme needs `name`, the header"))?;
+            if header.is_empty() || !header.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)) {
+                return Err(scheme.error(format!("`name: {header}` is not an HTTP header name")));
+            }
+            AuthKind::Header(header.to_ascii_lowercase())
+        }
+        (kind, how, place) => {
+            return Err(scheme.error(format!(
+                "security scheme `{name}` ({}) is not one the client can send: only `type: http, scheme: bearer` and `type: apiKey, in: header` are supported, so that a key is never sent in a way the spec does not say",
+                [kind.map(|k| format!("type: {k}")), how.map(|h| format!("scheme: {h}")), place.map(|p| format!("in: {p}"))]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )))
+        }
+    };
+    Ok(Some(Auth {
+        scheme: name,
+        kind,
+        env_var: scheme.str("x-env-var")?.map(str::to_string),
+    }))
 }
 
 /// How `op` pages under the spec's `x-pagination`: only operations with the cursor parameter do,
@@ -444,6 +500,7 @@ impl<'a> Builder<'a> {
             response,
             error,
             paging: None,
+            deprecated: deprecation(node)?,
         })
     }
 
@@ -521,6 +578,7 @@ impl<'a> Builder<'a> {
             rust_name.clone()
         };
         let param = Param {
+            deprecated: deprecation(&node)?,
             wire_name,
             setter_name,
             rust_name,
@@ -537,23 +595,59 @@ impl<'a> Builder<'a> {
     /// `minimum` and `maximum` of a number or integer parameter (as integers for an integer);
     /// other types have no bounds to check.
     fn numeric_bounds(&self, schema: &Node<'a>, ty: &Type) -> Result<Bounds> {
-        if !matches!(ty, Type::Integer | Type::Number) {
-            return Ok(Bounds::default());
-        }
         let mut bounds = Bounds::default();
-        for (key, slot) in [
-            ("minimum", &mut bounds.minimum),
-            ("maximum", &mut bounds.maximum),
-        ] {
-            let Some(text) = schema.number_text(key)? else {
-                continue;
-            };
+        match ty {
+            Type::Integer | Type::Number => {}
+            Type::Array(_) => {
+                bounds.min_items = count(schema, "minItems")?;
+                bounds.max_items = count(schema, "maxItems")?;
+                return Ok(bounds);
+            }
+            Type::String => {
+                bounds.min_length = count(schema, "minLength")?;
+                bounds.max_length = count(schema, "maxLength")?;
+                bounds.pattern = schema.str("pattern")?.map(str::to_string);
+                return Ok(bounds);
+            }
+            _ => return Ok(bounds),
+        }
+        let whole = |key: &str, text: String| -> Result<String> {
             if *ty == Type::Integer && text.parse::<i64>().is_err() {
                 return Err(schema.get(key).unwrap_or(schema.clone()).error(format!(
                     "`{key}: {text}` of an integer must be a whole number"
                 )));
             }
-            *slot = Some(text);
+            Ok(text)
+        };
+        for (key, slot) in [
+            ("minimum", &mut bounds.minimum),
+            ("maximum", &mut bounds.maximum),
+        ] {
+            if let Some(text) = schema.number_text(key)? {
+                *slot = Some(whole(key, text)?);
+            }
+        }
+        // 3.1 writes the exclusive bound as a number; 3.0 as `true` beside `minimum`/`maximum`.
+        for (key, slot, inclusive) in [
+            (
+                "exclusiveMinimum",
+                &mut bounds.exclusive_minimum,
+                &mut bounds.minimum,
+            ),
+            (
+                "exclusiveMaximum",
+                &mut bounds.exclusive_maximum,
+                &mut bounds.maximum,
+            ),
+        ] {
+            match schema.get(key).map(|n| n.value) {
+                None | Some(Value::Bool(false)) => {}
+                Some(Value::Bool(true)) => *slot = inclusive.take(),
+                Some(_) => {
+                    let text = schema.number_text(key)?.expect("present");
+                    *slot = Some(whole(key, text)?);
+                }
+            }
         }
         Ok(bounds)
     }
@@ -1087,6 +1181,7 @@ impl<'a> Builder<'a> {
         Ok(Enum {
             variants,
             open,
+            requests_listed_only: false,
             other_name,
             default,
         })
@@ -1379,4 +1474,32 @@ impl<'a> VariantNames<'a> {
             .map(Some)
             .ok_or_else(|| node.error(format!("`{given}` is not usable as a Rust name")))
     }
+}
+
+/// A non-negative whole number under `key` (`minItems`, `maxLength`, ...), if present.
+fn count(schema: &Node<'_>, key: &str) -> Result<Option<u64>> {
+    match schema.get(key) {
+        None => Ok(None),
+        Some(n) => match n.value {
+            Value::Number(x) if x.as_u64().is_some() => Ok(x.as_u64()),
+            other => Err(n.error(format!(
+                "`{key}` must be a non-negative whole number, found {}",
+                kind(other)
+            ))),
+        },
+    }
+}
+
+/// `deprecated: true` (and `x-sunset`) on an operation or parameter.
+fn deprecation(node: &Node<'_>) -> Result<Option<Deprecation>> {
+    if node.bool("deprecated")? != Some(true) {
+        return Ok(None);
+    }
+    let note = node
+        .str("description")?
+        .map(|d| d.trim().to_string())
+        .filter(|d| !d.is_empty())
+        .unwrap_or_else(|| "deprecated by the API".to_string());
+    let sunset = node.get("x-sunset").and_then(|s| s.scalar());
+    Ok(Some(Deprecation { note, sunset }))
 }

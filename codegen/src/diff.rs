@@ -10,18 +10,47 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use crate::ir::{Api, Field, Operation, Param, Type, TypeDef, TypeKind};
+use crate::ir::{
+    Api, AuthKind, Deprecation, Field, MaximumBy, Operation, Param, Type, TypeDef, TypeKind,
+};
 use crate::naming;
 
 /// How a change affects code that uses the generated crate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Impact {
-    /// Code that compiled may no longer compile (or behave the same).
+    /// Code that compiled may no longer compile, may fail where it worked, or behaves otherwise.
     Breaking,
-    /// New things; existing code is unaffected.
+    /// New things, or checks loosened; existing code is unaffected.
     Additive,
+    /// Something is now deprecated (uses warn) or its sunset changed.
+    Deprecation,
     /// Only documentation changed.
     Docs,
+}
+
+/// How a breaking change breaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Effect {
+    /// Code that uses the item no longer compiles.
+    Compile,
+    /// Code compiles, but a call that worked can now fail (a tighter check, before sending or on
+    /// the server).
+    Runtime,
+    /// Code compiles and calls succeed, but what goes over the wire, or what comes back, differs.
+    Behaviour,
+    /// Not a breaking change.
+    None,
+}
+
+impl Effect {
+    fn text(self) -> &'static str {
+        match self {
+            Effect::Compile => " (breaks compilation)",
+            Effect::Runtime => " (breaks at run time)",
+            Effect::Behaviour => " (changes behaviour)",
+            Effect::None => "",
+        }
+    }
 }
 
 /// One change.
@@ -31,6 +60,8 @@ pub struct Change {
     pub impact: Impact,
     /// Only the Rust surface changed (a name, a stream method), not what goes over the wire.
     pub rust_only: bool,
+    /// How it breaks, when it does.
+    pub effect: Effect,
     /// The Rust item it concerns (`UsageCompletionsGroupBy::ServiceTier`).
     pub item: String,
     /// What changed.
@@ -57,13 +88,28 @@ impl Report {
             .filter(|c| match section {
                 Section::Breaking => c.impact == Impact::Breaking && !c.rust_only,
                 Section::Additive => c.impact == Impact::Additive && !c.rust_only,
-                Section::RustOnly => c.impact != Impact::Docs && c.rust_only,
+                Section::RustOnly => {
+                    matches!(c.impact, Impact::Breaking | Impact::Additive) && c.rust_only
+                }
+                Section::Deprecation => c.impact == Impact::Deprecation,
                 Section::Docs => c.impact == Impact::Docs,
             })
             .collect()
     }
 
-    /// Plain text, one change a line, grouped by impact.
+    /// The version bump the changes imply for the crate, under 0.x rules: anything breaking
+    /// bumps the minor version, anything else the patch version.
+    pub fn version_bump(&self) -> &'static str {
+        if self.is_breaking() {
+            "minor (something breaks; under 0.x a breaking change bumps the minor version)"
+        } else if self.changes.is_empty() {
+            "none"
+        } else {
+            "patch (nothing breaks)"
+        }
+    }
+
+    /// Plain text, one change a line, grouped by impact, ending with the version bump.
     pub fn to_text(&self) -> String {
         if self.changes.is_empty() {
             return "No changes for users of the generated crate.\n".to_owned();
@@ -79,9 +125,17 @@ impl Report {
             }
             let _ = writeln!(out, "{title} ({}):", changes.len());
             for c in changes {
-                let _ = writeln!(out, "  {} {}: {}", mark(c), c.item, c.message);
+                let _ = writeln!(
+                    out,
+                    "  {} {}: {}{}",
+                    mark(c),
+                    c.item,
+                    c.message,
+                    c.effect.text()
+                );
             }
         }
+        let _ = writeln!(out, "\nVersion bump: {}", self.version_bump());
         out
     }
 
@@ -104,9 +158,16 @@ impl Report {
                     (Section::RustOnly, _) => "additive: ",
                     _ => "",
                 };
-                let _ = writeln!(out, "- `{}`: {impact}{}", c.item, c.message);
+                let _ = writeln!(
+                    out,
+                    "- `{}`: {impact}{}{}",
+                    c.item,
+                    c.message,
+                    c.effect.text()
+                );
             }
         }
+        let _ = writeln!(out, "\n**Version bump:** {}", self.version_bump());
         out
     }
 }
@@ -116,16 +177,18 @@ enum Section {
     Breaking,
     Additive,
     RustOnly,
+    Deprecation,
     Docs,
 }
 
-const SECTIONS: [(Section, &str); 4] = [
+const SECTIONS: [(Section, &str); 5] = [
     (Section::Breaking, "Breaking"),
     (Section::Additive, "Additive"),
     (
         Section::RustOnly,
         "Rust names and methods only (the wire is unchanged)",
     ),
+    (Section::Deprecation, "Deprecated"),
     (Section::Docs, "Docs"),
 ];
 
@@ -133,6 +196,7 @@ fn mark(change: &Change) -> &'static str {
     match change.impact {
         Impact::Breaking => "!",
         Impact::Additive => "+",
+        Impact::Deprecation => "-",
         Impact::Docs => "~",
     }
 }
@@ -145,6 +209,7 @@ pub fn diff(old: &Api, new: &Api) -> Report {
         changes: BTreeSet::new(),
         compared: BTreeSet::new(),
     };
+    d.client(old, new);
     d.operations();
     d.unreached_types();
     let mut changes: Vec<Change> = d.changes.into_iter().collect();
@@ -168,10 +233,23 @@ struct Differ<'a> {
 }
 
 impl<'a> Differ<'a> {
+    /// A change; a breaking one breaks compilation unless [`Self::push_effect`] says otherwise.
     fn push(&mut self, impact: Impact, item: impl Into<String>, message: impl Into<String>) {
+        let effect = default_effect(impact);
+        self.push_effect(impact, effect, item, message);
+    }
+
+    fn push_effect(
+        &mut self,
+        impact: Impact,
+        effect: Effect,
+        item: impl Into<String>,
+        message: impl Into<String>,
+    ) {
         self.changes.insert(Change {
             impact,
             rust_only: false,
+            effect,
             item: item.into(),
             message: message.into(),
         });
@@ -182,9 +260,86 @@ impl<'a> Differ<'a> {
         self.changes.insert(Change {
             impact,
             rust_only: true,
+            effect: default_effect(impact),
             item: item.into(),
             message: message.into(),
         });
+    }
+
+    /// What the client as a whole depends on: the server, where the key comes from and how it
+    /// is sent.
+    fn client(&mut self, old: &Api, new: &Api) {
+        if old.version != new.version {
+            self.push(
+                Impact::Docs,
+                "crate",
+                format!("API version now `{}` (was `{}`)", new.version, old.version),
+            );
+        }
+        if (&old.title, &old.description) != (&new.title, &new.description) {
+            self.push(
+                Impact::Docs,
+                "crate",
+                "title or description of the API changed",
+            );
+        }
+        if old.server_url != new.server_url {
+            self.push_effect(
+                Impact::Breaking,
+                Effect::Behaviour,
+                "DEFAULT_BASE_URL",
+                format!(
+                    "the server is now {} (was {}): requests go elsewhere",
+                    shown(&new.server_url),
+                    shown(&old.server_url)
+                ),
+            );
+        }
+        if old.server_url_env != new.server_url_env {
+            self.push_effect(
+                Impact::Breaking,
+                Effect::Behaviour,
+                "Client::from_env",
+                format!(
+                    "the server URL override (`x-env-var` of the server) is now read from {} (was {})",
+                    shown(&new.server_url_env),
+                    shown(&old.server_url_env)
+                ),
+            );
+        }
+        let key_env = |api: &Api| api.auth.as_ref().and_then(|a| a.env_var.clone());
+        let (old_env, new_env) = (key_env(old), key_env(new));
+        if old_env != new_env {
+            let effect = if new_env.is_none() {
+                Effect::Compile
+            } else {
+                Effect::Behaviour
+            };
+            self.push_effect(
+                Impact::Breaking,
+                effect,
+                "Client::from_env",
+                format!(
+                    "the key (`x-env-var` of the security scheme) is now read from {} (was {})",
+                    shown(&new_env),
+                    shown(&old_env)
+                ),
+            );
+        }
+        let placement = |api: &Api| match api.auth.as_ref().map(|a| &a.kind) {
+            None => "no key".to_owned(),
+            Some(AuthKind::Bearer) => "`Authorization: Bearer <key>`".to_owned(),
+            Some(AuthKind::Header(name)) => format!("the `{name}` header"),
+        };
+        let (was, now) = (placement(old), placement(new));
+        if was != now {
+            self.push_effect(
+                Impact::Breaking,
+                Effect::Behaviour,
+                "Client::builder",
+                format!("the key is now sent as {now} (was {was})"),
+            );
+        }
     }
 
     fn operations(&mut self) {
@@ -271,9 +426,48 @@ impl<'a> Differ<'a> {
             } else {
                 (Impact::Breaking, "no longer pages: stream methods removed")
             };
-            self.push_rust(impact, item, what);
+            self.push_rust(impact, item.clone(), what);
         }
+        self.deprecation(&item, "operation", &old.deprecated, &new.deprecated);
         self.params(old, new);
+    }
+
+    fn deprecation(
+        &mut self,
+        item: &str,
+        what: &str,
+        old: &Option<Deprecation>,
+        new: &Option<Deprecation>,
+    ) {
+        match (old, new) {
+            (None, Some(d)) => {
+                let sunset = d
+                    .sunset
+                    .as_ref()
+                    .map(|s| format!(", sunset {s}"))
+                    .unwrap_or_default();
+                self.push(
+                    Impact::Deprecation,
+                    item,
+                    format!("{what} deprecated{sunset}: uses now warn (`{}`)", d.note),
+                );
+            }
+            (Some(_), None) => self.push(
+                Impact::Deprecation,
+                item,
+                format!("{what} no longer deprecated"),
+            ),
+            (Some(a), Some(b)) if a.sunset != b.sunset => self.push(
+                Impact::Deprecation,
+                item,
+                format!(
+                    "sunset of the deprecated {what} now {} (was {})",
+                    shown(&b.sunset),
+                    shown(&a.sunset)
+                ),
+            ),
+            _ => {}
+        }
     }
 
     fn params(&mut self, old_op: &Operation, new_op: &Operation) {
@@ -341,11 +535,228 @@ impl<'a> Differ<'a> {
                 setter(p)
             };
             self.type_use(&format!("{item} (`{wire}`)"), &before.ty, &p.ty);
+            self.param_rules(&item, before, p);
+            self.deprecation(
+                &item,
+                &format!("parameter `{wire}`"),
+                &before.deprecated,
+                &p.deprecated,
+            );
             if before.doc.description != p.doc.description {
                 self.push(
                     Impact::Docs,
                     item,
                     format!("description of `{wire}` changed"),
+                );
+            }
+        }
+    }
+
+    /// What else of a parameter the crate or the wire depends on: its bounds (checked by
+    /// `validate` or by the server), its default (what the server assumes when it is not sent)
+    /// and how an array is sent.
+    fn param_rules(&mut self, item: &str, old: &Param, new: &Param) {
+        let wire = &new.wire_name;
+        let (a, b) = (&old.bounds, &new.bounds);
+        let lower = [
+            ("minimum", num(&a.minimum), num(&b.minimum)),
+            (
+                "exclusive minimum",
+                num(&a.exclusive_minimum),
+                num(&b.exclusive_minimum),
+            ),
+            (
+                "minItems",
+                a.min_items.map(|n| n as f64),
+                b.min_items.map(|n| n as f64),
+            ),
+            (
+                "minLength",
+                a.min_length.map(|n| n as f64),
+                b.min_length.map(|n| n as f64),
+            ),
+        ];
+        for (name, was, now) in lower {
+            self.bound(item, wire, name, was, now, Direction::Lower);
+        }
+        let upper = [
+            ("maximum", num(&a.maximum), num(&b.maximum)),
+            (
+                "exclusive maximum",
+                num(&a.exclusive_maximum),
+                num(&b.exclusive_maximum),
+            ),
+            (
+                "maxItems",
+                a.max_items.map(|n| n as f64),
+                b.max_items.map(|n| n as f64),
+            ),
+            (
+                "maxLength",
+                a.max_length.map(|n| n as f64),
+                b.max_length.map(|n| n as f64),
+            ),
+        ];
+        for (name, was, now) in upper {
+            self.bound(item, wire, name, was, now, Direction::Upper);
+        }
+        match (&a.pattern, &b.pattern) {
+            (x, y) if x == y => {}
+            (_, None) => self.push(
+                Impact::Additive,
+                item,
+                format!("`{wire}`: pattern removed: any string is accepted"),
+            ),
+            (_, Some(p)) => self.push_effect(
+                Impact::Breaking,
+                Effect::Runtime,
+                item,
+                format!(
+                    "`{wire}`: must now match the pattern `{p}` (the server rejects other values)"
+                ),
+            ),
+        }
+        self.maximum_by(item, wire, &a.maximum_by, &b.maximum_by);
+        match (&a.greater_than, &b.greater_than) {
+            (None, None) => {}
+            (x, y) if x == y => {}
+            (None, Some((_, other))) => self.push_effect(
+                Impact::Breaking,
+                Effect::Runtime,
+                item,
+                format!("`{wire}` must now be greater than `{other}`: `validate()` rejects values it accepted"),
+            ),
+            (Some((_, other)), None) => self.push(
+                Impact::Additive,
+                item,
+                format!("`{wire}` no longer has to be greater than `{other}`"),
+            ),
+            (Some((_, was)), Some((_, now))) => self.push_effect(
+                Impact::Breaking,
+                Effect::Runtime,
+                item,
+                format!("`{wire}` must now be greater than `{now}` (was `{was}`)"),
+            ),
+        }
+        match (&old.doc.default, &new.doc.default) {
+            (None, None) => {}
+            (x, y) if x == y => {}
+            (Some(was), Some(now)) => self.push_effect(
+                Impact::Breaking,
+                Effect::Behaviour,
+                item,
+                format!("default of `{wire}` now `{now}` (was `{was}`): requests that leave it unset get other results"),
+            ),
+            (None, Some(now)) => self.push(
+                Impact::Docs,
+                item,
+                format!("default of `{wire}` stated: `{now}`"),
+            ),
+            (Some(was), None) => self.push(
+                Impact::Docs,
+                item,
+                format!("default of `{wire}` (`{was}`) no longer stated"),
+            ),
+        }
+        if old.explode != new.explode && matches!(new.ty.non_null(), Type::Array(_)) {
+            let shape = |explode: bool| {
+                if explode {
+                    format!("`{wire}=a&{wire}=b`")
+                } else {
+                    format!("`{wire}=a,b`")
+                }
+            };
+            self.push_effect(
+                Impact::Breaking,
+                Effect::Behaviour,
+                item,
+                format!(
+                    "`{wire}` is now sent as {} (was {}): `explode` changed",
+                    shape(new.explode),
+                    shape(old.explode)
+                ),
+            );
+        }
+    }
+
+    /// One bound: tighter breaks at run time, looser is additive.
+    fn bound(
+        &mut self,
+        item: &str,
+        wire: &str,
+        name: &str,
+        was: Option<f64>,
+        now: Option<f64>,
+        direction: Direction,
+    ) {
+        let tighter = match (was, now) {
+            (None, None) => return,
+            (Some(a), Some(b)) if a == b => return,
+            (None, Some(_)) => true,
+            (Some(_), None) => false,
+            (Some(a), Some(b)) => match direction {
+                Direction::Lower => b > a,
+                Direction::Upper => b < a,
+            },
+        };
+        let show = |v: Option<f64>| v.map_or("none".to_owned(), |v| v.to_string());
+        let message = format!("`{wire}`: {name} now {} (was {})", show(now), show(was));
+        if tighter {
+            self.push_effect(
+                Impact::Breaking,
+                Effect::Runtime,
+                item,
+                format!("{message}: tightened, `validate()` rejects values it accepted"),
+            );
+        } else {
+            self.push(Impact::Additive, item, format!("{message}: loosened"));
+        }
+    }
+
+    /// `x-maximum-by`: a lower maximum for some value of the other parameter breaks at run time.
+    fn maximum_by(
+        &mut self,
+        item: &str,
+        wire: &str,
+        old: &Option<MaximumBy>,
+        new: &Option<MaximumBy>,
+    ) {
+        let values = |m: &Option<MaximumBy>| -> BTreeMap<String, f64> {
+            m.iter()
+                .flat_map(|m| &m.values)
+                .map(|(k, v)| (k.clone(), v.parse().unwrap_or(f64::NAN)))
+                .collect()
+        };
+        let (was, now) = (values(old), values(new));
+        let keys: BTreeSet<&String> = was.keys().chain(now.keys()).collect();
+        let basis = new
+            .as_ref()
+            .or(old.as_ref())
+            .map(|m| m.param_wire_name.clone());
+        for key in keys {
+            let name = format!(
+                "maximum for `{}={key}` (`x-maximum-by`)",
+                basis.as_deref().unwrap_or("?")
+            );
+            self.bound(
+                item,
+                wire,
+                &name,
+                was.get(key).copied(),
+                now.get(key).copied(),
+                Direction::Upper,
+            );
+        }
+        if let (Some(a), Some(b)) = (old, new) {
+            if a.default != b.default {
+                self.push_effect(
+                    Impact::Breaking,
+                    Effect::Runtime,
+                    item,
+                    format!(
+                        "`{wire}`: the `x-maximum-by` default of `{}` is now `{}` (was `{}`)",
+                        b.param_wire_name, b.default, a.default
+                    ),
                 );
             }
         }
@@ -405,6 +816,42 @@ impl<'a> Differ<'a> {
                 self.fields(new_name, &a.fields, &b.fields)
             }
             (TypeKind::Enum(a), TypeKind::Enum(b)) => {
+                let default_of = |e: &crate::ir::Enum| {
+                    e.default.as_ref().and_then(|d| {
+                        e.variants
+                            .iter()
+                            .find(|v| &v.rust_name == d)
+                            .map(|v| v.wire.clone())
+                    })
+                };
+                match (default_of(a), default_of(b)) {
+                    (None, None) => {}
+                    (x, y) if x == y => {}
+                    (Some(was), None) => self.push(
+                        Impact::Breaking,
+                        new_name.to_owned(),
+                        format!("no default any more (was `{was}`): the `Default` impl is gone"),
+                    ),
+                    (None, Some(now)) => self.push(
+                        Impact::Additive,
+                        new_name.to_owned(),
+                        format!("now implements `Default` (`{now}`)"),
+                    ),
+                    (Some(was), Some(now)) => self.push_effect(
+                        Impact::Breaking,
+                        Effect::Behaviour,
+                        new_name.to_owned(),
+                        format!("`Default` is now `{now}` (was `{was}`)"),
+                    ),
+                }
+                if a.requests_listed_only != b.requests_listed_only && a.open && b.open {
+                    let what = if b.requests_listed_only {
+                        "now closed in the spec: as a parameter, only listed values are sent"
+                    } else {
+                        "now open in the spec: as a parameter, any value is sent"
+                    };
+                    self.push_effect(Impact::Breaking, Effect::Runtime, new_name.to_owned(), what);
+                }
                 if a.open != b.open {
                     let what = if b.open {
                         "now open: other values are kept in a new variant instead of rejected"
@@ -447,6 +894,17 @@ impl<'a> Differ<'a> {
                 }
             }
             (TypeKind::Union(a), TypeKind::Union(b)) => {
+                if a.property != b.property {
+                    self.push_effect(
+                        Impact::Breaking,
+                        Effect::Runtime,
+                        new_name.to_owned(),
+                        format!(
+                            "told apart by `{}` now (was `{}`): objects are matched by another property, and crates built before decode every one as `{}`",
+                            b.property, a.property, b.unknown_name
+                        ),
+                    );
+                }
                 for v in &b.variants {
                     match a.variants.iter().find(|o| o.tag == v.tag) {
                         None => self.push(
@@ -562,6 +1020,33 @@ impl<'a> Differ<'a> {
             }
         }
     }
+}
+
+/// Which way a bound tightens.
+#[derive(Clone, Copy)]
+enum Direction {
+    /// A lower bound: raising it tightens.
+    Lower,
+    /// An upper bound: lowering it tightens.
+    Upper,
+}
+
+fn default_effect(impact: Impact) -> Effect {
+    if impact == Impact::Breaking {
+        Effect::Compile
+    } else {
+        Effect::None
+    }
+}
+
+fn num(text: &Option<String>) -> Option<f64> {
+    text.as_ref().and_then(|t| t.parse().ok())
+}
+
+fn shown(value: &Option<String>) -> String {
+    value
+        .as_ref()
+        .map_or("nothing".to_owned(), |v| format!("`{v}`"))
 }
 
 fn find<'a>(api: &'a Api, name: &str) -> Option<&'a TypeDef> {

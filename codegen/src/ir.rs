@@ -14,8 +14,8 @@ pub struct Api {
     pub server_url: Option<String>,
     /// `x-env-var` of the first server: an environment variable that overrides its URL.
     pub server_url_env: Option<String>,
-    /// `x-env-var` of the bearer security scheme: the environment variable holding the key.
-    pub api_key_env: Option<String>,
+    /// How the key is sent: the one security scheme the operations require, if any.
+    pub auth: Option<Auth>,
     /// The type of the error body shared by every operation (`Any` when they differ or none is
     /// given).
     pub error_body: Type,
@@ -23,6 +23,35 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// Every named type, sorted by Rust name so that output does not depend on discovery order.
     pub types: Vec<TypeDef>,
+}
+
+/// The security scheme the client sends the key by.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Auth {
+    /// The scheme's name in `components/securitySchemes`.
+    pub scheme: String,
+    /// Where the key goes.
+    pub kind: AuthKind,
+    /// `x-env-var`: the environment variable `Client::from_env` reads the key from.
+    pub env_var: Option<String>,
+}
+
+/// Where the key goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AuthKind {
+    /// `type: http, scheme: bearer`: `Authorization: Bearer <key>`.
+    Bearer,
+    /// `type: apiKey, in: header`: the key alone, in the named header.
+    Header(String),
+}
+
+/// Deprecation of an operation or parameter.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Deprecation {
+    /// What the spec says about it (its description), for the `#[deprecated]` note.
+    pub note: String,
+    /// `x-sunset`: when it stops working, as the spec writes it.
+    pub sunset: Option<String>,
 }
 
 /// One HTTP operation.
@@ -49,6 +78,8 @@ pub struct Operation {
     pub error: Option<Type>,
     /// How the operation pages, if it does (`x-pagination`).
     pub paging: Option<Paging>,
+    /// `deprecated: true`, with the note and sunset.
+    pub deprecated: Option<Deprecation>,
 }
 
 /// How an operation pages: by a cursor parameter, through fields of its response.
@@ -102,6 +133,8 @@ pub struct Param {
     pub ty: Type,
     pub doc: Doc,
     pub bounds: Bounds,
+    /// `deprecated: true`, with the note and sunset.
+    pub deprecated: Option<Deprecation>,
 }
 
 /// Checks on a value that the generated code makes before a request is sent.
@@ -111,6 +144,20 @@ pub struct Bounds {
     pub minimum: Option<String>,
     /// `maximum`, as written in the spec.
     pub maximum: Option<String>,
+    /// `exclusiveMinimum` (3.1's number, or 3.0's `minimum` with `exclusiveMinimum: true`).
+    pub exclusive_minimum: Option<String>,
+    /// `exclusiveMaximum`, likewise.
+    pub exclusive_maximum: Option<String>,
+    /// `minItems` of an array parameter.
+    pub min_items: Option<u64>,
+    /// `maxItems` of an array parameter.
+    pub max_items: Option<u64>,
+    /// `minLength` of a string parameter.
+    pub min_length: Option<u64>,
+    /// `maxLength` of a string parameter.
+    pub max_length: Option<u64>,
+    /// `pattern` of a string parameter (documented and reviewed; the server checks it).
+    pub pattern: Option<String>,
     /// `x-maximum-by`: a maximum that depends on another parameter's value.
     pub maximum_by: Option<MaximumBy>,
     /// `x-greater-than`: the Rust name and wire name of a parameter this one must exceed.
@@ -229,6 +276,10 @@ pub struct Enum {
     pub variants: Vec<Variant>,
     /// Open: any other string is kept in an extra variant instead of being an error.
     pub open: bool,
+    /// Listed values only in requests: the spec's enum is closed, but it is open because a
+    /// response uses it (a value the API adds must not fail a page); a parameter of this type
+    /// rejects the extra variant before sending.
+    pub requests_listed_only: bool,
     /// The Rust name of the variant that keeps other strings, when open.
     pub other_name: String,
     /// The Rust name of the default variant, if the spec gives a default.

@@ -2,6 +2,8 @@
 
 //! The client.
 
+#![allow(deprecated)]
+
 /// The server the spec names (`https://api.openai.com/v1`); [`ClientBuilder::base_url`] sends requests elsewhere.
 pub const DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
 /// The error of every call: `Api` carries the spec's error body.

@@ -2,6 +2,8 @@
 
 //! The parameters of each operation.
 
+#![allow(deprecated)]
+
 /// Get costs details for the organization.
 ///
 /// Parameters of `GET /organization/costs` (operation `usage-costs`).

@@ -42,6 +42,16 @@ pub mod golden {
         pub mod params;
         pub mod types;
     }
+    pub mod bounds {
+        pub mod client;
+        pub mod params;
+        pub mod types;
+    }
+    pub mod deprecated_api_key {
+        pub mod client;
+        pub mod params;
+        pub mod types;
+    }
     pub mod discriminated_union {
         pub mod client;
         pub mod params;
@@ -77,9 +87,97 @@ pub mod golden {
         pub mod params;
         pub mod types;
     }
+    pub mod response_enums {
+        pub mod client;
+        pub mod params;
+        pub mod types;
+    }
     pub mod required_optional {
         pub mod client;
         pub mod params;
         pub mod types;
     }
+}
+
+/// A spec's IR and generated files, for [`check_review_invariant`].
+pub struct Generated {
+    /// The IR.
+    pub api: codegen::ir::Api,
+    /// Every file of the crate.
+    pub files: Vec<codegen::OutputFile>,
+}
+
+/// Generates `text` (named `spec.yaml`) in memory.
+pub fn generated(text: &str) -> Result<Generated, codegen::Error> {
+    let path = std::path::Path::new("spec.yaml");
+    let api = codegen::api_from_str(path, text)?;
+    let files = codegen::emit::crate_files(&api, &codegen::Options::for_spec(path))?;
+    Ok(Generated { api, files })
+}
+
+/// The review invariant between two specs that both generate: if the generated crate differs,
+/// `cargo xtask diff` reports something; and if it differs in code (any line that is not a doc
+/// comment), the report has more than docs. Returns what is wrong, if anything.
+pub fn check_review_invariant(old: &Generated, new: &Generated) -> Result<(), String> {
+    let (old_api, new_api) = (&old.api, &new.api);
+    let (old_files, new_files) = (&old.files, &new.files);
+    let code = |text: &str| -> Vec<String> {
+        text.lines()
+            .map(str::trim)
+            .filter(|l| !l.starts_with("///") && !l.starts_with("//!"))
+            .map(str::to_owned)
+            .collect()
+    };
+    let mut docs_differ = Vec::new();
+    let mut code_differs = Vec::new();
+    let paths: std::collections::BTreeSet<&std::path::Path> = old_files
+        .iter()
+        .chain(new_files)
+        .map(|f| f.path.as_path())
+        .collect();
+    for path in paths {
+        let text = |files: &[codegen::OutputFile]| {
+            files
+                .iter()
+                .find(|f| f.path == path)
+                .map(|f| f.contents.clone())
+                .unwrap_or_default()
+        };
+        let (a, b) = (text(old_files), text(new_files));
+        if a == b {
+            continue;
+        }
+        // The first line that differs, to say what changed.
+        let first = a
+            .lines()
+            .zip(b.lines())
+            .find(|(x, y)| x != y)
+            .map(|(x, y)| format!("`{}` became `{}`", x.trim(), y.trim()))
+            .unwrap_or_else(|| "lines added or removed at the end".to_owned());
+        let shown = format!("{}: {first}", path.display());
+        if code(&a) == code(&b) {
+            docs_differ.push(shown);
+        } else {
+            code_differs.push(shown);
+        }
+    }
+    let report = codegen::diff::diff(old_api, new_api);
+    if (!docs_differ.is_empty() || !code_differs.is_empty()) && report.changes.is_empty() {
+        return Err(format!(
+            "the generated crate changed ({}) but the report is empty",
+            [docs_differ, code_differs].concat().join(", ")
+        ));
+    }
+    let beyond_docs = report
+        .changes
+        .iter()
+        .any(|c| c.impact != codegen::diff::Impact::Docs);
+    if !code_differs.is_empty() && !beyond_docs {
+        return Err(format!(
+            "the generated code changed ({}) but the report is docs only:\n{}",
+            code_differs.join(", "),
+            report.to_text()
+        ));
+    }
+    Ok(())
 }

@@ -248,3 +248,64 @@ fn the_streaming_union_decoder_agrees_with_serdes_derived_one_in_either_order() 
         full.len()
     );
 }
+
+mod response_enums {
+    use serde_json::json;
+    use tests::golden::response_enums::params::ListTiersParams;
+    use tests::golden::response_enums::types::{ListTiersOrder, Region, Tier, TierPage, Usage};
+
+    #[test]
+    fn a_value_added_to_a_response_enum_decodes_instead_of_failing_the_page() {
+        // `tier` and `regions` are closed enums in the spec (fixture `response_enums.yaml`);
+        // the API later sends `priority` and `ap`.
+        let page: TierPage = serde_json::from_value(json!({"data": [
+            {"object": "tier.usage", "tier": "priority", "regions": ["us", "ap"]},
+            {"object": "tier.usage", "tier": "flex"}
+        ]}))
+        .unwrap();
+        let Usage::TierUsage(first) = &page.data[0] else {
+            panic!("{page:?}")
+        };
+        assert_eq!(first.tier, Tier::Other("priority".into()));
+        assert_eq!(
+            first.regions,
+            Some(vec![Region::Us, Region::Other("ap".into())])
+        );
+        let Usage::TierUsage(second) = &page.data[1] else {
+            panic!("{page:?}")
+        };
+        assert_eq!(second.tier, Tier::Flex);
+        // It encodes as it came.
+        assert_eq!(
+            serde_json::to_value(&first.tier).unwrap(),
+            json!("priority")
+        );
+    }
+
+    #[test]
+    fn a_parameter_of_such_an_enum_sends_listed_values_only() {
+        assert!(ListTiersParams::new().tier(Tier::Flex).validate().is_ok());
+        let e = ListTiersParams::new()
+            .tier(Tier::Other("priority".into()))
+            .validate()
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "invalid parameter `tier` for list-tiers: `priority` is not one of the values the spec lists"
+        );
+        let e = ListTiersParams::new()
+            .tiers([Tier::Default, Tier::Other("x".into())])
+            .validate()
+            .unwrap_err();
+        assert!(e.to_string().contains("`tiers`"), "{e}");
+    }
+
+    #[test]
+    fn a_request_only_enum_stays_closed() {
+        assert_eq!(
+            ListTiersOrder::ALL,
+            [ListTiersOrder::Asc, ListTiersOrder::Desc]
+        );
+        assert!("sideways".parse::<ListTiersOrder>().is_err());
+    }
+}

@@ -364,6 +364,7 @@ const FUZZ_CASES: u32 = 400;
 fn fuzzed_specs_never_panic() {
     let text = std::fs::read_to_string(root().join("spec/openai-usage.yaml")).unwrap();
     let base: Value = serde_yaml::from_str(&text).unwrap();
+    let base_crate = tests::generated(&text).unwrap();
     let config = Config {
         cases: FUZZ_CASES,
         failure_persistence: None,
@@ -380,8 +381,14 @@ fn fuzzed_specs_never_panic() {
             }
             let yaml = serde_yaml::to_string(&tree).unwrap();
             let mut counts = outcomes.borrow_mut();
-            match generate(&yaml) {
-                Ok(_) => counts.0 += 1,
+            match tests::generated(&yaml) {
+                Ok(mutated) => {
+                    counts.0 += 1;
+                    // The review misses nothing the generated crate changes.
+                    if let Err(e) = tests::check_review_invariant(&base_crate, &mutated) {
+                        panic!("{e}\nmutations: {mutations:?}");
+                    }
+                }
                 Err(e) => {
                     assert!(!e.message.is_empty());
                     counts.1 += 1;

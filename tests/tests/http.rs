@@ -1234,3 +1234,30 @@ async fn buckets_follow_the_reference_pages() {
         assert_eq!((e.user_id.as_deref(), e.model.as_deref()), (None, None));
     }
 }
+
+#[tokio::test]
+#[allow(deprecated)] // the fixture's operation is deprecated on purpose
+async fn an_api_key_scheme_in_a_header_sends_the_key_there_and_nowhere_else() {
+    use tests::golden::deprecated_api_key::{client::Client as KeyClient, params::OldCostsParams};
+    let fake = FakeApi::start().await;
+    let client = KeyClient::builder()
+        .api_key(KEY)
+        .base_url(fake.base_url())
+        .build()
+        .unwrap();
+    client
+        .old_costs(&OldCostsParams::new(1_730_419_200))
+        .await
+        .unwrap();
+    let request = &fake.requests()[0];
+    // Spec (fixture `deprecated_api_key.yaml`): `type: apiKey, in: header, name: X-Api-Key`.
+    assert!(
+        request
+            .headers
+            .contains(&("x-api-key".to_owned(), KEY.to_owned())),
+        "{:?}",
+        request.headers
+    );
+    assert_eq!(request.authorization, None, "no bearer token besides");
+    assert!(!format!("{client:?}").contains(KEY));
+}

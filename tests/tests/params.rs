@@ -117,3 +117,90 @@ fn params_know_their_operation() {
     assert_eq!(UsageCostsParams::OPERATION_ID, "usage-costs");
     assert_eq!(UsageVectorStoresParams::METHOD, "GET");
 }
+
+mod bounds {
+    use tests::golden::bounds::params::SearchParams;
+
+    /// The message of the check that fails, or `None` when all pass.
+    fn rejected(params: SearchParams) -> Option<String> {
+        params.validate().err().map(|e| e.to_string())
+    }
+
+    #[test]
+    fn string_lengths_are_checked_in_characters() {
+        // Spec (fixture `bounds.yaml`): `query` 2 to 5 characters; `label` at most 3.
+        assert_eq!(rejected(SearchParams::new("ab")), None);
+        assert_eq!(
+            rejected(SearchParams::new("éèêëà")),
+            None,
+            "five characters, ten bytes"
+        );
+        assert_eq!(
+            rejected(SearchParams::new("a")).as_deref(),
+            Some(
+                "invalid parameter `query` for search: 1 characters are fewer than the minimum, 2"
+            )
+        );
+        assert_eq!(
+            rejected(SearchParams::new("abcdef")).as_deref(),
+            Some("invalid parameter `query` for search: 6 characters are more than the maximum, 5")
+        );
+        assert!(rejected(SearchParams::new("ab").label("abcd"))
+            .unwrap()
+            .contains("`label`"));
+        assert_eq!(rejected(SearchParams::new("ab").label("abc")), None);
+    }
+
+    #[test]
+    fn array_sizes_are_checked_when_set() {
+        // `ids`: 2 to 3 values; an empty list is not sent, so it is not checked.
+        assert_eq!(
+            rejected(SearchParams::new("ab").ids(Vec::<String>::new())),
+            None
+        );
+        assert_eq!(rejected(SearchParams::new("ab").ids(["a", "b"])), None);
+        assert_eq!(
+            rejected(SearchParams::new("ab").ids(["a"])).as_deref(),
+            Some("invalid parameter `ids` for search: 1 values are fewer than the minimum, 2")
+        );
+        assert!(rejected(SearchParams::new("ab").ids(["a", "b", "c", "d"]))
+            .unwrap()
+            .contains("more than the maximum, 3"));
+    }
+
+    #[test]
+    fn exclusive_bounds_exclude_the_bound() {
+        // `score`: greater than 0 and less than 1.
+        assert_eq!(rejected(SearchParams::new("ab").score(0.5)), None);
+        assert_eq!(
+            rejected(SearchParams::new("ab").score(0.0)).as_deref(),
+            Some("invalid parameter `score` for search: 0 must be greater than 0")
+        );
+        assert_eq!(
+            rejected(SearchParams::new("ab").score(1.0)).as_deref(),
+            Some("invalid parameter `score` for search: 1 must be less than 1")
+        );
+    }
+}
+
+#[test]
+fn openapi_30_exclusive_bounds_are_read() {
+    // 3.0 writes `exclusiveMinimum: true` beside `minimum`; 3.1 writes the bound itself.
+    let spec = r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /a:
+    get:
+      operationId: a
+      parameters:
+        - {name: n, in: query, schema: {type: integer, minimum: 0, exclusiveMinimum: true, maximum: 9}}
+      responses: {'200': {description: ok}}
+"#;
+    let api = codegen::api_from_str(std::path::Path::new("a.yaml"), spec).unwrap();
+    let bounds = &api.operations[0].params[0].bounds;
+    assert_eq!(bounds.exclusive_minimum.as_deref(), Some("0"));
+    assert_eq!(bounds.minimum, None);
+    assert_eq!(bounds.maximum.as_deref(), Some("9"));
+    assert_eq!(bounds.exclusive_maximum, None);
+}

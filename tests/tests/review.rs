@@ -49,6 +49,14 @@ fn schema<'a>(spec: &'a mut Value, name: &str) -> &'a mut Value {
         .unwrap_or_else(|| panic!("the spec has no schema {name}"))
 }
 
+/// The parameter `name` of the operation at `path`.
+fn param<'a>(spec: &'a mut Value, path: &str, name: &str) -> &'a mut Value {
+    parameters(spec, path)
+        .iter_mut()
+        .find(|p| p.get("name").and_then(Value::as_str) == Some(name))
+        .unwrap_or_else(|| panic!("GET {path} has no parameter {name}"))
+}
+
 /// The allowed values of the inline `group_by` of the operation at `path`.
 fn group_by_values<'a>(spec: &'a mut Value, path: &str) -> &'a mut Vec<Value> {
     let group_by = parameters(spec, path)
@@ -103,6 +111,8 @@ fn evolutions() -> Vec<Evolution> {
             report: "Additive (2):
   + Client::usage_evolution_probe: operation `usage-evolution-probe` (`GET /organization/usage/evolution_probe`) added, with `UsageEvolutionProbeParams`
   + UsageEvolutionProbeGroupBy: type added (enum)
+
+Version bump: patch (nothing breaks)
 ",
             breaking: false,
         },
@@ -112,8 +122,10 @@ fn evolutions() -> Vec<Evolution> {
                 spec["paths"].as_mapping_mut().unwrap().remove("/organization/usage/vector_stores").unwrap();
             }),
             report: "Breaking (2):
-  ! Client::usage_vector_stores: operation `usage-vector-stores` (`GET /organization/usage/vector_stores`) removed, with `UsageVectorStoresParams`
-  ! UsageVectorStoresGroupBy: type removed (enum)
+  ! Client::usage_vector_stores: operation `usage-vector-stores` (`GET /organization/usage/vector_stores`) removed, with `UsageVectorStoresParams` (breaks compilation)
+  ! UsageVectorStoresGroupBy: type removed (enum) (breaks compilation)
+
+Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version)
 ",
             breaking: true,
         },
@@ -124,6 +136,8 @@ fn evolutions() -> Vec<Evolution> {
             }),
             report: "Additive (1):
   + UsageCostsParams::evolution_ids: optional parameter `evolution_ids` added
+
+Version bump: patch (nothing breaks)
 ",
             breaking: false,
         },
@@ -133,7 +147,9 @@ fn evolutions() -> Vec<Evolution> {
                 parameters(spec, COSTS).push(yaml("{name: evolution_currency, in: query, required: true, schema: {type: string}}"));
             }),
             report: "Breaking (1):
-  ! UsageCostsParams::new: required parameter `evolution_currency` added: `new` takes it
+  ! UsageCostsParams::new: required parameter `evolution_currency` added: `new` takes it (breaks compilation)
+
+Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version)
 ",
             breaking: true,
         },
@@ -142,6 +158,8 @@ fn evolutions() -> Vec<Evolution> {
             spec: edited(|spec| group_by_values(spec, COMPLETIONS).push(yaml("evolution_value"))),
             report: "Additive (1):
   + UsageCompletionsGroupBy::EvolutionValue: allowed value `evolution_value` added
+
+Version bump: patch (nothing breaks)
 ",
             breaking: false,
         },
@@ -149,7 +167,9 @@ fn evolutions() -> Vec<Evolution> {
             name: "remove-allowed-value",
             spec: edited(|spec| group_by_values(spec, COMPLETIONS).retain(|v| v.as_str() != Some("batch"))),
             report: "Breaking (1):
-  ! UsageCompletionsGroupBy::Batch: allowed value `batch` removed
+  ! UsageCompletionsGroupBy::Batch: allowed value `batch` removed (breaks compilation)
+
+Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version)
 ",
             breaking: true,
         },
@@ -175,6 +195,8 @@ properties:
             report: "Additive (2):
   + UsageEvolutionProbeResult: type added (struct)
   + UsageResult::EvolutionProbe: result type `organization.usage.evolution_probe.result` added (`UsageEvolutionProbeResult`)
+
+Version bump: patch (nothing breaks)
 ",
             breaking: false,
         },
@@ -188,6 +210,8 @@ properties:
             }),
             report: "Additive (1):
   + CostsResult::evolution_quantity: field `evolution_quantity` added: `Option<f64>`
+
+Version bump: patch (nothing breaks)
 ",
             breaking: false,
         },
@@ -197,7 +221,9 @@ properties:
                 schema(spec, "UsageVectorStoresResult")["properties"]["usage_bytes"]["type"] = yaml("[integer, 'null']");
             }),
             report: "Breaking (1):
-  ! UsageVectorStoresResult::usage_bytes: now optional or nullable: `i64` became `Option<i64>`
+  ! UsageVectorStoresResult::usage_bytes: now optional or nullable: `i64` became `Option<i64>` (breaks compilation)
+
+Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version)
 ",
             breaking: true,
         },
@@ -207,7 +233,9 @@ properties:
                 schema(spec, "UsageImagesResult")["properties"]["images"]["type"] = yaml("number");
             }),
             report: "Breaking (1):
-  ! UsageImagesResult::images: type changed from `i64` to `f64`
+  ! UsageImagesResult::images: type changed from `i64` to `f64` (breaks compilation)
+
+Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version)
 ",
             breaking: true,
         },
@@ -217,14 +245,201 @@ properties:
                 operation(spec, "/organization/usage/moderations")["operationId"] = yaml("usage-moderation");
             }),
             report: "Breaking (2):
-  ! Client::usage_moderations: operation `usage-moderations` (`GET /organization/usage/moderations`) removed, with `UsageModerationsParams`
-  ! UsageModerationsGroupBy: type removed (enum)
+  ! Client::usage_moderations: operation `usage-moderations` (`GET /organization/usage/moderations`) removed, with `UsageModerationsParams` (breaks compilation)
+  ! UsageModerationsGroupBy: type removed (enum) (breaks compilation)
 
 Additive (2):
   + Client::usage_moderation: operation `usage-moderation` (`GET /organization/usage/moderations`) added, with `UsageModerationParams`
   + UsageModerationGroupBy: type added (enum)
+
+Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version)
 ",
             breaking: true,
+        },
+
+        // ---------------------------------------------------------------- what the crate checks
+        Evolution {
+            name: "tighten-maximum",
+            spec: edited(|spec| param(spec, COSTS, "limit")["schema"]["maximum"] = yaml("100")),
+            report: "Breaking (1):
+  ! UsageCostsParams::limit: `limit`: maximum now 100 (was 180): tightened, `validate()` rejects values it accepted (breaks at run time)
+
+Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version)
+",
+            breaking: true,
+        },
+        Evolution {
+            name: "loosen-maximum",
+            spec: edited(|spec| param(spec, COSTS, "limit")["schema"]["maximum"] = yaml("365")),
+            report: "Additive (1):
+  + UsageCostsParams::limit: `limit`: maximum now 365 (was 180): loosened
+
+Version bump: patch (nothing breaks)
+",
+            breaking: false,
+        },
+        Evolution {
+            name: "lower-maximum-by",
+            spec: edited(|spec| {
+                param(spec, COMPLETIONS, "limit")["schema"]["x-maximum-by"]["values"]["1h"] = yaml("100");
+            }),
+            report: "Breaking (1):
+  ! UsageCompletionsParams::limit: `limit`: maximum for `bucket_width=1h` (`x-maximum-by`) now 100 (was 168): tightened, `validate()` rejects values it accepted (breaks at run time)
+
+Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version)
+",
+            breaking: true,
+        },
+        Evolution {
+            name: "add-min-items",
+            spec: edited(|spec| param(spec, COSTS, "project_ids")["schema"]["minItems"] = yaml("2")),
+            report: "Breaking (1):
+  ! UsageCostsParams::project_ids: `project_ids`: minItems now 2 (was none): tightened, `validate()` rejects values it accepted (breaks at run time)
+
+Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version)
+",
+            breaking: true,
+        },
+        Evolution {
+            name: "add-pattern",
+            spec: edited(|spec| param(spec, COSTS, "page")["schema"]["pattern"] = yaml("'^page_'")),
+            report: "Breaking (1):
+  ! UsageCostsParams::page: `page`: must now match the pattern `^page_` (the server rejects other values) (breaks at run time)
+
+Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version)
+",
+            breaking: true,
+        },
+        Evolution {
+            name: "drop-greater-than",
+            spec: edited(|spec| {
+                param(spec, COSTS, "end_time")["schema"].as_mapping_mut().unwrap().remove("x-greater-than");
+            }),
+            report: "Additive (1):
+  + UsageCostsParams::end_time: `end_time` no longer has to be greater than `start_time`
+
+Version bump: patch (nothing breaks)
+",
+            breaking: false,
+        },
+        // ---------------------------------------------------------------- what goes on the wire
+        Evolution {
+            name: "change-default",
+            spec: edited(|spec| param(spec, COSTS, "limit")["schema"]["default"] = yaml("14")),
+            report: "Breaking (1):
+  ! UsageCostsParams::limit: default of `limit` now `14` (was `7`): requests that leave it unset get other results (changes behaviour)
+
+Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version)
+",
+            breaking: true,
+        },
+        Evolution {
+            name: "remove-enum-default",
+            spec: edited(|spec| {
+                param(spec, COSTS, "bucket_width")["schema"].as_mapping_mut().unwrap().remove("default");
+            }),
+            report: "Breaking (1):
+  ! UsageCostsBucketWidth: no default any more (was `1d`): the `Default` impl is gone (breaks compilation)
+
+Docs (1):
+  ~ UsageCostsParams::bucket_width: default of `bucket_width` (`1d`) no longer stated
+
+Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version)
+",
+            breaking: true,
+        },
+        Evolution {
+            name: "explode-false",
+            spec: edited(|spec| param(spec, COSTS, "project_ids")["explode"] = yaml("false")),
+            report: "Breaking (1):
+  ! UsageCostsParams::project_ids: `project_ids` is now sent as `project_ids=a,b` (was `project_ids=a&project_ids=b`): `explode` changed (changes behaviour)
+
+Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version)
+",
+            breaking: true,
+        },
+        Evolution {
+            name: "change-server-url",
+            spec: edited(|spec| spec["servers"][0]["url"] = yaml("https://eu.api.openai.com/v1")),
+            report: "Breaking (1):
+  ! DEFAULT_BASE_URL: the server is now `https://eu.api.openai.com/v1` (was `https://api.openai.com/v1`): requests go elsewhere (changes behaviour)
+
+Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version)
+",
+            breaking: true,
+        },
+        Evolution {
+            name: "rename-key-env-var",
+            spec: edited(|spec| {
+                spec["components"]["securitySchemes"]["AdminApiKeyAuth"]["x-env-var"] = yaml("OPENAI_ORG_ADMIN_KEY");
+            }),
+            report: "Breaking (1):
+  ! Client::from_env: the key (`x-env-var` of the security scheme) is now read from `OPENAI_ORG_ADMIN_KEY` (was `OPENAI_ADMIN_KEY`) (changes behaviour)
+
+Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version)
+",
+            breaking: true,
+        },
+        Evolution {
+            name: "bearer-to-api-key-header",
+            spec: edited(|spec| {
+                spec["components"]["securitySchemes"]["AdminApiKeyAuth"] =
+                    yaml("{type: apiKey, in: header, name: X-Admin-Key, x-env-var: OPENAI_ADMIN_KEY}");
+            }),
+            report: "Breaking (1):
+  ! Client::builder: the key is now sent as the `x-admin-key` header (was `Authorization: Bearer <key>`) (changes behaviour)
+
+Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version)
+",
+            breaking: true,
+        },
+        Evolution {
+            name: "rename-discriminator-property",
+            spec: edited(|spec| {
+                let members: Vec<String> = schema(spec, "UsageTimeBucket")["properties"]["results"]["items"]["oneOf"]
+                    .as_sequence()
+                    .unwrap()
+                    .iter()
+                    .map(|m| m["$ref"].as_str().unwrap().rsplit('/').next().unwrap().to_owned())
+                    .collect();
+                for member in members {
+                    let properties = &mut schema(spec, &member)["properties"];
+                    let tag = properties["object"].clone();
+                    properties.as_mapping_mut().unwrap().insert(yaml("kind"), tag);
+                }
+                schema(spec, "UsageTimeBucket")["properties"]["results"]["items"]["discriminator"]["propertyName"] = yaml("kind");
+            }),
+            report: "Breaking (1):
+  ! UsageResult: told apart by `kind` now (was `object`): objects are matched by another property, and crates built before decode every one as `Unknown` (breaks at run time)
+
+Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version)
+",
+            breaking: true,
+        },
+        // ---------------------------------------------------------------- deprecation
+        Evolution {
+            name: "deprecate-operation",
+            spec: edited(|spec| {
+                let op = operation(spec, "/organization/usage/moderations");
+                op["deprecated"] = yaml("true");
+                op["x-sunset"] = yaml("'2027-06-30'");
+            }),
+            report: "Deprecated (1):
+  - Client::usage_moderations: operation deprecated, sunset 2027-06-30: uses now warn (`deprecated by the API`)
+
+Version bump: patch (nothing breaks)
+",
+            breaking: false,
+        },
+        Evolution {
+            name: "deprecate-parameter",
+            spec: edited(|spec| param(spec, COSTS, "project_ids")["deprecated"] = yaml("true")),
+            report: "Deprecated (1):
+  - UsageCostsParams::project_ids: parameter `project_ids` deprecated: uses now warn (`Return only costs for these projects.`)
+
+Version bump: patch (nothing breaks)
+",
+            breaking: false,
         },
     ]
 }
@@ -343,13 +558,15 @@ fn markdown_for_pull_requests() {
 
 ### Breaking (2)
 
-- `Client::usage_moderations`: operation `usage-moderations` (`GET /organization/usage/moderations`) removed, with `UsageModerationsParams`
-- `UsageModerationsGroupBy`: type removed (enum)
+- `Client::usage_moderations`: operation `usage-moderations` (`GET /organization/usage/moderations`) removed, with `UsageModerationsParams` (breaks compilation)
+- `UsageModerationsGroupBy`: type removed (enum) (breaks compilation)
 
 ### Additive (2)
 
 - `Client::usage_moderation`: operation `usage-moderation` (`GET /organization/usage/moderations`) added, with `UsageModerationParams`
 - `UsageModerationGroupBy`: type added (enum)
+
+**Version bump:** minor (something breaks; under 0.x a breaking change bumps the minor version)
 "
     );
 }
@@ -378,10 +595,12 @@ fn descriptions_are_docs_and_renames_are_listed_apart() {
     assert_eq!(
         report,
         "Rust names and methods only (the wire is unchanged) (1):
-  ! ImageSource::Generation: renamed to `ImageSource::Generated` (value `image.generation`)
+  ! ImageSource::Generation: renamed to `ImageSource::Generated` (value `image.generation`) (breaks compilation)
 
 Docs (1):
   ~ UsageImagesResult::images: description changed
+
+Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version)
 
 breaking changes found (--deny-breaking)
 "
@@ -529,4 +748,57 @@ fn regen_summarizes_a_changed_spec_against_the_last_commit() {
         text.contains("Changes against git:HEAD (`cargo xtask diff git:HEAD spec/openai-usage.yaml`):\n\nAdditive (1):\n  + UsageCompletionsGroupBy::EvolutionValue: allowed value `evolution_value` added\n"),
         "{text}"
     );
+}
+
+#[test]
+fn every_evolution_that_changes_the_crate_is_reported_and_never_as_docs_only() {
+    let current = tests::generated(&spec_text()).unwrap();
+    for evolution in evolutions() {
+        let evolved = tests::generated(&evolution.spec)
+            .unwrap_or_else(|e| panic!("{}: does not generate: {e}", evolution.name));
+        if let Err(e) = tests::check_review_invariant(&current, &evolved) {
+            panic!("{}: {e}", evolution.name);
+        }
+    }
+}
+
+#[test]
+fn a_value_added_to_a_response_enum_is_additive() {
+    // A response field that is a closed enum in the spec; the API then adds a value.
+    let with_values = |values: &str| {
+        edited(|spec| {
+            schema(spec, "UsageCompletionsResult")["properties"]["service_tier"] = yaml(&format!(
+                "anyOf: [{{type: string, enum: [{values}], description: The service tier.}}, {{type: 'null'}}]"
+            ));
+        })
+    };
+    let (before, after) = (
+        with_values("default, flex"),
+        with_values("default, flex, priority"),
+    );
+    let old = codegen::api_from_str(Path::new("before.yaml"), &before).unwrap();
+    let new = codegen::api_from_str(Path::new("after.yaml"), &after).unwrap();
+    assert_eq!(
+        codegen::diff::diff(&old, &new).to_text(),
+        "Additive (1):
+  + UsageCompletionsResultServiceTier::Priority: allowed value `priority` added
+
+Version bump: patch (nothing breaks)
+"
+    );
+    // Truthfully additive: the crate built before keeps a page holding the new value (see
+    // `decode.rs`, `response_enums`), because an enum a response holds is open.
+    let tier = old
+        .types
+        .iter()
+        .find(|t| t.name == "UsageCompletionsResultServiceTier")
+        .unwrap();
+    assert!(
+        matches!(&tier.kind, codegen::ir::TypeKind::Enum(e) if e.open && e.requests_listed_only)
+    );
+    let (before, after) = (
+        tests::generated(&before).unwrap(),
+        tests::generated(&after).unwrap(),
+    );
+    assert_eq!(tests::check_review_invariant(&before, &after), Ok(()));
 }

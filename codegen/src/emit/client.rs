@@ -27,7 +27,8 @@ pub fn file(api: &Api, options: &Options) -> TokenStream {
     let base_doc = docs::attrs(&format!(
         "The server the spec names (`{base_url}`); [`ClientBuilder::base_url`] sends requests elsewhere."
     ));
-    let from_env = api.api_key_env.as_ref().map(|key_var| {
+    let key_env = api.auth.as_ref().and_then(|a| a.env_var.as_ref());
+    let from_env = key_env.map(|key_var| {
         let mut text = format!(
             "A client with the API key from the environment variable `{key_var}` and default settings."
         );
@@ -59,9 +60,16 @@ pub fn file(api: &Api, options: &Options) -> TokenStream {
         }
     });
     let methods = api.operations.iter().map(operation);
+    // Where the spec's security scheme puts the key (bearer is the builder's default).
+    let key_placement = match api.auth.as_ref().map(|a| &a.kind) {
+        Some(crate::ir::AuthKind::Header(name)) => quote!(.key_in_header(#name)),
+        _ => quote!(),
+    };
     let shapes = super::shapes::table(api);
     quote! {
         //! The client.
+        // Deprecated operations stay callable; only their users are warned.
+        #![allow(deprecated)]
 
         #base_doc
         pub const DEFAULT_BASE_URL: &str = #base_url;
@@ -113,7 +121,7 @@ pub fn file(api: &Api, options: &Options) -> TokenStream {
 
             /// A builder, to set the base URL, timeouts, retries, user agent or HTTP client.
             pub fn builder() -> ClientBuilder {
-                crate::runtime::ClientBuilder::new(DEFAULT_BASE_URL, #user_agent)
+                crate::runtime::ClientBuilder::new(DEFAULT_BASE_URL, #user_agent) #key_placement
             }
 
             /// The base URL requests go to.
@@ -158,6 +166,7 @@ fn operation(op: &Operation) -> TokenStream {
         "Like [`{0}`](Self::{0}), with the response's status and headers (request id, rate limits).",
         op.method_name
     ));
+    let deprecated = super::deprecated(&op.deprecated);
     let paging = op.paging.as_ref().map(|paging| {
         let pages = ident(&paging.pages_method);
         let items = ident(&paging.items_method);
@@ -174,11 +183,13 @@ fn operation(op: &Operation) -> TokenStream {
         ));
         quote! {
             #pages_doc
+            #deprecated
             pub fn #pages(&self, params: #params) -> ::futures::stream::BoxStream<'static, Result<#response, PageError>> {
                 crate::runtime::pages(self.transport.clone(), params)
             }
 
             #items_doc
+            #deprecated
             pub fn #items(&self, params: #params) -> ::futures::stream::BoxStream<'static, Result<#item, PageError>> {
                 crate::runtime::items(self.transport.clone(), params)
             }
@@ -186,11 +197,13 @@ fn operation(op: &Operation) -> TokenStream {
     });
     quote! {
         #doc
+        #deprecated
         pub async fn #method(&self, params: &#params) -> Result<#response, Error> {
             self.transport.call(params).await.map(crate::runtime::Response::into_value)
         }
 
         #with_response_doc
+        #deprecated
         pub async fn #with_response(&self, params: &#params) -> Result<crate::runtime::Response<#response>, Error> {
             self.transport.call(params).await
         }

@@ -89,6 +89,29 @@ pub fn facts(doc: &Doc, lead: String, bounds: Option<&Bounds>) -> String {
         if let Some((_, wire)) = &bounds.greater_than {
             facts.push(format!("Must be greater than `{wire}`."));
         }
+        if let Some(min) = &bounds.exclusive_minimum {
+            facts.push(format!("Greater than {min}."));
+        }
+        if let Some(max) = &bounds.exclusive_maximum {
+            facts.push(format!("Less than {max}."));
+        }
+        for (what, min, max) in [
+            ("values", bounds.min_items, bounds.max_items),
+            ("characters", bounds.min_length, bounds.max_length),
+        ] {
+            match (min, max) {
+                (Some(min), Some(max)) => facts.push(format!("{min} to {max} {what}.")),
+                (Some(min), None) => facts.push(format!("At least {min} {what}.")),
+                (None, Some(max)) => facts.push(format!("At most {max} {what}.")),
+                (None, None) => {}
+            }
+        }
+        if let Some(pattern) = &bounds.pattern {
+            facts.push(format!(
+                "Must match the pattern `{}` (checked by the server).",
+                pattern.replace('`', "'")
+            ));
+        }
     }
     facts.join(" ")
 }

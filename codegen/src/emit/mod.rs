@@ -231,9 +231,21 @@ fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         }
     };
     exports.sort_by(|a, b| (a.0, class(a.1), a.1).cmp(&(b.0, class(b.1), b.1)));
+    let deprecated: Vec<&str> = api
+        .operations
+        .iter()
+        .filter(|o| o.deprecated.is_some())
+        .map(|o| o.params_name.as_str())
+        .collect();
     let exports = exports.into_iter().map(|(module, name)| {
+        // Re-exporting a deprecated item is not a use of it; its users are warned.
+        let allow = if module == "params" && deprecated.contains(&name) {
+            quote!(#[allow(deprecated)])
+        } else {
+            quote!()
+        };
         let (module, name) = (ident(module), ident(name));
-        quote!(pub use #module::#name;)
+        quote!(#allow pub use #module::#name;)
     });
     quote! {
         #(#inner_docs)*
@@ -259,6 +271,21 @@ pub(crate) fn ident(name: &str) -> Ident {
         Some(raw) => Ident::new_raw(raw, Span::call_site()),
         None => Ident::new(name, Span::call_site()),
     }
+}
+
+/// `#[deprecated(note = ...)]` for a deprecated operation or parameter, or nothing.
+pub(crate) fn deprecated(d: &Option<crate::ir::Deprecation>) -> TokenStream {
+    let Some(d) = d else {
+        return TokenStream::new();
+    };
+    let mut note = docs::sanitize(&d.note)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if let Some(sunset) = &d.sunset {
+        note.push_str(&format!(" (sunset: {sunset})"));
+    }
+    quote!(#[deprecated(note = #note)])
 }
 
 /// The Rust type for `ty`; named types are prefixed with `path` (empty inside `types.rs`).

@@ -6,7 +6,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{quote, ToTokens as _};
 
 use super::{docs, ident, rust_type};
-use crate::ir::{Api, Operation, Param, Type};
+use crate::ir::{Api, Operation, Param, Type, TypeKind};
 
 /// The parameter structs of `operations[range]`; with `head`, the module's doc comment first.
 /// The methods every parameter struct has; a setter may not take one of these names.
@@ -14,12 +14,16 @@ pub const METHODS: &[&str] = &["new", "to_query", "validate"];
 
 pub fn file(api: &Api, range: std::ops::Range<usize>, head: bool) -> TokenStream {
     let items = api.operations[range].iter().map(|op| {
-        let params = operation(op);
+        let params = operation(api, op);
         let request = super::client::request_impl(api, op);
         quote!(#params #request)
     });
     let doc = if head {
-        quote!(#![doc = " The parameters of each operation."])
+        quote! {
+            #![doc = " The parameters of each operation."]
+            // Deprecated operations and parameters stay usable; only their users are warned.
+            #![allow(deprecated)]
+        }
     } else {
         quote!()
     };
@@ -33,7 +37,7 @@ fn types_path() -> TokenStream {
     quote!(super::types::)
 }
 
-fn operation(op: &Operation) -> TokenStream {
+fn operation(api: &Api, op: &Operation) -> TokenStream {
     let name = ident(&op.params_name);
     let (id, method, path) = (&op.id, &op.http_method, &op.path);
     let mut text = format!("Parameters of `{method} {path}` (operation `{id}`).");
@@ -48,6 +52,7 @@ fn operation(op: &Operation) -> TokenStream {
          chainable setter of the same name and is not sent while unset.",
     );
     let doc = docs::attrs(&text);
+    let struct_deprecated = super::deprecated(&op.deprecated);
 
     let fields = op.params.iter().map(|p| {
         let id = ident(&p.rust_name);
@@ -89,12 +94,17 @@ fn operation(op: &Operation) -> TokenStream {
         (quote!(), quote!(Self { #(#inits,)* }))
     };
     let query = op.params.iter().map(query_push);
-    let checks = op.params.iter().map(|p| checks(p, op));
+    let checks = op.params.iter().map(|p| {
+        let listed = listed_only(api, p);
+        let bounds = checks(p, op);
+        quote!(#listed #bounds)
+    });
 
     quote! {
         #doc
         #[derive(Clone, Debug, #derive_default PartialEq)]
         #[must_use]
+        #struct_deprecated
         pub struct #name {
             #(#fields)*
         }
@@ -176,6 +186,7 @@ fn setter(p: &Param) -> TokenStream {
     let setter = ident(&p.setter_name);
     let ty = arg_type(p);
     let doc = docs::attrs(&param_doc_text(p));
+    let deprecated = super::deprecated(&p.deprecated);
     let assign = if is_array(p) {
         quote!(self.#id = #id.into_iter().map(Into::into).collect();)
     } else if is_string(p) {
@@ -185,6 +196,7 @@ fn setter(p: &Param) -> TokenStream {
     };
     quote! {
         #doc
+        #deprecated
         pub fn #setter(mut self, #id: #ty) -> Self {
             #assign
             self
@@ -228,9 +240,76 @@ fn number(text: &str, ty: &Type) -> TokenStream {
 }
 
 fn checks(p: &Param, op: &Operation) -> TokenStream {
+    let numeric = numeric_checks(p, op);
+    let size = size_checks(p);
+    quote!(#numeric #size)
+}
+
+/// `minItems`/`maxItems` of an array (checked when it is set, that is, not empty) and
+/// `minLength`/`maxLength` of a string, in characters.
+fn size_checks(p: &Param) -> TokenStream {
+    let b = &p.bounds;
+    let id = ident(&p.rust_name);
+    let wire = &p.wire_name;
+    let limits = |min: Option<u64>, max: Option<u64>, what: &str| {
+        let mut out = Vec::new();
+        if let Some(min) = min {
+            let message = format!("{{count}} {what} are fewer than the minimum, {min}");
+            out.push(quote! {
+                if count < #min {
+                    return Err(crate::runtime::InvalidParam::new(Self::OPERATION_ID, #wire, format!(#message)));
+                }
+            });
+        }
+        if let Some(max) = max {
+            let message = format!("{{count}} {what} are more than the maximum, {max}");
+            out.push(quote! {
+                if count > #max {
+                    return Err(crate::runtime::InvalidParam::new(Self::OPERATION_ID, #wire, format!(#message)));
+                }
+            });
+        }
+        out
+    };
+    if is_array(p) {
+        let body = limits(b.min_items, b.max_items, "values");
+        if body.is_empty() {
+            return quote!();
+        }
+        return quote! {
+            if !self.#id.is_empty() {
+                let count = self.#id.len() as u64;
+                #(#body)*
+            }
+        };
+    }
+    let body = limits(b.min_length, b.max_length, "characters");
+    if body.is_empty() || !is_string(p) {
+        return quote!();
+    }
+    if p.required {
+        quote! {
+            {
+                let count = self.#id.chars().count() as u64;
+                #(#body)*
+            }
+        }
+    } else {
+        quote! {
+            if let Some(value) = self.#id.as_deref() {
+                let count = value.chars().count() as u64;
+                #(#body)*
+            }
+        }
+    }
+}
+
+fn numeric_checks(p: &Param, op: &Operation) -> TokenStream {
     let b = &p.bounds;
     if b.minimum.is_none()
         && b.maximum.is_none()
+        && b.exclusive_minimum.is_none()
+        && b.exclusive_maximum.is_none()
         && b.maximum_by.is_none()
         && b.greater_than.is_none()
     {
@@ -254,6 +333,24 @@ fn checks(p: &Param, op: &Operation) -> TokenStream {
         let message = format!("{{value}} is above the maximum, {}", escape(max));
         body.push(quote! {
             if value > #lit {
+                return Err(crate::runtime::InvalidParam::new(Self::OPERATION_ID, #wire, format!(#message)));
+            }
+        });
+    }
+    if let Some(min) = &b.exclusive_minimum {
+        let lit = number(min, ty);
+        let message = format!("{{value}} must be greater than {}", escape(min));
+        body.push(quote! {
+            if value <= #lit {
+                return Err(crate::runtime::InvalidParam::new(Self::OPERATION_ID, #wire, format!(#message)));
+            }
+        });
+    }
+    if let Some(max) = &b.exclusive_maximum {
+        let lit = number(max, ty);
+        let message = format!("{{value}} must be less than {}", escape(max));
+        body.push(quote! {
+            if value >= #lit {
                 return Err(crate::runtime::InvalidParam::new(Self::OPERATION_ID, #wire, format!(#message)));
             }
         });
@@ -339,6 +436,56 @@ fn checks(p: &Param, op: &Operation) -> TokenStream {
         quote! {
             if let Some(value) = self.#id {
                 #(#body)*
+            }
+        }
+    }
+}
+
+/// For a parameter of an enum that is open only because a response uses it: the extra variant is
+/// rejected before sending, since the spec lists what the endpoint accepts.
+fn listed_only(api: &Api, p: &Param) -> TokenStream {
+    let item = match p.ty.non_null() {
+        Type::Array(item) => item.as_ref(),
+        other => other,
+    };
+    let Type::Named(name) = item else {
+        return quote!();
+    };
+    let Some(TypeKind::Enum(e)) = api.types.iter().find(|t| &t.name == name).map(|t| &t.kind)
+    else {
+        return quote!();
+    };
+    if !e.requests_listed_only {
+        return quote!();
+    }
+    let (id, wire) = (ident(&p.rust_name), &p.wire_name);
+    let other = ident(&e.other_name);
+    let ty = ident(name);
+    let fail = quote! {
+        return Err(crate::runtime::InvalidParam::new(
+            Self::OPERATION_ID,
+            #wire,
+            format!("`{value}` is not one of the values the spec lists"),
+        ));
+    };
+    if is_array(p) {
+        quote! {
+            for item in &self.#id {
+                if let super::types::#ty::#other(value) = item {
+                    #fail
+                }
+            }
+        }
+    } else if p.required {
+        quote! {
+            if let super::types::#ty::#other(value) = &self.#id {
+                #fail
+            }
+        }
+    } else {
+        quote! {
+            if let Some(super::types::#ty::#other(value)) = &self.#id {
+                #fail
             }
         }
     }

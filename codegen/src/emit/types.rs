@@ -143,7 +143,14 @@ fn field(f: &Field) -> TokenStream {
 
 fn enumeration(def: &TypeDef, e: &Enum) -> TokenStream {
     let name = ident(&def.name);
-    let kind = if e.open {
+    let kind = if e.requests_listed_only {
+        format!(
+            "{} A response may hold it, so a value the spec does not list is kept in [`{}::{}`] rather than failing the page; as a parameter, only the listed values are sent (`validate` rejects the other).",
+            origin(def),
+            def.name,
+            e.other_name
+        )
+    } else if e.open {
         format!(
             "{} Open: a value the spec does not list is kept in [`{}::{}`] rather than rejected.",
             origin(def),

@@ -8,7 +8,7 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, USER_AGENT};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, USER_AGENT};
 use serde::de::DeserializeOwned;
 
 use super::errors::{Error, InvalidParam};
@@ -115,6 +115,7 @@ pub trait FromTransport {
 /// Builds a client: every setting has a default but the API key.
 pub struct ClientBuilder<C> {
     api_key: Option<ApiKey>,
+    key_header: Option<&'static str>,
     base_url: String,
     timeout: Duration,
     connect_timeout: Duration,
@@ -130,6 +131,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("api_key", &self.api_key)
+            .field("key_header", &self.key_header)
             .field("base_url", &self.base_url)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
@@ -153,6 +155,7 @@ impl<C: FromTransport> ClientBuilder<C> {
     pub fn new(base_url: &str, user_agent: &str) -> Self {
         ClientBuilder {
             api_key: None,
+            key_header: None,
             base_url: base_url.to_owned(),
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
@@ -165,9 +168,18 @@ impl<C: FromTransport> ClientBuilder<C> {
         }
     }
 
-    /// The key sent as `Authorization: Bearer <key>`.
+    /// The API key, sent the way the spec's security scheme says (`Authorization: Bearer <key>`,
+    /// or the key alone in the scheme's header). It never shows in `Debug` output or errors.
     pub fn api_key(mut self, api_key: impl Into<String>) -> Self {
         self.api_key = Some(ApiKey(api_key.into().into()));
+        self
+    }
+
+    /// Sends the key alone in `header` instead of as a bearer token: set by the generated client
+    /// when the spec's security scheme is an `apiKey` in a header.
+    #[doc(hidden)]
+    pub fn key_in_header(mut self, header: &'static str) -> Self {
+        self.key_header = Some(header);
         self
     }
 
@@ -271,10 +283,18 @@ impl<C: FromTransport> ClientBuilder<C> {
             .map_err(|_| Error::Config("the user agent is not a valid header value".into()))?;
         headers.insert(USER_AGENT, agent);
         if let Some(key) = &self.api_key {
-            let mut value = HeaderValue::from_str(&format!("Bearer {}", key.0))
+            let (name, text) = match self.key_header {
+                None => (AUTHORIZATION, format!("Bearer {}", key.0)),
+                Some(header) => (
+                    HeaderName::from_bytes(header.as_bytes())
+                        .map_err(|_| Error::Config(format!("`{header}` is not a header name")))?,
+                    key.0.to_string(),
+                ),
+            };
+            let mut value = HeaderValue::from_str(&text)
                 .map_err(|_| Error::Config("the API key is not a valid header value".into()))?;
             value.set_sensitive(true);
-            headers.insert(AUTHORIZATION, value);
+            headers.insert(name, value);
         }
         Ok(C::from_transport(Transport {
             inner: Arc::new(Inner {

@@ -75,6 +75,8 @@ pub struct Recorded {
     pub authorization: Option<String>,
     /// The `User-Agent` header.
     pub user_agent: Option<String>,
+    /// Every header, names in lower case, in the order received.
+    pub headers: Vec<(String, String)>,
     /// When it arrived.
     pub at: Instant,
 }
@@ -195,6 +197,7 @@ async fn serve(socket: TcpStream, shared: Arc<Shared>) {
         }
         let mut authorization = None;
         let mut user_agent = None;
+        let mut headers = Vec::new();
         loop {
             let mut line = String::new();
             match reader.read_line(&mut line).await {
@@ -206,6 +209,7 @@ async fn serve(socket: TcpStream, shared: Arc<Shared>) {
                 break;
             }
             if let Some((name, value)) = line.split_once(':') {
+                headers.push((name.trim().to_ascii_lowercase(), value.trim().to_owned()));
                 match name.trim().to_ascii_lowercase().as_str() {
                     "authorization" => authorization = Some(value.trim().to_owned()),
                     "user-agent" => user_agent = Some(value.trim().to_owned()),
@@ -222,6 +226,7 @@ async fn serve(socket: TcpStream, shared: Arc<Shared>) {
                 query: query.to_owned(),
                 authorization,
                 user_agent,
+                headers,
                 at: Instant::now(),
             });
         }
