@@ -387,3 +387,36 @@ fn schemas_named_like_the_crates_own_exports_are_renamed() {
         );
     }
 }
+
+/// A spec whose operation `a` requires `security`, and operation `b` what the document requires,
+/// `document`; `schemes` are its security schemes.
+fn with_security(security: &str, document: &str, schemes: &str) -> String {
+    format!(
+        "openapi: 3.1.0\ninfo: {{title: T, version: '1'}}\npaths:\n  /a:\n    get:\n      operationId: a\n      security: {security}\n      responses: {{'200': {{description: ok}}}}\n  /b:\n    get:\n      operationId: b\n      responses: {{'200': {{description: ok}}}}\nsecurity: {document}\ncomponents:\n  securitySchemes:\n{schemes}"
+    )
+}
+
+#[test]
+fn a_key_the_client_cannot_send_as_the_spec_says_is_refused() {
+    let schemes = "    Bearer: {type: http, scheme: bearer}\n    Query: {type: apiKey, in: query, name: key}\n    Basic: {type: http, scheme: basic}\n";
+    // A key in the query string: never sent another way instead.
+    let e = error(&with_security("[{Query: []}]", "[{Query: []}]", schemes));
+    assert_eq!(pointer(&e), "#/components/securitySchemes/Query");
+    assert!(
+        e.message
+            .contains("(type: apiKey, in: query) is not one the client can send"),
+        "{e}"
+    );
+    let e = error(&with_security("[{Basic: []}]", "[{Basic: []}]", schemes));
+    assert!(e.message.contains("(type: http, scheme: basic)"), "{e}");
+    // Operation `a` wants one scheme, `b` (by the document's `security`) another.
+    let schemes = "    Bearer: {type: http, scheme: bearer}\n    Header: {type: apiKey, in: header, name: X-Key}\n";
+    let e = error(&with_security("[{Header: []}]", "[{Bearer: []}]", schemes));
+    assert_eq!(pointer(&e), "#/security/0");
+    assert!(e.message.contains("operations use different security schemes (`Header` at #/paths/~1a/get/security/0, `Bearer` here)"), "{e}");
+    // The same scheme everywhere is fine, bearer or header.
+    assert!(generate(&with_security("[{Bearer: []}]", "[{Bearer: []}]", schemes)).is_ok());
+    assert!(generate(&with_security("[{Header: []}]", "[{Header: []}]", schemes)).is_ok());
+    let e = error(&with_security("[{Header: []}]", "[{Header: []}]", "    Bearer: {type: http, scheme: bearer}\n    Header: {type: apiKey, in: header, name: 'X Key'}\n"));
+    assert!(e.message.contains("is not an HTTP header name"), "{e}");
+}
