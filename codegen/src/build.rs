@@ -1,4 +1,4 @@
-//! Stage 5, build: walk the validated document and produce the [`ir::Api`]: operations with their
+//! Stage 5, build: walk the validated document and produce the [`crate::ir::Api`]: operations with their
 //! parameters, and every named type the operations reach. Names come from [`crate::naming`].
 //!
 //! Named types are the schemas that need a Rust item: objects with properties, string enums
@@ -13,8 +13,8 @@ use serde_yaml::Value;
 use crate::error::Result;
 use crate::ir::{
     Api, Auth, AuthKind, Bounds, Constant, Deprecation, Doc, Enum, Field, Location, MaximumBy,
-    Operation, PageShape, Paging, Param, Struct, Type, TypeDef, TypeKind, Union, UnionVariant,
-    Variant,
+    Operation, PageShape, Paging, Param, PathPart, PathTemplate, Struct, Type, TypeDef, TypeKind,
+    Union, UnionVariant, Variant,
 };
 use crate::load::{kind, Document, Node};
 use crate::naming::{self, Scope};
@@ -82,16 +82,41 @@ pub fn build(doc: &Document) -> Result<Api> {
     };
     let mut types: Vec<TypeDef> = builder.types.into_values().collect();
     open_response_enums(&mut types, &operations);
-    let pagination = root.get("x-pagination");
-    if let Some(config) = &pagination {
-        for op in &mut operations {
-            op.paging = paging(config, op, &types)?;
-        }
+    let styles = paging_styles(&root)?;
+    for (op, site) in operations.iter_mut().zip(&sites) {
+        op.paging = match site.node.get("x-pagination") {
+            // An operation's own style wins; `false` says it does not page.
+            Some(own) if own.value.as_bool() == Some(false) => None,
+            Some(own) => {
+                let paging = paging(&own, op, &types)?;
+                if paging.is_none() {
+                    return Err(own.error(format!(
+                        "operation `{}` has no `{}` parameter to page with",
+                        op.id,
+                        own.str("cursor-param")?.unwrap_or_default()
+                    )));
+                }
+                paging
+            }
+            None => {
+                let mut found = None;
+                for style in &styles {
+                    found = paging(style, op, &types)?;
+                    if found.is_some() {
+                        break;
+                    }
+                }
+                found
+            }
+        };
     }
     check_client_methods(&root, &operations)?;
     check_finite(&root, &types)?;
-    let error_body = match operations.first().and_then(|o| o.error.clone()) {
-        Some(first) if operations.iter().all(|o| o.error.as_ref() == Some(&first)) => first,
+    // Operations that do not describe their errors are assumed to send the same error body as
+    // those that do; if those disagree, the body stays untyped JSON.
+    let mut declared = operations.iter().filter_map(|o| o.error.as_ref());
+    let error_body = match declared.next() {
+        Some(first) if declared.all(|e| e == first) => first.clone(),
         _ => Type::Any,
     };
     Ok(Api {
@@ -170,7 +195,7 @@ fn check_client_methods(root: &Node<'_>, operations: &[Operation]) -> Result<()>
                 return Err(crate::error::Error::at(
                     root.file(),
                     &op.pointer,
-                    format!("the client method `{method}` of operation `{}` is already taken by {first}; rename the operationId", op.id),
+                    format!("the client method `{method}` of operation `{}` is already taken by {first}; give one of them another name with `x-method-name`", op.id),
                 ));
             }
         }
@@ -305,7 +330,17 @@ fn auth(doc: &Document, sites: &[validate::OperationSite<'_>]) -> Result<Option<
     }))
 }
 
-/// How `op` pages under the spec's `x-pagination`: only operations with the cursor parameter do,
+/// The paging styles of the document's `x-pagination`: one style, or a list of them. An
+/// operation pages by the first style whose cursor parameter it has, unless it names its own.
+fn paging_styles<'a>(root: &Node<'a>) -> Result<Vec<Node<'a>>> {
+    match root.get("x-pagination") {
+        None => Ok(Vec::new()),
+        Some(config) if matches!(config.value, Value::Sequence(_)) => config.items(),
+        Some(config) => Ok(vec![config]),
+    }
+}
+
+/// How `op` pages under one `x-pagination` style: only operations with the cursor parameter do,
 /// and their response must have the fields the configuration names.
 fn paging(config: &Node<'_>, op: &Operation, types: &[TypeDef]) -> Result<Option<Paging>> {
     let field = |key: &str| -> Result<Option<String>> { Ok(config.str(key)?.map(str::to_string)) };
@@ -315,7 +350,7 @@ fn paging(config: &Node<'_>, op: &Operation, types: &[TypeDef]) -> Result<Option
         return Ok(None);
     };
     let at = |message: String| crate::error::Error::at(config.file(), &op.pointer, message);
-    if cursor.required || cursor.ty != Type::String {
+    if cursor.required || cursor.ty.non_null() != &Type::String {
         return Err(at(format!(
             "`x-pagination` cursor parameter `{cursor_wire}` must be an optional string"
         )));
@@ -395,6 +430,56 @@ fn paging(config: &Node<'_>, op: &Operation, types: &[TypeDef]) -> Result<Option
     }))
 }
 
+/// Splits `path` at its `{placeholders}` and ties each to the path parameter of that name: a
+/// placeholder with no parameter, a path parameter with no placeholder, or one used twice is an
+/// error, so the generated code can never send a template with a hole in it.
+fn path_template(node: &Node<'_>, path: &str, params: &[Param]) -> Result<PathTemplate> {
+    let mut parts = Vec::new();
+    let mut used = vec![false; params.len()];
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+            return Err(node.error(format!("path `{path}` has a `{{` with no closing `}}`")));
+        };
+        if open > 0 {
+            parts.push(PathPart::Literal(rest[..open].to_string()));
+        }
+        let name = &rest[open + 1..close];
+        let found = params
+            .iter()
+            .position(|p| p.location == Location::Path && p.wire_name == name);
+        let Some(index) = found else {
+            return Err(node.error(format!(
+                "path `{path}` has the placeholder `{{{name}}}`, but the operation has no path parameter `{name}` (add one with `in: path`, `required: true`)"
+            )));
+        };
+        if std::mem::replace(&mut used[index], true) {
+            return Err(node.error(format!(
+                "path `{path}` has the placeholder `{{{name}}}` twice"
+            )));
+        }
+        parts.push(PathPart::Param(index));
+        rest = &rest[close + 1..];
+    }
+    if !rest.is_empty() {
+        parts.push(PathPart::Literal(rest.to_string()));
+    }
+    if let Some(unused) = params
+        .iter()
+        .zip(&used)
+        .find(|(p, used)| p.location == Location::Path && !**used)
+    {
+        return Err(node.error(format!(
+            "path parameter `{}` has no placeholder `{{{}}}` in the path `{path}`",
+            unused.0.wire_name, unused.0.wire_name
+        )));
+    }
+    Ok(PathTemplate {
+        template: path.to_string(),
+        parts,
+    })
+}
+
 struct Builder<'a> {
     doc: &'a Document,
     /// Named types by Rust name.
@@ -427,13 +512,28 @@ impl<'a> Builder<'a> {
 
     fn operation(&mut self, site: &validate::OperationSite<'a>) -> Result<Operation> {
         let node = &site.node;
-        let prefix = naming::type_name(&site.id).ok_or_else(|| {
+        // `x-method-name` renames an operation whose operationId reads badly in Rust; its
+        // parameter struct and inline types follow the new name.
+        let rust_source = match node.str("x-method-name")? {
+            Some(name) => {
+                let at = node.get("x-method-name").expect("present");
+                if naming::field_name(name).as_deref() != Some(name) {
+                    return Err(at.error(format!(
+                        "`x-method-name: {name}` must be a snake_case Rust name (like `get_spend_limit`)"
+                    )));
+                }
+                name.to_string()
+            }
+            None => site.id.clone(),
+        };
+        let prefix = naming::type_name(&rust_source).ok_or_else(|| {
             node.error(format!(
                 "operationId `{}` has no letters or digits",
                 site.id
             ))
         })?;
-        let method_name = naming::field_name(&site.id).expect("same characters as the type name");
+        let method_name =
+            naming::field_name(&rust_source).expect("same characters as the type name");
         let params_name = format!("{prefix}Params");
         self.claim(&params_name, &node.pointer)?;
 
@@ -486,13 +586,14 @@ impl<'a> Builder<'a> {
             params[i].bounds.greater_than = bounds.greater_than;
         }
 
+        let path = path_template(node, &site.path, &params)?;
         let (response, error) = self.responses(node, &prefix)?;
         Ok(Operation {
             id: site.id.clone(),
             method_name,
             params_name,
-            http_method: site.method.to_uppercase(),
-            path: site.path.clone(),
+            http_method: site.method,
+            path,
             pointer: node.pointer.clone(),
             summary: node.str("summary")?.map(str::to_string),
             description: node.str("description")?.map(str::to_string),
@@ -518,20 +619,31 @@ impl<'a> Builder<'a> {
             .ok_or_else(|| node.error("missing parameter `in`"))?;
         let location = match location {
             "query" => Location::Query,
+            "path" => Location::Path,
             other => {
                 return Err(node.get("in").unwrap_or(node.clone()).error(format!(
-                    "parameters in `{other}` are not supported by this generator (only `query`)"
+                    "parameter `{wire_name}` is in `{other}`, which this generator does not support (only `query` and `path`): leave the operation out of the spec"
                 )))
             }
         };
-        let style = node.str("style")?.unwrap_or("form");
-        if style != "form" {
+        let default_style = match location {
+            Location::Query => "form",
+            Location::Path => "simple",
+        };
+        let style = node.str("style")?.unwrap_or(default_style);
+        if style != default_style {
             return Err(node.get("style").unwrap_or(node.clone()).error(format!(
-                "query parameter style `{style}` is not supported (only `form`, the default)"
+                "{} parameter style `{style}` is not supported (only `{default_style}`, the default)",
+                location.as_str()
             )));
         }
-        let explode = node.bool("explode")?.unwrap_or(true);
+        let explode = node.bool("explode")?.unwrap_or(location == Location::Query);
         let required = node.bool("required")?.unwrap_or(false);
+        if location == Location::Path && !required {
+            return Err(node.error(format!(
+                "path parameter `{wire_name}` must be `required: true` (OpenAPI requires it: a path cannot leave a segment out)"
+            )));
+        }
         let schema = node.get("schema").ok_or_else(|| {
             node.error(
                 "missing parameter `schema` (parameters described by `content` are not supported)",
@@ -565,6 +677,11 @@ impl<'a> Builder<'a> {
             return Err(schema.error(
                 "this parameter's type cannot be sent in a query string (only strings, numbers, booleans, enums and arrays of them)",
             ));
+        }
+        if location == Location::Path && !matches!(ty, Type::String | Type::Integer) {
+            return Err(schema.error(format!(
+                "path parameter `{wire_name}` must be a string or an integer (one path segment), not nullable"
+            )));
         }
         let core = resolve::deref(self.doc, &schema)?;
         let mut doc = self.doc_of(&node, &core)?;
@@ -764,7 +881,17 @@ impl<'a> Builder<'a> {
                 .entries()?
                 .into_iter()
                 .find(|(media, _)| media == "application/json" || media.ends_with("+json"));
-            let Some((_, media)) = json else { continue };
+            let Some((_, media)) = json else {
+                if is_success {
+                    let types: Vec<String> =
+                        content.entries()?.into_iter().map(|(m, _)| m).collect();
+                    return Err(content.error(format!(
+                        "the {code} response is `{}`, which this generator does not support (only JSON): leave the operation out of the spec",
+                        types.join("`, `")
+                    )));
+                }
+                continue;
+            };
             let Some(schema) = media.get("schema") else {
                 continue;
             };

@@ -384,16 +384,25 @@ impl<'a> Differ<'a> {
 
     fn operation(&mut self, old: &Operation, new: &Operation) {
         let item = format!("Client::{}", naming::unraw(&new.method_name));
-        if (old.http_method.as_str(), old.path.as_str())
-            != (new.http_method.as_str(), new.path.as_str())
+        if (old.http_method.as_str(), old.path.template.as_str())
+            != (new.http_method.as_str(), new.path.template.as_str())
         {
-            self.push(
+            // The method and path are the wire: code still compiles, but calls go elsewhere.
+            self.push_effect(
                 Impact::Breaking,
+                Effect::Behaviour,
                 item.clone(),
                 format!(
                     "now `{} {}` (was `{} {}`)",
                     new.http_method, new.path, old.http_method, old.path
                 ),
+            );
+        }
+        if old.method_name != new.method_name {
+            self.push_rust(
+                Impact::Breaking,
+                format!("Client::{}", naming::unraw(&old.method_name)),
+                format!("renamed to `Client::{}`", naming::unraw(&new.method_name)),
             );
         }
         if old.params_name != new.params_name {
@@ -427,6 +436,44 @@ impl<'a> Differ<'a> {
                 (Impact::Breaking, "no longer pages: stream methods removed")
             };
             self.push_rust(impact, item.clone(), what);
+        }
+        if let (Some(a), Some(b)) = (&old.paging, &new.paging) {
+            for (what, before, after) in [
+                ("page stream", &a.pages_method, &b.pages_method),
+                ("item stream", &a.items_method, &b.items_method),
+            ] {
+                if before != after {
+                    self.push_rust(
+                        Impact::Breaking,
+                        format!("Client::{}", naming::unraw(before)),
+                        format!("{what} renamed to `Client::{}`", naming::unraw(after)),
+                    );
+                }
+            }
+            let how = |p: &crate::ir::Paging| {
+                (
+                    p.cursor_param.clone(),
+                    p.page.next_cursor.0.clone(),
+                    p.page.has_more.as_ref().map(|h| h.0.clone()),
+                    p.page.items.0.clone(),
+                )
+            };
+            if how(a) != how(b) {
+                let describe = |p: &crate::ir::Paging| {
+                    format!(
+                        "`{}` from `{}`, items in `{}`",
+                        naming::unraw(&p.cursor_param),
+                        naming::unraw(&p.page.next_cursor.0),
+                        naming::unraw(&p.page.items.0)
+                    )
+                };
+                self.push_effect(
+                    Impact::Breaking,
+                    Effect::Behaviour,
+                    item.clone(),
+                    format!("pages differently: {} (was {})", describe(b), describe(a)),
+                );
+            }
         }
         self.deprecation(&item, "operation", &old.deprecated, &new.deprecated);
         self.params(old, new);
@@ -528,6 +575,18 @@ impl<'a> Differ<'a> {
                     format!("parameter `{wire}` is now optional: `new` no longer takes it, set it with `{}`", naming::unraw(&p.setter_name)),
                 ),
                 _ => {}
+            }
+            if before.location != p.location {
+                self.push_effect(
+                    Impact::Breaking,
+                    Effect::Behaviour,
+                    constructor.clone(),
+                    format!(
+                        "parameter `{wire}` is now sent in the {} (was the {})",
+                        p.location.as_str(),
+                        before.location.as_str()
+                    ),
+                );
             }
             let item = if p.required {
                 constructor.clone()

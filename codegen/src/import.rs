@@ -1,6 +1,6 @@
 //! Import: the slice of a whole published description that a crate is generated from.
 //!
-//! [`slice`] keeps the selected operations (by `operationId`) and everything they reference,
+//! [`slice()`] keeps the selected operations (by `operationId`) and everything they reference,
 //! transitively: component schemas, parameters, responses, request bodies, headers, examples,
 //! security schemes (by the names in `security` requirements), and discriminator mapping
 //! targets. Content and key order are kept as they are; only what nothing selected needs is

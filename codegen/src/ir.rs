@@ -63,10 +63,11 @@ pub struct Operation {
     pub method_name: String,
     /// The Rust name of the parameter struct (`UsageCompletionsParams`).
     pub params_name: String,
-    /// The HTTP method, upper case.
-    pub http_method: String,
-    /// The path template (`/organization/usage/completions`).
-    pub path: String,
+    /// The HTTP method the runtime sends.
+    pub http_method: HttpMethod,
+    /// The path template (`/organization/projects/{project_id}`), with its placeholders tied to
+    /// the path parameters.
+    pub path: PathTemplate,
     /// Where in the spec the operation is.
     pub pointer: String,
     pub summary: Option<String>,
@@ -80,6 +81,93 @@ pub struct Operation {
     pub paging: Option<Paging>,
     /// `deprecated: true`, with the note and sunset.
     pub deprecated: Option<Deprecation>,
+}
+
+/// An HTTP method an OpenAPI path item can hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum HttpMethod {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
+
+impl HttpMethod {
+    /// Every method, with its key in a path item.
+    pub const ALL: [(&'static str, HttpMethod); 8] = [
+        ("get", HttpMethod::Get),
+        ("put", HttpMethod::Put),
+        ("post", HttpMethod::Post),
+        ("delete", HttpMethod::Delete),
+        ("options", HttpMethod::Options),
+        ("head", HttpMethod::Head),
+        ("patch", HttpMethod::Patch),
+        ("trace", HttpMethod::Trace),
+    ];
+
+    /// The method of a path item key (`get`), if it is one.
+    pub fn from_key(key: &str) -> Option<HttpMethod> {
+        Self::ALL.iter().find(|(k, _)| *k == key).map(|(_, m)| *m)
+    }
+
+    /// The method as sent, upper case (`GET`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Post => "POST",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Options => "OPTIONS",
+            HttpMethod::Head => "HEAD",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Trace => "TRACE",
+        }
+    }
+}
+
+impl std::fmt::Display for HttpMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A path template, split at its placeholders; each placeholder is tied to one path parameter.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PathTemplate {
+    /// The template as the spec writes it.
+    pub template: String,
+    /// Literal text and placeholders, in order.
+    pub parts: Vec<PathPart>,
+}
+
+/// A piece of a path template.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PathPart {
+    /// Text sent as it is.
+    Literal(String),
+    /// A placeholder: the index, in [`Operation::params`], of the path parameter that fills it
+    /// (percent-encoded as exactly one path segment).
+    Param(usize),
+}
+
+impl PathTemplate {
+    /// A template with no placeholders.
+    pub fn literal(path: &str) -> PathTemplate {
+        PathTemplate {
+            template: path.to_owned(),
+            parts: vec![PathPart::Literal(path.to_owned())],
+        }
+    }
+}
+
+impl std::fmt::Display for PathTemplate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.template)
+    }
 }
 
 /// How an operation pages: by a cursor parameter, through fields of its response.
@@ -108,10 +196,23 @@ pub struct PageShape {
     pub has_more: Option<(String, bool)>,
 }
 
-/// Where a parameter goes. Only the query string is supported.
+/// Where a parameter goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Location {
+    /// The query string.
     Query,
+    /// One segment of the path, in place of its placeholder.
+    Path,
+}
+
+impl Location {
+    /// The spec's name for it (`in: query`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Location::Query => "query",
+            Location::Path => "path",
+        }
+    }
 }
 
 /// One parameter of an operation.

@@ -4,17 +4,13 @@
 use std::collections::BTreeMap;
 
 use crate::error::Result;
+use crate::ir::HttpMethod;
 use crate::load::{Document, Node};
-
-/// HTTP methods an OpenAPI path item can hold.
-pub const METHODS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
 
 /// One operation found in `paths`, with its place.
 pub struct OperationSite<'a> {
     pub path: String,
-    pub method: String,
+    pub method: HttpMethod,
     pub path_item: Node<'a>,
     pub node: Node<'a>,
     pub id: String,
@@ -41,9 +37,9 @@ pub fn operations(doc: &Document) -> Result<Vec<OperationSite<'_>>> {
         }
         let item = crate::resolve::deref(doc, &item)?;
         for (key, node) in item.entries()? {
-            if !METHODS.contains(&key.as_str()) {
+            let Some(method) = HttpMethod::from_key(&key) else {
                 continue;
-            }
+            };
             let id = node.str("operationId")?.ok_or_else(|| {
                 node.error("missing `operationId`: the generator names the method and its parameter struct after it")
             })?;
@@ -57,12 +53,12 @@ pub fn operations(doc: &Document) -> Result<Vec<OperationSite<'_>>> {
                     .get("requestBody")
                     .unwrap_or_else(|| node.clone())
                     .error(
-                    "request bodies are not supported by this generator (only query parameters)",
+                    format!("`{} {path}` has a request body, which this generator does not support (only path and query parameters): leave the operation out of the spec, or remove `requestBody` if the API does not need it", method.as_str()),
                 ));
             }
             sites.push(OperationSite {
                 path: path.clone(),
-                method: key.clone(),
+                method,
                 path_item: item.clone(),
                 node,
                 id: id.to_string(),

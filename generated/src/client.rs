@@ -76,6 +76,48 @@ impl Client {
         self.transport.base_url()
     }
 
+    /// List organization API keys
+    ///
+    /// Retrieve a paginated list of organization admin API keys.
+    ///
+    /// `GET /organization/admin_api_keys` (operation `admin-api-keys-list`). The parameters are checked first ([`ListAdminApiKeysParams::validate`](super::params::ListAdminApiKeysParams::validate)); failures that may pass on a second try are retried as the client is configured.
+    pub async fn list_admin_api_keys(
+        &self,
+        params: &super::params::ListAdminApiKeysParams,
+    ) -> Result<super::types::ApiKeyList, Error> {
+        self.transport.call(params).await.map(crate::runtime::Response::into_value)
+    }
+
+    /// Like [`list_admin_api_keys`](Self::list_admin_api_keys), with the response's status and headers (request id, rate limits).
+    pub async fn list_admin_api_keys_with_response(
+        &self,
+        params: &super::params::ListAdminApiKeysParams,
+    ) -> Result<crate::runtime::Response<super::types::ApiKeyList>, Error> {
+        self.transport.call(params).await
+    }
+
+    /// Every page of `GET /organization/admin_api_keys`, from the one `params` asks for (its `after`, or the first) to the last: the cursor is followed while the server says there is more. One page is held at a time. After an error (which carries the cursor to resume from) the stream ends.
+    pub fn list_admin_api_keys_pages(
+        &self,
+        params: super::params::ListAdminApiKeysParams,
+    ) -> ::futures::stream::BoxStream<
+        'static,
+        Result<super::types::ApiKeyList, PageError>,
+    > {
+        crate::runtime::pages(self.transport.clone(), params)
+    }
+
+    /// Every item of every page of `GET /organization/admin_api_keys`, in order; see [`list_admin_api_keys_pages`](Self::list_admin_api_keys_pages).
+    pub fn list_admin_api_keys_items(
+        &self,
+        params: super::params::ListAdminApiKeysParams,
+    ) -> ::futures::stream::BoxStream<
+        'static,
+        Result<super::types::AdminApiKey, PageError>,
+    > {
+        crate::runtime::items(self.transport.clone(), params)
+    }
+
     /// Get costs details for the organization.
     ///
     /// `GET /organization/costs` (operation `usage-costs`). The parameters are checked first ([`UsageCostsParams::validate`](super::params::UsageCostsParams::validate)); failures that may pass on a second try are retried as the client is configured.
@@ -112,6 +154,294 @@ impl Client {
     ) -> ::futures::stream::BoxStream<
         'static,
         Result<super::types::UsageTimeBucket, PageError>,
+    > {
+        crate::runtime::items(self.transport.clone(), params)
+    }
+
+    /// Returns a list of projects.
+    ///
+    /// `GET /organization/projects` (operation `list-projects`). The parameters are checked first ([`ListProjectsParams::validate`](super::params::ListProjectsParams::validate)); failures that may pass on a second try are retried as the client is configured.
+    pub async fn list_projects(
+        &self,
+        params: &super::params::ListProjectsParams,
+    ) -> Result<super::types::ProjectListResponse, Error> {
+        self.transport.call(params).await.map(crate::runtime::Response::into_value)
+    }
+
+    /// Like [`list_projects`](Self::list_projects), with the response's status and headers (request id, rate limits).
+    pub async fn list_projects_with_response(
+        &self,
+        params: &super::params::ListProjectsParams,
+    ) -> Result<crate::runtime::Response<super::types::ProjectListResponse>, Error> {
+        self.transport.call(params).await
+    }
+
+    /// Every page of `GET /organization/projects`, from the one `params` asks for (its `after`, or the first) to the last: the cursor is followed while the server says there is more. One page is held at a time. After an error (which carries the cursor to resume from) the stream ends.
+    pub fn list_projects_pages(
+        &self,
+        params: super::params::ListProjectsParams,
+    ) -> ::futures::stream::BoxStream<
+        'static,
+        Result<super::types::ProjectListResponse, PageError>,
+    > {
+        crate::runtime::pages(self.transport.clone(), params)
+    }
+
+    /// Every item of every page of `GET /organization/projects`, in order; see [`list_projects_pages`](Self::list_projects_pages).
+    pub fn list_projects_items(
+        &self,
+        params: super::params::ListProjectsParams,
+    ) -> ::futures::stream::BoxStream<
+        'static,
+        Result<super::types::Project, PageError>,
+    > {
+        crate::runtime::items(self.transport.clone(), params)
+    }
+
+    /// Retrieves a project.
+    ///
+    /// `GET /organization/projects/{project_id}` (operation `retrieve-project`). The parameters are checked first ([`RetrieveProjectParams::validate`](super::params::RetrieveProjectParams::validate)); failures that may pass on a second try are retried as the client is configured.
+    pub async fn retrieve_project(
+        &self,
+        params: &super::params::RetrieveProjectParams,
+    ) -> Result<super::types::Project, Error> {
+        self.transport.call(params).await.map(crate::runtime::Response::into_value)
+    }
+
+    /// Like [`retrieve_project`](Self::retrieve_project), with the response's status and headers (request id, rate limits).
+    pub async fn retrieve_project_with_response(
+        &self,
+        params: &super::params::RetrieveProjectParams,
+    ) -> Result<crate::runtime::Response<super::types::Project>, Error> {
+        self.transport.call(params).await
+    }
+
+    /// Returns a list of API keys in the project.
+    ///
+    /// `GET /organization/projects/{project_id}/api_keys` (operation `list-project-api-keys`). The parameters are checked first ([`ListProjectApiKeysParams::validate`](super::params::ListProjectApiKeysParams::validate)); failures that may pass on a second try are retried as the client is configured.
+    pub async fn list_project_api_keys(
+        &self,
+        params: &super::params::ListProjectApiKeysParams,
+    ) -> Result<super::types::ProjectApiKeyListResponse, Error> {
+        self.transport.call(params).await.map(crate::runtime::Response::into_value)
+    }
+
+    /// Like [`list_project_api_keys`](Self::list_project_api_keys), with the response's status and headers (request id, rate limits).
+    pub async fn list_project_api_keys_with_response(
+        &self,
+        params: &super::params::ListProjectApiKeysParams,
+    ) -> Result<
+        crate::runtime::Response<super::types::ProjectApiKeyListResponse>,
+        Error,
+    > {
+        self.transport.call(params).await
+    }
+
+    /// Every page of `GET /organization/projects/{project_id}/api_keys`, from the one `params` asks for (its `after`, or the first) to the last: the cursor is followed while the server says there is more. One page is held at a time. After an error (which carries the cursor to resume from) the stream ends.
+    pub fn list_project_api_keys_pages(
+        &self,
+        params: super::params::ListProjectApiKeysParams,
+    ) -> ::futures::stream::BoxStream<
+        'static,
+        Result<super::types::ProjectApiKeyListResponse, PageError>,
+    > {
+        crate::runtime::pages(self.transport.clone(), params)
+    }
+
+    /// Every item of every page of `GET /organization/projects/{project_id}/api_keys`, in order; see [`list_project_api_keys_pages`](Self::list_project_api_keys_pages).
+    pub fn list_project_api_keys_items(
+        &self,
+        params: super::params::ListProjectApiKeysParams,
+    ) -> ::futures::stream::BoxStream<
+        'static,
+        Result<super::types::ProjectApiKey, PageError>,
+    > {
+        crate::runtime::items(self.transport.clone(), params)
+    }
+
+    /// Retrieves an API key in the project.
+    ///
+    /// `GET /organization/projects/{project_id}/api_keys/{api_key_id}` (operation `retrieve-project-api-key`). The parameters are checked first ([`RetrieveProjectApiKeyParams::validate`](super::params::RetrieveProjectApiKeyParams::validate)); failures that may pass on a second try are retried as the client is configured.
+    pub async fn retrieve_project_api_key(
+        &self,
+        params: &super::params::RetrieveProjectApiKeyParams,
+    ) -> Result<super::types::ProjectApiKey, Error> {
+        self.transport.call(params).await.map(crate::runtime::Response::into_value)
+    }
+
+    /// Like [`retrieve_project_api_key`](Self::retrieve_project_api_key), with the response's status and headers (request id, rate limits).
+    pub async fn retrieve_project_api_key_with_response(
+        &self,
+        params: &super::params::RetrieveProjectApiKeyParams,
+    ) -> Result<crate::runtime::Response<super::types::ProjectApiKey>, Error> {
+        self.transport.call(params).await
+    }
+
+    /// Returns a list of service accounts in the project.
+    ///
+    /// `GET /organization/projects/{project_id}/service_accounts` (operation `list-project-service-accounts`). The parameters are checked first ([`ListProjectServiceAccountsParams::validate`](super::params::ListProjectServiceAccountsParams::validate)); failures that may pass on a second try are retried as the client is configured.
+    pub async fn list_project_service_accounts(
+        &self,
+        params: &super::params::ListProjectServiceAccountsParams,
+    ) -> Result<super::types::ProjectServiceAccountListResponse, Error> {
+        self.transport.call(params).await.map(crate::runtime::Response::into_value)
+    }
+
+    /// Like [`list_project_service_accounts`](Self::list_project_service_accounts), with the response's status and headers (request id, rate limits).
+    pub async fn list_project_service_accounts_with_response(
+        &self,
+        params: &super::params::ListProjectServiceAccountsParams,
+    ) -> Result<
+        crate::runtime::Response<super::types::ProjectServiceAccountListResponse>,
+        Error,
+    > {
+        self.transport.call(params).await
+    }
+
+    /// Every page of `GET /organization/projects/{project_id}/service_accounts`, from the one `params` asks for (its `after`, or the first) to the last: the cursor is followed while the server says there is more. One page is held at a time. After an error (which carries the cursor to resume from) the stream ends.
+    pub fn list_project_service_accounts_pages(
+        &self,
+        params: super::params::ListProjectServiceAccountsParams,
+    ) -> ::futures::stream::BoxStream<
+        'static,
+        Result<super::types::ProjectServiceAccountListResponse, PageError>,
+    > {
+        crate::runtime::pages(self.transport.clone(), params)
+    }
+
+    /// Every item of every page of `GET /organization/projects/{project_id}/service_accounts`, in order; see [`list_project_service_accounts_pages`](Self::list_project_service_accounts_pages).
+    pub fn list_project_service_accounts_items(
+        &self,
+        params: super::params::ListProjectServiceAccountsParams,
+    ) -> ::futures::stream::BoxStream<
+        'static,
+        Result<super::types::ProjectServiceAccount, PageError>,
+    > {
+        crate::runtime::items(self.transport.clone(), params)
+    }
+
+    /// Lists project spend alerts.
+    ///
+    /// `GET /organization/projects/{project_id}/spend_alerts` (operation `list-project-spend-alerts`). The parameters are checked first ([`ListProjectSpendAlertsParams::validate`](super::params::ListProjectSpendAlertsParams::validate)); failures that may pass on a second try are retried as the client is configured.
+    pub async fn list_project_spend_alerts(
+        &self,
+        params: &super::params::ListProjectSpendAlertsParams,
+    ) -> Result<super::types::ProjectSpendAlertListResource, Error> {
+        self.transport.call(params).await.map(crate::runtime::Response::into_value)
+    }
+
+    /// Like [`list_project_spend_alerts`](Self::list_project_spend_alerts), with the response's status and headers (request id, rate limits).
+    pub async fn list_project_spend_alerts_with_response(
+        &self,
+        params: &super::params::ListProjectSpendAlertsParams,
+    ) -> Result<
+        crate::runtime::Response<super::types::ProjectSpendAlertListResource>,
+        Error,
+    > {
+        self.transport.call(params).await
+    }
+
+    /// Every page of `GET /organization/projects/{project_id}/spend_alerts`, from the one `params` asks for (its `after`, or the first) to the last: the cursor is followed while the server says there is more. One page is held at a time. After an error (which carries the cursor to resume from) the stream ends.
+    pub fn list_project_spend_alerts_pages(
+        &self,
+        params: super::params::ListProjectSpendAlertsParams,
+    ) -> ::futures::stream::BoxStream<
+        'static,
+        Result<super::types::ProjectSpendAlertListResource, PageError>,
+    > {
+        crate::runtime::pages(self.transport.clone(), params)
+    }
+
+    /// Every item of every page of `GET /organization/projects/{project_id}/spend_alerts`, in order; see [`list_project_spend_alerts_pages`](Self::list_project_spend_alerts_pages).
+    pub fn list_project_spend_alerts_items(
+        &self,
+        params: super::params::ListProjectSpendAlertsParams,
+    ) -> ::futures::stream::BoxStream<
+        'static,
+        Result<super::types::ProjectSpendAlert, PageError>,
+    > {
+        crate::runtime::items(self.transport.clone(), params)
+    }
+
+    /// Returns a list of users in the project.
+    ///
+    /// `GET /organization/projects/{project_id}/users` (operation `list-project-users`). The parameters are checked first ([`ListProjectUsersParams::validate`](super::params::ListProjectUsersParams::validate)); failures that may pass on a second try are retried as the client is configured.
+    pub async fn list_project_users(
+        &self,
+        params: &super::params::ListProjectUsersParams,
+    ) -> Result<super::types::ProjectUserListResponse, Error> {
+        self.transport.call(params).await.map(crate::runtime::Response::into_value)
+    }
+
+    /// Like [`list_project_users`](Self::list_project_users), with the response's status and headers (request id, rate limits).
+    pub async fn list_project_users_with_response(
+        &self,
+        params: &super::params::ListProjectUsersParams,
+    ) -> Result<crate::runtime::Response<super::types::ProjectUserListResponse>, Error> {
+        self.transport.call(params).await
+    }
+
+    /// Every page of `GET /organization/projects/{project_id}/users`, from the one `params` asks for (its `after`, or the first) to the last: the cursor is followed while the server says there is more. One page is held at a time. After an error (which carries the cursor to resume from) the stream ends.
+    pub fn list_project_users_pages(
+        &self,
+        params: super::params::ListProjectUsersParams,
+    ) -> ::futures::stream::BoxStream<
+        'static,
+        Result<super::types::ProjectUserListResponse, PageError>,
+    > {
+        crate::runtime::pages(self.transport.clone(), params)
+    }
+
+    /// Every item of every page of `GET /organization/projects/{project_id}/users`, in order; see [`list_project_users_pages`](Self::list_project_users_pages).
+    pub fn list_project_users_items(
+        &self,
+        params: super::params::ListProjectUsersParams,
+    ) -> ::futures::stream::BoxStream<
+        'static,
+        Result<super::types::ProjectUser, PageError>,
+    > {
+        crate::runtime::items(self.transport.clone(), params)
+    }
+
+    /// Lists organization spend alerts.
+    ///
+    /// `GET /organization/spend_alerts` (operation `list-organization-spend-alerts`). The parameters are checked first ([`ListOrganizationSpendAlertsParams::validate`](super::params::ListOrganizationSpendAlertsParams::validate)); failures that may pass on a second try are retried as the client is configured.
+    pub async fn list_organization_spend_alerts(
+        &self,
+        params: &super::params::ListOrganizationSpendAlertsParams,
+    ) -> Result<super::types::OrganizationSpendAlertListResource, Error> {
+        self.transport.call(params).await.map(crate::runtime::Response::into_value)
+    }
+
+    /// Like [`list_organization_spend_alerts`](Self::list_organization_spend_alerts), with the response's status and headers (request id, rate limits).
+    pub async fn list_organization_spend_alerts_with_response(
+        &self,
+        params: &super::params::ListOrganizationSpendAlertsParams,
+    ) -> Result<
+        crate::runtime::Response<super::types::OrganizationSpendAlertListResource>,
+        Error,
+    > {
+        self.transport.call(params).await
+    }
+
+    /// Every page of `GET /organization/spend_alerts`, from the one `params` asks for (its `after`, or the first) to the last: the cursor is followed while the server says there is more. One page is held at a time. After an error (which carries the cursor to resume from) the stream ends.
+    pub fn list_organization_spend_alerts_pages(
+        &self,
+        params: super::params::ListOrganizationSpendAlertsParams,
+    ) -> ::futures::stream::BoxStream<
+        'static,
+        Result<super::types::OrganizationSpendAlertListResource, PageError>,
+    > {
+        crate::runtime::pages(self.transport.clone(), params)
+    }
+
+    /// Every item of every page of `GET /organization/spend_alerts`, in order; see [`list_organization_spend_alerts_pages`](Self::list_organization_spend_alerts_pages).
+    pub fn list_organization_spend_alerts_items(
+        &self,
+        params: super::params::ListOrganizationSpendAlertsParams,
+    ) -> ::futures::stream::BoxStream<
+        'static,
+        Result<super::types::OrganizationSpendAlert, PageError>,
     > {
         crate::runtime::items(self.transport.clone(), params)
     }
@@ -515,11 +845,146 @@ impl Client {
     > {
         crate::runtime::items(self.transport.clone(), params)
     }
+
+    /// Lists all of the users in the organization.
+    ///
+    /// `GET /organization/users` (operation `list-users`). The parameters are checked first ([`ListUsersParams::validate`](super::params::ListUsersParams::validate)); failures that may pass on a second try are retried as the client is configured.
+    pub async fn list_users(
+        &self,
+        params: &super::params::ListUsersParams,
+    ) -> Result<super::types::UserListResponse, Error> {
+        self.transport.call(params).await.map(crate::runtime::Response::into_value)
+    }
+
+    /// Like [`list_users`](Self::list_users), with the response's status and headers (request id, rate limits).
+    pub async fn list_users_with_response(
+        &self,
+        params: &super::params::ListUsersParams,
+    ) -> Result<crate::runtime::Response<super::types::UserListResponse>, Error> {
+        self.transport.call(params).await
+    }
+
+    /// Every page of `GET /organization/users`, from the one `params` asks for (its `after`, or the first) to the last: the cursor is followed while the server says there is more. One page is held at a time. After an error (which carries the cursor to resume from) the stream ends.
+    pub fn list_users_pages(
+        &self,
+        params: super::params::ListUsersParams,
+    ) -> ::futures::stream::BoxStream<
+        'static,
+        Result<super::types::UserListResponse, PageError>,
+    > {
+        crate::runtime::pages(self.transport.clone(), params)
+    }
+
+    /// Every item of every page of `GET /organization/users`, in order; see [`list_users_pages`](Self::list_users_pages).
+    pub fn list_users_items(
+        &self,
+        params: super::params::ListUsersParams,
+    ) -> ::futures::stream::BoxStream<'static, Result<super::types::User, PageError>> {
+        crate::runtime::items(self.transport.clone(), params)
+    }
+
+    /// Retrieves a user by their identifier.
+    ///
+    /// `GET /organization/users/{user_id}` (operation `retrieve-user`). The parameters are checked first ([`RetrieveUserParams::validate`](super::params::RetrieveUserParams::validate)); failures that may pass on a second try are retried as the client is configured.
+    pub async fn retrieve_user(
+        &self,
+        params: &super::params::RetrieveUserParams,
+    ) -> Result<super::types::User, Error> {
+        self.transport.call(params).await.map(crate::runtime::Response::into_value)
+    }
+
+    /// Like [`retrieve_user`](Self::retrieve_user), with the response's status and headers (request id, rate limits).
+    pub async fn retrieve_user_with_response(
+        &self,
+        params: &super::params::RetrieveUserParams,
+    ) -> Result<crate::runtime::Response<super::types::User>, Error> {
+        self.transport.call(params).await
+    }
+
+    /// Get the organization's hard spend limit.
+    ///
+    /// `GET /organization/spend_limit` (operation `Getorganizationspendlimit`). The parameters are checked first ([`GetOrganizationSpendLimitParams::validate`](super::params::GetOrganizationSpendLimitParams::validate)); failures that may pass on a second try are retried as the client is configured.
+    pub async fn get_organization_spend_limit(
+        &self,
+        params: &super::params::GetOrganizationSpendLimitParams,
+    ) -> Result<super::types::OrganizationSpendLimitResource, Error> {
+        self.transport.call(params).await.map(crate::runtime::Response::into_value)
+    }
+
+    /// Like [`get_organization_spend_limit`](Self::get_organization_spend_limit), with the response's status and headers (request id, rate limits).
+    pub async fn get_organization_spend_limit_with_response(
+        &self,
+        params: &super::params::GetOrganizationSpendLimitParams,
+    ) -> Result<
+        crate::runtime::Response<super::types::OrganizationSpendLimitResource>,
+        Error,
+    > {
+        self.transport.call(params).await
+    }
+
+    /// Get a project's hard spend limit.
+    ///
+    /// `GET /organization/projects/{project_id}/spend_limit` (operation `Getprojectspendlimit`). The parameters are checked first ([`GetProjectSpendLimitParams::validate`](super::params::GetProjectSpendLimitParams::validate)); failures that may pass on a second try are retried as the client is configured.
+    pub async fn get_project_spend_limit(
+        &self,
+        params: &super::params::GetProjectSpendLimitParams,
+    ) -> Result<super::types::ProjectSpendLimitResource, Error> {
+        self.transport.call(params).await.map(crate::runtime::Response::into_value)
+    }
+
+    /// Like [`get_project_spend_limit`](Self::get_project_spend_limit), with the response's status and headers (request id, rate limits).
+    pub async fn get_project_spend_limit_with_response(
+        &self,
+        params: &super::params::GetProjectSpendLimitParams,
+    ) -> Result<
+        crate::runtime::Response<super::types::ProjectSpendLimitResource>,
+        Error,
+    > {
+        self.transport.call(params).await
+    }
 }
 
 /// The spec's types as the check for unrecognized response content reads them, in the
 /// order `Shape::Named` indexes them.
 pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
+    crate::runtime::unrecognized::TypeShape::Struct {
+        fields: &[
+            ("id", crate::runtime::unrecognized::Shape::Leaf),
+            (
+                "name",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            ("redacted_value", crate::runtime::unrecognized::Shape::Leaf),
+            ("created_at", crate::runtime::unrecognized::Shape::Leaf),
+            (
+                "expires_at",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "last_used_at",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            ("owner", crate::runtime::unrecognized::Shape::Named(1)),
+        ],
+        constants: &[("object", "organization.admin_api_key")],
+    },
+    crate::runtime::unrecognized::TypeShape::Struct {
+        fields: &[
+            ("type", crate::runtime::unrecognized::Shape::Leaf),
+            ("object", crate::runtime::unrecognized::Shape::Leaf),
+            ("id", crate::runtime::unrecognized::Shape::Leaf),
+            ("name", crate::runtime::unrecognized::Shape::Leaf),
+            ("created_at", crate::runtime::unrecognized::Shape::Leaf),
+            ("role", crate::runtime::unrecognized::Shape::Leaf),
+        ],
+        constants: &[],
+    },
     crate::runtime::unrecognized::TypeShape::Struct {
         fields: &[
             (
@@ -541,6 +1006,30 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
     },
     crate::runtime::unrecognized::TypeShape::Struct {
         fields: &[
+            (
+                "data",
+                crate::runtime::unrecognized::Shape::Array(
+                    &crate::runtime::unrecognized::Shape::Named(0),
+                ),
+            ),
+            ("has_more", crate::runtime::unrecognized::Shape::Leaf),
+            (
+                "first_id",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "last_id",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+        ],
+        constants: &[("object", "list")],
+    },
+    crate::runtime::unrecognized::TypeShape::Struct {
+        fields: &[
             ("value", crate::runtime::unrecognized::Shape::Leaf),
             ("currency", crate::runtime::unrecognized::Shape::Leaf),
         ],
@@ -548,7 +1037,7 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
     },
     crate::runtime::unrecognized::TypeShape::Struct {
         fields: &[
-            ("amount", crate::runtime::unrecognized::Shape::Named(1)),
+            ("amount", crate::runtime::unrecognized::Shape::Named(4)),
             (
                 "line_item",
                 crate::runtime::unrecognized::Shape::Nullable(
@@ -576,7 +1065,7 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
             (
                 "quantity_unit",
                 crate::runtime::unrecognized::Shape::Nullable(
-                    &crate::runtime::unrecognized::Shape::Named(3),
+                    &crate::runtime::unrecognized::Shape::Named(6),
                 ),
             ),
         ],
@@ -595,7 +1084,7 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
         ],
     },
     crate::runtime::unrecognized::TypeShape::Struct {
-        fields: &[("error", crate::runtime::unrecognized::Shape::Named(0))],
+        fields: &[("error", crate::runtime::unrecognized::Shape::Named(2))],
         constants: &[],
     },
     crate::runtime::unrecognized::TypeShape::Enum {
@@ -603,6 +1092,355 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
     },
     crate::runtime::unrecognized::TypeShape::Enum {
         values: &["image.generation", "image.edit", "image.variation"],
+    },
+    crate::runtime::unrecognized::TypeShape::Enum {
+        values: &["asc", "desc"],
+    },
+    crate::runtime::unrecognized::TypeShape::Struct {
+        fields: &[
+            ("id", crate::runtime::unrecognized::Shape::Leaf),
+            ("threshold_amount", crate::runtime::unrecognized::Shape::Leaf),
+            ("currency", crate::runtime::unrecognized::Shape::Leaf),
+            ("interval", crate::runtime::unrecognized::Shape::Leaf),
+            ("notification_channel", crate::runtime::unrecognized::Shape::Named(33)),
+        ],
+        constants: &[("object", "organization.spend_alert")],
+    },
+    crate::runtime::unrecognized::TypeShape::Struct {
+        fields: &[
+            (
+                "data",
+                crate::runtime::unrecognized::Shape::Array(
+                    &crate::runtime::unrecognized::Shape::Named(11),
+                ),
+            ),
+            (
+                "first_id",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "last_id",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            ("has_more", crate::runtime::unrecognized::Shape::Leaf),
+        ],
+        constants: &[("object", "list")],
+    },
+    crate::runtime::unrecognized::TypeShape::Struct {
+        fields: &[
+            ("threshold_amount", crate::runtime::unrecognized::Shape::Leaf),
+            ("currency", crate::runtime::unrecognized::Shape::Named(34)),
+            ("interval", crate::runtime::unrecognized::Shape::Named(37)),
+            ("enforcement", crate::runtime::unrecognized::Shape::Named(35)),
+        ],
+        constants: &[("object", "organization.spend_limit")],
+    },
+    crate::runtime::unrecognized::TypeShape::Enum {
+        values: &["active", "inactive", "any"],
+    },
+    crate::runtime::unrecognized::TypeShape::Struct {
+        fields: &[
+            ("id", crate::runtime::unrecognized::Shape::Leaf),
+            (
+                "name",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            ("created_at", crate::runtime::unrecognized::Shape::Leaf),
+            (
+                "archived_at",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "status",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "external_key_id",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            ("residency", crate::runtime::unrecognized::Shape::Named(32)),
+        ],
+        constants: &[("object", "organization.project")],
+    },
+    crate::runtime::unrecognized::TypeShape::Struct {
+        fields: &[
+            ("redacted_value", crate::runtime::unrecognized::Shape::Leaf),
+            ("name", crate::runtime::unrecognized::Shape::Leaf),
+            ("created_at", crate::runtime::unrecognized::Shape::Leaf),
+            (
+                "last_used_at",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            ("id", crate::runtime::unrecognized::Shape::Leaf),
+            ("owner_project_access", crate::runtime::unrecognized::Shape::Named(19)),
+            ("owner", crate::runtime::unrecognized::Shape::Named(18)),
+        ],
+        constants: &[("object", "organization.project.api_key")],
+    },
+    crate::runtime::unrecognized::TypeShape::Struct {
+        fields: &[
+            (
+                "data",
+                crate::runtime::unrecognized::Shape::Array(
+                    &crate::runtime::unrecognized::Shape::Named(16),
+                ),
+            ),
+            (
+                "first_id",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "last_id",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            ("has_more", crate::runtime::unrecognized::Shape::Leaf),
+        ],
+        constants: &[("object", "list")],
+    },
+    crate::runtime::unrecognized::TypeShape::Struct {
+        fields: &[
+            ("type", crate::runtime::unrecognized::Shape::Named(21)),
+            ("user", crate::runtime::unrecognized::Shape::Named(22)),
+            ("service_account", crate::runtime::unrecognized::Shape::Named(20)),
+        ],
+        constants: &[],
+    },
+    crate::runtime::unrecognized::TypeShape::Enum {
+        values: &["active", "inactive"],
+    },
+    crate::runtime::unrecognized::TypeShape::Struct {
+        fields: &[
+            ("id", crate::runtime::unrecognized::Shape::Leaf),
+            ("name", crate::runtime::unrecognized::Shape::Leaf),
+            ("created_at", crate::runtime::unrecognized::Shape::Leaf),
+            ("role", crate::runtime::unrecognized::Shape::Leaf),
+        ],
+        constants: &[],
+    },
+    crate::runtime::unrecognized::TypeShape::Enum {
+        values: &["user", "service_account"],
+    },
+    crate::runtime::unrecognized::TypeShape::Struct {
+        fields: &[
+            ("id", crate::runtime::unrecognized::Shape::Leaf),
+            ("email", crate::runtime::unrecognized::Shape::Leaf),
+            ("name", crate::runtime::unrecognized::Shape::Leaf),
+            ("created_at", crate::runtime::unrecognized::Shape::Leaf),
+            ("role", crate::runtime::unrecognized::Shape::Leaf),
+        ],
+        constants: &[],
+    },
+    crate::runtime::unrecognized::TypeShape::Struct {
+        fields: &[
+            (
+                "data",
+                crate::runtime::unrecognized::Shape::Array(
+                    &crate::runtime::unrecognized::Shape::Named(15),
+                ),
+            ),
+            (
+                "first_id",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "last_id",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            ("has_more", crate::runtime::unrecognized::Shape::Leaf),
+        ],
+        constants: &[("object", "list")],
+    },
+    crate::runtime::unrecognized::TypeShape::Struct {
+        fields: &[
+            ("id", crate::runtime::unrecognized::Shape::Leaf),
+            ("name", crate::runtime::unrecognized::Shape::Leaf),
+            ("role", crate::runtime::unrecognized::Shape::Named(26)),
+            ("created_at", crate::runtime::unrecognized::Shape::Leaf),
+        ],
+        constants: &[("object", "organization.project.service_account")],
+    },
+    crate::runtime::unrecognized::TypeShape::Struct {
+        fields: &[
+            (
+                "data",
+                crate::runtime::unrecognized::Shape::Array(
+                    &crate::runtime::unrecognized::Shape::Named(24),
+                ),
+            ),
+            (
+                "first_id",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "last_id",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            ("has_more", crate::runtime::unrecognized::Shape::Leaf),
+        ],
+        constants: &[("object", "list")],
+    },
+    crate::runtime::unrecognized::TypeShape::Enum {
+        values: &["owner", "member", "none"],
+    },
+    crate::runtime::unrecognized::TypeShape::Struct {
+        fields: &[
+            ("id", crate::runtime::unrecognized::Shape::Leaf),
+            ("threshold_amount", crate::runtime::unrecognized::Shape::Leaf),
+            ("currency", crate::runtime::unrecognized::Shape::Leaf),
+            ("interval", crate::runtime::unrecognized::Shape::Leaf),
+            ("notification_channel", crate::runtime::unrecognized::Shape::Named(33)),
+        ],
+        constants: &[("object", "project.spend_alert")],
+    },
+    crate::runtime::unrecognized::TypeShape::Struct {
+        fields: &[
+            (
+                "data",
+                crate::runtime::unrecognized::Shape::Array(
+                    &crate::runtime::unrecognized::Shape::Named(27),
+                ),
+            ),
+            (
+                "first_id",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "last_id",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            ("has_more", crate::runtime::unrecognized::Shape::Leaf),
+        ],
+        constants: &[("object", "list")],
+    },
+    crate::runtime::unrecognized::TypeShape::Struct {
+        fields: &[
+            ("threshold_amount", crate::runtime::unrecognized::Shape::Leaf),
+            ("currency", crate::runtime::unrecognized::Shape::Named(34)),
+            ("interval", crate::runtime::unrecognized::Shape::Named(37)),
+            ("enforcement", crate::runtime::unrecognized::Shape::Named(35)),
+        ],
+        constants: &[("object", "project.spend_limit")],
+    },
+    crate::runtime::unrecognized::TypeShape::Struct {
+        fields: &[
+            ("id", crate::runtime::unrecognized::Shape::Leaf),
+            (
+                "name",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "email",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            ("role", crate::runtime::unrecognized::Shape::Leaf),
+            ("added_at", crate::runtime::unrecognized::Shape::Leaf),
+        ],
+        constants: &[("object", "organization.project.user")],
+    },
+    crate::runtime::unrecognized::TypeShape::Struct {
+        fields: &[
+            ("object", crate::runtime::unrecognized::Shape::Leaf),
+            (
+                "data",
+                crate::runtime::unrecognized::Shape::Array(
+                    &crate::runtime::unrecognized::Shape::Named(30),
+                ),
+            ),
+            (
+                "first_id",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "last_id",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            ("has_more", crate::runtime::unrecognized::Shape::Leaf),
+        ],
+        constants: &[],
+    },
+    crate::runtime::unrecognized::TypeShape::Enum {
+        values: &[
+            "GLOBAL",
+            "US_STORAGE_PROCESSING",
+            "EU_STORAGE_PROCESSING",
+            "JP_STORAGE",
+            "KR_STORAGE",
+            "CA_STORAGE",
+            "SG_STORAGE",
+            "IN_STORAGE",
+            "AU_STORAGE",
+            "GB_STORAGE",
+            "AE_STORAGE",
+            "AE_STORAGE_PROCESSING",
+        ],
+    },
+    crate::runtime::unrecognized::TypeShape::Struct {
+        fields: &[
+            (
+                "recipients",
+                crate::runtime::unrecognized::Shape::Array(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "subject_prefix",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+        ],
+        constants: &[("type", "email")],
+    },
+    crate::runtime::unrecognized::TypeShape::Enum {
+        values: &["USD"],
+    },
+    crate::runtime::unrecognized::TypeShape::Struct {
+        fields: &[("status", crate::runtime::unrecognized::Shape::Named(36))],
+        constants: &[],
+    },
+    crate::runtime::unrecognized::TypeShape::Enum {
+        values: &["inactive", "enforcing"],
+    },
+    crate::runtime::unrecognized::TypeShape::Enum {
+        values: &["month"],
     },
     crate::runtime::unrecognized::TypeShape::Enum {
         values: &["project_id", "user_id", "api_key_id", "model"],
@@ -914,7 +1752,7 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
             (
                 "data",
                 crate::runtime::unrecognized::Shape::Array(
-                    &crate::runtime::unrecognized::Shape::Named(28),
+                    &crate::runtime::unrecognized::Shape::Named(59),
                 ),
             ),
             ("has_more", crate::runtime::unrecognized::Shape::Leaf),
@@ -930,17 +1768,17 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
     crate::runtime::unrecognized::TypeShape::Union {
         property: "object",
         variants: &[
-            ("organization.usage.completions.result", 15),
-            ("organization.usage.embeddings.result", 19),
-            ("organization.usage.moderations.result", 25),
-            ("organization.usage.images.result", 23),
-            ("organization.usage.audio_speeches.result", 8),
-            ("organization.usage.audio_transcriptions.result", 10),
-            ("organization.usage.vector_stores.result", 30),
-            ("organization.usage.code_interpreter_sessions.result", 13),
-            ("organization.usage.file_searches.result", 21),
-            ("organization.usage.web_searches.result", 33),
-            ("organization.costs.result", 2),
+            ("organization.usage.completions.result", 46),
+            ("organization.usage.embeddings.result", 50),
+            ("organization.usage.moderations.result", 56),
+            ("organization.usage.images.result", 54),
+            ("organization.usage.audio_speeches.result", 39),
+            ("organization.usage.audio_transcriptions.result", 41),
+            ("organization.usage.vector_stores.result", 61),
+            ("organization.usage.code_interpreter_sessions.result", 44),
+            ("organization.usage.file_searches.result", 52),
+            ("organization.usage.web_searches.result", 64),
+            ("organization.costs.result", 5),
         ],
     },
     crate::runtime::unrecognized::TypeShape::Struct {
@@ -950,7 +1788,7 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
             (
                 "results",
                 crate::runtime::unrecognized::Shape::Array(
-                    &crate::runtime::unrecognized::Shape::Named(27),
+                    &crate::runtime::unrecognized::Shape::Named(58),
                 ),
             ),
         ],
@@ -1013,5 +1851,165 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
             ),
         ],
         constants: &[("object", "organization.usage.web_searches.result")],
+    },
+    crate::runtime::unrecognized::TypeShape::Struct {
+        fields: &[
+            ("id", crate::runtime::unrecognized::Shape::Leaf),
+            (
+                "name",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "email",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "role",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            ("added_at", crate::runtime::unrecognized::Shape::Leaf),
+            ("is_default", crate::runtime::unrecognized::Shape::Leaf),
+            ("created", crate::runtime::unrecognized::Shape::Leaf),
+            ("user", crate::runtime::unrecognized::Shape::Named(66)),
+            ("is_service_account", crate::runtime::unrecognized::Shape::Leaf),
+            (
+                "is_scale_tier_authorized_purchaser",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            ("is_scim_managed", crate::runtime::unrecognized::Shape::Leaf),
+            (
+                "api_key_last_used_at",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "technical_level",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "developer_persona",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "projects",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Named(69),
+                ),
+            ),
+        ],
+        constants: &[("object", "organization.user")],
+    },
+    crate::runtime::unrecognized::TypeShape::Struct {
+        fields: &[
+            ("id", crate::runtime::unrecognized::Shape::Leaf),
+            (
+                "email",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "name",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "picture",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "enabled",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "banned",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "banned_at",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+        ],
+        constants: &[("object", "user")],
+    },
+    crate::runtime::unrecognized::TypeShape::Struct {
+        fields: &[
+            (
+                "data",
+                crate::runtime::unrecognized::Shape::Array(
+                    &crate::runtime::unrecognized::Shape::Named(65),
+                ),
+            ),
+            (
+                "first_id",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "last_id",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            ("has_more", crate::runtime::unrecognized::Shape::Leaf),
+        ],
+        constants: &[("object", "list")],
+    },
+    crate::runtime::unrecognized::TypeShape::Struct {
+        fields: &[
+            (
+                "id",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "name",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "role",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+        ],
+        constants: &[],
+    },
+    crate::runtime::unrecognized::TypeShape::Struct {
+        fields: &[
+            (
+                "data",
+                crate::runtime::unrecognized::Shape::Array(
+                    &crate::runtime::unrecognized::Shape::Named(68),
+                ),
+            ),
+        ],
+        constants: &[("object", "list")],
     },
 ];

@@ -11,7 +11,16 @@
 //!
 //! Each operation has a parameter struct; required parameters are arguments of its `new`.
 //!
+//! - [`ListAdminApiKeysParams`]: `GET /organization/admin_api_keys` (admin-api-keys-list). List organization API keys
 //! - [`UsageCostsParams`]: `GET /organization/costs` (usage-costs). Get costs details for the organization.
+//! - [`ListProjectsParams`]: `GET /organization/projects` (list-projects). Returns a list of projects.
+//! - [`RetrieveProjectParams`]: `GET /organization/projects/{project_id}` (retrieve-project). Retrieves a project.
+//! - [`ListProjectApiKeysParams`]: `GET /organization/projects/{project_id}/api_keys` (list-project-api-keys). Returns a list of API keys in the project.
+//! - [`RetrieveProjectApiKeyParams`]: `GET /organization/projects/{project_id}/api_keys/{api_key_id}` (retrieve-project-api-key). Retrieves an API key in the project.
+//! - [`ListProjectServiceAccountsParams`]: `GET /organization/projects/{project_id}/service_accounts` (list-project-service-accounts). Returns a list of service accounts in the project.
+//! - [`ListProjectSpendAlertsParams`]: `GET /organization/projects/{project_id}/spend_alerts` (list-project-spend-alerts). Lists project spend alerts.
+//! - [`ListProjectUsersParams`]: `GET /organization/projects/{project_id}/users` (list-project-users). Returns a list of users in the project.
+//! - [`ListOrganizationSpendAlertsParams`]: `GET /organization/spend_alerts` (list-organization-spend-alerts). Lists organization spend alerts.
 //! - [`UsageAudioSpeechesParams`]: `GET /organization/usage/audio_speeches` (usage-audio-speeches). Get audio speeches usage details for the organization.
 //! - [`UsageAudioTranscriptionsParams`]: `GET /organization/usage/audio_transcriptions` (usage-audio-transcriptions). Get audio transcriptions usage details for the organization.
 //! - [`UsageCodeInterpreterSessionsParams`]: `GET /organization/usage/code_interpreter_sessions` (usage-code-interpreter-sessions). Get code interpreter sessions usage details for the organization.
@@ -22,6 +31,10 @@
 //! - [`UsageModerationsParams`]: `GET /organization/usage/moderations` (usage-moderations). Get moderations usage details for the organization.
 //! - [`UsageVectorStoresParams`]: `GET /organization/usage/vector_stores` (usage-vector-stores). Get vector stores usage details for the organization.
 //! - [`UsageWebSearchCallsParams`]: `GET /organization/usage/web_search_calls` (usage-web-search-calls). Get web search calls usage details for the organization.
+//! - [`ListUsersParams`]: `GET /organization/users` (list-users). Lists all of the users in the organization.
+//! - [`RetrieveUserParams`]: `GET /organization/users/{user_id}` (retrieve-user). Retrieves a user by their identifier.
+//! - [`GetOrganizationSpendLimitParams`]: `GET /organization/spend_limit` (Getorganizationspendlimit). Get the organization's hard spend limit.
+//! - [`GetProjectSpendLimitParams`]: `GET /organization/projects/{project_id}/spend_limit` (Getprojectspendlimit). Get a project's hard spend limit.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -39,6 +52,19 @@ pub use client::ClientBuilder;
 pub use client::Error;
 pub use client::PageError;
 pub use client::DEFAULT_BASE_URL;
+pub use params::GetOrganizationSpendLimitParams;
+pub use params::GetProjectSpendLimitParams;
+pub use params::ListAdminApiKeysParams;
+pub use params::ListOrganizationSpendAlertsParams;
+pub use params::ListProjectApiKeysParams;
+pub use params::ListProjectServiceAccountsParams;
+pub use params::ListProjectSpendAlertsParams;
+pub use params::ListProjectUsersParams;
+pub use params::ListProjectsParams;
+pub use params::ListUsersParams;
+pub use params::RetrieveProjectApiKeyParams;
+pub use params::RetrieveProjectParams;
+pub use params::RetrieveUserParams;
 pub use params::UsageAudioSpeechesParams;
 pub use params::UsageAudioTranscriptionsParams;
 pub use params::UsageCodeInterpreterSessionsParams;
@@ -56,13 +82,44 @@ pub use runtime::UnknownValue;
 pub use runtime::Unrecognized;
 pub use runtime::UnrecognizedKind;
 pub use runtime::UnrecognizedReport;
+pub use types::AdminApiKey;
+pub use types::AdminApiKeyOwner;
 pub use types::ApiError;
+pub use types::ApiKeyList;
 pub use types::CostsAmount;
 pub use types::CostsResult;
 pub use types::CostsResultQuantityUnit;
 pub use types::ErrorResponse;
 pub use types::ImageSize;
 pub use types::ImageSource;
+pub use types::ListOrder;
+pub use types::OrganizationSpendAlert;
+pub use types::OrganizationSpendAlertListResource;
+pub use types::OrganizationSpendLimitResource;
+pub use types::OwnerProjectAccessFilter;
+pub use types::Project;
+pub use types::ProjectApiKey;
+pub use types::ProjectApiKeyListResponse;
+pub use types::ProjectApiKeyOwner;
+pub use types::ProjectApiKeyOwnerProjectAccess;
+pub use types::ProjectApiKeyOwnerServiceAccount;
+pub use types::ProjectApiKeyOwnerType;
+pub use types::ProjectApiKeyOwnerUser;
+pub use types::ProjectListResponse;
+pub use types::ProjectServiceAccount;
+pub use types::ProjectServiceAccountListResponse;
+pub use types::ProjectServiceAccountRole;
+pub use types::ProjectSpendAlert;
+pub use types::ProjectSpendAlertListResource;
+pub use types::ProjectSpendLimitResource;
+pub use types::ProjectUser;
+pub use types::ProjectUserListResponse;
+pub use types::PublicProjectResidency;
+pub use types::SpendAlertNotificationChannel;
+pub use types::SpendLimitCurrency;
+pub use types::SpendLimitEnforcement;
+pub use types::SpendLimitEnforcementStatus;
+pub use types::SpendLimitInterval;
 pub use types::UsageAudioSpeechesGroupBy;
 pub use types::UsageAudioSpeechesResult;
 pub use types::UsageAudioTranscriptionsGroupBy;
@@ -90,3 +147,8 @@ pub use types::UsageVectorStoresResult;
 pub use types::UsageWebSearchCallsContextLevels;
 pub use types::UsageWebSearchCallsGroupBy;
 pub use types::UsageWebSearchCallsResult;
+pub use types::User;
+pub use types::UserDetails;
+pub use types::UserListResponse;
+pub use types::UserProject;
+pub use types::UserProjectList;

@@ -4,6 +4,125 @@
 
 #![allow(deprecated)]
 
+/// List organization API keys
+///
+/// Parameters of `GET /organization/admin_api_keys` (operation `admin-api-keys-list`).
+///
+/// Retrieve a paginated list of organization admin API keys.
+///
+/// Required parameters are the arguments of [`new`](Self::new); each optional one has a chainable setter of the same name and is not sent while unset.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use]
+pub struct ListAdminApiKeysParams {
+    after: Option<String>,
+    order: Option<super::types::ListOrder>,
+    limit: Option<i64>,
+}
+
+impl ListAdminApiKeysParams {
+    /// The `operationId` of the operation these parameters are for.
+    pub const OPERATION_ID: &'static str = "admin-api-keys-list";
+
+    /// The HTTP method of the operation.
+    pub const METHOD: &'static str = "GET";
+
+    /// The path template of the operation, relative to the server URL, as the spec
+    /// writes it; [`to_path`](Self::to_path) fills its placeholders in.
+    pub const PATH: &'static str = "/organization/admin_api_keys";
+
+    /// Creates the parameters from the required ones; every optional one starts unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Return keys with IDs that come after this ID in the pagination order.
+    ///
+    /// Query parameter `after`. Optional.
+    pub fn after(mut self, after: impl Into<String>) -> Self {
+        self.after = Some(after.into());
+        self
+    }
+
+    /// Sort order of a list, by creation time.
+    ///
+    /// Query parameter `order`. Optional. Default: `asc`. Allowed values: `asc`, `desc`.
+    pub fn order(mut self, order: super::types::ListOrder) -> Self {
+        self.order = Some(order);
+        self
+    }
+
+    /// Maximum number of keys to return.
+    ///
+    /// Query parameter `limit`. Optional. Default: `20`.
+    pub fn limit(mut self, limit: i64) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// The path as sent, relative to the server URL: every path parameter fills exactly one
+    /// segment, percent-encoded (a `/`, `?`, `#`, `%`, space or non-ASCII character in a
+    /// value is data, never part of the path's syntax).
+    pub fn to_path(&self) -> String {
+        "/organization/admin_api_keys".to_owned()
+    }
+
+    /// The query string as `(name, value)` pairs, in the order the spec lists the
+    /// parameters, exactly as they are sent (before percent-encoding): enums as their wire
+    /// strings, booleans as `true`/`false`, arrays as the spec's style says. Unset
+    /// parameters are left out.
+    pub fn to_query(&self) -> Vec<(&'static str, String)> {
+        let mut query = Vec::new();
+        if let Some(value) = &self.after {
+            query.push(("after", value.to_string()));
+        }
+        if let Some(value) = &self.order {
+            query.push(("order", value.to_string()));
+        }
+        if let Some(value) = &self.limit {
+            query.push(("limit", value.to_string()));
+        }
+        query
+    }
+
+    /// Checks the bounds the spec states, and that each path parameter can be one path
+    /// segment, so that a request the API would reject (or a different path) is not sent.
+    pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
+        Ok(())
+    }
+}
+
+impl crate::runtime::Request for ListAdminApiKeysParams {
+    type Response = super::types::ApiKeyList;
+    type ErrorBody = super::types::ErrorResponse;
+    const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
+    const OPERATION_ID: &'static str = "admin-api-keys-list";
+    const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
+        3,
+    );
+    const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
+    fn path(&self) -> String {
+        self.to_path()
+    }
+
+    fn query(&self) -> Vec<(&'static str, String)> {
+        self.to_query()
+    }
+
+    fn check(&self) -> Result<(), crate::runtime::InvalidParam> {
+        self.validate()
+    }
+}
+
+impl crate::runtime::Paged for ListAdminApiKeysParams {
+    fn set_cursor(&mut self, cursor: Option<String>) {
+        self.after = cursor;
+    }
+
+    fn cursor(&self) -> Option<&str> {
+        self.after.as_deref()
+    }
+}
+
 /// Get costs details for the organization.
 ///
 /// Parameters of `GET /organization/costs` (operation `usage-costs`).
@@ -29,7 +148,8 @@ impl UsageCostsParams {
     /// The HTTP method of the operation.
     pub const METHOD: &'static str = "GET";
 
-    /// The path of the operation, relative to the server URL.
+    /// The path template of the operation, relative to the server URL, as the spec
+    /// writes it; [`to_path`](Self::to_path) fills its placeholders in.
     pub const PATH: &'static str = "/organization/costs";
 
     /// Creates the parameters from the required ones; every optional one starts unset.
@@ -118,6 +238,13 @@ impl UsageCostsParams {
         self
     }
 
+    /// The path as sent, relative to the server URL: every path parameter fills exactly one
+    /// segment, percent-encoded (a `/`, `?`, `#`, `%`, space or non-ASCII character in a
+    /// value is data, never part of the path's syntax).
+    pub fn to_path(&self) -> String {
+        "/organization/costs".to_owned()
+    }
+
     /// The query string as `(name, value)` pairs, in the order the spec lists the
     /// parameters, exactly as they are sent (before percent-encoding): enums as their wire
     /// strings, booleans as `true`/`false`, arrays as the spec's style says. Unset
@@ -149,8 +276,8 @@ impl UsageCostsParams {
         query
     }
 
-    /// Checks the bounds the spec states, so that a request the API would reject is not
-    /// sent.
+    /// Checks the bounds the spec states, and that each path parameter can be one path
+    /// segment, so that a request the API would reject (or a different path) is not sent.
     pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
         if let Some(value) = self.end_time {
             let other = self.start_time;
@@ -191,12 +318,16 @@ impl UsageCostsParams {
 impl crate::runtime::Request for UsageCostsParams {
     type Response = super::types::UsageResponse;
     type ErrorBody = super::types::ErrorResponse;
-    const PATH: &'static str = "/organization/costs";
+    const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "usage-costs";
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        26,
+        57,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
+    fn path(&self) -> String {
+        self.to_path()
+    }
+
     fn query(&self) -> Vec<(&'static str, String)> {
         self.to_query()
     }
@@ -213,6 +344,1009 @@ impl crate::runtime::Paged for UsageCostsParams {
 
     fn cursor(&self) -> Option<&str> {
         self.page.as_deref()
+    }
+}
+
+/// Returns a list of projects.
+///
+/// Parameters of `GET /organization/projects` (operation `list-projects`).
+///
+/// Required parameters are the arguments of [`new`](Self::new); each optional one has a chainable setter of the same name and is not sent while unset.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use]
+pub struct ListProjectsParams {
+    limit: Option<i64>,
+    after: Option<String>,
+    include_archived: Option<bool>,
+}
+
+impl ListProjectsParams {
+    /// The `operationId` of the operation these parameters are for.
+    pub const OPERATION_ID: &'static str = "list-projects";
+
+    /// The HTTP method of the operation.
+    pub const METHOD: &'static str = "GET";
+
+    /// The path template of the operation, relative to the server URL, as the spec
+    /// writes it; [`to_path`](Self::to_path) fills its placeholders in.
+    pub const PATH: &'static str = "/organization/projects";
+
+    /// Creates the parameters from the required ones; every optional one starts unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
+    ///
+    /// Query parameter `limit`. Optional. Default: `20`.
+    pub fn limit(mut self, limit: i64) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
+    ///
+    /// Query parameter `after`. Optional.
+    pub fn after(mut self, after: impl Into<String>) -> Self {
+        self.after = Some(after.into());
+        self
+    }
+
+    /// If `true` returns all projects including those that have been `archived`. Archived projects are not included by default.
+    ///
+    /// Query parameter `include_archived`. Optional. Default: `false`.
+    pub fn include_archived(mut self, include_archived: bool) -> Self {
+        self.include_archived = Some(include_archived);
+        self
+    }
+
+    /// The path as sent, relative to the server URL: every path parameter fills exactly one
+    /// segment, percent-encoded (a `/`, `?`, `#`, `%`, space or non-ASCII character in a
+    /// value is data, never part of the path's syntax).
+    pub fn to_path(&self) -> String {
+        "/organization/projects".to_owned()
+    }
+
+    /// The query string as `(name, value)` pairs, in the order the spec lists the
+    /// parameters, exactly as they are sent (before percent-encoding): enums as their wire
+    /// strings, booleans as `true`/`false`, arrays as the spec's style says. Unset
+    /// parameters are left out.
+    pub fn to_query(&self) -> Vec<(&'static str, String)> {
+        let mut query = Vec::new();
+        if let Some(value) = &self.limit {
+            query.push(("limit", value.to_string()));
+        }
+        if let Some(value) = &self.after {
+            query.push(("after", value.to_string()));
+        }
+        if let Some(value) = &self.include_archived {
+            query.push(("include_archived", value.to_string()));
+        }
+        query
+    }
+
+    /// Checks the bounds the spec states, and that each path parameter can be one path
+    /// segment, so that a request the API would reject (or a different path) is not sent.
+    pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
+        Ok(())
+    }
+}
+
+impl crate::runtime::Request for ListProjectsParams {
+    type Response = super::types::ProjectListResponse;
+    type ErrorBody = super::types::ErrorResponse;
+    const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
+    const OPERATION_ID: &'static str = "list-projects";
+    const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
+        23,
+    );
+    const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
+    fn path(&self) -> String {
+        self.to_path()
+    }
+
+    fn query(&self) -> Vec<(&'static str, String)> {
+        self.to_query()
+    }
+
+    fn check(&self) -> Result<(), crate::runtime::InvalidParam> {
+        self.validate()
+    }
+}
+
+impl crate::runtime::Paged for ListProjectsParams {
+    fn set_cursor(&mut self, cursor: Option<String>) {
+        self.after = cursor;
+    }
+
+    fn cursor(&self) -> Option<&str> {
+        self.after.as_deref()
+    }
+}
+
+/// Retrieves a project.
+///
+/// Parameters of `GET /organization/projects/{project_id}` (operation `retrieve-project`).
+///
+/// Required parameters are the arguments of [`new`](Self::new); each optional one has a chainable setter of the same name and is not sent while unset.
+#[derive(Clone, Debug, PartialEq)]
+#[must_use]
+pub struct RetrieveProjectParams {
+    project_id: String,
+}
+
+impl RetrieveProjectParams {
+    /// The `operationId` of the operation these parameters are for.
+    pub const OPERATION_ID: &'static str = "retrieve-project";
+
+    /// The HTTP method of the operation.
+    pub const METHOD: &'static str = "GET";
+
+    /// The path template of the operation, relative to the server URL, as the spec
+    /// writes it; [`to_path`](Self::to_path) fills its placeholders in.
+    pub const PATH: &'static str = "/organization/projects/{project_id}";
+
+    /// Creates the parameters from the required ones; every optional one starts unset.
+    ///
+    /// `project_id`: The ID of the project.
+    ///
+    /// Path parameter `project_id`. Required.
+    pub fn new(project_id: impl Into<String>) -> Self {
+        Self {
+            project_id: project_id.into(),
+        }
+    }
+
+    /// The path as sent, relative to the server URL: every path parameter fills exactly one
+    /// segment, percent-encoded (a `/`, `?`, `#`, `%`, space or non-ASCII character in a
+    /// value is data, never part of the path's syntax).
+    pub fn to_path(&self) -> String {
+        let mut path = String::new();
+        path.push_str("/organization/projects/");
+        path.push_str(&crate::runtime::path::segment(&self.project_id));
+        path
+    }
+
+    /// The query string as `(name, value)` pairs, in the order the spec lists the
+    /// parameters, exactly as they are sent (before percent-encoding): enums as their wire
+    /// strings, booleans as `true`/`false`, arrays as the spec's style says. Unset
+    /// parameters are left out.
+    pub fn to_query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+
+    /// Checks the bounds the spec states, and that each path parameter can be one path
+    /// segment, so that a request the API would reject (or a different path) is not sent.
+    pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
+        crate::runtime::path::check_segment(
+            Self::OPERATION_ID,
+            "project_id",
+            &self.project_id,
+        )?;
+        Ok(())
+    }
+}
+
+impl crate::runtime::Request for RetrieveProjectParams {
+    type Response = super::types::Project;
+    type ErrorBody = super::types::ErrorResponse;
+    const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
+    const OPERATION_ID: &'static str = "retrieve-project";
+    const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
+        15,
+    );
+    const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
+    fn path(&self) -> String {
+        self.to_path()
+    }
+
+    fn query(&self) -> Vec<(&'static str, String)> {
+        self.to_query()
+    }
+
+    fn check(&self) -> Result<(), crate::runtime::InvalidParam> {
+        self.validate()
+    }
+}
+
+/// Returns a list of API keys in the project.
+///
+/// Parameters of `GET /organization/projects/{project_id}/api_keys` (operation `list-project-api-keys`).
+///
+/// Required parameters are the arguments of [`new`](Self::new); each optional one has a chainable setter of the same name and is not sent while unset.
+#[derive(Clone, Debug, PartialEq)]
+#[must_use]
+pub struct ListProjectApiKeysParams {
+    project_id: String,
+    limit: Option<i64>,
+    after: Option<String>,
+    owner_project_access: Option<super::types::OwnerProjectAccessFilter>,
+}
+
+impl ListProjectApiKeysParams {
+    /// The `operationId` of the operation these parameters are for.
+    pub const OPERATION_ID: &'static str = "list-project-api-keys";
+
+    /// The HTTP method of the operation.
+    pub const METHOD: &'static str = "GET";
+
+    /// The path template of the operation, relative to the server URL, as the spec
+    /// writes it; [`to_path`](Self::to_path) fills its placeholders in.
+    pub const PATH: &'static str = "/organization/projects/{project_id}/api_keys";
+
+    /// Creates the parameters from the required ones; every optional one starts unset.
+    ///
+    /// `project_id`: The ID of the project.
+    ///
+    /// Path parameter `project_id`. Required.
+    pub fn new(project_id: impl Into<String>) -> Self {
+        Self {
+            project_id: project_id.into(),
+            limit: None,
+            after: None,
+            owner_project_access: None,
+        }
+    }
+
+    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
+    ///
+    /// Query parameter `limit`. Optional. Default: `20`.
+    pub fn limit(mut self, limit: i64) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
+    ///
+    /// Query parameter `after`. Optional.
+    pub fn after(mut self, after: impl Into<String>) -> Self {
+        self.after = Some(after.into());
+        self
+    }
+
+    /// Filter API keys by whether the owner currently has effective access to the project. Use `active` for owners with access, `inactive` for owners without access, or `any` for all enabled project API keys. If omitted, the endpoint applies its existing membership-based visibility rules, which may exclude some enabled keys.
+    ///
+    /// Query parameter `owner_project_access`. Optional. Allowed values: `active`, `inactive`, `any`.
+    pub fn owner_project_access(
+        mut self,
+        owner_project_access: super::types::OwnerProjectAccessFilter,
+    ) -> Self {
+        self.owner_project_access = Some(owner_project_access);
+        self
+    }
+
+    /// The path as sent, relative to the server URL: every path parameter fills exactly one
+    /// segment, percent-encoded (a `/`, `?`, `#`, `%`, space or non-ASCII character in a
+    /// value is data, never part of the path's syntax).
+    pub fn to_path(&self) -> String {
+        let mut path = String::new();
+        path.push_str("/organization/projects/");
+        path.push_str(&crate::runtime::path::segment(&self.project_id));
+        path.push_str("/api_keys");
+        path
+    }
+
+    /// The query string as `(name, value)` pairs, in the order the spec lists the
+    /// parameters, exactly as they are sent (before percent-encoding): enums as their wire
+    /// strings, booleans as `true`/`false`, arrays as the spec's style says. Unset
+    /// parameters are left out.
+    pub fn to_query(&self) -> Vec<(&'static str, String)> {
+        let mut query = Vec::new();
+        if let Some(value) = &self.limit {
+            query.push(("limit", value.to_string()));
+        }
+        if let Some(value) = &self.after {
+            query.push(("after", value.to_string()));
+        }
+        if let Some(value) = &self.owner_project_access {
+            query.push(("owner_project_access", value.to_string()));
+        }
+        query
+    }
+
+    /// Checks the bounds the spec states, and that each path parameter can be one path
+    /// segment, so that a request the API would reject (or a different path) is not sent.
+    pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
+        crate::runtime::path::check_segment(
+            Self::OPERATION_ID,
+            "project_id",
+            &self.project_id,
+        )?;
+        Ok(())
+    }
+}
+
+impl crate::runtime::Request for ListProjectApiKeysParams {
+    type Response = super::types::ProjectApiKeyListResponse;
+    type ErrorBody = super::types::ErrorResponse;
+    const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
+    const OPERATION_ID: &'static str = "list-project-api-keys";
+    const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
+        17,
+    );
+    const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
+    fn path(&self) -> String {
+        self.to_path()
+    }
+
+    fn query(&self) -> Vec<(&'static str, String)> {
+        self.to_query()
+    }
+
+    fn check(&self) -> Result<(), crate::runtime::InvalidParam> {
+        self.validate()
+    }
+}
+
+impl crate::runtime::Paged for ListProjectApiKeysParams {
+    fn set_cursor(&mut self, cursor: Option<String>) {
+        self.after = cursor;
+    }
+
+    fn cursor(&self) -> Option<&str> {
+        self.after.as_deref()
+    }
+}
+
+/// Retrieves an API key in the project.
+///
+/// Parameters of `GET /organization/projects/{project_id}/api_keys/{api_key_id}` (operation `retrieve-project-api-key`).
+///
+/// Required parameters are the arguments of [`new`](Self::new); each optional one has a chainable setter of the same name and is not sent while unset.
+#[derive(Clone, Debug, PartialEq)]
+#[must_use]
+pub struct RetrieveProjectApiKeyParams {
+    project_id: String,
+    api_key_id: String,
+}
+
+impl RetrieveProjectApiKeyParams {
+    /// The `operationId` of the operation these parameters are for.
+    pub const OPERATION_ID: &'static str = "retrieve-project-api-key";
+
+    /// The HTTP method of the operation.
+    pub const METHOD: &'static str = "GET";
+
+    /// The path template of the operation, relative to the server URL, as the spec
+    /// writes it; [`to_path`](Self::to_path) fills its placeholders in.
+    pub const PATH: &'static str = "/organization/projects/{project_id}/api_keys/{api_key_id}";
+
+    /// Creates the parameters from the required ones; every optional one starts unset.
+    ///
+    /// `project_id`: The ID of the project.
+    ///
+    /// Path parameter `project_id`. Required.
+    ///
+    /// `api_key_id`: The ID of the API key.
+    ///
+    /// Path parameter `api_key_id`. Required.
+    pub fn new(project_id: impl Into<String>, api_key_id: impl Into<String>) -> Self {
+        Self {
+            project_id: project_id.into(),
+            api_key_id: api_key_id.into(),
+        }
+    }
+
+    /// The path as sent, relative to the server URL: every path parameter fills exactly one
+    /// segment, percent-encoded (a `/`, `?`, `#`, `%`, space or non-ASCII character in a
+    /// value is data, never part of the path's syntax).
+    pub fn to_path(&self) -> String {
+        let mut path = String::new();
+        path.push_str("/organization/projects/");
+        path.push_str(&crate::runtime::path::segment(&self.project_id));
+        path.push_str("/api_keys/");
+        path.push_str(&crate::runtime::path::segment(&self.api_key_id));
+        path
+    }
+
+    /// The query string as `(name, value)` pairs, in the order the spec lists the
+    /// parameters, exactly as they are sent (before percent-encoding): enums as their wire
+    /// strings, booleans as `true`/`false`, arrays as the spec's style says. Unset
+    /// parameters are left out.
+    pub fn to_query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+
+    /// Checks the bounds the spec states, and that each path parameter can be one path
+    /// segment, so that a request the API would reject (or a different path) is not sent.
+    pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
+        crate::runtime::path::check_segment(
+            Self::OPERATION_ID,
+            "project_id",
+            &self.project_id,
+        )?;
+        crate::runtime::path::check_segment(
+            Self::OPERATION_ID,
+            "api_key_id",
+            &self.api_key_id,
+        )?;
+        Ok(())
+    }
+}
+
+impl crate::runtime::Request for RetrieveProjectApiKeyParams {
+    type Response = super::types::ProjectApiKey;
+    type ErrorBody = super::types::ErrorResponse;
+    const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
+    const OPERATION_ID: &'static str = "retrieve-project-api-key";
+    const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
+        16,
+    );
+    const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
+    fn path(&self) -> String {
+        self.to_path()
+    }
+
+    fn query(&self) -> Vec<(&'static str, String)> {
+        self.to_query()
+    }
+
+    fn check(&self) -> Result<(), crate::runtime::InvalidParam> {
+        self.validate()
+    }
+}
+
+/// Returns a list of service accounts in the project.
+///
+/// Parameters of `GET /organization/projects/{project_id}/service_accounts` (operation `list-project-service-accounts`).
+///
+/// Required parameters are the arguments of [`new`](Self::new); each optional one has a chainable setter of the same name and is not sent while unset.
+#[derive(Clone, Debug, PartialEq)]
+#[must_use]
+pub struct ListProjectServiceAccountsParams {
+    project_id: String,
+    limit: Option<i64>,
+    after: Option<String>,
+}
+
+impl ListProjectServiceAccountsParams {
+    /// The `operationId` of the operation these parameters are for.
+    pub const OPERATION_ID: &'static str = "list-project-service-accounts";
+
+    /// The HTTP method of the operation.
+    pub const METHOD: &'static str = "GET";
+
+    /// The path template of the operation, relative to the server URL, as the spec
+    /// writes it; [`to_path`](Self::to_path) fills its placeholders in.
+    pub const PATH: &'static str = "/organization/projects/{project_id}/service_accounts";
+
+    /// Creates the parameters from the required ones; every optional one starts unset.
+    ///
+    /// `project_id`: The ID of the project.
+    ///
+    /// Path parameter `project_id`. Required.
+    pub fn new(project_id: impl Into<String>) -> Self {
+        Self {
+            project_id: project_id.into(),
+            limit: None,
+            after: None,
+        }
+    }
+
+    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
+    ///
+    /// Query parameter `limit`. Optional. Default: `20`.
+    pub fn limit(mut self, limit: i64) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
+    ///
+    /// Query parameter `after`. Optional.
+    pub fn after(mut self, after: impl Into<String>) -> Self {
+        self.after = Some(after.into());
+        self
+    }
+
+    /// The path as sent, relative to the server URL: every path parameter fills exactly one
+    /// segment, percent-encoded (a `/`, `?`, `#`, `%`, space or non-ASCII character in a
+    /// value is data, never part of the path's syntax).
+    pub fn to_path(&self) -> String {
+        let mut path = String::new();
+        path.push_str("/organization/projects/");
+        path.push_str(&crate::runtime::path::segment(&self.project_id));
+        path.push_str("/service_accounts");
+        path
+    }
+
+    /// The query string as `(name, value)` pairs, in the order the spec lists the
+    /// parameters, exactly as they are sent (before percent-encoding): enums as their wire
+    /// strings, booleans as `true`/`false`, arrays as the spec's style says. Unset
+    /// parameters are left out.
+    pub fn to_query(&self) -> Vec<(&'static str, String)> {
+        let mut query = Vec::new();
+        if let Some(value) = &self.limit {
+            query.push(("limit", value.to_string()));
+        }
+        if let Some(value) = &self.after {
+            query.push(("after", value.to_string()));
+        }
+        query
+    }
+
+    /// Checks the bounds the spec states, and that each path parameter can be one path
+    /// segment, so that a request the API would reject (or a different path) is not sent.
+    pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
+        crate::runtime::path::check_segment(
+            Self::OPERATION_ID,
+            "project_id",
+            &self.project_id,
+        )?;
+        Ok(())
+    }
+}
+
+impl crate::runtime::Request for ListProjectServiceAccountsParams {
+    type Response = super::types::ProjectServiceAccountListResponse;
+    type ErrorBody = super::types::ErrorResponse;
+    const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
+    const OPERATION_ID: &'static str = "list-project-service-accounts";
+    const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
+        25,
+    );
+    const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
+    fn path(&self) -> String {
+        self.to_path()
+    }
+
+    fn query(&self) -> Vec<(&'static str, String)> {
+        self.to_query()
+    }
+
+    fn check(&self) -> Result<(), crate::runtime::InvalidParam> {
+        self.validate()
+    }
+}
+
+impl crate::runtime::Paged for ListProjectServiceAccountsParams {
+    fn set_cursor(&mut self, cursor: Option<String>) {
+        self.after = cursor;
+    }
+
+    fn cursor(&self) -> Option<&str> {
+        self.after.as_deref()
+    }
+}
+
+/// Lists project spend alerts.
+///
+/// Parameters of `GET /organization/projects/{project_id}/spend_alerts` (operation `list-project-spend-alerts`).
+///
+/// Required parameters are the arguments of [`new`](Self::new); each optional one has a chainable setter of the same name and is not sent while unset.
+#[derive(Clone, Debug, PartialEq)]
+#[must_use]
+pub struct ListProjectSpendAlertsParams {
+    project_id: String,
+    limit: Option<i64>,
+    order: Option<super::types::ListOrder>,
+    after: Option<String>,
+    before: Option<String>,
+}
+
+impl ListProjectSpendAlertsParams {
+    /// The `operationId` of the operation these parameters are for.
+    pub const OPERATION_ID: &'static str = "list-project-spend-alerts";
+
+    /// The HTTP method of the operation.
+    pub const METHOD: &'static str = "GET";
+
+    /// The path template of the operation, relative to the server URL, as the spec
+    /// writes it; [`to_path`](Self::to_path) fills its placeholders in.
+    pub const PATH: &'static str = "/organization/projects/{project_id}/spend_alerts";
+
+    /// Creates the parameters from the required ones; every optional one starts unset.
+    ///
+    /// `project_id`: The ID of the project to inspect.
+    ///
+    /// Path parameter `project_id`. Required.
+    pub fn new(project_id: impl Into<String>) -> Self {
+        Self {
+            project_id: project_id.into(),
+            limit: None,
+            order: None,
+            after: None,
+            before: None,
+        }
+    }
+
+    /// A limit on the number of spend alerts to return. Defaults to 20.
+    ///
+    /// Query parameter `limit`. Optional. Minimum: 0. Maximum: 100.
+    pub fn limit(mut self, limit: i64) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// Sort order for the returned spend alerts.
+    ///
+    /// Query parameter `order`. Optional. Default: `asc`. Allowed values: `asc`, `desc`.
+    pub fn order(mut self, order: super::types::ListOrder) -> Self {
+        self.order = Some(order);
+        self
+    }
+
+    /// Cursor for pagination. Provide the ID of the last spend alert from the previous response to fetch the next page.
+    ///
+    /// Query parameter `after`. Optional.
+    pub fn after(mut self, after: impl Into<String>) -> Self {
+        self.after = Some(after.into());
+        self
+    }
+
+    /// Cursor for pagination. Provide the ID of the first spend alert from the previous response to fetch the previous page.
+    ///
+    /// Query parameter `before`. Optional.
+    pub fn before(mut self, before: impl Into<String>) -> Self {
+        self.before = Some(before.into());
+        self
+    }
+
+    /// The path as sent, relative to the server URL: every path parameter fills exactly one
+    /// segment, percent-encoded (a `/`, `?`, `#`, `%`, space or non-ASCII character in a
+    /// value is data, never part of the path's syntax).
+    pub fn to_path(&self) -> String {
+        let mut path = String::new();
+        path.push_str("/organization/projects/");
+        path.push_str(&crate::runtime::path::segment(&self.project_id));
+        path.push_str("/spend_alerts");
+        path
+    }
+
+    /// The query string as `(name, value)` pairs, in the order the spec lists the
+    /// parameters, exactly as they are sent (before percent-encoding): enums as their wire
+    /// strings, booleans as `true`/`false`, arrays as the spec's style says. Unset
+    /// parameters are left out.
+    pub fn to_query(&self) -> Vec<(&'static str, String)> {
+        let mut query = Vec::new();
+        if let Some(value) = &self.limit {
+            query.push(("limit", value.to_string()));
+        }
+        if let Some(value) = &self.order {
+            query.push(("order", value.to_string()));
+        }
+        if let Some(value) = &self.after {
+            query.push(("after", value.to_string()));
+        }
+        if let Some(value) = &self.before {
+            query.push(("before", value.to_string()));
+        }
+        query
+    }
+
+    /// Checks the bounds the spec states, and that each path parameter can be one path
+    /// segment, so that a request the API would reject (or a different path) is not sent.
+    pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
+        crate::runtime::path::check_segment(
+            Self::OPERATION_ID,
+            "project_id",
+            &self.project_id,
+        )?;
+        if let Some(value) = self.limit {
+            if value < 0 {
+                return Err(
+                    crate::runtime::InvalidParam::new(
+                        Self::OPERATION_ID,
+                        "limit",
+                        format!("{value} is below the minimum, 0"),
+                    ),
+                );
+            }
+            if value > 100 {
+                return Err(
+                    crate::runtime::InvalidParam::new(
+                        Self::OPERATION_ID,
+                        "limit",
+                        format!("{value} is above the maximum, 100"),
+                    ),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
+impl crate::runtime::Request for ListProjectSpendAlertsParams {
+    type Response = super::types::ProjectSpendAlertListResource;
+    type ErrorBody = super::types::ErrorResponse;
+    const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
+    const OPERATION_ID: &'static str = "list-project-spend-alerts";
+    const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
+        28,
+    );
+    const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
+    fn path(&self) -> String {
+        self.to_path()
+    }
+
+    fn query(&self) -> Vec<(&'static str, String)> {
+        self.to_query()
+    }
+
+    fn check(&self) -> Result<(), crate::runtime::InvalidParam> {
+        self.validate()
+    }
+}
+
+impl crate::runtime::Paged for ListProjectSpendAlertsParams {
+    fn set_cursor(&mut self, cursor: Option<String>) {
+        self.after = cursor;
+    }
+
+    fn cursor(&self) -> Option<&str> {
+        self.after.as_deref()
+    }
+}
+
+/// Returns a list of users in the project.
+///
+/// Parameters of `GET /organization/projects/{project_id}/users` (operation `list-project-users`).
+///
+/// Required parameters are the arguments of [`new`](Self::new); each optional one has a chainable setter of the same name and is not sent while unset.
+#[derive(Clone, Debug, PartialEq)]
+#[must_use]
+pub struct ListProjectUsersParams {
+    project_id: String,
+    limit: Option<i64>,
+    after: Option<String>,
+}
+
+impl ListProjectUsersParams {
+    /// The `operationId` of the operation these parameters are for.
+    pub const OPERATION_ID: &'static str = "list-project-users";
+
+    /// The HTTP method of the operation.
+    pub const METHOD: &'static str = "GET";
+
+    /// The path template of the operation, relative to the server URL, as the spec
+    /// writes it; [`to_path`](Self::to_path) fills its placeholders in.
+    pub const PATH: &'static str = "/organization/projects/{project_id}/users";
+
+    /// Creates the parameters from the required ones; every optional one starts unset.
+    ///
+    /// `project_id`: The ID of the project.
+    ///
+    /// Path parameter `project_id`. Required.
+    pub fn new(project_id: impl Into<String>) -> Self {
+        Self {
+            project_id: project_id.into(),
+            limit: None,
+            after: None,
+        }
+    }
+
+    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
+    ///
+    /// Query parameter `limit`. Optional. Default: `20`.
+    pub fn limit(mut self, limit: i64) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
+    ///
+    /// Query parameter `after`. Optional.
+    pub fn after(mut self, after: impl Into<String>) -> Self {
+        self.after = Some(after.into());
+        self
+    }
+
+    /// The path as sent, relative to the server URL: every path parameter fills exactly one
+    /// segment, percent-encoded (a `/`, `?`, `#`, `%`, space or non-ASCII character in a
+    /// value is data, never part of the path's syntax).
+    pub fn to_path(&self) -> String {
+        let mut path = String::new();
+        path.push_str("/organization/projects/");
+        path.push_str(&crate::runtime::path::segment(&self.project_id));
+        path.push_str("/users");
+        path
+    }
+
+    /// The query string as `(name, value)` pairs, in the order the spec lists the
+    /// parameters, exactly as they are sent (before percent-encoding): enums as their wire
+    /// strings, booleans as `true`/`false`, arrays as the spec's style says. Unset
+    /// parameters are left out.
+    pub fn to_query(&self) -> Vec<(&'static str, String)> {
+        let mut query = Vec::new();
+        if let Some(value) = &self.limit {
+            query.push(("limit", value.to_string()));
+        }
+        if let Some(value) = &self.after {
+            query.push(("after", value.to_string()));
+        }
+        query
+    }
+
+    /// Checks the bounds the spec states, and that each path parameter can be one path
+    /// segment, so that a request the API would reject (or a different path) is not sent.
+    pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
+        crate::runtime::path::check_segment(
+            Self::OPERATION_ID,
+            "project_id",
+            &self.project_id,
+        )?;
+        Ok(())
+    }
+}
+
+impl crate::runtime::Request for ListProjectUsersParams {
+    type Response = super::types::ProjectUserListResponse;
+    type ErrorBody = super::types::ErrorResponse;
+    const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
+    const OPERATION_ID: &'static str = "list-project-users";
+    const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
+        31,
+    );
+    const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
+    fn path(&self) -> String {
+        self.to_path()
+    }
+
+    fn query(&self) -> Vec<(&'static str, String)> {
+        self.to_query()
+    }
+
+    fn check(&self) -> Result<(), crate::runtime::InvalidParam> {
+        self.validate()
+    }
+}
+
+impl crate::runtime::Paged for ListProjectUsersParams {
+    fn set_cursor(&mut self, cursor: Option<String>) {
+        self.after = cursor;
+    }
+
+    fn cursor(&self) -> Option<&str> {
+        self.after.as_deref()
+    }
+}
+
+/// Lists organization spend alerts.
+///
+/// Parameters of `GET /organization/spend_alerts` (operation `list-organization-spend-alerts`).
+///
+/// Required parameters are the arguments of [`new`](Self::new); each optional one has a chainable setter of the same name and is not sent while unset.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use]
+pub struct ListOrganizationSpendAlertsParams {
+    limit: Option<i64>,
+    order: Option<super::types::ListOrder>,
+    after: Option<String>,
+    before: Option<String>,
+}
+
+impl ListOrganizationSpendAlertsParams {
+    /// The `operationId` of the operation these parameters are for.
+    pub const OPERATION_ID: &'static str = "list-organization-spend-alerts";
+
+    /// The HTTP method of the operation.
+    pub const METHOD: &'static str = "GET";
+
+    /// The path template of the operation, relative to the server URL, as the spec
+    /// writes it; [`to_path`](Self::to_path) fills its placeholders in.
+    pub const PATH: &'static str = "/organization/spend_alerts";
+
+    /// Creates the parameters from the required ones; every optional one starts unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A limit on the number of spend alerts to return. Defaults to 20.
+    ///
+    /// Query parameter `limit`. Optional. Minimum: 0. Maximum: 100.
+    pub fn limit(mut self, limit: i64) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// Sort order for the returned spend alerts.
+    ///
+    /// Query parameter `order`. Optional. Default: `asc`. Allowed values: `asc`, `desc`.
+    pub fn order(mut self, order: super::types::ListOrder) -> Self {
+        self.order = Some(order);
+        self
+    }
+
+    /// Cursor for pagination. Provide the ID of the last spend alert from the previous response to fetch the next page.
+    ///
+    /// Query parameter `after`. Optional.
+    pub fn after(mut self, after: impl Into<String>) -> Self {
+        self.after = Some(after.into());
+        self
+    }
+
+    /// Cursor for pagination. Provide the ID of the first spend alert from the previous response to fetch the previous page.
+    ///
+    /// Query parameter `before`. Optional.
+    pub fn before(mut self, before: impl Into<String>) -> Self {
+        self.before = Some(before.into());
+        self
+    }
+
+    /// The path as sent, relative to the server URL: every path parameter fills exactly one
+    /// segment, percent-encoded (a `/`, `?`, `#`, `%`, space or non-ASCII character in a
+    /// value is data, never part of the path's syntax).
+    pub fn to_path(&self) -> String {
+        "/organization/spend_alerts".to_owned()
+    }
+
+    /// The query string as `(name, value)` pairs, in the order the spec lists the
+    /// parameters, exactly as they are sent (before percent-encoding): enums as their wire
+    /// strings, booleans as `true`/`false`, arrays as the spec's style says. Unset
+    /// parameters are left out.
+    pub fn to_query(&self) -> Vec<(&'static str, String)> {
+        let mut query = Vec::new();
+        if let Some(value) = &self.limit {
+            query.push(("limit", value.to_string()));
+        }
+        if let Some(value) = &self.order {
+            query.push(("order", value.to_string()));
+        }
+        if let Some(value) = &self.after {
+            query.push(("after", value.to_string()));
+        }
+        if let Some(value) = &self.before {
+            query.push(("before", value.to_string()));
+        }
+        query
+    }
+
+    /// Checks the bounds the spec states, and that each path parameter can be one path
+    /// segment, so that a request the API would reject (or a different path) is not sent.
+    pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
+        if let Some(value) = self.limit {
+            if value < 0 {
+                return Err(
+                    crate::runtime::InvalidParam::new(
+                        Self::OPERATION_ID,
+                        "limit",
+                        format!("{value} is below the minimum, 0"),
+                    ),
+                );
+            }
+            if value > 100 {
+                return Err(
+                    crate::runtime::InvalidParam::new(
+                        Self::OPERATION_ID,
+                        "limit",
+                        format!("{value} is above the maximum, 100"),
+                    ),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
+impl crate::runtime::Request for ListOrganizationSpendAlertsParams {
+    type Response = super::types::OrganizationSpendAlertListResource;
+    type ErrorBody = super::types::ErrorResponse;
+    const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
+    const OPERATION_ID: &'static str = "list-organization-spend-alerts";
+    const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
+        12,
+    );
+    const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
+    fn path(&self) -> String {
+        self.to_path()
+    }
+
+    fn query(&self) -> Vec<(&'static str, String)> {
+        self.to_query()
+    }
+
+    fn check(&self) -> Result<(), crate::runtime::InvalidParam> {
+        self.validate()
+    }
+}
+
+impl crate::runtime::Paged for ListOrganizationSpendAlertsParams {
+    fn set_cursor(&mut self, cursor: Option<String>) {
+        self.after = cursor;
+    }
+
+    fn cursor(&self) -> Option<&str> {
+        self.after.as_deref()
     }
 }
 
@@ -243,7 +1377,8 @@ impl UsageAudioSpeechesParams {
     /// The HTTP method of the operation.
     pub const METHOD: &'static str = "GET";
 
-    /// The path of the operation, relative to the server URL.
+    /// The path template of the operation, relative to the server URL, as the spec
+    /// writes it; [`to_path`](Self::to_path) fills its placeholders in.
     pub const PATH: &'static str = "/organization/usage/audio_speeches";
 
     /// Creates the parameters from the required ones; every optional one starts unset.
@@ -358,6 +1493,13 @@ impl UsageAudioSpeechesParams {
         self
     }
 
+    /// The path as sent, relative to the server URL: every path parameter fills exactly one
+    /// segment, percent-encoded (a `/`, `?`, `#`, `%`, space or non-ASCII character in a
+    /// value is data, never part of the path's syntax).
+    pub fn to_path(&self) -> String {
+        "/organization/usage/audio_speeches".to_owned()
+    }
+
     /// The query string as `(name, value)` pairs, in the order the spec lists the
     /// parameters, exactly as they are sent (before percent-encoding): enums as their wire
     /// strings, booleans as `true`/`false`, arrays as the spec's style says. Unset
@@ -395,8 +1537,8 @@ impl UsageAudioSpeechesParams {
         query
     }
 
-    /// Checks the bounds the spec states, so that a request the API would reject is not
-    /// sent.
+    /// Checks the bounds the spec states, and that each path parameter can be one path
+    /// segment, so that a request the API would reject (or a different path) is not sent.
     pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
         if let Some(value) = self.end_time {
             let other = self.start_time;
@@ -457,12 +1599,16 @@ impl UsageAudioSpeechesParams {
 impl crate::runtime::Request for UsageAudioSpeechesParams {
     type Response = super::types::UsageResponse;
     type ErrorBody = super::types::ErrorResponse;
-    const PATH: &'static str = "/organization/usage/audio_speeches";
+    const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "usage-audio-speeches";
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        26,
+        57,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
+    fn path(&self) -> String {
+        self.to_path()
+    }
+
     fn query(&self) -> Vec<(&'static str, String)> {
         self.to_query()
     }
@@ -509,7 +1655,8 @@ impl UsageAudioTranscriptionsParams {
     /// The HTTP method of the operation.
     pub const METHOD: &'static str = "GET";
 
-    /// The path of the operation, relative to the server URL.
+    /// The path template of the operation, relative to the server URL, as the spec
+    /// writes it; [`to_path`](Self::to_path) fills its placeholders in.
     pub const PATH: &'static str = "/organization/usage/audio_transcriptions";
 
     /// Creates the parameters from the required ones; every optional one starts unset.
@@ -624,6 +1771,13 @@ impl UsageAudioTranscriptionsParams {
         self
     }
 
+    /// The path as sent, relative to the server URL: every path parameter fills exactly one
+    /// segment, percent-encoded (a `/`, `?`, `#`, `%`, space or non-ASCII character in a
+    /// value is data, never part of the path's syntax).
+    pub fn to_path(&self) -> String {
+        "/organization/usage/audio_transcriptions".to_owned()
+    }
+
     /// The query string as `(name, value)` pairs, in the order the spec lists the
     /// parameters, exactly as they are sent (before percent-encoding): enums as their wire
     /// strings, booleans as `true`/`false`, arrays as the spec's style says. Unset
@@ -661,8 +1815,8 @@ impl UsageAudioTranscriptionsParams {
         query
     }
 
-    /// Checks the bounds the spec states, so that a request the API would reject is not
-    /// sent.
+    /// Checks the bounds the spec states, and that each path parameter can be one path
+    /// segment, so that a request the API would reject (or a different path) is not sent.
     pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
         if let Some(value) = self.end_time {
             let other = self.start_time;
@@ -723,12 +1877,16 @@ impl UsageAudioTranscriptionsParams {
 impl crate::runtime::Request for UsageAudioTranscriptionsParams {
     type Response = super::types::UsageResponse;
     type ErrorBody = super::types::ErrorResponse;
-    const PATH: &'static str = "/organization/usage/audio_transcriptions";
+    const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "usage-audio-transcriptions";
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        26,
+        57,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
+    fn path(&self) -> String {
+        self.to_path()
+    }
+
     fn query(&self) -> Vec<(&'static str, String)> {
         self.to_query()
     }
@@ -772,7 +1930,8 @@ impl UsageCodeInterpreterSessionsParams {
     /// The HTTP method of the operation.
     pub const METHOD: &'static str = "GET";
 
-    /// The path of the operation, relative to the server URL.
+    /// The path template of the operation, relative to the server URL, as the spec
+    /// writes it; [`to_path`](Self::to_path) fills its placeholders in.
     pub const PATH: &'static str = "/organization/usage/code_interpreter_sessions";
 
     /// Creates the parameters from the required ones; every optional one starts unset.
@@ -851,6 +2010,13 @@ impl UsageCodeInterpreterSessionsParams {
         self
     }
 
+    /// The path as sent, relative to the server URL: every path parameter fills exactly one
+    /// segment, percent-encoded (a `/`, `?`, `#`, `%`, space or non-ASCII character in a
+    /// value is data, never part of the path's syntax).
+    pub fn to_path(&self) -> String {
+        "/organization/usage/code_interpreter_sessions".to_owned()
+    }
+
     /// The query string as `(name, value)` pairs, in the order the spec lists the
     /// parameters, exactly as they are sent (before percent-encoding): enums as their wire
     /// strings, booleans as `true`/`false`, arrays as the spec's style says. Unset
@@ -879,8 +2045,8 @@ impl UsageCodeInterpreterSessionsParams {
         query
     }
 
-    /// Checks the bounds the spec states, so that a request the API would reject is not
-    /// sent.
+    /// Checks the bounds the spec states, and that each path parameter can be one path
+    /// segment, so that a request the API would reject (or a different path) is not sent.
     pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
         if let Some(value) = self.end_time {
             let other = self.start_time;
@@ -941,12 +2107,16 @@ impl UsageCodeInterpreterSessionsParams {
 impl crate::runtime::Request for UsageCodeInterpreterSessionsParams {
     type Response = super::types::UsageResponse;
     type ErrorBody = super::types::ErrorResponse;
-    const PATH: &'static str = "/organization/usage/code_interpreter_sessions";
+    const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "usage-code-interpreter-sessions";
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        26,
+        57,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
+    fn path(&self) -> String {
+        self.to_path()
+    }
+
     fn query(&self) -> Vec<(&'static str, String)> {
         self.to_query()
     }
@@ -994,7 +2164,8 @@ impl UsageCompletionsParams {
     /// The HTTP method of the operation.
     pub const METHOD: &'static str = "GET";
 
-    /// The path of the operation, relative to the server URL.
+    /// The path template of the operation, relative to the server URL, as the spec
+    /// writes it; [`to_path`](Self::to_path) fills its placeholders in.
     pub const PATH: &'static str = "/organization/usage/completions";
 
     /// Creates the parameters from the required ones; every optional one starts unset.
@@ -1118,6 +2289,13 @@ impl UsageCompletionsParams {
         self
     }
 
+    /// The path as sent, relative to the server URL: every path parameter fills exactly one
+    /// segment, percent-encoded (a `/`, `?`, `#`, `%`, space or non-ASCII character in a
+    /// value is data, never part of the path's syntax).
+    pub fn to_path(&self) -> String {
+        "/organization/usage/completions".to_owned()
+    }
+
     /// The query string as `(name, value)` pairs, in the order the spec lists the
     /// parameters, exactly as they are sent (before percent-encoding): enums as their wire
     /// strings, booleans as `true`/`false`, arrays as the spec's style says. Unset
@@ -1158,8 +2336,8 @@ impl UsageCompletionsParams {
         query
     }
 
-    /// Checks the bounds the spec states, so that a request the API would reject is not
-    /// sent.
+    /// Checks the bounds the spec states, and that each path parameter can be one path
+    /// segment, so that a request the API would reject (or a different path) is not sent.
     pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
         if let Some(value) = self.end_time {
             let other = self.start_time;
@@ -1220,12 +2398,16 @@ impl UsageCompletionsParams {
 impl crate::runtime::Request for UsageCompletionsParams {
     type Response = super::types::UsageResponse;
     type ErrorBody = super::types::ErrorResponse;
-    const PATH: &'static str = "/organization/usage/completions";
+    const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "usage-completions";
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        26,
+        57,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
+    fn path(&self) -> String {
+        self.to_path()
+    }
+
     fn query(&self) -> Vec<(&'static str, String)> {
         self.to_query()
     }
@@ -1272,7 +2454,8 @@ impl UsageEmbeddingsParams {
     /// The HTTP method of the operation.
     pub const METHOD: &'static str = "GET";
 
-    /// The path of the operation, relative to the server URL.
+    /// The path template of the operation, relative to the server URL, as the spec
+    /// writes it; [`to_path`](Self::to_path) fills its placeholders in.
     pub const PATH: &'static str = "/organization/usage/embeddings";
 
     /// Creates the parameters from the required ones; every optional one starts unset.
@@ -1387,6 +2570,13 @@ impl UsageEmbeddingsParams {
         self
     }
 
+    /// The path as sent, relative to the server URL: every path parameter fills exactly one
+    /// segment, percent-encoded (a `/`, `?`, `#`, `%`, space or non-ASCII character in a
+    /// value is data, never part of the path's syntax).
+    pub fn to_path(&self) -> String {
+        "/organization/usage/embeddings".to_owned()
+    }
+
     /// The query string as `(name, value)` pairs, in the order the spec lists the
     /// parameters, exactly as they are sent (before percent-encoding): enums as their wire
     /// strings, booleans as `true`/`false`, arrays as the spec's style says. Unset
@@ -1424,8 +2614,8 @@ impl UsageEmbeddingsParams {
         query
     }
 
-    /// Checks the bounds the spec states, so that a request the API would reject is not
-    /// sent.
+    /// Checks the bounds the spec states, and that each path parameter can be one path
+    /// segment, so that a request the API would reject (or a different path) is not sent.
     pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
         if let Some(value) = self.end_time {
             let other = self.start_time;
@@ -1486,12 +2676,16 @@ impl UsageEmbeddingsParams {
 impl crate::runtime::Request for UsageEmbeddingsParams {
     type Response = super::types::UsageResponse;
     type ErrorBody = super::types::ErrorResponse;
-    const PATH: &'static str = "/organization/usage/embeddings";
+    const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "usage-embeddings";
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        26,
+        57,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
+    fn path(&self) -> String {
+        self.to_path()
+    }
+
     fn query(&self) -> Vec<(&'static str, String)> {
         self.to_query()
     }
@@ -1538,7 +2732,8 @@ impl UsageFileSearchCallsParams {
     /// The HTTP method of the operation.
     pub const METHOD: &'static str = "GET";
 
-    /// The path of the operation, relative to the server URL.
+    /// The path template of the operation, relative to the server URL, as the spec
+    /// writes it; [`to_path`](Self::to_path) fills its placeholders in.
     pub const PATH: &'static str = "/organization/usage/file_search_calls";
 
     /// Creates the parameters from the required ones; every optional one starts unset.
@@ -1653,6 +2848,13 @@ impl UsageFileSearchCallsParams {
         self
     }
 
+    /// The path as sent, relative to the server URL: every path parameter fills exactly one
+    /// segment, percent-encoded (a `/`, `?`, `#`, `%`, space or non-ASCII character in a
+    /// value is data, never part of the path's syntax).
+    pub fn to_path(&self) -> String {
+        "/organization/usage/file_search_calls".to_owned()
+    }
+
     /// The query string as `(name, value)` pairs, in the order the spec lists the
     /// parameters, exactly as they are sent (before percent-encoding): enums as their wire
     /// strings, booleans as `true`/`false`, arrays as the spec's style says. Unset
@@ -1690,8 +2892,8 @@ impl UsageFileSearchCallsParams {
         query
     }
 
-    /// Checks the bounds the spec states, so that a request the API would reject is not
-    /// sent.
+    /// Checks the bounds the spec states, and that each path parameter can be one path
+    /// segment, so that a request the API would reject (or a different path) is not sent.
     pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
         if let Some(value) = self.end_time {
             let other = self.start_time;
@@ -1752,12 +2954,16 @@ impl UsageFileSearchCallsParams {
 impl crate::runtime::Request for UsageFileSearchCallsParams {
     type Response = super::types::UsageResponse;
     type ErrorBody = super::types::ErrorResponse;
-    const PATH: &'static str = "/organization/usage/file_search_calls";
+    const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "usage-file-search-calls";
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        26,
+        57,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
+    fn path(&self) -> String {
+        self.to_path()
+    }
+
     fn query(&self) -> Vec<(&'static str, String)> {
         self.to_query()
     }
@@ -1806,7 +3012,8 @@ impl UsageImagesParams {
     /// The HTTP method of the operation.
     pub const METHOD: &'static str = "GET";
 
-    /// The path of the operation, relative to the server URL.
+    /// The path template of the operation, relative to the server URL, as the spec
+    /// writes it; [`to_path`](Self::to_path) fills its placeholders in.
     pub const PATH: &'static str = "/organization/usage/images";
 
     /// Creates the parameters from the required ones; every optional one starts unset.
@@ -1943,6 +3150,13 @@ impl UsageImagesParams {
         self
     }
 
+    /// The path as sent, relative to the server URL: every path parameter fills exactly one
+    /// segment, percent-encoded (a `/`, `?`, `#`, `%`, space or non-ASCII character in a
+    /// value is data, never part of the path's syntax).
+    pub fn to_path(&self) -> String {
+        "/organization/usage/images".to_owned()
+    }
+
     /// The query string as `(name, value)` pairs, in the order the spec lists the
     /// parameters, exactly as they are sent (before percent-encoding): enums as their wire
     /// strings, booleans as `true`/`false`, arrays as the spec's style says. Unset
@@ -1986,8 +3200,8 @@ impl UsageImagesParams {
         query
     }
 
-    /// Checks the bounds the spec states, so that a request the API would reject is not
-    /// sent.
+    /// Checks the bounds the spec states, and that each path parameter can be one path
+    /// segment, so that a request the API would reject (or a different path) is not sent.
     pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
         if let Some(value) = self.end_time {
             let other = self.start_time;
@@ -2048,12 +3262,16 @@ impl UsageImagesParams {
 impl crate::runtime::Request for UsageImagesParams {
     type Response = super::types::UsageResponse;
     type ErrorBody = super::types::ErrorResponse;
-    const PATH: &'static str = "/organization/usage/images";
+    const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "usage-images";
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        26,
+        57,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
+    fn path(&self) -> String {
+        self.to_path()
+    }
+
     fn query(&self) -> Vec<(&'static str, String)> {
         self.to_query()
     }
@@ -2100,7 +3318,8 @@ impl UsageModerationsParams {
     /// The HTTP method of the operation.
     pub const METHOD: &'static str = "GET";
 
-    /// The path of the operation, relative to the server URL.
+    /// The path template of the operation, relative to the server URL, as the spec
+    /// writes it; [`to_path`](Self::to_path) fills its placeholders in.
     pub const PATH: &'static str = "/organization/usage/moderations";
 
     /// Creates the parameters from the required ones; every optional one starts unset.
@@ -2215,6 +3434,13 @@ impl UsageModerationsParams {
         self
     }
 
+    /// The path as sent, relative to the server URL: every path parameter fills exactly one
+    /// segment, percent-encoded (a `/`, `?`, `#`, `%`, space or non-ASCII character in a
+    /// value is data, never part of the path's syntax).
+    pub fn to_path(&self) -> String {
+        "/organization/usage/moderations".to_owned()
+    }
+
     /// The query string as `(name, value)` pairs, in the order the spec lists the
     /// parameters, exactly as they are sent (before percent-encoding): enums as their wire
     /// strings, booleans as `true`/`false`, arrays as the spec's style says. Unset
@@ -2252,8 +3478,8 @@ impl UsageModerationsParams {
         query
     }
 
-    /// Checks the bounds the spec states, so that a request the API would reject is not
-    /// sent.
+    /// Checks the bounds the spec states, and that each path parameter can be one path
+    /// segment, so that a request the API would reject (or a different path) is not sent.
     pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
         if let Some(value) = self.end_time {
             let other = self.start_time;
@@ -2314,12 +3540,16 @@ impl UsageModerationsParams {
 impl crate::runtime::Request for UsageModerationsParams {
     type Response = super::types::UsageResponse;
     type ErrorBody = super::types::ErrorResponse;
-    const PATH: &'static str = "/organization/usage/moderations";
+    const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "usage-moderations";
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        26,
+        57,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
+    fn path(&self) -> String {
+        self.to_path()
+    }
+
     fn query(&self) -> Vec<(&'static str, String)> {
         self.to_query()
     }
@@ -2363,7 +3593,8 @@ impl UsageVectorStoresParams {
     /// The HTTP method of the operation.
     pub const METHOD: &'static str = "GET";
 
-    /// The path of the operation, relative to the server URL.
+    /// The path template of the operation, relative to the server URL, as the spec
+    /// writes it; [`to_path`](Self::to_path) fills its placeholders in.
     pub const PATH: &'static str = "/organization/usage/vector_stores";
 
     /// Creates the parameters from the required ones; every optional one starts unset.
@@ -2442,6 +3673,13 @@ impl UsageVectorStoresParams {
         self
     }
 
+    /// The path as sent, relative to the server URL: every path parameter fills exactly one
+    /// segment, percent-encoded (a `/`, `?`, `#`, `%`, space or non-ASCII character in a
+    /// value is data, never part of the path's syntax).
+    pub fn to_path(&self) -> String {
+        "/organization/usage/vector_stores".to_owned()
+    }
+
     /// The query string as `(name, value)` pairs, in the order the spec lists the
     /// parameters, exactly as they are sent (before percent-encoding): enums as their wire
     /// strings, booleans as `true`/`false`, arrays as the spec's style says. Unset
@@ -2470,8 +3708,8 @@ impl UsageVectorStoresParams {
         query
     }
 
-    /// Checks the bounds the spec states, so that a request the API would reject is not
-    /// sent.
+    /// Checks the bounds the spec states, and that each path parameter can be one path
+    /// segment, so that a request the API would reject (or a different path) is not sent.
     pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
         if let Some(value) = self.end_time {
             let other = self.start_time;
@@ -2532,12 +3770,16 @@ impl UsageVectorStoresParams {
 impl crate::runtime::Request for UsageVectorStoresParams {
     type Response = super::types::UsageResponse;
     type ErrorBody = super::types::ErrorResponse;
-    const PATH: &'static str = "/organization/usage/vector_stores";
+    const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "usage-vector-stores";
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        26,
+        57,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
+    fn path(&self) -> String {
+        self.to_path()
+    }
+
     fn query(&self) -> Vec<(&'static str, String)> {
         self.to_query()
     }
@@ -2585,7 +3827,8 @@ impl UsageWebSearchCallsParams {
     /// The HTTP method of the operation.
     pub const METHOD: &'static str = "GET";
 
-    /// The path of the operation, relative to the server URL.
+    /// The path template of the operation, relative to the server URL, as the spec
+    /// writes it; [`to_path`](Self::to_path) fills its placeholders in.
     pub const PATH: &'static str = "/organization/usage/web_search_calls";
 
     /// Creates the parameters from the required ones; every optional one starts unset.
@@ -2714,6 +3957,13 @@ impl UsageWebSearchCallsParams {
         self
     }
 
+    /// The path as sent, relative to the server URL: every path parameter fills exactly one
+    /// segment, percent-encoded (a `/`, `?`, `#`, `%`, space or non-ASCII character in a
+    /// value is data, never part of the path's syntax).
+    pub fn to_path(&self) -> String {
+        "/organization/usage/web_search_calls".to_owned()
+    }
+
     /// The query string as `(name, value)` pairs, in the order the spec lists the
     /// parameters, exactly as they are sent (before percent-encoding): enums as their wire
     /// strings, booleans as `true`/`false`, arrays as the spec's style says. Unset
@@ -2754,8 +4004,8 @@ impl UsageWebSearchCallsParams {
         query
     }
 
-    /// Checks the bounds the spec states, so that a request the API would reject is not
-    /// sent.
+    /// Checks the bounds the spec states, and that each path parameter can be one path
+    /// segment, so that a request the API would reject (or a different path) is not sent.
     pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
         if let Some(value) = self.end_time {
             let other = self.start_time;
@@ -2816,12 +4066,16 @@ impl UsageWebSearchCallsParams {
 impl crate::runtime::Request for UsageWebSearchCallsParams {
     type Response = super::types::UsageResponse;
     type ErrorBody = super::types::ErrorResponse;
-    const PATH: &'static str = "/organization/usage/web_search_calls";
+    const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "usage-web-search-calls";
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        26,
+        57,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
+    fn path(&self) -> String {
+        self.to_path()
+    }
+
     fn query(&self) -> Vec<(&'static str, String)> {
         self.to_query()
     }
@@ -2838,5 +4092,362 @@ impl crate::runtime::Paged for UsageWebSearchCallsParams {
 
     fn cursor(&self) -> Option<&str> {
         self.page.as_deref()
+    }
+}
+
+/// Lists all of the users in the organization.
+///
+/// Parameters of `GET /organization/users` (operation `list-users`).
+///
+/// Required parameters are the arguments of [`new`](Self::new); each optional one has a chainable setter of the same name and is not sent while unset.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use]
+pub struct ListUsersParams {
+    limit: Option<i64>,
+    after: Option<String>,
+    emails: Vec<String>,
+}
+
+impl ListUsersParams {
+    /// The `operationId` of the operation these parameters are for.
+    pub const OPERATION_ID: &'static str = "list-users";
+
+    /// The HTTP method of the operation.
+    pub const METHOD: &'static str = "GET";
+
+    /// The path template of the operation, relative to the server URL, as the spec
+    /// writes it; [`to_path`](Self::to_path) fills its placeholders in.
+    pub const PATH: &'static str = "/organization/users";
+
+    /// Creates the parameters from the required ones; every optional one starts unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
+    ///
+    /// Query parameter `limit`. Optional. Default: `20`.
+    pub fn limit(mut self, limit: i64) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
+    ///
+    /// Query parameter `after`. Optional.
+    pub fn after(mut self, after: impl Into<String>) -> Self {
+        self.after = Some(after.into());
+        self
+    }
+
+    /// Filter by the email address of users.
+    ///
+    /// Query parameter `emails`. Optional.
+    pub fn emails(
+        mut self,
+        emails: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.emails = emails.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// The path as sent, relative to the server URL: every path parameter fills exactly one
+    /// segment, percent-encoded (a `/`, `?`, `#`, `%`, space or non-ASCII character in a
+    /// value is data, never part of the path's syntax).
+    pub fn to_path(&self) -> String {
+        "/organization/users".to_owned()
+    }
+
+    /// The query string as `(name, value)` pairs, in the order the spec lists the
+    /// parameters, exactly as they are sent (before percent-encoding): enums as their wire
+    /// strings, booleans as `true`/`false`, arrays as the spec's style says. Unset
+    /// parameters are left out.
+    pub fn to_query(&self) -> Vec<(&'static str, String)> {
+        let mut query = Vec::new();
+        if let Some(value) = &self.limit {
+            query.push(("limit", value.to_string()));
+        }
+        if let Some(value) = &self.after {
+            query.push(("after", value.to_string()));
+        }
+        for value in &self.emails {
+            query.push(("emails", value.to_string()));
+        }
+        query
+    }
+
+    /// Checks the bounds the spec states, and that each path parameter can be one path
+    /// segment, so that a request the API would reject (or a different path) is not sent.
+    pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
+        Ok(())
+    }
+}
+
+impl crate::runtime::Request for ListUsersParams {
+    type Response = super::types::UserListResponse;
+    type ErrorBody = super::types::ErrorResponse;
+    const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
+    const OPERATION_ID: &'static str = "list-users";
+    const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
+        67,
+    );
+    const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
+    fn path(&self) -> String {
+        self.to_path()
+    }
+
+    fn query(&self) -> Vec<(&'static str, String)> {
+        self.to_query()
+    }
+
+    fn check(&self) -> Result<(), crate::runtime::InvalidParam> {
+        self.validate()
+    }
+}
+
+impl crate::runtime::Paged for ListUsersParams {
+    fn set_cursor(&mut self, cursor: Option<String>) {
+        self.after = cursor;
+    }
+
+    fn cursor(&self) -> Option<&str> {
+        self.after.as_deref()
+    }
+}
+
+/// Retrieves a user by their identifier.
+///
+/// Parameters of `GET /organization/users/{user_id}` (operation `retrieve-user`).
+///
+/// Required parameters are the arguments of [`new`](Self::new); each optional one has a chainable setter of the same name and is not sent while unset.
+#[derive(Clone, Debug, PartialEq)]
+#[must_use]
+pub struct RetrieveUserParams {
+    user_id: String,
+}
+
+impl RetrieveUserParams {
+    /// The `operationId` of the operation these parameters are for.
+    pub const OPERATION_ID: &'static str = "retrieve-user";
+
+    /// The HTTP method of the operation.
+    pub const METHOD: &'static str = "GET";
+
+    /// The path template of the operation, relative to the server URL, as the spec
+    /// writes it; [`to_path`](Self::to_path) fills its placeholders in.
+    pub const PATH: &'static str = "/organization/users/{user_id}";
+
+    /// Creates the parameters from the required ones; every optional one starts unset.
+    ///
+    /// `user_id`: The ID of the user.
+    ///
+    /// Path parameter `user_id`. Required.
+    pub fn new(user_id: impl Into<String>) -> Self {
+        Self { user_id: user_id.into() }
+    }
+
+    /// The path as sent, relative to the server URL: every path parameter fills exactly one
+    /// segment, percent-encoded (a `/`, `?`, `#`, `%`, space or non-ASCII character in a
+    /// value is data, never part of the path's syntax).
+    pub fn to_path(&self) -> String {
+        let mut path = String::new();
+        path.push_str("/organization/users/");
+        path.push_str(&crate::runtime::path::segment(&self.user_id));
+        path
+    }
+
+    /// The query string as `(name, value)` pairs, in the order the spec lists the
+    /// parameters, exactly as they are sent (before percent-encoding): enums as their wire
+    /// strings, booleans as `true`/`false`, arrays as the spec's style says. Unset
+    /// parameters are left out.
+    pub fn to_query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+
+    /// Checks the bounds the spec states, and that each path parameter can be one path
+    /// segment, so that a request the API would reject (or a different path) is not sent.
+    pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
+        crate::runtime::path::check_segment(
+            Self::OPERATION_ID,
+            "user_id",
+            &self.user_id,
+        )?;
+        Ok(())
+    }
+}
+
+impl crate::runtime::Request for RetrieveUserParams {
+    type Response = super::types::User;
+    type ErrorBody = super::types::ErrorResponse;
+    const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
+    const OPERATION_ID: &'static str = "retrieve-user";
+    const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
+        65,
+    );
+    const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
+    fn path(&self) -> String {
+        self.to_path()
+    }
+
+    fn query(&self) -> Vec<(&'static str, String)> {
+        self.to_query()
+    }
+
+    fn check(&self) -> Result<(), crate::runtime::InvalidParam> {
+        self.validate()
+    }
+}
+
+/// Get the organization's hard spend limit.
+///
+/// Parameters of `GET /organization/spend_limit` (operation `Getorganizationspendlimit`).
+///
+/// Required parameters are the arguments of [`new`](Self::new); each optional one has a chainable setter of the same name and is not sent while unset.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use]
+pub struct GetOrganizationSpendLimitParams {}
+impl GetOrganizationSpendLimitParams {
+    /// The `operationId` of the operation these parameters are for.
+    pub const OPERATION_ID: &'static str = "Getorganizationspendlimit";
+
+    /// The HTTP method of the operation.
+    pub const METHOD: &'static str = "GET";
+
+    /// The path template of the operation, relative to the server URL, as the spec
+    /// writes it; [`to_path`](Self::to_path) fills its placeholders in.
+    pub const PATH: &'static str = "/organization/spend_limit";
+
+    /// Creates the parameters from the required ones; every optional one starts unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The path as sent, relative to the server URL: every path parameter fills exactly one
+    /// segment, percent-encoded (a `/`, `?`, `#`, `%`, space or non-ASCII character in a
+    /// value is data, never part of the path's syntax).
+    pub fn to_path(&self) -> String {
+        "/organization/spend_limit".to_owned()
+    }
+
+    /// The query string as `(name, value)` pairs, in the order the spec lists the
+    /// parameters, exactly as they are sent (before percent-encoding): enums as their wire
+    /// strings, booleans as `true`/`false`, arrays as the spec's style says. Unset
+    /// parameters are left out.
+    pub fn to_query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+
+    /// Checks the bounds the spec states, and that each path parameter can be one path
+    /// segment, so that a request the API would reject (or a different path) is not sent.
+    pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
+        Ok(())
+    }
+}
+
+impl crate::runtime::Request for GetOrganizationSpendLimitParams {
+    type Response = super::types::OrganizationSpendLimitResource;
+    type ErrorBody = super::types::ErrorResponse;
+    const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
+    const OPERATION_ID: &'static str = "Getorganizationspendlimit";
+    const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
+        13,
+    );
+    const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
+    fn path(&self) -> String {
+        self.to_path()
+    }
+
+    fn query(&self) -> Vec<(&'static str, String)> {
+        self.to_query()
+    }
+
+    fn check(&self) -> Result<(), crate::runtime::InvalidParam> {
+        self.validate()
+    }
+}
+
+/// Get a project's hard spend limit.
+///
+/// Parameters of `GET /organization/projects/{project_id}/spend_limit` (operation `Getprojectspendlimit`).
+///
+/// Required parameters are the arguments of [`new`](Self::new); each optional one has a chainable setter of the same name and is not sent while unset.
+#[derive(Clone, Debug, PartialEq)]
+#[must_use]
+pub struct GetProjectSpendLimitParams {
+    project_id: String,
+}
+
+impl GetProjectSpendLimitParams {
+    /// The `operationId` of the operation these parameters are for.
+    pub const OPERATION_ID: &'static str = "Getprojectspendlimit";
+
+    /// The HTTP method of the operation.
+    pub const METHOD: &'static str = "GET";
+
+    /// The path template of the operation, relative to the server URL, as the spec
+    /// writes it; [`to_path`](Self::to_path) fills its placeholders in.
+    pub const PATH: &'static str = "/organization/projects/{project_id}/spend_limit";
+
+    /// Creates the parameters from the required ones; every optional one starts unset.
+    ///
+    /// `project_id`: The ID of the project whose hard spend limit is being managed.
+    ///
+    /// Path parameter `project_id`. Required.
+    pub fn new(project_id: impl Into<String>) -> Self {
+        Self {
+            project_id: project_id.into(),
+        }
+    }
+
+    /// The path as sent, relative to the server URL: every path parameter fills exactly one
+    /// segment, percent-encoded (a `/`, `?`, `#`, `%`, space or non-ASCII character in a
+    /// value is data, never part of the path's syntax).
+    pub fn to_path(&self) -> String {
+        let mut path = String::new();
+        path.push_str("/organization/projects/");
+        path.push_str(&crate::runtime::path::segment(&self.project_id));
+        path.push_str("/spend_limit");
+        path
+    }
+
+    /// The query string as `(name, value)` pairs, in the order the spec lists the
+    /// parameters, exactly as they are sent (before percent-encoding): enums as their wire
+    /// strings, booleans as `true`/`false`, arrays as the spec's style says. Unset
+    /// parameters are left out.
+    pub fn to_query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+
+    /// Checks the bounds the spec states, and that each path parameter can be one path
+    /// segment, so that a request the API would reject (or a different path) is not sent.
+    pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
+        crate::runtime::path::check_segment(
+            Self::OPERATION_ID,
+            "project_id",
+            &self.project_id,
+        )?;
+        Ok(())
+    }
+}
+
+impl crate::runtime::Request for GetProjectSpendLimitParams {
+    type Response = super::types::ProjectSpendLimitResource;
+    type ErrorBody = super::types::ErrorResponse;
+    const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
+    const OPERATION_ID: &'static str = "Getprojectspendlimit";
+    const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
+        29,
+    );
+    const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
+    fn path(&self) -> String {
+        self.to_path()
+    }
+
+    fn query(&self) -> Vec<(&'static str, String)> {
+        self.to_query()
+    }
+
+    fn check(&self) -> Result<(), crate::runtime::InvalidParam> {
+        self.validate()
     }
 }

@@ -2,6 +2,119 @@
 
 //! The types of the spec's schemas: request enums, response objects and unions.
 
+/// Represents an individual Admin API key in an org.
+///
+/// Schema `#/components/schemas/AdminApiKey`. Its `object` is always `organization.admin_api_key` (written when serializing, not stored).
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct AdminApiKey {
+    /// The identifier, which can be referenced in API endpoints
+    ///
+    /// JSON property `id`. Required.
+    pub id: String,
+    /// The name of the API key
+    ///
+    /// JSON property `name`. Optional; may be `null` (decoded as `None`).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The redacted value of the API key
+    ///
+    /// JSON property `redacted_value`. Required.
+    pub redacted_value: String,
+    /// The Unix timestamp (in seconds) of when the API key was created
+    ///
+    /// JSON property `created_at`. Required.
+    pub created_at: i64,
+    /// The Unix timestamp (in seconds) of when the API key expires
+    ///
+    /// JSON property `expires_at`. Required; may be `null` (decoded as `None`, as is a missing value).
+    #[serde(default)]
+    pub expires_at: Option<i64>,
+    /// The Unix timestamp (in seconds) of when the API key was last used
+    ///
+    /// JSON property `last_used_at`. Optional; may be `null` (decoded as `None`).
+    #[serde(default)]
+    pub last_used_at: Option<i64>,
+    /// The user who owns the admin API key.
+    ///
+    /// JSON property `owner`. Required.
+    pub owner: AdminApiKeyOwner,
+}
+
+impl ::serde::Serialize for AdminApiKey {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("AdminApiKey", 8)?;
+        state.serialize_field("object", "organization.admin_api_key")?;
+        state.serialize_field("id", &self.id)?;
+        state.serialize_field("name", &self.name)?;
+        state.serialize_field("redacted_value", &self.redacted_value)?;
+        state.serialize_field("created_at", &self.created_at)?;
+        state.serialize_field("expires_at", &self.expires_at)?;
+        state.serialize_field("last_used_at", &self.last_used_at)?;
+        state.serialize_field("owner", &self.owner)?;
+        state.end()
+    }
+}
+
+/// The user who owns the admin API key.
+///
+/// Schema `#/components/schemas/AdminApiKey/properties/owner`.
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct AdminApiKeyOwner {
+    /// Always `user`
+    ///
+    /// JSON property `type`. Optional.
+    #[serde(default)]
+    pub r#type: Option<String>,
+    /// The object type, which is always organization.user
+    ///
+    /// JSON property `object`. Optional.
+    #[serde(default)]
+    pub object: Option<String>,
+    /// The identifier, which can be referenced in API endpoints
+    ///
+    /// JSON property `id`. Optional.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// The name of the user
+    ///
+    /// JSON property `name`. Optional.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The Unix timestamp (in seconds) of when the user was created
+    ///
+    /// JSON property `created_at`. Optional.
+    #[serde(default)]
+    pub created_at: Option<i64>,
+    /// Always `owner`
+    ///
+    /// JSON property `role`. Optional.
+    #[serde(default)]
+    pub role: Option<String>,
+}
+
+impl ::serde::Serialize for AdminApiKeyOwner {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("AdminApiKeyOwner", 6)?;
+        crate::runtime::ser::optional(&mut state, "type", &self.r#type)?;
+        crate::runtime::ser::optional(&mut state, "object", &self.object)?;
+        crate::runtime::ser::optional(&mut state, "id", &self.id)?;
+        crate::runtime::ser::optional(&mut state, "name", &self.name)?;
+        crate::runtime::ser::optional(&mut state, "created_at", &self.created_at)?;
+        crate::runtime::ser::optional(&mut state, "role", &self.role)?;
+        state.end()
+    }
+}
+
 /// What went wrong.
 ///
 /// Schema `#/components/schemas/Error`.
@@ -40,6 +153,63 @@ impl ::serde::Serialize for ApiError {
         state.serialize_field("param", &self.param)?;
         state.serialize_field("type", &self.r#type)?;
         state.end()
+    }
+}
+
+/// One page of a list; `has_more` says whether another follows, fetched by sending `last_id` as `after`.
+///
+/// Schema `#/components/schemas/ApiKeyList`. Its `object` is always `list` (written when serializing, not stored).
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ApiKeyList {
+    /// The items of this page, in the list's order.
+    ///
+    /// JSON property `data`. Required.
+    pub data: Vec<AdminApiKey>,
+    /// Whether there are more items after this page.
+    ///
+    /// JSON property `has_more`. Required.
+    pub has_more: bool,
+    /// The ID of the first item of this page.
+    ///
+    /// JSON property `first_id`. Optional; may be `null` (decoded as `None`).
+    #[serde(default)]
+    pub first_id: Option<String>,
+    /// The ID of the last item of this page; send it as `after` to get the next page.
+    ///
+    /// JSON property `last_id`. Optional; may be `null` (decoded as `None`).
+    #[serde(default)]
+    pub last_id: Option<String>,
+}
+
+impl ::serde::Serialize for ApiKeyList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("ApiKeyList", 5)?;
+        state.serialize_field("object", "list")?;
+        state.serialize_field("data", &self.data)?;
+        state.serialize_field("has_more", &self.has_more)?;
+        state.serialize_field("first_id", &self.first_id)?;
+        state.serialize_field("last_id", &self.last_id)?;
+        state.end()
+    }
+}
+
+impl crate::runtime::Page for ApiKeyList {
+    type Item = AdminApiKey;
+    fn has_more(&self) -> bool {
+        self.has_more
+    }
+
+    fn next_cursor(&self) -> Option<&str> {
+        self.last_id.as_deref().filter(|c| !c.is_empty())
+    }
+
+    fn into_items(self) -> Vec<Self::Item> {
+        self.data
     }
 }
 
@@ -278,6 +448,1207 @@ impl ImageSource {
 }
 
 crate::closed_enum_impls!(ImageSource);
+/// Sort order of a list, by creation time.
+///
+/// Schema `#/paths/~1organization~1admin_api_keys/get/parameters/1/schema`. Default: `asc`. Allowed values: `asc`, `desc`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ListOrder {
+    /// `asc`
+    #[default]
+    Asc,
+    /// `desc`
+    Desc,
+}
+
+impl ListOrder {
+    /// Every value, in the order the spec lists them.
+    pub const ALL: [Self; 2] = [Self::Asc, Self::Desc];
+
+    /// The value as it is sent and received.
+    pub const fn as_str(&self) -> &'static str {
+        match self {
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+        }
+    }
+}
+
+crate::closed_enum_impls!(ListOrder);
+/// Represents a spend alert configured at the organization level.
+///
+/// Schema `#/components/schemas/OrganizationSpendAlert`. Its `object` is always `organization.spend_alert` (written when serializing, not stored).
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct OrganizationSpendAlert {
+    /// The identifier, which can be referenced in API endpoints.
+    ///
+    /// JSON property `id`. Required.
+    pub id: String,
+    /// The alert threshold amount, in cents.
+    ///
+    /// JSON property `threshold_amount`. Required.
+    pub threshold_amount: i64,
+    /// The currency for the threshold amount.
+    ///
+    /// JSON property `currency`. Required.
+    pub currency: String,
+    /// The time interval for evaluating spend against the threshold.
+    ///
+    /// JSON property `interval`. Required.
+    pub interval: String,
+    /// Email notification settings for a spend alert.
+    ///
+    /// JSON property `notification_channel`. Required.
+    pub notification_channel: SpendAlertNotificationChannel,
+}
+
+impl ::serde::Serialize for OrganizationSpendAlert {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("OrganizationSpendAlert", 6)?;
+        state.serialize_field("object", "organization.spend_alert")?;
+        state.serialize_field("id", &self.id)?;
+        state.serialize_field("threshold_amount", &self.threshold_amount)?;
+        state.serialize_field("currency", &self.currency)?;
+        state.serialize_field("interval", &self.interval)?;
+        state.serialize_field("notification_channel", &self.notification_channel)?;
+        state.end()
+    }
+}
+
+/// Paginated list of organization spend alerts.
+///
+/// Schema `#/components/schemas/OrganizationSpendAlertListResource`. Its `object` is always `list` (written when serializing, not stored).
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct OrganizationSpendAlertListResource {
+    /// Spend alerts returned in the current page.
+    ///
+    /// JSON property `data`. Required.
+    pub data: Vec<OrganizationSpendAlert>,
+    /// The ID of the first spend alert in this page.
+    ///
+    /// JSON property `first_id`. Required; may be `null` (decoded as `None`, as is a missing value).
+    #[serde(default)]
+    pub first_id: Option<String>,
+    /// The ID of the last spend alert in this page.
+    ///
+    /// JSON property `last_id`. Required; may be `null` (decoded as `None`, as is a missing value).
+    #[serde(default)]
+    pub last_id: Option<String>,
+    /// Whether more spend alerts are available when paginating.
+    ///
+    /// JSON property `has_more`. Required.
+    pub has_more: bool,
+}
+
+impl ::serde::Serialize for OrganizationSpendAlertListResource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct("OrganizationSpendAlertListResource", 5)?;
+        state.serialize_field("object", "list")?;
+        state.serialize_field("data", &self.data)?;
+        state.serialize_field("first_id", &self.first_id)?;
+        state.serialize_field("last_id", &self.last_id)?;
+        state.serialize_field("has_more", &self.has_more)?;
+        state.end()
+    }
+}
+
+impl crate::runtime::Page for OrganizationSpendAlertListResource {
+    type Item = OrganizationSpendAlert;
+    fn has_more(&self) -> bool {
+        self.has_more
+    }
+
+    fn next_cursor(&self) -> Option<&str> {
+        self.last_id.as_deref().filter(|c| !c.is_empty())
+    }
+
+    fn into_items(self) -> Vec<Self::Item> {
+        self.data
+    }
+}
+
+/// Represents a hard spend limit configured at the organization level.
+///
+/// Schema `#/components/schemas/OrganizationSpendLimitResource`. Its `object` is always `organization.spend_limit` (written when serializing, not stored).
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct OrganizationSpendLimitResource {
+    /// The hard spend limit amount, in cents.
+    ///
+    /// JSON property `threshold_amount`. Required.
+    pub threshold_amount: i64,
+    /// The currency for the threshold amount. Currently, only `USD` is supported.
+    ///
+    /// JSON property `currency`. Required. Allowed values: `USD`.
+    pub currency: SpendLimitCurrency,
+    /// The time interval for evaluating spend against the threshold. Currently, only `month` is supported.
+    ///
+    /// JSON property `interval`. Required. Allowed values: `month`.
+    pub interval: SpendLimitInterval,
+    /// The current enforcement state of the hard spend limit.
+    ///
+    /// JSON property `enforcement`. Required.
+    pub enforcement: SpendLimitEnforcement,
+}
+
+impl ::serde::Serialize for OrganizationSpendLimitResource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct("OrganizationSpendLimitResource", 5)?;
+        state.serialize_field("object", "organization.spend_limit")?;
+        state.serialize_field("threshold_amount", &self.threshold_amount)?;
+        state.serialize_field("currency", &self.currency)?;
+        state.serialize_field("interval", &self.interval)?;
+        state.serialize_field("enforcement", &self.enforcement)?;
+        state.end()
+    }
+}
+
+/// Which project API keys to list, by whether their owner has access to the project.
+///
+/// Schema `#/paths/~1organization~1projects~1{project_id}~1api_keys/get/parameters/3/schema`. Allowed values: `active`, `inactive`, `any`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum OwnerProjectAccessFilter {
+    /// `active`
+    Active,
+    /// `inactive`
+    Inactive,
+    /// `any`
+    Any,
+}
+
+impl OwnerProjectAccessFilter {
+    /// Every value, in the order the spec lists them.
+    pub const ALL: [Self; 3] = [Self::Active, Self::Inactive, Self::Any];
+
+    /// The value as it is sent and received.
+    pub const fn as_str(&self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Inactive => "inactive",
+            Self::Any => "any",
+        }
+    }
+}
+
+crate::closed_enum_impls!(OwnerProjectAccessFilter);
+/// Represents an individual project.
+///
+/// Schema `#/components/schemas/Project`. Its `object` is always `organization.project` (written when serializing, not stored).
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct Project {
+    /// The identifier, which can be referenced in API endpoints
+    ///
+    /// JSON property `id`. Required.
+    pub id: String,
+    /// The name of the project. This appears in reporting.
+    ///
+    /// JSON property `name`. Optional; may be `null` (decoded as `None`).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The Unix timestamp (in seconds) of when the project was created.
+    ///
+    /// JSON property `created_at`. Required.
+    pub created_at: i64,
+    /// The Unix timestamp (in seconds) of when the project was archived or `null`.
+    ///
+    /// JSON property `archived_at`. Optional; may be `null` (decoded as `None`).
+    #[serde(default)]
+    pub archived_at: Option<i64>,
+    /// `active` or `archived`
+    ///
+    /// JSON property `status`. Optional; may be `null` (decoded as `None`).
+    #[serde(default)]
+    pub status: Option<String>,
+    /// The external key associated with the project.
+    ///
+    /// JSON property `external_key_id`. Optional; may be `null` (decoded as `None`).
+    #[serde(default)]
+    pub external_key_id: Option<String>,
+    /// The residency configuration for the project.
+    ///
+    /// JSON property `residency`. Optional. Allowed values: `GLOBAL`, `US_STORAGE_PROCESSING`, `EU_STORAGE_PROCESSING`, `JP_STORAGE`, `KR_STORAGE`, `CA_STORAGE`, `SG_STORAGE`, `IN_STORAGE`, `AU_STORAGE`, `GB_STORAGE`, `AE_STORAGE`, `AE_STORAGE_PROCESSING`.
+    #[serde(default)]
+    pub residency: Option<PublicProjectResidency>,
+}
+
+impl ::serde::Serialize for Project {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("Project", 8)?;
+        state.serialize_field("object", "organization.project")?;
+        state.serialize_field("id", &self.id)?;
+        state.serialize_field("name", &self.name)?;
+        state.serialize_field("created_at", &self.created_at)?;
+        state.serialize_field("archived_at", &self.archived_at)?;
+        state.serialize_field("status", &self.status)?;
+        state.serialize_field("external_key_id", &self.external_key_id)?;
+        crate::runtime::ser::optional(&mut state, "residency", &self.residency)?;
+        state.end()
+    }
+}
+
+/// Represents an individual API key in a project.
+///
+/// Schema `#/components/schemas/ProjectApiKey`. Its `object` is always `organization.project.api_key` (written when serializing, not stored).
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ProjectApiKey {
+    /// The redacted value of the API key
+    ///
+    /// JSON property `redacted_value`. Required.
+    pub redacted_value: String,
+    /// The name of the API key
+    ///
+    /// JSON property `name`. Required.
+    pub name: String,
+    /// The Unix timestamp (in seconds) of when the API key was created
+    ///
+    /// JSON property `created_at`. Required.
+    pub created_at: i64,
+    /// The Unix timestamp (in seconds) of when the API key was last used.
+    ///
+    /// JSON property `last_used_at`. Required; may be `null` (decoded as `None`, as is a missing value).
+    #[serde(default)]
+    pub last_used_at: Option<i64>,
+    /// The identifier, which can be referenced in API endpoints
+    ///
+    /// JSON property `id`. Required.
+    pub id: String,
+    /// Whether the API key's owner currently has effective access to the project.
+    ///
+    /// JSON property `owner_project_access`. Required. Allowed values: `active`, `inactive`.
+    pub owner_project_access: ProjectApiKeyOwnerProjectAccess,
+    /// Who owns the key: `type` says whether it is a user or a service account, and the field of that name holds it.
+    ///
+    /// JSON property `owner`. Required.
+    pub owner: ProjectApiKeyOwner,
+}
+
+impl ::serde::Serialize for ProjectApiKey {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("ProjectApiKey", 8)?;
+        state.serialize_field("object", "organization.project.api_key")?;
+        state.serialize_field("redacted_value", &self.redacted_value)?;
+        state.serialize_field("name", &self.name)?;
+        state.serialize_field("created_at", &self.created_at)?;
+        state.serialize_field("last_used_at", &self.last_used_at)?;
+        state.serialize_field("id", &self.id)?;
+        state.serialize_field("owner_project_access", &self.owner_project_access)?;
+        state.serialize_field("owner", &self.owner)?;
+        state.end()
+    }
+}
+
+/// One page of a list; `has_more` says whether another follows, fetched by sending `last_id` as `after`.
+///
+/// Schema `#/components/schemas/ProjectApiKeyListResponse`. Its `object` is always `list` (written when serializing, not stored).
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ProjectApiKeyListResponse {
+    /// The items of this page, in the list's order.
+    ///
+    /// JSON property `data`. Required.
+    pub data: Vec<ProjectApiKey>,
+    /// The ID of the first item of this page.
+    ///
+    /// JSON property `first_id`. Optional; may be `null` (decoded as `None`).
+    #[serde(default)]
+    pub first_id: Option<String>,
+    /// The ID of the last item of this page; send it as `after` to get the next page.
+    ///
+    /// JSON property `last_id`. Optional; may be `null` (decoded as `None`).
+    #[serde(default)]
+    pub last_id: Option<String>,
+    /// Whether there are more items after this page.
+    ///
+    /// JSON property `has_more`. Required.
+    pub has_more: bool,
+}
+
+impl ::serde::Serialize for ProjectApiKeyListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("ProjectApiKeyListResponse", 5)?;
+        state.serialize_field("object", "list")?;
+        state.serialize_field("data", &self.data)?;
+        state.serialize_field("first_id", &self.first_id)?;
+        state.serialize_field("last_id", &self.last_id)?;
+        state.serialize_field("has_more", &self.has_more)?;
+        state.end()
+    }
+}
+
+impl crate::runtime::Page for ProjectApiKeyListResponse {
+    type Item = ProjectApiKey;
+    fn has_more(&self) -> bool {
+        self.has_more
+    }
+
+    fn next_cursor(&self) -> Option<&str> {
+        self.last_id.as_deref().filter(|c| !c.is_empty())
+    }
+
+    fn into_items(self) -> Vec<Self::Item> {
+        self.data
+    }
+}
+
+/// Who owns the key: `type` says whether it is a user or a service account, and the field of that name holds it.
+///
+/// Schema `#/components/schemas/ProjectApiKey/properties/owner`.
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ProjectApiKeyOwner {
+    /// `user` or `service_account`
+    ///
+    /// JSON property `type`. Optional. Allowed values: `user`, `service_account`.
+    #[serde(default)]
+    pub r#type: Option<ProjectApiKeyOwnerType>,
+    /// The user that owns a project API key.
+    ///
+    /// JSON property `user`. Optional.
+    #[serde(default)]
+    pub user: Option<ProjectApiKeyOwnerUser>,
+    /// The service account that owns a project API key.
+    ///
+    /// JSON property `service_account`. Optional.
+    #[serde(default)]
+    pub service_account: Option<ProjectApiKeyOwnerServiceAccount>,
+}
+
+impl ::serde::Serialize for ProjectApiKeyOwner {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("ProjectApiKeyOwner", 3)?;
+        crate::runtime::ser::optional(&mut state, "type", &self.r#type)?;
+        crate::runtime::ser::optional(&mut state, "user", &self.user)?;
+        crate::runtime::ser::optional(
+            &mut state,
+            "service_account",
+            &self.service_account,
+        )?;
+        state.end()
+    }
+}
+
+/// Whether the API key's owner currently has effective access to the project.
+///
+/// Schema `#/components/schemas/ProjectApiKey/properties/owner_project_access`. A response may hold it, so a value the spec does not list is kept in [`ProjectApiKeyOwnerProjectAccess::Other`] rather than failing the page; as a parameter, only the listed values are sent (`validate` rejects the other). Allowed values: `active`, `inactive`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ProjectApiKeyOwnerProjectAccess {
+    /// `active`
+    Active,
+    /// `inactive`
+    Inactive,
+    /// A value the spec does not list, as it was received.
+    Other(String),
+}
+
+impl ProjectApiKeyOwnerProjectAccess {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 2] = [Self::Active, Self::Inactive];
+
+    /// The value as it is sent and received.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Inactive => "inactive",
+            Self::Other(value) => value,
+        }
+    }
+}
+
+crate::open_enum_impls!(ProjectApiKeyOwnerProjectAccess, Other);
+/// The service account that owns a project API key.
+///
+/// Schema `#/components/schemas/ProjectApiKeyOwnerServiceAccount`.
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ProjectApiKeyOwnerServiceAccount {
+    /// The identifier, which can be referenced in API endpoints
+    ///
+    /// JSON property `id`. Required.
+    pub id: String,
+    /// The name of the service account.
+    ///
+    /// JSON property `name`. Required.
+    pub name: String,
+    /// The Unix timestamp (in seconds) of when the service account was created.
+    ///
+    /// JSON property `created_at`. Required.
+    pub created_at: i64,
+    /// The service account's project role.
+    ///
+    /// JSON property `role`. Required.
+    pub role: String,
+}
+
+impl ::serde::Serialize for ProjectApiKeyOwnerServiceAccount {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct("ProjectApiKeyOwnerServiceAccount", 4)?;
+        state.serialize_field("id", &self.id)?;
+        state.serialize_field("name", &self.name)?;
+        state.serialize_field("created_at", &self.created_at)?;
+        state.serialize_field("role", &self.role)?;
+        state.end()
+    }
+}
+
+/// `user` or `service_account`
+///
+/// Schema `#/components/schemas/ProjectApiKey/properties/owner/properties/type`. A response may hold it, so a value the spec does not list is kept in [`ProjectApiKeyOwnerType::Other`] rather than failing the page; as a parameter, only the listed values are sent (`validate` rejects the other). Allowed values: `user`, `service_account`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ProjectApiKeyOwnerType {
+    /// `user`
+    User,
+    /// `service_account`
+    ServiceAccount,
+    /// A value the spec does not list, as it was received.
+    Other(String),
+}
+
+impl ProjectApiKeyOwnerType {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 2] = [Self::User, Self::ServiceAccount];
+
+    /// The value as it is sent and received.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::User => "user",
+            Self::ServiceAccount => "service_account",
+            Self::Other(value) => value,
+        }
+    }
+}
+
+crate::open_enum_impls!(ProjectApiKeyOwnerType, Other);
+/// The user that owns a project API key.
+///
+/// Schema `#/components/schemas/ProjectApiKeyOwnerUser`.
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ProjectApiKeyOwnerUser {
+    /// The identifier, which can be referenced in API endpoints
+    ///
+    /// JSON property `id`. Required.
+    pub id: String,
+    /// The email address of the user.
+    ///
+    /// JSON property `email`. Required.
+    pub email: String,
+    /// The name of the user.
+    ///
+    /// JSON property `name`. Required.
+    pub name: String,
+    /// The Unix timestamp (in seconds) of when the user was created.
+    ///
+    /// JSON property `created_at`. Required.
+    pub created_at: i64,
+    /// The user's project role.
+    ///
+    /// JSON property `role`. Required.
+    pub role: String,
+}
+
+impl ::serde::Serialize for ProjectApiKeyOwnerUser {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("ProjectApiKeyOwnerUser", 5)?;
+        state.serialize_field("id", &self.id)?;
+        state.serialize_field("email", &self.email)?;
+        state.serialize_field("name", &self.name)?;
+        state.serialize_field("created_at", &self.created_at)?;
+        state.serialize_field("role", &self.role)?;
+        state.end()
+    }
+}
+
+/// One page of a list; `has_more` says whether another follows, fetched by sending `last_id` as `after`.
+///
+/// Schema `#/components/schemas/ProjectListResponse`. Its `object` is always `list` (written when serializing, not stored).
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ProjectListResponse {
+    /// The items of this page, in the list's order.
+    ///
+    /// JSON property `data`. Required.
+    pub data: Vec<Project>,
+    /// The ID of the first item of this page.
+    ///
+    /// JSON property `first_id`. Optional; may be `null` (decoded as `None`).
+    #[serde(default)]
+    pub first_id: Option<String>,
+    /// The ID of the last item of this page; send it as `after` to get the next page.
+    ///
+    /// JSON property `last_id`. Optional; may be `null` (decoded as `None`).
+    #[serde(default)]
+    pub last_id: Option<String>,
+    /// Whether there are more items after this page.
+    ///
+    /// JSON property `has_more`. Required.
+    pub has_more: bool,
+}
+
+impl ::serde::Serialize for ProjectListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("ProjectListResponse", 5)?;
+        state.serialize_field("object", "list")?;
+        state.serialize_field("data", &self.data)?;
+        state.serialize_field("first_id", &self.first_id)?;
+        state.serialize_field("last_id", &self.last_id)?;
+        state.serialize_field("has_more", &self.has_more)?;
+        state.end()
+    }
+}
+
+impl crate::runtime::Page for ProjectListResponse {
+    type Item = Project;
+    fn has_more(&self) -> bool {
+        self.has_more
+    }
+
+    fn next_cursor(&self) -> Option<&str> {
+        self.last_id.as_deref().filter(|c| !c.is_empty())
+    }
+
+    fn into_items(self) -> Vec<Self::Item> {
+        self.data
+    }
+}
+
+/// Represents an individual service account in a project.
+///
+/// Schema `#/components/schemas/ProjectServiceAccount`. Its `object` is always `organization.project.service_account` (written when serializing, not stored).
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ProjectServiceAccount {
+    /// The identifier, which can be referenced in API endpoints
+    ///
+    /// JSON property `id`. Required.
+    pub id: String,
+    /// The name of the service account
+    ///
+    /// JSON property `name`. Required.
+    pub name: String,
+    /// `owner`, `member`, or `none`
+    ///
+    /// JSON property `role`. Required. Allowed values: `owner`, `member`, `none`.
+    pub role: ProjectServiceAccountRole,
+    /// The Unix timestamp (in seconds) of when the service account was created
+    ///
+    /// JSON property `created_at`. Required.
+    pub created_at: i64,
+}
+
+impl ::serde::Serialize for ProjectServiceAccount {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("ProjectServiceAccount", 5)?;
+        state.serialize_field("object", "organization.project.service_account")?;
+        state.serialize_field("id", &self.id)?;
+        state.serialize_field("name", &self.name)?;
+        state.serialize_field("role", &self.role)?;
+        state.serialize_field("created_at", &self.created_at)?;
+        state.end()
+    }
+}
+
+/// One page of a list; `has_more` says whether another follows, fetched by sending `last_id` as `after`.
+///
+/// Schema `#/components/schemas/ProjectServiceAccountListResponse`. Its `object` is always `list` (written when serializing, not stored).
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ProjectServiceAccountListResponse {
+    /// The items of this page, in the list's order.
+    ///
+    /// JSON property `data`. Required.
+    pub data: Vec<ProjectServiceAccount>,
+    /// The ID of the first item of this page.
+    ///
+    /// JSON property `first_id`. Optional; may be `null` (decoded as `None`).
+    #[serde(default)]
+    pub first_id: Option<String>,
+    /// The ID of the last item of this page; send it as `after` to get the next page.
+    ///
+    /// JSON property `last_id`. Optional; may be `null` (decoded as `None`).
+    #[serde(default)]
+    pub last_id: Option<String>,
+    /// Whether there are more items after this page.
+    ///
+    /// JSON property `has_more`. Required.
+    pub has_more: bool,
+}
+
+impl ::serde::Serialize for ProjectServiceAccountListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct("ProjectServiceAccountListResponse", 5)?;
+        state.serialize_field("object", "list")?;
+        state.serialize_field("data", &self.data)?;
+        state.serialize_field("first_id", &self.first_id)?;
+        state.serialize_field("last_id", &self.last_id)?;
+        state.serialize_field("has_more", &self.has_more)?;
+        state.end()
+    }
+}
+
+impl crate::runtime::Page for ProjectServiceAccountListResponse {
+    type Item = ProjectServiceAccount;
+    fn has_more(&self) -> bool {
+        self.has_more
+    }
+
+    fn next_cursor(&self) -> Option<&str> {
+        self.last_id.as_deref().filter(|c| !c.is_empty())
+    }
+
+    fn into_items(self) -> Vec<Self::Item> {
+        self.data
+    }
+}
+
+/// `owner`, `member`, or `none`
+///
+/// Schema `#/components/schemas/ProjectServiceAccount/properties/role`. A response may hold it, so a value the spec does not list is kept in [`ProjectServiceAccountRole::Other`] rather than failing the page; as a parameter, only the listed values are sent (`validate` rejects the other). Allowed values: `owner`, `member`, `none`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ProjectServiceAccountRole {
+    /// `owner`
+    Owner,
+    /// `member`
+    Member,
+    /// `none`
+    None,
+    /// A value the spec does not list, as it was received.
+    Other(String),
+}
+
+impl ProjectServiceAccountRole {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 3] = [Self::Owner, Self::Member, Self::None];
+
+    /// The value as it is sent and received.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Owner => "owner",
+            Self::Member => "member",
+            Self::None => "none",
+            Self::Other(value) => value,
+        }
+    }
+}
+
+crate::open_enum_impls!(ProjectServiceAccountRole, Other);
+/// Represents a spend alert configured at the project level.
+///
+/// Schema `#/components/schemas/ProjectSpendAlert`. Its `object` is always `project.spend_alert` (written when serializing, not stored).
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ProjectSpendAlert {
+    /// The identifier, which can be referenced in API endpoints.
+    ///
+    /// JSON property `id`. Required.
+    pub id: String,
+    /// The alert threshold amount, in cents.
+    ///
+    /// JSON property `threshold_amount`. Required.
+    pub threshold_amount: i64,
+    /// The currency for the threshold amount.
+    ///
+    /// JSON property `currency`. Required.
+    pub currency: String,
+    /// The time interval for evaluating spend against the threshold.
+    ///
+    /// JSON property `interval`. Required.
+    pub interval: String,
+    /// Email notification settings for a spend alert.
+    ///
+    /// JSON property `notification_channel`. Required.
+    pub notification_channel: SpendAlertNotificationChannel,
+}
+
+impl ::serde::Serialize for ProjectSpendAlert {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("ProjectSpendAlert", 6)?;
+        state.serialize_field("object", "project.spend_alert")?;
+        state.serialize_field("id", &self.id)?;
+        state.serialize_field("threshold_amount", &self.threshold_amount)?;
+        state.serialize_field("currency", &self.currency)?;
+        state.serialize_field("interval", &self.interval)?;
+        state.serialize_field("notification_channel", &self.notification_channel)?;
+        state.end()
+    }
+}
+
+/// Paginated list of project spend alerts.
+///
+/// Schema `#/components/schemas/ProjectSpendAlertListResource`. Its `object` is always `list` (written when serializing, not stored).
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ProjectSpendAlertListResource {
+    /// Spend alerts returned in the current page.
+    ///
+    /// JSON property `data`. Required.
+    pub data: Vec<ProjectSpendAlert>,
+    /// The ID of the first spend alert in this page.
+    ///
+    /// JSON property `first_id`. Required; may be `null` (decoded as `None`, as is a missing value).
+    #[serde(default)]
+    pub first_id: Option<String>,
+    /// The ID of the last spend alert in this page.
+    ///
+    /// JSON property `last_id`. Required; may be `null` (decoded as `None`, as is a missing value).
+    #[serde(default)]
+    pub last_id: Option<String>,
+    /// Whether more spend alerts are available when paginating.
+    ///
+    /// JSON property `has_more`. Required.
+    pub has_more: bool,
+}
+
+impl ::serde::Serialize for ProjectSpendAlertListResource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("ProjectSpendAlertListResource", 5)?;
+        state.serialize_field("object", "list")?;
+        state.serialize_field("data", &self.data)?;
+        state.serialize_field("first_id", &self.first_id)?;
+        state.serialize_field("last_id", &self.last_id)?;
+        state.serialize_field("has_more", &self.has_more)?;
+        state.end()
+    }
+}
+
+impl crate::runtime::Page for ProjectSpendAlertListResource {
+    type Item = ProjectSpendAlert;
+    fn has_more(&self) -> bool {
+        self.has_more
+    }
+
+    fn next_cursor(&self) -> Option<&str> {
+        self.last_id.as_deref().filter(|c| !c.is_empty())
+    }
+
+    fn into_items(self) -> Vec<Self::Item> {
+        self.data
+    }
+}
+
+/// Represents a hard spend limit configured at the project level.
+///
+/// Schema `#/components/schemas/ProjectSpendLimitResource`. Its `object` is always `project.spend_limit` (written when serializing, not stored).
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ProjectSpendLimitResource {
+    /// The hard spend limit amount, in cents.
+    ///
+    /// JSON property `threshold_amount`. Required.
+    pub threshold_amount: i64,
+    /// The currency for the threshold amount. Currently, only `USD` is supported.
+    ///
+    /// JSON property `currency`. Required. Allowed values: `USD`.
+    pub currency: SpendLimitCurrency,
+    /// The time interval for evaluating spend against the threshold. Currently, only `month` is supported.
+    ///
+    /// JSON property `interval`. Required. Allowed values: `month`.
+    pub interval: SpendLimitInterval,
+    /// The current enforcement state of the hard spend limit.
+    ///
+    /// JSON property `enforcement`. Required.
+    pub enforcement: SpendLimitEnforcement,
+}
+
+impl ::serde::Serialize for ProjectSpendLimitResource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("ProjectSpendLimitResource", 5)?;
+        state.serialize_field("object", "project.spend_limit")?;
+        state.serialize_field("threshold_amount", &self.threshold_amount)?;
+        state.serialize_field("currency", &self.currency)?;
+        state.serialize_field("interval", &self.interval)?;
+        state.serialize_field("enforcement", &self.enforcement)?;
+        state.end()
+    }
+}
+
+/// Represents an individual user in a project.
+///
+/// Schema `#/components/schemas/ProjectUser`. Its `object` is always `organization.project.user` (written when serializing, not stored).
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ProjectUser {
+    /// The identifier, which can be referenced in API endpoints
+    ///
+    /// JSON property `id`. Required.
+    pub id: String,
+    /// The name of the user
+    ///
+    /// JSON property `name`. Optional; may be `null` (decoded as `None`).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The email address of the user
+    ///
+    /// JSON property `email`. Optional; may be `null` (decoded as `None`).
+    #[serde(default)]
+    pub email: Option<String>,
+    /// `owner` or `member`
+    ///
+    /// JSON property `role`. Required.
+    pub role: String,
+    /// The Unix timestamp (in seconds) of when the project was added.
+    ///
+    /// JSON property `added_at`. Required.
+    pub added_at: i64,
+}
+
+impl ::serde::Serialize for ProjectUser {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("ProjectUser", 6)?;
+        state.serialize_field("object", "organization.project.user")?;
+        state.serialize_field("id", &self.id)?;
+        state.serialize_field("name", &self.name)?;
+        state.serialize_field("email", &self.email)?;
+        state.serialize_field("role", &self.role)?;
+        state.serialize_field("added_at", &self.added_at)?;
+        state.end()
+    }
+}
+
+/// One page of a list; `has_more` says whether another follows, fetched by sending `last_id` as `after`.
+///
+/// Schema `#/components/schemas/ProjectUserListResponse`.
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ProjectUserListResponse {
+    /// Always `list`.
+    ///
+    /// JSON property `object`. Required.
+    pub object: String,
+    /// The items of this page, in the list's order.
+    ///
+    /// JSON property `data`. Required.
+    pub data: Vec<ProjectUser>,
+    /// The ID of the first item of this page.
+    ///
+    /// JSON property `first_id`. Optional; may be `null` (decoded as `None`).
+    #[serde(default)]
+    pub first_id: Option<String>,
+    /// The ID of the last item of this page; send it as `after` to get the next page.
+    ///
+    /// JSON property `last_id`. Optional; may be `null` (decoded as `None`).
+    #[serde(default)]
+    pub last_id: Option<String>,
+    /// Whether there are more items after this page.
+    ///
+    /// JSON property `has_more`. Required.
+    pub has_more: bool,
+}
+
+impl ::serde::Serialize for ProjectUserListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("ProjectUserListResponse", 5)?;
+        state.serialize_field("object", &self.object)?;
+        state.serialize_field("data", &self.data)?;
+        state.serialize_field("first_id", &self.first_id)?;
+        state.serialize_field("last_id", &self.last_id)?;
+        state.serialize_field("has_more", &self.has_more)?;
+        state.end()
+    }
+}
+
+impl crate::runtime::Page for ProjectUserListResponse {
+    type Item = ProjectUser;
+    fn has_more(&self) -> bool {
+        self.has_more
+    }
+
+    fn next_cursor(&self) -> Option<&str> {
+        self.last_id.as_deref().filter(|c| !c.is_empty())
+    }
+
+    fn into_items(self) -> Vec<Self::Item> {
+        self.data
+    }
+}
+
+/// Where a project's data is stored and processed.
+///
+/// Schema `#/components/schemas/PublicProjectResidency`. A response may hold it, so a value the spec does not list is kept in [`PublicProjectResidency::Other`] rather than failing the page; as a parameter, only the listed values are sent (`validate` rejects the other). Allowed values: `GLOBAL`, `US_STORAGE_PROCESSING`, `EU_STORAGE_PROCESSING`, `JP_STORAGE`, `KR_STORAGE`, `CA_STORAGE`, `SG_STORAGE`, `IN_STORAGE`, `AU_STORAGE`, `GB_STORAGE`, `AE_STORAGE`, `AE_STORAGE_PROCESSING`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum PublicProjectResidency {
+    /// `GLOBAL`
+    Global,
+    /// `US_STORAGE_PROCESSING`
+    UsStorageProcessing,
+    /// `EU_STORAGE_PROCESSING`
+    EuStorageProcessing,
+    /// `JP_STORAGE`
+    JpStorage,
+    /// `KR_STORAGE`
+    KrStorage,
+    /// `CA_STORAGE`
+    CaStorage,
+    /// `SG_STORAGE`
+    SgStorage,
+    /// `IN_STORAGE`
+    InStorage,
+    /// `AU_STORAGE`
+    AuStorage,
+    /// `GB_STORAGE`
+    GbStorage,
+    /// `AE_STORAGE`
+    AeStorage,
+    /// `AE_STORAGE_PROCESSING`
+    AeStorageProcessing,
+    /// A value the spec does not list, as it was received.
+    Other(String),
+}
+
+impl PublicProjectResidency {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 12] = [
+        Self::Global,
+        Self::UsStorageProcessing,
+        Self::EuStorageProcessing,
+        Self::JpStorage,
+        Self::KrStorage,
+        Self::CaStorage,
+        Self::SgStorage,
+        Self::InStorage,
+        Self::AuStorage,
+        Self::GbStorage,
+        Self::AeStorage,
+        Self::AeStorageProcessing,
+    ];
+    /// The value as it is sent and received.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Global => "GLOBAL",
+            Self::UsStorageProcessing => "US_STORAGE_PROCESSING",
+            Self::EuStorageProcessing => "EU_STORAGE_PROCESSING",
+            Self::JpStorage => "JP_STORAGE",
+            Self::KrStorage => "KR_STORAGE",
+            Self::CaStorage => "CA_STORAGE",
+            Self::SgStorage => "SG_STORAGE",
+            Self::InStorage => "IN_STORAGE",
+            Self::AuStorage => "AU_STORAGE",
+            Self::GbStorage => "GB_STORAGE",
+            Self::AeStorage => "AE_STORAGE",
+            Self::AeStorageProcessing => "AE_STORAGE_PROCESSING",
+            Self::Other(value) => value,
+        }
+    }
+}
+
+crate::open_enum_impls!(PublicProjectResidency, Other);
+/// Email notification settings for a spend alert.
+///
+/// Schema `#/components/schemas/SpendAlertNotificationChannel`. Its `type` is always `email` (written when serializing, not stored).
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct SpendAlertNotificationChannel {
+    /// Email addresses that receive the spend alert notification.
+    ///
+    /// JSON property `recipients`. Required.
+    pub recipients: Vec<String>,
+    /// Optional subject prefix for alert emails.
+    ///
+    /// JSON property `subject_prefix`. Optional; may be `null` (decoded as `None`).
+    #[serde(default)]
+    pub subject_prefix: Option<String>,
+}
+
+impl ::serde::Serialize for SpendAlertNotificationChannel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("SpendAlertNotificationChannel", 3)?;
+        state.serialize_field("type", "email")?;
+        state.serialize_field("recipients", &self.recipients)?;
+        state.serialize_field("subject_prefix", &self.subject_prefix)?;
+        state.end()
+    }
+}
+
+/// The currency of a spend limit (only `USD` so far).
+///
+/// Schema `#/components/schemas/SpendLimitCurrency`. Open: a value the spec does not list is kept in [`SpendLimitCurrency::Other`] rather than rejected. Allowed values: `USD`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SpendLimitCurrency {
+    /// `USD`
+    Usd,
+    /// A value the spec does not list, as it was received.
+    Other(String),
+}
+
+impl SpendLimitCurrency {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 1] = [Self::Usd];
+
+    /// The value as it is sent and received.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Usd => "USD",
+            Self::Other(value) => value,
+        }
+    }
+}
+
+crate::open_enum_impls!(SpendLimitCurrency, Other);
+
+/// The current enforcement state of a hard spend limit.
+///
+/// Schema `#/components/schemas/SpendLimitEnforcement`.
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct SpendLimitEnforcement {
+    /// Whether the hard spend limit is currently enforcing.
+    ///
+    /// JSON property `status`. Required. Allowed values: `inactive`, `enforcing`.
+    pub status: SpendLimitEnforcementStatus,
+}
+
+impl ::serde::Serialize for SpendLimitEnforcement {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("SpendLimitEnforcement", 1)?;
+        state.serialize_field("status", &self.status)?;
+        state.end()
+    }
+}
+
+/// Whether a hard spend limit is enforcing (blocking requests) or not.
+///
+/// Schema `#/components/schemas/SpendLimitEnforcementStatus`. Open: a value the spec does not list is kept in [`SpendLimitEnforcementStatus::Other`] rather than rejected. Allowed values: `inactive`, `enforcing`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SpendLimitEnforcementStatus {
+    /// `inactive`
+    Inactive,
+    /// `enforcing`
+    Enforcing,
+    /// A value the spec does not list, as it was received.
+    Other(String),
+}
+
+impl SpendLimitEnforcementStatus {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 2] = [Self::Inactive, Self::Enforcing];
+
+    /// The value as it is sent and received.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Inactive => "inactive",
+            Self::Enforcing => "enforcing",
+            Self::Other(value) => value,
+        }
+    }
+}
+
+crate::open_enum_impls!(SpendLimitEnforcementStatus, Other);
+/// The period a spend limit is measured over (only `month` so far).
+///
+/// Schema `#/components/schemas/SpendLimitInterval`. Open: a value the spec does not list is kept in [`SpendLimitInterval::Other`] rather than rejected. Allowed values: `month`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SpendLimitInterval {
+    /// `month`
+    Month,
+    /// A value the spec does not list, as it was received.
+    Other(String),
+}
+
+impl SpendLimitInterval {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 1] = [Self::Month];
+
+    /// The value as it is sent and received.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Month => "month",
+            Self::Other(value) => value,
+        }
+    }
+}
+
+crate::open_enum_impls!(SpendLimitInterval, Other);
 /// Schema `#/paths/~1organization~1usage~1audio_speeches/get/parameters/7/schema/items`. Allowed values: `project_id`, `user_id`, `api_key_id`, `model`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -801,7 +2172,6 @@ impl UsageCostsBucketWidth {
 }
 
 crate::closed_enum_impls!(UsageCostsBucketWidth);
-
 /// Schema `#/paths/~1organization~1costs/get/parameters/5/schema/items`. Allowed values: `project_id`, `line_item`, `api_key_id`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1597,6 +2967,306 @@ impl ::serde::Serialize for UsageWebSearchCallsResult {
         state.serialize_field("api_key_id", &self.api_key_id)?;
         state.serialize_field("model", &self.model)?;
         state.serialize_field("context_level", &self.context_level)?;
+        state.end()
+    }
+}
+
+/// Represents an individual `user` within an organization.
+///
+/// Schema `#/components/schemas/User`. Its `object` is always `organization.user` (written when serializing, not stored).
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct User {
+    /// The identifier, which can be referenced in API endpoints
+    ///
+    /// JSON property `id`. Required.
+    pub id: String,
+    /// The name of the user
+    ///
+    /// JSON property `name`. Optional; may be `null` (decoded as `None`).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The email address of the user
+    ///
+    /// JSON property `email`. Optional; may be `null` (decoded as `None`).
+    #[serde(default)]
+    pub email: Option<String>,
+    /// `owner` or `reader`
+    ///
+    /// JSON property `role`. Optional; may be `null` (decoded as `None`).
+    #[serde(default)]
+    pub role: Option<String>,
+    /// The Unix timestamp (in seconds) of when the user was added.
+    ///
+    /// JSON property `added_at`. Required.
+    pub added_at: i64,
+    /// Whether this is the organization's default user.
+    ///
+    /// JSON property `is_default`. Optional.
+    #[serde(default)]
+    pub is_default: Option<bool>,
+    /// The Unix timestamp (in seconds) of when the user was created.
+    ///
+    /// JSON property `created`. Optional.
+    #[serde(default)]
+    pub created: Option<i64>,
+    /// Nested user details.
+    ///
+    /// JSON property `user`. Optional.
+    #[serde(default)]
+    pub user: Option<UserDetails>,
+    /// Whether the user is a service account.
+    ///
+    /// JSON property `is_service_account`. Optional.
+    #[serde(default)]
+    pub is_service_account: Option<bool>,
+    /// Whether the user is an authorized purchaser for Scale Tier.
+    ///
+    /// JSON property `is_scale_tier_authorized_purchaser`. Optional; may be `null` (decoded as `None`).
+    #[serde(default)]
+    pub is_scale_tier_authorized_purchaser: Option<bool>,
+    /// Whether the user is managed through SCIM.
+    ///
+    /// JSON property `is_scim_managed`. Optional.
+    #[serde(default)]
+    pub is_scim_managed: Option<bool>,
+    /// The Unix timestamp (in seconds) of the user's last API key usage.
+    ///
+    /// JSON property `api_key_last_used_at`. Optional; may be `null` (decoded as `None`).
+    #[serde(default)]
+    pub api_key_last_used_at: Option<i64>,
+    /// The technical level metadata for the user.
+    ///
+    /// JSON property `technical_level`. Optional; may be `null` (decoded as `None`).
+    #[serde(default)]
+    pub technical_level: Option<String>,
+    /// The developer persona metadata for the user.
+    ///
+    /// JSON property `developer_persona`. Optional; may be `null` (decoded as `None`).
+    #[serde(default)]
+    pub developer_persona: Option<String>,
+    /// Projects associated with the user, if included.
+    ///
+    /// JSON property `projects`. Optional; may be `null` (decoded as `None`).
+    #[serde(default)]
+    pub projects: Option<UserProjectList>,
+}
+
+impl ::serde::Serialize for User {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("User", 16)?;
+        state.serialize_field("object", "organization.user")?;
+        state.serialize_field("id", &self.id)?;
+        state.serialize_field("name", &self.name)?;
+        state.serialize_field("email", &self.email)?;
+        state.serialize_field("role", &self.role)?;
+        state.serialize_field("added_at", &self.added_at)?;
+        crate::runtime::ser::optional(&mut state, "is_default", &self.is_default)?;
+        crate::runtime::ser::optional(&mut state, "created", &self.created)?;
+        crate::runtime::ser::optional(&mut state, "user", &self.user)?;
+        crate::runtime::ser::optional(
+            &mut state,
+            "is_service_account",
+            &self.is_service_account,
+        )?;
+        state
+            .serialize_field(
+                "is_scale_tier_authorized_purchaser",
+                &self.is_scale_tier_authorized_purchaser,
+            )?;
+        crate::runtime::ser::optional(
+            &mut state,
+            "is_scim_managed",
+            &self.is_scim_managed,
+        )?;
+        state.serialize_field("api_key_last_used_at", &self.api_key_last_used_at)?;
+        state.serialize_field("technical_level", &self.technical_level)?;
+        state.serialize_field("developer_persona", &self.developer_persona)?;
+        state.serialize_field("projects", &self.projects)?;
+        state.end()
+    }
+}
+
+/// Nested user details.
+///
+/// Schema `#/components/schemas/User/properties/user`. Its `object` is always `user` (written when serializing, not stored).
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct UserDetails {
+    /// The identifier of the user account.
+    ///
+    /// JSON property `id`. Required.
+    pub id: String,
+    /// The email address of the user account.
+    ///
+    /// JSON property `email`. Optional; may be `null` (decoded as `None`).
+    #[serde(default)]
+    pub email: Option<String>,
+    /// The name of the user account.
+    ///
+    /// JSON property `name`. Optional; may be `null` (decoded as `None`).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The URL of the user's picture.
+    ///
+    /// JSON property `picture`. Optional; may be `null` (decoded as `None`).
+    #[serde(default)]
+    pub picture: Option<String>,
+    /// Whether the user account is enabled.
+    ///
+    /// JSON property `enabled`. Optional; may be `null` (decoded as `None`).
+    #[serde(default)]
+    pub enabled: Option<bool>,
+    /// Whether the user account is banned.
+    ///
+    /// JSON property `banned`. Optional; may be `null` (decoded as `None`).
+    #[serde(default)]
+    pub banned: Option<bool>,
+    /// The Unix timestamp (in seconds) of when the user account was banned.
+    ///
+    /// JSON property `banned_at`. Optional; may be `null` (decoded as `None`).
+    #[serde(default)]
+    pub banned_at: Option<i64>,
+}
+
+impl ::serde::Serialize for UserDetails {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("UserDetails", 8)?;
+        state.serialize_field("object", "user")?;
+        state.serialize_field("id", &self.id)?;
+        state.serialize_field("email", &self.email)?;
+        state.serialize_field("name", &self.name)?;
+        state.serialize_field("picture", &self.picture)?;
+        state.serialize_field("enabled", &self.enabled)?;
+        state.serialize_field("banned", &self.banned)?;
+        state.serialize_field("banned_at", &self.banned_at)?;
+        state.end()
+    }
+}
+
+/// One page of a list; `has_more` says whether another follows, fetched by sending `last_id` as `after`.
+///
+/// Schema `#/components/schemas/UserListResponse`. Its `object` is always `list` (written when serializing, not stored).
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct UserListResponse {
+    /// The items of this page, in the list's order.
+    ///
+    /// JSON property `data`. Required.
+    pub data: Vec<User>,
+    /// The ID of the first item of this page.
+    ///
+    /// JSON property `first_id`. Optional; may be `null` (decoded as `None`).
+    #[serde(default)]
+    pub first_id: Option<String>,
+    /// The ID of the last item of this page; send it as `after` to get the next page.
+    ///
+    /// JSON property `last_id`. Optional; may be `null` (decoded as `None`).
+    #[serde(default)]
+    pub last_id: Option<String>,
+    /// Whether there are more items after this page.
+    ///
+    /// JSON property `has_more`. Required.
+    pub has_more: bool,
+}
+
+impl ::serde::Serialize for UserListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("UserListResponse", 5)?;
+        state.serialize_field("object", "list")?;
+        state.serialize_field("data", &self.data)?;
+        state.serialize_field("first_id", &self.first_id)?;
+        state.serialize_field("last_id", &self.last_id)?;
+        state.serialize_field("has_more", &self.has_more)?;
+        state.end()
+    }
+}
+
+impl crate::runtime::Page for UserListResponse {
+    type Item = User;
+    fn has_more(&self) -> bool {
+        self.has_more
+    }
+
+    fn next_cursor(&self) -> Option<&str> {
+        self.last_id.as_deref().filter(|c| !c.is_empty())
+    }
+
+    fn into_items(self) -> Vec<Self::Item> {
+        self.data
+    }
+}
+
+/// A project a user belongs to, with the user's role in it.
+///
+/// Schema `#/components/schemas/User/properties/projects/anyOf/0/properties/data/items`.
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct UserProject {
+    /// The ID of the project.
+    ///
+    /// JSON property `id`. Optional; may be `null` (decoded as `None`).
+    #[serde(default)]
+    pub id: Option<String>,
+    /// The name of the project.
+    ///
+    /// JSON property `name`. Optional; may be `null` (decoded as `None`).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The user's role in the project.
+    ///
+    /// JSON property `role`. Optional; may be `null` (decoded as `None`).
+    #[serde(default)]
+    pub role: Option<String>,
+}
+
+impl ::serde::Serialize for UserProject {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("UserProject", 3)?;
+        state.serialize_field("id", &self.id)?;
+        state.serialize_field("name", &self.name)?;
+        state.serialize_field("role", &self.role)?;
+        state.end()
+    }
+}
+
+/// The projects a user belongs to.
+///
+/// Schema `#/components/schemas/User/properties/projects/anyOf/0`. Its `object` is always `list` (written when serializing, not stored).
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct UserProjectList {
+    /// The projects.
+    ///
+    /// JSON property `data`. Required.
+    pub data: Vec<UserProject>,
+}
+
+impl ::serde::Serialize for UserProjectList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("UserProjectList", 2)?;
+        state.serialize_field("object", "list")?;
+        state.serialize_field("data", &self.data)?;
         state.end()
     }
 }

@@ -1,13 +1,13 @@
 //! Support for the workspace's tests and benchmarks:
-//! - [`bench`]: benchmark inputs and the types they compare against;
-//! - [`fake`]: a local fake of the Usage and Costs API, used by the HTTP tests, the benchmarks and
-//!   the `--demo` of the `usage_report` example;
+//! - [`bench`](mod@bench): benchmark inputs and the types they compare against;
+//! - [`fake`]: the `openai-usage-fake` crate (the local fake of the API), used by the HTTP
+//!   tests and the benchmarks;
 //! - [`golden`]: the golden outputs of the codegen fixtures (`tests/fixtures/<name>/`), compiled
 //!   against the runtime they are generated to call, so that a golden that does not build (or that
 //!   clippy rejects) fails the build.
 
 pub mod bench;
-pub mod fake;
+pub use openai_usage_fake as fake;
 
 /// A file of `../shared/conformance/` (OpenAI's published description, example responses),
 /// which CI always has beside the checkout. Missing under CI (`CI=true`) is a failure; missing
@@ -78,6 +78,11 @@ pub mod golden {
         pub mod types;
     }
     pub mod open_enum {
+        pub mod client;
+        pub mod params;
+        pub mod types;
+    }
+    pub mod paths_and_methods {
         pub mod client;
         pub mod params;
         pub mod types;

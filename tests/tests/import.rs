@@ -150,8 +150,13 @@ fn a_selection_naming_a_missing_operation_fails() {
     };
     let message =
         import_error_after_appending(&full, "selection.yaml", "  - usage-teleport-calls\n");
+    // The appended entry comes after every operation the selection already lists.
+    let selection: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(root().join("spec/selection.yaml")).unwrap())
+            .unwrap();
+    let index = selection["operations"].as_sequence().unwrap().len();
     assert!(
-        message.starts_with("spec/selection.yaml: at #/operations/11:"),
+        message.starts_with(&format!("spec/selection.yaml: at #/operations/{index}:")),
         "{message}"
     );
     assert!(

@@ -176,7 +176,126 @@ fn parameter_in_an_unsupported_location() {
     assert_eq!(pointer(&e), "#/paths/~1a/get/parameters/0/in");
     assert!(
         e.message
-            .contains("parameters in `header` are not supported"),
+            .contains("parameter `X-Id` is in `header`, which this generator does not support"),
+        "{e}"
+    );
+}
+
+/// A spec of one operation at `path`, `method`, with `rest` (YAML lines at the operation's
+/// indentation) added to it.
+fn one_operation(path: &str, method: &str, rest: &str) -> String {
+    format!(
+        "openapi: 3.1.0\ninfo: {{title: T, version: '1'}}\npaths:\n  '{path}':\n    {method}:\n      operationId: op\n{rest}"
+    )
+}
+
+#[test]
+fn a_placeholder_without_a_path_parameter_is_refused() {
+    let e = error(&one_operation("/projects/{project_id}", "get", ""));
+    assert_eq!(pointer(&e), "#/paths/~1projects~1{project_id}/get");
+    assert!(
+        e.message.contains(
+            "path `/projects/{project_id}` has the placeholder `{project_id}`, but the operation has no path parameter `project_id`"
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_path_parameter_without_a_placeholder_is_refused() {
+    let e = error(&one_operation(
+        "/projects",
+        "get",
+        "      parameters:\n        - {name: project_id, in: path, required: true, schema: {type: string}}\n",
+    ));
+    assert_eq!(pointer(&e), "#/paths/~1projects/get");
+    assert!(
+        e.message.contains(
+            "path parameter `project_id` has no placeholder `{project_id}` in the path `/projects`"
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn an_optional_or_structured_path_parameter_is_refused() {
+    let e = error(&one_operation(
+        "/p/{id}",
+        "get",
+        "      parameters:\n        - {name: id, in: path, schema: {type: string}}\n",
+    ));
+    assert_eq!(pointer(&e), "#/paths/~1p~1{id}/get/parameters/0");
+    assert!(e.message.contains("must be `required: true`"), "{e}");
+
+    let e = error(&one_operation(
+        "/p/{id}",
+        "get",
+        "      parameters:\n        - {name: id, in: path, required: true, schema: {type: array, items: {type: string}}}\n",
+    ));
+    assert_eq!(pointer(&e), "#/paths/~1p~1{id}/get/parameters/0/schema");
+    assert!(e.message.contains("must be a string or an integer"), "{e}");
+}
+
+#[test]
+fn a_request_body_is_refused_whatever_the_method() {
+    for method in ["get", "post"] {
+        let e = error(&one_operation(
+            "/alerts",
+            method,
+            "      requestBody:\n        content:\n          application/json:\n            schema: {type: object}\n",
+        ));
+        assert_eq!(
+            pointer(&e),
+            format!("#/paths/~1alerts/{method}/requestBody")
+        );
+        assert!(
+            e.message.contains(&format!(
+                "`{} /alerts` has a request body, which this generator does not support",
+                method.to_uppercase()
+            )),
+            "{e}"
+        );
+    }
+}
+
+#[test]
+fn a_response_that_is_not_json_is_refused() {
+    let e = error(&one_operation(
+        "/export",
+        "get",
+        "      responses:\n        '200':\n          description: CSV\n          content:\n            text/csv:\n              schema: {type: string}\n",
+    ));
+    assert_eq!(pointer(&e), "#/paths/~1export/get/responses/200/content");
+    assert!(
+        e.message.contains(
+            "the 200 response is `text/csv`, which this generator does not support (only JSON)"
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_method_name_that_is_not_snake_case_is_refused() {
+    let e = error(&one_operation(
+        "/a",
+        "get",
+        "      x-method-name: GetThings\n",
+    ));
+    assert_eq!(pointer(&e), "#/paths/~1a/get/x-method-name");
+    assert!(e.message.contains("must be a snake_case Rust name"), "{e}");
+}
+
+#[test]
+fn an_operations_own_paging_style_needs_its_cursor() {
+    let e = error(&one_operation(
+        "/a",
+        "get",
+        "      x-pagination: {cursor-param: after, next-cursor: last_id, items: data}\n",
+    ));
+    assert_eq!(pointer(&e), "#/paths/~1a/get/x-pagination");
+    assert!(
+        e.message
+            .contains("operation `op` has no `after` parameter to page with"),
         "{e}"
     );
 }
@@ -186,16 +305,6 @@ fn workspace(spec: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     fs::create_dir_all(dir.path().join("spec")).unwrap();
     fs::write(dir.path().join("spec/openai-usage.yaml"), spec).unwrap();
-    // The files the project copies into its generated crate.
-    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("demo/usage_report");
-    fs::create_dir_all(dir.path().join("tests/demo/usage_report")).unwrap();
-    for name in ["main.rs", "report.rs"] {
-        fs::copy(
-            demo.join(name),
-            dir.path().join("tests/demo/usage_report").join(name),
-        )
-        .unwrap();
-    }
     dir
 }
 

@@ -441,6 +441,51 @@ Version bump: patch (nothing breaks)
 ",
             breaking: false,
         },
+        Evolution {
+            name: "operation-changes-method",
+            spec: edited(|spec| {
+                let item = spec["paths"]["/organization/projects/{project_id}"]
+                    .as_mapping_mut()
+                    .unwrap();
+                let op = item.remove("get").unwrap();
+                item.insert(yaml("delete"), op);
+            }),
+            report: "Breaking (1):
+  ! Client::retrieve_project: now `DELETE /organization/projects/{project_id}` (was `GET /organization/projects/{project_id}`) (changes behaviour)
+
+Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version)
+",
+            breaking: true,
+        },
+        Evolution {
+            name: "path-parameter-renamed",
+            spec: edited(|spec| {
+                let paths = spec["paths"].as_mapping_mut().unwrap();
+                let mut item = paths.remove("/organization/users/{user_id}").unwrap();
+                item["get"]["parameters"][0]["name"] = yaml("evolution_user");
+                paths.insert(yaml("/organization/users/{evolution_user}"), item);
+            }),
+            report: "Breaking (3):
+  ! Client::retrieve_user: now `GET /organization/users/{evolution_user}` (was `GET /organization/users/{user_id}`) (changes behaviour)
+  ! RetrieveUserParams::new: required parameter `evolution_user` added: `new` takes it (breaks compilation)
+  ! RetrieveUserParams::new: required parameter `user_id` removed (breaks compilation)
+
+Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version)
+",
+            breaking: true,
+        },
+        Evolution {
+            name: "list-stops-paging",
+            spec: edited(|spec| {
+                operation(spec, "/organization/projects")["x-pagination"] = yaml("false");
+            }),
+            report: "Rust names and methods only (the wire is unchanged) (1):
+  ! Client::list_projects: no longer pages: stream methods removed (breaks compilation)
+
+Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version)
+",
+            breaking: true,
+        },
     ]
 }
 
@@ -717,14 +762,6 @@ fn regen_summarizes_a_changed_spec_against_the_last_commit() {
         );
     };
     fs::create_dir_all(repo.join("spec")).unwrap();
-    fs::create_dir_all(repo.join("tests/demo/usage_report")).unwrap();
-    for name in ["main.rs", "report.rs"] {
-        fs::copy(
-            root().join("tests/demo/usage_report").join(name),
-            repo.join("tests/demo/usage_report").join(name),
-        )
-        .unwrap();
-    }
     fs::write(repo.join("spec/openai-usage.yaml"), spec_text()).unwrap();
     git(&["init", "-q"]);
     git(&["add", "."]);

@@ -244,13 +244,82 @@ fn every_operation_fully_set() -> Vec<Row> {
                 .limit(3)
                 .page("p")
         ),
+        row!(
+            ListProjectsParams,
+            ListProjectsParams::new()
+                .limit(3)
+                .after("a")
+                .include_archived(true)
+        ),
+        row!(RetrieveProjectParams, RetrieveProjectParams::new("p")),
+        row!(
+            ListUsersParams,
+            ListUsersParams::new().limit(3).after("a").emails(ids)
+        ),
+        row!(RetrieveUserParams, RetrieveUserParams::new("u")),
+        row!(
+            ListProjectUsersParams,
+            ListProjectUsersParams::new("p").limit(3).after("a")
+        ),
+        row!(
+            ListProjectApiKeysParams,
+            ListProjectApiKeysParams::new("p")
+                .limit(3)
+                .after("a")
+                .owner_project_access(OwnerProjectAccessFilter::Any)
+        ),
+        row!(
+            RetrieveProjectApiKeyParams,
+            RetrieveProjectApiKeyParams::new("p", "k")
+        ),
+        row!(
+            ListProjectServiceAccountsParams,
+            ListProjectServiceAccountsParams::new("p")
+                .limit(3)
+                .after("a")
+        ),
+        row!(
+            ListAdminApiKeysParams,
+            ListAdminApiKeysParams::new()
+                .after("a")
+                .order(ListOrder::Desc)
+                .limit(3)
+        ),
+        row!(
+            GetOrganizationSpendLimitParams,
+            GetOrganizationSpendLimitParams::new()
+        ),
+        row!(
+            GetProjectSpendLimitParams,
+            GetProjectSpendLimitParams::new("p")
+        ),
+        row!(
+            ListOrganizationSpendAlertsParams,
+            ListOrganizationSpendAlertsParams::new()
+                .limit(3)
+                .order(ListOrder::Asc)
+                .after("a")
+                .before("b")
+        ),
+        row!(
+            ListProjectSpendAlertsParams,
+            ListProjectSpendAlertsParams::new("p")
+                .limit(3)
+                .order(ListOrder::Asc)
+                .after("a")
+                .before("b")
+        ),
     ]
 }
 
 /// The field names of a parameter struct, in order, read from its `Debug` output (which lists
 /// every field), so that a parameter added to the spec is checked without editing this test.
 fn fields(debug: &str) -> Vec<String> {
-    let inner = &debug[debug.find('{').unwrap() + 1..debug.rfind('}').unwrap()];
+    // A struct without fields prints as its bare name.
+    let Some(open) = debug.find('{') else {
+        return Vec::new();
+    };
+    let inner = &debug[open + 1..debug.rfind('}').unwrap()];
     let mut names = Vec::new();
     let mut depth = 0;
     let mut current = String::new();
@@ -347,12 +416,86 @@ fn operations_and_their_parameters_agree() {
             UsageCostsParams::OPERATION_ID,
             format!("{:?}", UsageCostsParams::new(1)),
         ),
+        (
+            ListProjectsParams::OPERATION_ID,
+            format!("{:?}", ListProjectsParams::new()),
+        ),
+        (
+            RetrieveProjectParams::OPERATION_ID,
+            format!("{:?}", RetrieveProjectParams::new("p")),
+        ),
+        (
+            ListUsersParams::OPERATION_ID,
+            format!("{:?}", ListUsersParams::new()),
+        ),
+        (
+            RetrieveUserParams::OPERATION_ID,
+            format!("{:?}", RetrieveUserParams::new("u")),
+        ),
+        (
+            ListProjectUsersParams::OPERATION_ID,
+            format!("{:?}", ListProjectUsersParams::new("p")),
+        ),
+        (
+            ListProjectApiKeysParams::OPERATION_ID,
+            format!("{:?}", ListProjectApiKeysParams::new("p")),
+        ),
+        (
+            RetrieveProjectApiKeyParams::OPERATION_ID,
+            format!("{:?}", RetrieveProjectApiKeyParams::new("p", "k")),
+        ),
+        (
+            ListProjectServiceAccountsParams::OPERATION_ID,
+            format!("{:?}", ListProjectServiceAccountsParams::new("p")),
+        ),
+        (
+            ListAdminApiKeysParams::OPERATION_ID,
+            format!("{:?}", ListAdminApiKeysParams::new()),
+        ),
+        (
+            GetOrganizationSpendLimitParams::OPERATION_ID,
+            format!("{:?}", GetOrganizationSpendLimitParams::new()),
+        ),
+        (
+            GetProjectSpendLimitParams::OPERATION_ID,
+            format!("{:?}", GetProjectSpendLimitParams::new("p")),
+        ),
+        (
+            ListOrganizationSpendAlertsParams::OPERATION_ID,
+            format!("{:?}", ListOrganizationSpendAlertsParams::new()),
+        ),
+        (
+            ListProjectSpendAlertsParams::OPERATION_ID,
+            format!("{:?}", ListProjectSpendAlertsParams::new("p")),
+        ),
     ]
     .into_iter()
     .collect();
+    // What each `new` above takes, by wire name (written from the spec: the usage endpoints'
+    // start, and the organization reads' path parameters).
+    let takes = |id: &str| -> Vec<&str> {
+        match id {
+            "retrieve-project"
+            | "list-project-users"
+            | "list-project-api-keys"
+            | "list-project-service-accounts"
+            | "Getprojectspendlimit"
+            | "list-project-spend-alerts" => vec!["project_id"],
+            "retrieve-project-api-key" => vec!["project_id", "api_key_id"],
+            "retrieve-user" => vec!["user_id"],
+            id if id.starts_with("usage-") => vec!["start_time"],
+            _ => vec![],
+        }
+    };
     for op in &ops {
         let (_, method, path, query) = crate_ops.iter().find(|o| o.0 == op.id).unwrap();
         assert_eq!((*method, *path), ("GET", op.path.as_str()), "{}", op.id);
+        // Path parameters are in the path, never in the query.
+        for p in &op.params {
+            if op.path.contains(&format!("{{{}}}", p.name)) {
+                assert!(query.iter().all(|(k, _)| *k != p.name), "{}", op.id);
+            }
+        }
         let spec_names: Vec<&str> = op.params.iter().map(|p| p.name.as_str()).collect();
         assert_eq!(
             fields(&debug[op.id.as_str()]),
@@ -366,7 +509,7 @@ fn operations_and_their_parameters_agree() {
         let expected: Vec<&str> = spec_names
             .iter()
             .copied()
-            .filter(|n| sent.contains(n))
+            .filter(|n| !op.path.contains(&format!("{{{n}}}")))
             .collect();
         assert_eq!(sent, expected, "{}: parameters sent in spec order", op.id);
         let required: Vec<&str> = op
@@ -377,7 +520,7 @@ fn operations_and_their_parameters_agree() {
             .collect();
         assert_eq!(
             required,
-            ["start_time"],
+            takes(&op.id),
             "{}: `new` takes the required parameters",
             op.id
         );
@@ -420,7 +563,7 @@ fn every_allowed_value_round_trips_as_its_wire_string() {
     // The usage endpoints repeat one bucket width enum inline (one Rust type serves them all).
     let bucket_widths: Vec<String> = operations(&spec)
         .iter()
-        .filter(|o| o.id != "usage-costs")
+        .filter(|o| o.id != "usage-costs" && o.params.iter().any(|p| p.name == "bucket_width"))
         .map(|o| format!("{}.bucket_width", o.id))
         .collect();
     let mut checks: BTreeMap<&str, Check> = BTreeMap::from([
@@ -467,6 +610,18 @@ fn every_allowed_value_round_trips_as_its_wire_string() {
         }),
         ("usage-costs.group_by", |v| {
             check_enum(&UsageCostsGroupBy::ALL, v)
+        }),
+        ("admin-api-keys-list.order", |v| {
+            check_enum(&ListOrder::ALL, v)
+        }),
+        ("list-organization-spend-alerts.order", |v| {
+            check_enum(&ListOrder::ALL, v)
+        }),
+        ("list-project-spend-alerts.order", |v| {
+            check_enum(&ListOrder::ALL, v)
+        }),
+        ("list-project-api-keys.owner_project_access", |v| {
+            check_enum(&OwnerProjectAccessFilter::ALL, v)
         }),
     ]);
     for site in &bucket_widths {

@@ -190,41 +190,12 @@ pub(crate) fn io(e: std::io::Error) -> String {
     format!("cannot write the report: {e}")
 }
 
-/// Files this project adds to the generated crate: the `usage_report` example, kept in
-/// `tests/demo/` beside the fake server it runs against with `--demo`.
-const EXTRA_FILES: &[(&str, &str)] = &[
-    (
-        "tests/demo/usage_report/main.rs",
-        "examples/usage_report/main.rs",
-    ),
-    (
-        "tests/demo/usage_report/report.rs",
-        "examples/usage_report/report.rs",
-    ),
-];
-
-/// What this project adds to the generated crate's `Cargo.toml`: what the example needs.
-const EXTRA_MANIFEST: &str = r#"[dev-dependencies]
-# The local fake of the API, for `--demo`.
-tests = { path = "../tests" }
-tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
-"#;
-
-/// The options `cargo xtask regen` generates `generated/` with: the package name, and the
-/// project's example and its dev-dependencies.
-pub fn main_crate_options(root: &Path, spec: &Path) -> Result<Options, String> {
+/// The options `cargo xtask regen` generates `generated/` with: the package name. (The
+/// chargeback report, `report/`, depends on the generated crate like any user would, so nothing
+/// of the project's is copied into it.)
+pub fn main_crate_options(_root: &Path, spec: &Path) -> Result<Options, String> {
     let mut options = Options::for_spec(spec);
     options.crate_name = "openai-usage".into();
-    options.extra_manifest = EXTRA_MANIFEST.into();
-    for (origin, path) in EXTRA_FILES {
-        let contents = std::fs::read_to_string(root.join(origin))
-            .map_err(|e| format!("cannot read {origin}: {e}"))?;
-        options.extra_files.push(codegen::ExtraFile {
-            path: PathBuf::from(path),
-            origin: (*origin).to_owned(),
-            contents,
-        });
-    }
     Ok(options)
 }
 

@@ -274,7 +274,7 @@ pub fn request_impl(api: &Api, op: &Operation) -> TokenStream {
         None => quote!(::serde_json::Value),
     };
     let error_body = rust_type(error_body, &types_path());
-    let path = &op.path;
+    let method = ident(op.http_method.as_str());
     let paged = op.paging.as_ref().map(|paging| {
         let cursor = ident(&paging.cursor_param);
         quote! {
@@ -293,10 +293,14 @@ pub fn request_impl(api: &Api, op: &Operation) -> TokenStream {
         impl crate::runtime::Request for #params {
             type Response = #response;
             type ErrorBody = #error_body;
-            const PATH: &'static str = #path;
+            const METHOD: ::reqwest::Method = ::reqwest::Method::#method;
             const OPERATION_ID: &'static str = #id;
             const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = #response_shape;
             const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
+
+            fn path(&self) -> String {
+                self.to_path()
+            }
 
             fn query(&self) -> Vec<(&'static str, String)> {
                 self.to_query()

@@ -34,6 +34,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("enums.rs", include_str!("../../runtime/enums.rs")),
     ("errors.rs", include_str!("../../runtime/errors.rs")),
     ("paging.rs", include_str!("../../runtime/paging.rs")),
+    ("path.rs", include_str!("../../runtime/path.rs")),
     ("retry.rs", include_str!("../../runtime/retry.rs")),
     ("ser.rs", include_str!("../../runtime/ser.rs")),
     (

@@ -6,11 +6,11 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{quote, ToTokens as _};
 
 use super::{docs, ident, rust_type};
-use crate::ir::{Api, Operation, Param, Type, TypeKind};
+use crate::ir::{Api, Location, Operation, Param, PathPart, Type, TypeKind};
 
 /// The parameter structs of `operations[range]`; with `head`, the module's doc comment first.
 /// The methods every parameter struct has; a setter may not take one of these names.
-pub const METHODS: &[&str] = &["new", "to_query", "validate"];
+pub const METHODS: &[&str] = &["new", "to_path", "to_query", "validate"];
 
 pub fn file(api: &Api, range: std::ops::Range<usize>, head: bool) -> TokenStream {
     let items = api.operations[range].iter().map(|op| {
@@ -39,7 +39,7 @@ fn types_path() -> TokenStream {
 
 fn operation(api: &Api, op: &Operation) -> TokenStream {
     let name = ident(&op.params_name);
-    let (id, method, path) = (&op.id, &op.http_method, &op.path);
+    let (id, method, path) = (&op.id, op.http_method.as_str(), &op.path.template);
     let mut text = format!("Parameters of `{method} {path}` (operation `{id}`).");
     if let Some(summary) = &op.summary {
         text = format!("{}\n\n{text}", docs::sanitize(summary));
@@ -93,12 +93,28 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
     } else {
         (quote!(), quote!(Self { #(#inits,)* }))
     };
-    let query = op.params.iter().map(query_push);
+    let query: Vec<TokenStream> = op
+        .params
+        .iter()
+        .filter(|p| p.location == Location::Query)
+        .map(query_push)
+        .collect();
+    let query_body = if query.is_empty() {
+        quote!(Vec::new())
+    } else {
+        quote! {
+            let mut query = Vec::new();
+            #(#query)*
+            query
+        }
+    };
     let checks = op.params.iter().map(|p| {
         let listed = listed_only(api, p);
         let bounds = checks(p, op);
-        quote!(#listed #bounds)
+        let segment = segment_check(p);
+        quote!(#segment #listed #bounds)
     });
+    let to_path = to_path(op);
 
     quote! {
         #doc
@@ -114,7 +130,8 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
             pub const OPERATION_ID: &'static str = #id;
             /// The HTTP method of the operation.
             pub const METHOD: &'static str = #method;
-            /// The path of the operation, relative to the server URL.
+            /// The path template of the operation, relative to the server URL, as the spec
+            /// writes it; [`to_path`](Self::to_path) fills its placeholders in.
             pub const PATH: &'static str = #path;
 
             #new_doc
@@ -124,24 +141,72 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
 
             #(#setters)*
 
+            #to_path
+
             /// The query string as `(name, value)` pairs, in the order the spec lists the
             /// parameters, exactly as they are sent (before percent-encoding): enums as their wire
             /// strings, booleans as `true`/`false`, arrays as the spec's style says. Unset
             /// parameters are left out.
             pub fn to_query(&self) -> Vec<(&'static str, String)> {
-                let mut query = Vec::new();
-                #(#query)*
-                query
+                #query_body
             }
 
-            /// Checks the bounds the spec states, so that a request the API would reject is not
-            /// sent.
+            /// Checks the bounds the spec states, and that each path parameter can be one path
+            /// segment, so that a request the API would reject (or a different path) is not sent.
             pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
                 #(#checks)*
                 Ok(())
             }
         }
     }
+}
+
+/// `to_path`: the template with each path parameter percent-encoded as one segment.
+fn to_path(op: &Operation) -> TokenStream {
+    let pieces = op.path.parts.iter().map(|part| match part {
+        PathPart::Literal(text) => quote!(path.push_str(#text);),
+        PathPart::Param(index) => {
+            let p = &op.params[*index];
+            let id = ident(&p.rust_name);
+            if is_string(p) {
+                quote!(path.push_str(&crate::runtime::path::segment(&self.#id));)
+            } else {
+                quote!(path.push_str(&crate::runtime::path::segment(&self.#id.to_string()));)
+            }
+        }
+    });
+    let body = if op
+        .path
+        .parts
+        .iter()
+        .all(|p| matches!(p, PathPart::Literal(_)))
+    {
+        let template = &op.path.template;
+        quote!(#template.to_owned())
+    } else {
+        quote! {
+            let mut path = String::new();
+            #(#pieces)*
+            path
+        }
+    };
+    quote! {
+        /// The path as sent, relative to the server URL: every path parameter fills exactly one
+        /// segment, percent-encoded (a `/`, `?`, `#`, `%`, space or non-ASCII character in a
+        /// value is data, never part of the path's syntax).
+        pub fn to_path(&self) -> String {
+            #body
+        }
+    }
+}
+
+/// A string path parameter that cannot be one segment (empty, `.`, `..`) is refused.
+fn segment_check(p: &Param) -> TokenStream {
+    if p.location != Location::Path || !is_string(p) {
+        return quote!();
+    }
+    let (id, wire) = (ident(&p.rust_name), &p.wire_name);
+    quote!(crate::runtime::path::check_segment(Self::OPERATION_ID, #wire, &self.#id)?;)
 }
 
 fn is_array(p: &Param) -> bool {
@@ -176,7 +241,11 @@ fn arg_type(p: &Param) -> TokenStream {
 
 fn param_doc_text(p: &Param) -> String {
     let presence = if p.required { "Required." } else { "Optional." };
-    let lead = format!("Query parameter `{}`. {presence}", p.wire_name);
+    let place = match p.location {
+        Location::Query => "Query",
+        Location::Path => "Path",
+    };
+    let lead = format!("{place} parameter `{}`. {presence}", p.wire_name);
     let facts = docs::facts(&p.doc, lead, Some(&p.bounds));
     docs::item(p.doc.description.as_deref(), &facts)
 }

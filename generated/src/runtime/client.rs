@@ -21,14 +21,16 @@ pub trait Request {
     type Response: DeserializeOwned;
     /// The decoded error body.
     type ErrorBody: DeserializeOwned + fmt::Debug;
-    /// The path relative to the base URL.
-    const PATH: &'static str;
+    /// The HTTP method of the operation.
+    const METHOD: reqwest::Method;
     /// The operation's `operationId`.
     const OPERATION_ID: &'static str;
     /// How the spec describes the success body, for [`ClientBuilder::on_unrecognized`].
     const RESPONSE_SHAPE: Shape;
     /// The spec's types that [`Self::RESPONSE_SHAPE`] refers to.
     const SHAPES: &'static [TypeShape];
+    /// The path relative to the base URL, path parameters filled in (each one segment).
+    fn path(&self) -> String;
     /// The query pairs to send.
     fn query(&self) -> Vec<(&'static str, String)>;
     /// Checks made before sending.
@@ -375,7 +377,7 @@ impl Transport {
     ) -> Result<Response<R::Response>, Error<R::ErrorBody>> {
         request.check()?;
         let inner = &*self.inner;
-        let mut url = reqwest::Url::parse(&format!("{}{}", inner.base_url, R::PATH))
+        let mut url = reqwest::Url::parse(&format!("{}{}", inner.base_url, request.path()))
             .map_err(|e| Error::Config(format!("cannot build the request URL: {e}")))?;
         {
             let query = request.query();
@@ -392,7 +394,7 @@ impl Transport {
             let retries_left = attempt <= inner.max_retries;
             let sent = inner
                 .http
-                .get(url.clone())
+                .request(R::METHOD, url.clone())
                 .headers(inner.headers.clone())
                 .timeout(inner.timeout)
                 .send()

@@ -9,6 +9,7 @@ pub mod de;
 pub mod enums;
 mod errors;
 mod paging;
+pub mod path;
 mod retry;
 pub mod ser;
 pub mod unrecognized;

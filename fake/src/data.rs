@@ -283,7 +283,8 @@ pub struct BadRequest {
     pub message: String,
 }
 
-fn bad(param: &str, message: String) -> BadRequest {
+/// A 400 about `param`.
+pub fn bad(param: &str, message: String) -> BadRequest {
     BadRequest {
         param: param.to_owned(),
         message,
@@ -334,13 +335,17 @@ impl Query {
 }
 
 fn decode(text: &str) -> String {
+    percent_decode(&text.replace('+', " "))
+}
+
+/// `%XX` escapes decoded (a `+` stays a `+`, as in a path).
+pub fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
-            b'+' => out.push(b' '),
             b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
                 (Some(high), Some(low)) => {
                     out.push(high * 16 + low);

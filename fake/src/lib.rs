@@ -1,12 +1,25 @@
-//! A local fake of the Usage and Costs API on 127.0.0.1, for tests, benchmarks and the `--demo`
-//! of the example: deterministic data for all nine operations (see [`data`]), OpenAI-shaped
-//! errors for bad requests, and faults on demand (rate limits, server errors, dropped connections,
-//! truncated and non-JSON bodies, slow answers, repeated cursors).
+//! A local fake of OpenAI's organization Usage and Costs API on 127.0.0.1, for tests, benchmarks
+//! and demos: deterministic usage and costs for every usage operation (see [`data`]), the
+//! organization behind them (projects, users, API keys, service accounts, spend limits and
+//! alerts; see [`org`]), OpenAI-shaped errors for bad requests, and faults on demand (rate
+//! limits, server errors, dropped connections, truncated and non-JSON bodies, slow answers,
+//! repeated cursors).
+//!
+//! ```no_run
+//! # async fn demo() {
+//! let fake = openai_usage_fake::FakeApi::start().await;
+//! let base_url = fake.base_url(); // give this to the client under test
+//! fake.push_fault(openai_usage_fake::Fault::error(429, "rate_limit_exceeded", "slow down", &[]));
+//! // ... call the client ...
+//! assert!(fake.requests().iter().all(|r| r.method == "GET"));
+//! # }
+//! ```
 //!
 //! It is a small HTTP/1.1 server written on tokio's sockets rather than a framework, so that it
 //! can misbehave exactly as asked (send half a body, or close the connection without a word).
 
 pub mod data;
+pub mod org;
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
@@ -67,6 +80,8 @@ fn error_body(kind: &str, message: &str, param: Option<&str>) -> String {
 /// A request the fake received.
 #[derive(Clone, Debug)]
 pub struct Recorded {
+    /// The method (`GET`).
+    pub method: String,
     /// The path, without the query.
     pub path: String,
     /// The raw query string, as sent.
@@ -217,11 +232,17 @@ async fn serve(socket: TcpStream, shared: Arc<Shared>) {
                 }
             }
         }
+        let method = request_line
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .to_owned();
         let target = request_line.split_whitespace().nth(1).unwrap_or("/");
         let (path, query) = target.split_once('?').unwrap_or((target, ""));
         let number = shared.count.fetch_add(1, Ordering::SeqCst) + 1;
         if shared.config.record {
             shared.log.lock().unwrap().push(Recorded {
+                method: method.clone(),
                 path: path.to_owned(),
                 query: query.to_owned(),
                 authorization,
@@ -253,18 +274,18 @@ async fn serve(socket: TcpStream, shared: Arc<Shared>) {
             Some(Fault::NotJson) => (200, Vec::new(), "<html>upstream sleeping</html>".into()),
             Some(Fault::Delay(wait)) => {
                 tokio::time::sleep(wait).await;
-                answer(&shared, path, query, false)
+                answer(&shared, &method, path, query, false)
             }
             Some(Fault::Truncate) => {
-                let (status, headers, body) = answer(&shared, path, query, false);
+                let (status, headers, body) = answer(&shared, &method, path, query, false);
                 let head = head(status, &headers, &request_id, body.len());
                 let _ = write.write_all(head.as_bytes()).await;
                 let _ = write.write_all(&body.as_bytes()[..body.len() / 2]).await;
                 let _ = write.flush().await;
                 return;
             }
-            Some(Fault::RepeatCursor) => answer(&shared, path, query, true),
-            None => answer(&shared, path, query, false),
+            Some(Fault::RepeatCursor) => answer(&shared, &method, path, query, true),
+            None => answer(&shared, &method, path, query, false),
         };
         let head = head(status, &headers, &request_id, body.len());
         let mut out = head.into_bytes();
@@ -281,6 +302,7 @@ fn head(status: u16, headers: &[(String, String)], request_id: &str, len: usize)
         400 => "Bad Request",
         401 => "Unauthorized",
         404 => "Not Found",
+        405 => "Method Not Allowed",
         408 => "Request Timeout",
         409 => "Conflict",
         429 => "Too Many Requests",
@@ -299,13 +321,40 @@ fn head(status: u16, headers: &[(String, String)], request_id: &str, len: usize)
     head
 }
 
-/// The normal answer to `GET path?query`.
+/// The normal answer to `method path?query`.
 fn answer(
     shared: &Shared,
+    method: &str,
     path: &str,
     query: &str,
     repeat_cursor: bool,
 ) -> (u16, Vec<(String, String)>, String) {
+    if method != "GET" {
+        let body = error_body(
+            "invalid_request_error",
+            &format!("{method} is not allowed here: the fake serves reads only"),
+            None,
+        );
+        return (405, vec![("allow".into(), "GET".into())], body);
+    }
+    if let Some(answer) = path
+        .strip_prefix(PREFIX)
+        .and_then(|p| org::answer(p, &data::Query::parse(query), repeat_cursor))
+    {
+        return match answer {
+            org::Answer::Ok(body) => (200, Vec::new(), body.to_string()),
+            org::Answer::Bad(bad) => (
+                400,
+                Vec::new(),
+                error_body("invalid_request_error", &bad.message, Some(&bad.param)),
+            ),
+            org::Answer::NotFound(message) => (
+                404,
+                Vec::new(),
+                error_body("invalid_request_error", &message, None),
+            ),
+        };
+    }
     let Some(endpoint) = path.strip_prefix(PREFIX).and_then(data::endpoint) else {
         let body = error_body(
             "invalid_request_error",

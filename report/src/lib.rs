@@ -1,0 +1,729 @@
+//! The chargeback report: costs and tokens of an OpenAI organization per day and per group
+//! (project, line item, model, API key or user), with the names behind the IDs and each
+//! project's spend against its hard spend limit.
+//!
+//! [`collect`] pages every bucket of the period to the end and looks each name up once;
+//! [`render_table`], [`render_csv`] and [`render_json`] write the result. The binary
+//! (`openai-usage-report`) is a thin command line around these.
+
+pub mod dates;
+pub mod money;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::io::IsTerminal as _;
+use std::time::Duration;
+
+use futures::{StreamExt as _, TryStreamExt as _};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use openai_usage::{
+    Client, Error, GetProjectSpendLimitParams, ListProjectApiKeysParams,
+    ListProjectSpendAlertsParams, ListProjectsParams, ListUsersParams, PageError,
+    UsageCompletionsGroupBy, UsageCompletionsParams, UsageCostsGroupBy, UsageCostsParams,
+    UsageResult,
+};
+
+pub use money::Money;
+
+/// What the rows are grouped by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
+pub enum GroupBy {
+    /// Per project (costs and tokens), with names, spend limits and alerts.
+    Project,
+    /// Per line item of the invoice (costs only).
+    LineItem,
+    /// Per model (tokens only: costs are not reported per model).
+    Model,
+    /// Per API key (costs and tokens), with the key's name and owner.
+    ApiKey,
+    /// Per user (tokens only: costs are not reported per user), with the user's email.
+    User,
+}
+
+impl GroupBy {
+    /// The name of the group column.
+    pub fn column(self) -> &'static str {
+        match self {
+            GroupBy::Project => "project",
+            GroupBy::LineItem => "line_item",
+            GroupBy::Model => "model",
+            GroupBy::ApiKey => "api_key",
+            GroupBy::User => "user",
+        }
+    }
+
+    /// The column's heading in tables.
+    pub fn heading(self) -> &'static str {
+        match self {
+            GroupBy::Project => "Project",
+            GroupBy::LineItem => "Line item",
+            GroupBy::Model => "Model",
+            GroupBy::ApiKey => "API key",
+            GroupBy::User => "User",
+        }
+    }
+
+    fn costs(self) -> Option<UsageCostsGroupBy> {
+        match self {
+            GroupBy::Project => Some(UsageCostsGroupBy::ProjectId),
+            GroupBy::LineItem => Some(UsageCostsGroupBy::LineItem),
+            GroupBy::ApiKey => Some(UsageCostsGroupBy::ApiKeyId),
+            GroupBy::Model | GroupBy::User => None,
+        }
+    }
+
+    fn tokens(self) -> Option<UsageCompletionsGroupBy> {
+        match self {
+            GroupBy::Project => Some(UsageCompletionsGroupBy::ProjectId),
+            GroupBy::Model => Some(UsageCompletionsGroupBy::Model),
+            GroupBy::ApiKey => Some(UsageCompletionsGroupBy::ApiKeyId),
+            GroupBy::User => Some(UsageCompletionsGroupBy::UserId),
+            GroupBy::LineItem => None,
+        }
+    }
+}
+
+/// What to report on.
+#[derive(Clone, Debug)]
+pub struct Request {
+    /// Start of the period (Unix seconds), inclusive.
+    pub start: i64,
+    /// End of the period (Unix seconds), exclusive.
+    pub end: i64,
+    /// Now (Unix seconds): a bucket that ends after it is the current, partial day.
+    pub now: i64,
+    /// The grouping.
+    pub group_by: GroupBy,
+    /// Show a progress indicator on stderr (only drawn when stderr is a terminal).
+    pub progress: bool,
+}
+
+/// Costs and tokens of one group on one day.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Cell {
+    /// Cost, exactly, if the endpoint reports costs for this grouping.
+    pub cost: Option<Money>,
+    /// Requests made.
+    pub requests: i64,
+    /// Input tokens (cached included).
+    pub input_tokens: i64,
+    /// Output tokens.
+    pub output_tokens: i64,
+}
+
+/// A project's hard spend limit and alerts.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Budget {
+    /// The monthly hard spend limit, in cents, if one is set.
+    pub limit_cents: Option<i64>,
+    /// The currency of the limit.
+    pub currency: Option<String>,
+    /// Spend alert thresholds, in cents, ascending.
+    pub alert_cents: Vec<i64>,
+}
+
+/// The report.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    /// The grouping.
+    pub group_by: Option<GroupBy>,
+    /// Costs and tokens per (day start, group ID). A group ID of `None` is usage the API did
+    /// not attribute to any group.
+    pub cells: BTreeMap<(i64, Option<String>), Cell>,
+    /// Days whose bucket is not over yet (the current, partial day).
+    pub partial_days: BTreeSet<i64>,
+    /// The name of each group ID the organization could name.
+    pub names: HashMap<String, String>,
+    /// Budgets per project ID (with `--group-by project`).
+    pub budgets: BTreeMap<String, Budget>,
+    /// The currency costs are in (`usd`).
+    pub currency: Option<String>,
+    /// Whether costs are reported for this grouping.
+    pub has_costs: bool,
+    /// Whether tokens are reported for this grouping.
+    pub has_tokens: bool,
+}
+
+impl Report {
+    /// The name of a group, or its ID when the organization has no name for it (a deleted
+    /// project, an unknown key), or `(none)` for unattributed usage.
+    pub fn name(&self, id: Option<&str>) -> String {
+        match id {
+            None => "(none)".to_owned(),
+            Some(id) => self.names.get(id).cloned().unwrap_or_else(|| id.to_owned()),
+        }
+    }
+
+    /// Totals per group ID over the period.
+    pub fn totals(&self) -> BTreeMap<Option<String>, Cell> {
+        let mut totals: BTreeMap<Option<String>, Cell> = BTreeMap::new();
+        for ((_, id), cell) in &self.cells {
+            add(totals.entry(id.clone()).or_default(), cell);
+        }
+        totals
+    }
+
+    /// The total over every group and day.
+    pub fn total(&self) -> Cell {
+        let mut total = Cell::default();
+        for cell in self.cells.values() {
+            add(&mut total, cell);
+        }
+        total
+    }
+}
+
+fn add(into: &mut Cell, cell: &Cell) {
+    if let Some(cost) = cell.cost {
+        into.cost = Some(into.cost.unwrap_or_default() + cost);
+    }
+    into.requests += cell.requests;
+    into.input_tokens += cell.input_tokens;
+    into.output_tokens += cell.output_tokens;
+}
+
+/// How many name and budget lookups run at once.
+const CONCURRENCY: usize = 4;
+
+/// Collects the report: every bucket of the period (following every page to the end), then the
+/// names (and, per project, budgets) of the groups, each looked up once.
+pub async fn collect(client: &Client, request: &Request) -> Result<Report, Failure> {
+    let progress = Progress::new(request.progress);
+    let group_by = request.group_by;
+    let mut report = Report {
+        group_by: Some(group_by),
+        has_costs: group_by.costs().is_some(),
+        has_tokens: group_by.tokens().is_some(),
+        ..Report::default()
+    };
+    if let Some(costs_group) = group_by.costs() {
+        progress.phase("costs");
+        let params = UsageCostsParams::new(request.start)
+            .end_time(request.end)
+            .group_by([costs_group])
+            .limit(180);
+        let mut buckets = client.usage_costs_buckets(params);
+        while let Some(bucket) = buckets.try_next().await? {
+            progress.tick();
+            if is_partial(bucket.start_time, bucket.end_time, request.now) {
+                report.partial_days.insert(bucket.start_time);
+            }
+            for result in bucket.results {
+                let UsageResult::Costs(cost) = result else {
+                    continue;
+                };
+                let id = match costs_group {
+                    UsageCostsGroupBy::ProjectId => cost.project_id,
+                    UsageCostsGroupBy::LineItem => cost.line_item,
+                    _ => cost.api_key_id,
+                };
+                let cell = report.cells.entry((bucket.start_time, id)).or_default();
+                let amount = cost.amount.as_ref();
+                let value = amount.and_then(|a| a.value).unwrap_or(0.0);
+                cell.cost = Some(cell.cost.unwrap_or_default() + Money::from_f64(value));
+                if report.currency.is_none() {
+                    report.currency = amount.and_then(|a| a.currency.clone());
+                }
+            }
+        }
+    }
+    if let Some(tokens_group) = group_by.tokens() {
+        progress.phase("tokens");
+        let params = UsageCompletionsParams::new(request.start)
+            .end_time(request.end)
+            .group_by([tokens_group])
+            .limit(31);
+        let mut buckets = client.usage_completions_buckets(params);
+        while let Some(bucket) = buckets.try_next().await? {
+            progress.tick();
+            if is_partial(bucket.start_time, bucket.end_time, request.now) {
+                report.partial_days.insert(bucket.start_time);
+            }
+            for result in bucket.results {
+                let UsageResult::Completions(c) = result else {
+                    continue;
+                };
+                let id = match tokens_group {
+                    UsageCompletionsGroupBy::ProjectId => c.project_id,
+                    UsageCompletionsGroupBy::Model => c.model,
+                    UsageCompletionsGroupBy::ApiKeyId => c.api_key_id,
+                    _ => c.user_id,
+                };
+                let cell = report.cells.entry((bucket.start_time, id)).or_default();
+                cell.requests += c.num_model_requests;
+                cell.input_tokens += c.input_tokens;
+                cell.output_tokens += c.output_tokens;
+            }
+        }
+    }
+    progress.phase("names");
+    match group_by {
+        GroupBy::Project => {
+            report.names = project_names(client, &progress).await?;
+            let ids: BTreeSet<String> = report
+                .cells
+                .keys()
+                .filter_map(|(_, id)| id.clone())
+                .collect();
+            report.budgets = budgets(client, ids, &progress).await?;
+        }
+        GroupBy::ApiKey => report.names = key_names(client, &progress).await?,
+        GroupBy::User => report.names = user_names(client, &progress).await?,
+        GroupBy::LineItem | GroupBy::Model => {}
+    }
+    progress.finish();
+    Ok(report)
+}
+
+/// Whether a daily bucket is not over yet: it ends after now, or the API cut it at now.
+fn is_partial(start: i64, end: i64, now: i64) -> bool {
+    end > now || start + dates::DAY > now
+}
+
+/// Every project's name, archived ones included (their past spend still counts).
+async fn project_names(
+    client: &Client,
+    progress: &Progress,
+) -> Result<HashMap<String, String>, Failure> {
+    let params = ListProjectsParams::new().include_archived(true).limit(100);
+    let projects: Vec<_> = client
+        .list_projects_items(params)
+        .collect_with(progress)
+        .await?;
+    Ok(projects
+        .into_iter()
+        .filter_map(|p| {
+            let name = p.name?;
+            let name = if p.archived_at.is_some() {
+                format!("{name} (archived)")
+            } else {
+                name
+            };
+            Some((p.id, name))
+        })
+        .collect())
+}
+
+/// Every user's email (or name, when the email is hidden).
+async fn user_names(
+    client: &Client,
+    progress: &Progress,
+) -> Result<HashMap<String, String>, Failure> {
+    let users: Vec<_> = client
+        .list_users_items(ListUsersParams::new().limit(100))
+        .collect_with(progress)
+        .await?;
+    Ok(users
+        .into_iter()
+        .filter_map(|u| Some((u.id, u.email.or(u.name)?)))
+        .collect())
+}
+
+/// Every project API key's name and owner, project by project (a few projects at a time).
+async fn key_names(
+    client: &Client,
+    progress: &Progress,
+) -> Result<HashMap<String, String>, Failure> {
+    let params = ListProjectsParams::new().include_archived(true).limit(100);
+    let projects: Vec<_> = client
+        .list_projects_items(params)
+        .collect_with(progress)
+        .await?;
+    let per_project = futures::stream::iter(projects)
+        .map(|project| async move {
+            let params = ListProjectApiKeysParams::new(project.id).limit(100);
+            let keys: Vec<_> = client
+                .list_project_api_keys_items(params)
+                .collect_with(progress)
+                .await?;
+            Ok::<_, Failure>(keys)
+        })
+        .buffer_unordered(CONCURRENCY)
+        .try_collect::<Vec<_>>()
+        .await?;
+    let mut names = HashMap::new();
+    for key in per_project.into_iter().flatten() {
+        let owner = key.owner.user.map(|u| u.email).or(key
+            .owner
+            .service_account
+            .map(|s| format!("service account {}", s.name)));
+        let name = match owner {
+            Some(owner) => format!("{} ({owner})", key.name),
+            None => key.name,
+        };
+        names.insert(key.id, name);
+    }
+    Ok(names)
+}
+
+/// The hard spend limit and alerts of each project in `ids` (a few projects at a time). A
+/// project without a limit answers 404; a deleted project has neither.
+async fn budgets(
+    client: &Client,
+    ids: BTreeSet<String>,
+    progress: &Progress,
+) -> Result<BTreeMap<String, Budget>, Failure> {
+    futures::stream::iter(ids)
+        .map(|id| async move {
+            let limit = match client
+                .get_project_spend_limit(&GetProjectSpendLimitParams::new(id.clone()))
+                .await
+            {
+                Ok(limit) => Some(limit),
+                Err(Error::Api { status: 404, .. }) => None,
+                Err(e) => return Err(Failure::Call(e)),
+            };
+            let alerts = ListProjectSpendAlertsParams::new(id.clone()).limit(100);
+            let alerts: Vec<_> = match client
+                .list_project_spend_alerts_items(alerts)
+                .collect_with(progress)
+                .await
+            {
+                Ok(alerts) => alerts,
+                // A project that no longer exists has no alerts.
+                Err(Failure::Page(e)) if matches!(e.error(), Error::Api { status: 404, .. }) => {
+                    Vec::new()
+                }
+                Err(e) => return Err(e),
+            };
+            progress.tick();
+            let mut alert_cents: Vec<i64> = alerts.iter().map(|a| a.threshold_amount).collect();
+            alert_cents.sort_unstable();
+            let budget = Budget {
+                limit_cents: limit.as_ref().map(|l| l.threshold_amount),
+                currency: limit.map(|l| l.currency.as_str().to_owned()),
+                alert_cents,
+            };
+            Ok((id, budget))
+        })
+        .buffer_unordered(CONCURRENCY)
+        .try_collect()
+        .await
+}
+
+/// Why the report could not be collected.
+#[derive(Debug)]
+pub enum Failure {
+    /// A page of a list failed (after the client's retries); the error says where to resume.
+    Page(PageError),
+    /// A single call failed.
+    Call(Error),
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Page(e) => write!(f, "{e}"),
+            Failure::Call(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for Failure {}
+
+impl From<PageError> for Failure {
+    fn from(e: PageError) -> Self {
+        Failure::Page(e)
+    }
+}
+
+/// Collects a stream of items, ticking the progress indicator.
+trait CollectWith<T> {
+    async fn collect_with(self, progress: &Progress) -> Result<Vec<T>, Failure>;
+}
+
+impl<T, S> CollectWith<T> for S
+where
+    S: futures::Stream<Item = Result<T, PageError>> + Unpin,
+{
+    async fn collect_with(mut self, progress: &Progress) -> Result<Vec<T>, Failure> {
+        let mut out = Vec::new();
+        while let Some(item) = self.try_next().await? {
+            out.push(item);
+            progress.tick();
+        }
+        Ok(out)
+    }
+}
+
+/// A spinner on stderr while the report pages; hidden when stderr is not a terminal (so
+/// redirected or captured output holds data only).
+struct Progress(ProgressBar);
+
+impl Progress {
+    fn new(wanted: bool) -> Progress {
+        let target = if wanted && std::io::stderr().is_terminal() {
+            ProgressDrawTarget::stderr()
+        } else {
+            ProgressDrawTarget::hidden()
+        };
+        let bar = ProgressBar::with_draw_target(None, target);
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {msg}: {pos} pages and items read ({elapsed})")
+                .expect("a valid template"),
+        );
+        bar.enable_steady_tick(Duration::from_millis(120));
+        Progress(bar)
+    }
+
+    fn phase(&self, what: &str) {
+        self.0.set_message(format!("reading {what}"));
+    }
+
+    fn tick(&self) {
+        self.0.inc(1);
+    }
+
+    fn finish(&self) {
+        self.0.finish_and_clear();
+    }
+}
+
+/// One output row: a day and a group.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Row {
+    /// The UTC date of the bucket (`YYYY-MM-DD`).
+    pub date: String,
+    /// Whether the day is not over yet (the current, partial day).
+    pub partial_day: bool,
+    /// The group ID (empty for unattributed usage).
+    pub id: String,
+    /// The group's name, or its ID when the organization has none for it.
+    pub name: String,
+    /// Cost, as an exact decimal (empty when not reported for this grouping).
+    pub cost: String,
+    /// The currency of the cost.
+    pub currency: String,
+    /// Requests made.
+    pub requests: i64,
+    /// Input tokens.
+    pub input_tokens: i64,
+    /// Output tokens.
+    pub output_tokens: i64,
+}
+
+/// The rows of the report, by day, then group ID.
+pub fn rows(report: &Report) -> Vec<Row> {
+    report
+        .cells
+        .iter()
+        .map(|((day, id), cell)| Row {
+            date: dates::date(*day),
+            partial_day: report.partial_days.contains(day),
+            id: id.clone().unwrap_or_default(),
+            name: report.name(id.as_deref()),
+            cost: if report.has_costs {
+                cell.cost.unwrap_or_default().to_string()
+            } else {
+                String::new()
+            },
+            currency: if report.has_costs {
+                report.currency.clone().unwrap_or_default()
+            } else {
+                String::new()
+            },
+            requests: cell.requests,
+            input_tokens: cell.input_tokens,
+            output_tokens: cell.output_tokens,
+        })
+        .collect()
+}
+
+/// The report as CSV: a header, then one row per day and group, with IDs and names.
+pub fn render_csv(report: &Report) -> Result<String, csv::Error> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    for row in rows(report) {
+        writer.serialize(row)?;
+    }
+    let bytes = writer.into_inner().map_err(|e| e.into_error())?;
+    Ok(String::from_utf8(bytes).expect("CSV of UTF-8 text"))
+}
+
+/// The report as JSON: the rows, and the per-group totals with budgets.
+pub fn render_json(report: &Report) -> String {
+    let groups: Vec<serde_json::Value> = report
+        .totals()
+        .iter()
+        .map(|(id, cell)| {
+            let budget = id.as_ref().and_then(|id| report.budgets.get(id));
+            serde_json::json!({
+                "id": id,
+                "name": report.name(id.as_deref()),
+                "cost": report.has_costs.then(|| cell.cost.unwrap_or_default().to_string()),
+                "requests": cell.requests,
+                "input_tokens": cell.input_tokens,
+                "output_tokens": cell.output_tokens,
+                "spend_limit_cents": budget.and_then(|b| b.limit_cents),
+                "spend_alert_cents": budget.map(|b| b.alert_cents.clone()).unwrap_or_default(),
+            })
+        })
+        .collect();
+    let value = serde_json::json!({
+        "group_by": report.group_by.map(GroupBy::column),
+        "currency": report.currency,
+        "rows": rows(report),
+        "groups": groups,
+    });
+    let mut text = serde_json::to_string_pretty(&value).expect("JSON of plain values");
+    text.push('\n');
+    text
+}
+
+/// The report as aligned tables: per day and group, then totals per group (with each project's
+/// spend against its limit).
+pub fn render_table(report: &Report) -> String {
+    let group = report.group_by.map_or("Group", GroupBy::heading);
+    let currency = report.currency.as_deref().unwrap_or("usd").to_uppercase();
+    let mut out = String::new();
+    let mut columns = vec![("Day".to_owned(), false), (group.to_owned(), false)];
+    if report.has_costs {
+        columns.push((format!("Cost ({currency})"), true));
+    }
+    if report.has_tokens {
+        for c in ["Requests", "Input tokens", "Output tokens"] {
+            columns.push((c.to_owned(), true));
+        }
+    }
+    let cells = |cell: &Cell| {
+        let mut v = Vec::new();
+        if report.has_costs {
+            v.push(cell.cost.unwrap_or_default().to_grouped_cents());
+        }
+        if report.has_tokens {
+            v.push(grouped(cell.requests));
+            v.push(grouped(cell.input_tokens));
+            v.push(grouped(cell.output_tokens));
+        }
+        v
+    };
+    let mut lines: Vec<Vec<String>> = Vec::new();
+    for ((day, id), cell) in &report.cells {
+        let mut date = dates::date(*day);
+        if report.partial_days.contains(day) {
+            date.push('*');
+        }
+        let mut line = vec![date, report.name(id.as_deref())];
+        line.extend(cells(cell));
+        lines.push(line);
+    }
+    out.push_str(&table(&columns, &lines));
+    if report.partial_days.is_empty() {
+        out.push('\n');
+    } else {
+        out.push_str("* the current day, not over yet\n\n");
+    }
+
+    let mut columns = vec![(group.to_owned(), false)];
+    columns.extend(columns_after_group(report, &currency));
+    let budgets = report.group_by == Some(GroupBy::Project);
+    if budgets {
+        columns.push(("Spend limit / month".to_owned(), true));
+        columns.push(("Of limit".to_owned(), true));
+        columns.push(("Alerts at".to_owned(), false));
+    }
+    let mut lines = Vec::new();
+    for (id, cell) in report.totals() {
+        let mut line = vec![report.name(id.as_deref())];
+        line.extend(cells(&cell));
+        if budgets {
+            let budget = id.as_ref().and_then(|id| report.budgets.get(id));
+            let limit = budget.and_then(|b| b.limit_cents);
+            line.push(limit.map_or(String::new(), |c| Money::from_cents(c).to_grouped_cents()));
+            line.push(match (limit, cell.cost) {
+                (Some(limit), Some(cost)) if limit > 0 => {
+                    format!("{:.1} %", cost.percent_of_cents(limit))
+                }
+                _ => String::new(),
+            });
+            line.push(
+                budget
+                    .map(|b| {
+                        b.alert_cents
+                            .iter()
+                            .map(|c| Money::from_cents(*c).to_grouped_cents())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    })
+                    .unwrap_or_default(),
+            );
+        }
+        lines.push(line);
+    }
+    let mut total = vec!["Total".to_owned()];
+    total.extend(cells(&report.total()));
+    if budgets {
+        total.extend([String::new(), String::new(), String::new()]);
+    }
+    lines.push(total);
+    out.push_str(&table(&columns, &lines));
+    out
+}
+
+fn columns_after_group(report: &Report, currency: &str) -> Vec<(String, bool)> {
+    let mut columns = Vec::new();
+    if report.has_costs {
+        columns.push((format!("Cost ({currency})"), true));
+    }
+    if report.has_tokens {
+        for c in ["Requests", "Input tokens", "Output tokens"] {
+            columns.push((c.to_owned(), true));
+        }
+    }
+    columns
+}
+
+/// An aligned table: a header, a rule, the lines; right-aligned columns are numbers.
+fn table(columns: &[(String, bool)], lines: &[Vec<String>]) -> String {
+    let widths: Vec<usize> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, (title, _))| {
+            lines
+                .iter()
+                .map(|l| l[i].chars().count())
+                .chain([title.chars().count()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |cells: Vec<&str>| {
+        let mut text = String::new();
+        for (i, cell) in cells.iter().enumerate() {
+            if i > 0 {
+                text.push_str("  ");
+            }
+            let pad = widths[i].saturating_sub(cell.chars().count());
+            if columns[i].1 {
+                text.push_str(&" ".repeat(pad));
+                text.push_str(cell);
+            } else {
+                text.push_str(cell);
+                text.push_str(&" ".repeat(pad));
+            }
+        }
+        text.trim_end().to_owned() + "\n"
+    };
+    let mut out = line(columns.iter().map(|(t, _)| t.as_str()).collect());
+    let rule: usize = widths.iter().sum::<usize>() + 2 * widths.len().saturating_sub(1);
+    out.push_str(&"-".repeat(rule));
+    out.push('\n');
+    for l in lines {
+        out.push_str(&line(l.iter().map(String::as_str).collect()));
+    }
+    out
+}
+
+/// `1234567` as `1,234,567`.
+pub fn grouped(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 {
+        out.insert(0, '-');
+    }
+    out
+}
