@@ -84,31 +84,7 @@ pub fn build(doc: &Document) -> Result<Api> {
     open_response_enums(&mut types, &operations);
     let styles = paging_styles(&root)?;
     for (op, site) in operations.iter_mut().zip(&sites) {
-        op.paging = match site.node.get("x-pagination") {
-            // An operation's own style wins; `false` says it does not page.
-            Some(own) if own.value.as_bool() == Some(false) => None,
-            Some(own) => {
-                let paging = paging(&own, op, &types)?;
-                if paging.is_none() {
-                    return Err(own.error(format!(
-                        "operation `{}` has no `{}` parameter to page with",
-                        op.id,
-                        own.str("cursor-param")?.unwrap_or_default()
-                    )));
-                }
-                paging
-            }
-            None => {
-                let mut found = None;
-                for style in &styles {
-                    found = paging(style, op, &types)?;
-                    if found.is_some() {
-                        break;
-                    }
-                }
-                found
-            }
-        };
+        op.paging = operation_paging(&site.node, &styles, op, &types)?;
     }
     check_client_methods(&root, &operations)?;
     check_finite(&root, &types)?;
@@ -337,6 +313,41 @@ fn paging_styles<'a>(root: &Node<'a>) -> Result<Vec<Node<'a>>> {
         None => Ok(Vec::new()),
         Some(config) if matches!(config.value, Value::Sequence(_)) => config.items(),
         Some(config) => Ok(vec![config]),
+    }
+}
+
+/// How `op` pages: by its own `x-pagination` (a style, or `false` for not at all), else by the
+/// first document style whose cursor parameter it has.
+fn operation_paging(
+    node: &Node<'_>,
+    styles: &[Node<'_>],
+    op: &Operation,
+    types: &[TypeDef],
+) -> Result<Option<Paging>> {
+    match node.get("x-pagination") {
+        Some(own) if own.value.as_bool() == Some(false) => Ok(None),
+        Some(own) => match paging(&own, op, types)? {
+            Some(paging) => Ok(Some(paging)),
+            None => Err(own.error(format!(
+                "operation `{}` has no `{}` parameter to page with",
+                op.id,
+                own.str("cursor-param")?.unwrap_or_default()
+            ))),
+        },
+        None => {
+            for style in styles {
+                let found = paging(style, op, types).map_err(|mut e| {
+                    e.message.push_str(
+                        " (an operation that takes this cursor but does not page this way needs its own `x-pagination`, or `x-pagination: false`)",
+                    );
+                    e
+                })?;
+                if found.is_some() {
+                    return Ok(found);
+                }
+            }
+            Ok(None)
+        }
     }
 }
 

@@ -439,3 +439,75 @@ fn list(items: Vec<Value>, query: &Query, repeat_cursor: bool) -> Answer {
         "has_more": has_more,
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn query(pairs: &[(&str, &str)]) -> Query {
+        Query(
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+        )
+    }
+
+    fn ok(answer: Option<Answer>) -> Value {
+        match answer {
+            Some(Answer::Ok(body)) => body,
+            _ => panic!("expected a 200"),
+        }
+    }
+
+    #[test]
+    fn lists_page_by_after_and_last_id() {
+        let all = |q: &[(&str, &str)]| ok(answer("/organization/projects", &query(q), false));
+        let first = all(&[("limit", "3"), ("include_archived", "true")]);
+        assert_eq!(first["data"].as_array().unwrap().len(), 3);
+        assert_eq!(first["has_more"], json!(true));
+        assert_eq!(first["first_id"], json!("proj_alpha"));
+        assert_eq!(first["last_id"], json!("proj_gamma"));
+        let rest = all(&[
+            ("limit", "3"),
+            ("include_archived", "true"),
+            ("after", "proj_gamma"),
+        ]);
+        assert_eq!(rest["data"][0]["id"], json!("proj_delta"));
+        assert_eq!(rest["has_more"], json!(false));
+        // Archived projects are left out unless asked for.
+        let active = all(&[]);
+        assert!(active["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["archived_at"].is_null()));
+    }
+
+    #[test]
+    fn bad_paging_and_unknown_ids_are_refused() {
+        for q in [
+            [("limit", "0")],
+            [("limit", "101")],
+            [("after", "proj_nope")],
+        ] {
+            assert!(matches!(
+                answer("/organization/users", &query(&q), false),
+                Some(Answer::Bad(_))
+            ));
+        }
+        assert!(matches!(
+            answer("/organization/projects/proj%2Falpha", &query(&[]), false),
+            Some(Answer::NotFound(m)) if m == "No such project: proj/alpha"
+        ));
+        assert!(matches!(
+            answer(
+                "/organization/projects/proj_delta/spend_limit",
+                &query(&[]),
+                false
+            ),
+            Some(Answer::NotFound(_))
+        ));
+        assert!(answer("/organization/unknown", &query(&[]), false).is_none());
+    }
+}

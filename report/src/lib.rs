@@ -17,7 +17,7 @@ use futures::{StreamExt as _, TryStreamExt as _};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use openai_usage::{
     Client, Error, GetProjectSpendLimitParams, ListProjectApiKeysParams,
-    ListProjectSpendAlertsParams, ListProjectsParams, ListUsersParams, PageError,
+    ListProjectSpendAlertsParams, ListProjectsParams, ListUsersParams, PageError, Project,
     UsageCompletionsGroupBy, UsageCompletionsParams, UsageCostsGroupBy, UsageCostsParams,
     UsageResult,
 };
@@ -153,6 +153,14 @@ impl Report {
         }
     }
 
+    /// Notes a daily bucket, marking its day partial when it is not over yet (it ends after
+    /// now, or the API cut it at now).
+    fn note_bucket(&mut self, start: i64, end: i64, now: i64) {
+        if end > now || start + dates::DAY > now {
+            self.partial_days.insert(start);
+        }
+    }
+
     /// Totals per group ID over the period.
     pub fn totals(&self) -> BTreeMap<Option<String>, Cell> {
         let mut totals: BTreeMap<Option<String>, Cell> = BTreeMap::new();
@@ -204,9 +212,7 @@ pub async fn collect(client: &Client, request: &Request) -> Result<Report, Failu
         let mut buckets = client.usage_costs_buckets(params);
         while let Some(bucket) = buckets.try_next().await? {
             progress.tick();
-            if is_partial(bucket.start_time, bucket.end_time, request.now) {
-                report.partial_days.insert(bucket.start_time);
-            }
+            report.note_bucket(bucket.start_time, bucket.end_time, request.now);
             for result in bucket.results {
                 let UsageResult::Costs(cost) = result else {
                     continue;
@@ -235,9 +241,7 @@ pub async fn collect(client: &Client, request: &Request) -> Result<Report, Failu
         let mut buckets = client.usage_completions_buckets(params);
         while let Some(bucket) = buckets.try_next().await? {
             progress.tick();
-            if is_partial(bucket.start_time, bucket.end_time, request.now) {
-                report.partial_days.insert(bucket.start_time);
-            }
+            report.note_bucket(bucket.start_time, bucket.end_time, request.now);
             for result in bucket.results {
                 let UsageResult::Completions(c) = result else {
                     continue;
@@ -274,22 +278,22 @@ pub async fn collect(client: &Client, request: &Request) -> Result<Report, Failu
     Ok(report)
 }
 
-/// Whether a daily bucket is not over yet: it ends after now, or the API cut it at now.
-fn is_partial(start: i64, end: i64, now: i64) -> bool {
-    end > now || start + dates::DAY > now
+/// Every project, archived ones included (their past spend still counts).
+async fn all_projects(client: &Client, progress: &Progress) -> Result<Vec<Project>, Failure> {
+    let params = ListProjectsParams::new().include_archived(true).limit(100);
+    client
+        .list_projects_items(params)
+        .collect_with(progress)
+        .await
 }
 
-/// Every project's name, archived ones included (their past spend still counts).
+/// Every project's name, marked when archived.
 async fn project_names(
     client: &Client,
     progress: &Progress,
 ) -> Result<HashMap<String, String>, Failure> {
-    let params = ListProjectsParams::new().include_archived(true).limit(100);
-    let projects: Vec<_> = client
-        .list_projects_items(params)
-        .collect_with(progress)
-        .await?;
-    Ok(projects
+    Ok(all_projects(client, progress)
+        .await?
         .into_iter()
         .filter_map(|p| {
             let name = p.name?;
@@ -323,11 +327,7 @@ async fn key_names(
     client: &Client,
     progress: &Progress,
 ) -> Result<HashMap<String, String>, Failure> {
-    let params = ListProjectsParams::new().include_archived(true).limit(100);
-    let projects: Vec<_> = client
-        .list_projects_items(params)
-        .collect_with(progress)
-        .await?;
+    let projects = all_projects(client, progress).await?;
     let per_project = futures::stream::iter(projects)
         .map(|project| async move {
             let params = ListProjectApiKeysParams::new(project.id).limit(100);
@@ -575,14 +575,7 @@ pub fn render_table(report: &Report) -> String {
     let currency = report.currency.as_deref().unwrap_or("usd").to_uppercase();
     let mut out = String::new();
     let mut columns = vec![("Day".to_owned(), false), (group.to_owned(), false)];
-    if report.has_costs {
-        columns.push((format!("Cost ({currency})"), true));
-    }
-    if report.has_tokens {
-        for c in ["Requests", "Input tokens", "Output tokens"] {
-            columns.push((c.to_owned(), true));
-        }
-    }
+    columns.extend(measure_columns(report, &currency));
     let cells = |cell: &Cell| {
         let mut v = Vec::new();
         if report.has_costs {
@@ -613,7 +606,7 @@ pub fn render_table(report: &Report) -> String {
     }
 
     let mut columns = vec![(group.to_owned(), false)];
-    columns.extend(columns_after_group(report, &currency));
+    columns.extend(measure_columns(report, &currency));
     let budgets = report.group_by == Some(GroupBy::Project);
     if budgets {
         columns.push(("Spend limit / month".to_owned(), true));
@@ -658,7 +651,9 @@ pub fn render_table(report: &Report) -> String {
     out
 }
 
-fn columns_after_group(report: &Report, currency: &str) -> Vec<(String, bool)> {
+/// The columns of what is measured (cost, tokens), as far as the grouping reports them; numbers,
+/// so right-aligned.
+fn measure_columns(report: &Report, currency: &str) -> Vec<(String, bool)> {
     let mut columns = Vec::new();
     if report.has_costs {
         columns.push((format!("Cost ({currency})"), true));

@@ -74,7 +74,12 @@ fn main() {
     let page = tests::bench::completions_page(buckets, results, false);
     let api = codegen::api(&root.join("spec/openai-usage.yaml")).unwrap();
     let table = codegen::describe::types(&api);
-    let shape = codegen::describe::shape(&api, api.operations[0].response.as_ref().unwrap());
+    let completions = api
+        .operations
+        .iter()
+        .find(|o| o.id == "usage-completions")
+        .expect("the spec has usage-completions");
+    let shape = codegen::describe::shape(&api, completions.response.as_ref().unwrap());
     let typed = time(rounds, || {
         std::hint::black_box(serde_json::from_str::<openai_usage::UsageResponse>(&page).unwrap());
     });
