@@ -41,6 +41,7 @@ const UNSUPPORTED_KEYWORDS: &[&str] = &[
 /// Builds the IR of a loaded document.
 pub fn build(doc: &Document) -> Result<Api> {
     let sites = validate::operations(doc)?;
+    crate::extensions::check(doc)?;
     let mut builder = Builder {
         doc,
         types: BTreeMap::new(),

@@ -11,6 +11,7 @@ pub mod describe;
 pub mod diff;
 pub mod emit;
 pub mod error;
+pub mod extensions;
 pub mod import;
 pub mod ir;
 pub mod load;

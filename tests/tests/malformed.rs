@@ -529,3 +529,43 @@ fn a_key_the_client_cannot_send_as_the_spec_says_is_refused() {
     let e = error(&with_security("[{Header: []}]", "[{Header: []}]", "    Bearer: {type: http, scheme: bearer}\n    Header: {type: apiKey, in: header, name: 'X Key'}\n"));
     assert!(e.message.contains("is not an HTTP header name"), "{e}");
 }
+
+#[test]
+fn a_misspelled_extension_is_an_error_naming_the_right_one() {
+    let e = error(&one_operation(
+        "/a",
+        "get",
+        "      parameters:\n        - {name: limit, in: query, schema: {type: integer, x-maximun-by: {parameter: w, default: d, values: {}}}}\n",
+    ));
+    assert_eq!(
+        pointer(&e),
+        "#/paths/~1a/get/parameters/0/schema/x-maximun-by"
+    );
+    assert!(
+        e.message
+            .contains("unknown extension `x-maximun-by`: did you mean `x-maximum-by`"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_misplaced_extension_is_an_error() {
+    let e = error(&format!(
+        "{HEAD}components:\n  schemas:\n    A:\n      type: object\n      x-pagination: {{cursor-param: after}}\n      properties: {{a: {{type: string}}}}\n"
+    ));
+    assert_eq!(pointer(&e), "#/components/schemas/A/x-pagination");
+    assert!(
+        e.message.contains(
+            "`x-pagination` is read on the document's root or an operation, not on a schema"
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn extensions_the_generator_does_not_read_pass() {
+    let spec = format!(
+        "{HEAD}x-oaiMeta: {{groups: []}}\ncomponents:\n  schemas:\n    A:\n      type: object\n      x-stainless-const: true\n      x-oaiTypeLabel: thing\n      properties: {{a: {{type: string}}}}\n"
+    );
+    assert!(generate(&spec).is_ok());
+}
