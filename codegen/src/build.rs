@@ -13,8 +13,8 @@ use serde_yaml::Value;
 use crate::error::Result;
 use crate::ir::{
     Api, Auth, AuthKind, Bounds, Constant, Deprecation, Doc, Enum, Field, Location, MaximumBy,
-    Operation, PageShape, Paging, Param, PathPart, PathTemplate, Struct, Type, TypeDef, TypeKind,
-    Union, UnionVariant, Variant,
+    Operation, PageField, PageShape, Paging, Param, ParamRef, PathPart, PathTemplate, Struct, Type,
+    TypeDef, TypeKind, Union, UnionVariant, Variant,
 };
 use crate::load::{kind, Document, Node};
 use crate::naming::{self, Scope};
@@ -431,15 +431,19 @@ fn paging(config: &Node<'_>, op: &Operation, types: &[TypeDef]) -> Result<Option
         pages_method: format!("{}_pages", op.method_name),
         page: PageShape {
             type_name: type_name.clone(),
-            items: (
-                items.rust_name.clone(),
-                item.as_ref().clone(),
-                items.is_option(),
-            ),
-            next_cursor: (next.rust_name.clone(), next.is_option()),
-            has_more: has_more.map(|h| (h.rust_name.clone(), h.is_option())),
+            items: page_field(items),
+            item: item.as_ref().clone(),
+            next_cursor: page_field(next),
+            has_more: has_more.map(page_field),
         },
     }))
+}
+
+fn page_field(field: &Field) -> PageField {
+    PageField {
+        rust_name: field.rust_name.clone(),
+        optional: field.is_option(),
+    }
 }
 
 /// Splits `path` at its `{placeholders}` and ties each to the path parameter of that name: a
@@ -796,27 +800,35 @@ impl<'a> Builder<'a> {
             }
         }
         let find = |node: &Node<'a>, name: &str| {
-            params.iter().find(|p| p.wire_name == name).ok_or_else(|| {
-                node.error(format!(
-                    "names parameter `{name}`, which this operation does not have"
-                ))
-            })
+            let index = params
+                .iter()
+                .position(|p| p.wire_name == name)
+                .ok_or_else(|| {
+                    node.error(format!(
+                        "names parameter `{name}`, which this operation does not have"
+                    ))
+                })?;
+            let reference = ParamRef {
+                index,
+                wire_name: name.to_string(),
+            };
+            Ok::<_, crate::error::Error>((reference, &params[index]))
         };
         let mut bounds = Bounds::default();
         if let Some(node) = schema.get("x-greater-than") {
-            let other = find(&node, node.as_str()?)?;
+            let (reference, other) = find(&node, node.as_str()?)?;
             if other.ty.non_null() != &Type::Integer {
                 return Err(
                     node.error(format!("parameter `{}` is not an integer", other.wire_name))
                 );
             }
-            bounds.greater_than = Some((other.rust_name.clone(), other.wire_name.clone()));
+            bounds.greater_than = Some(reference);
         }
         if let Some(node) = schema.get("x-maximum-by") {
             let name_node = node
                 .get("parameter")
                 .ok_or_else(|| node.error("missing `parameter`"))?;
-            let other = find(&name_node, name_node.as_str()?)?;
+            let (reference, other) = find(&name_node, name_node.as_str()?)?;
             let allowed = self.allowed_values(other.ty.non_null());
             if allowed.is_empty() {
                 return Err(
@@ -861,8 +873,7 @@ impl<'a> Builder<'a> {
                 )));
             }
             bounds.maximum_by = Some(MaximumBy {
-                param_rust_name: other.rust_name.clone(),
-                param_wire_name: other.wire_name.clone(),
+                param: reference,
                 default,
                 values,
             });

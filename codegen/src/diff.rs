@@ -453,9 +453,9 @@ impl<'a> Differ<'a> {
             let how = |p: &crate::ir::Paging| {
                 (
                     p.cursor_param.clone(),
-                    p.page.next_cursor.0.clone(),
-                    p.page.has_more.as_ref().map(|h| h.0.clone()),
-                    p.page.items.0.clone(),
+                    p.page.next_cursor.rust_name.clone(),
+                    p.page.has_more.as_ref().map(|h| h.rust_name.clone()),
+                    p.page.items.rust_name.clone(),
                 )
             };
             if how(a) != how(b) {
@@ -463,8 +463,8 @@ impl<'a> Differ<'a> {
                     format!(
                         "`{}` from `{}`, items in `{}`",
                         naming::unraw(&p.cursor_param),
-                        naming::unraw(&p.page.next_cursor.0),
-                        naming::unraw(&p.page.items.0)
+                        naming::unraw(&p.page.next_cursor.rust_name),
+                        naming::unraw(&p.page.items.rust_name)
                     )
                 };
                 self.push_effect(
@@ -676,21 +676,22 @@ impl<'a> Differ<'a> {
             ),
         }
         self.maximum_by(item, wire, &a.maximum_by, &b.maximum_by);
-        match (&a.greater_than, &b.greater_than) {
+        let than = |r: &Option<crate::ir::ParamRef>| r.as_ref().map(|r| r.wire_name.clone());
+        match (than(&a.greater_than), than(&b.greater_than)) {
             (None, None) => {}
             (x, y) if x == y => {}
-            (None, Some((_, other))) => self.push_effect(
+            (None, Some(other)) => self.push_effect(
                 Impact::Breaking,
                 Effect::Runtime,
                 item,
                 format!("`{wire}` must now be greater than `{other}`: `validate()` rejects values it accepted"),
             ),
-            (Some((_, other)), None) => self.push(
+            (Some(other), None) => self.push(
                 Impact::Additive,
                 item,
                 format!("`{wire}` no longer has to be greater than `{other}`"),
             ),
-            (Some((_, was)), Some((_, now))) => self.push_effect(
+            (Some(was), Some(now)) => self.push_effect(
                 Impact::Breaking,
                 Effect::Runtime,
                 item,
@@ -791,7 +792,7 @@ impl<'a> Differ<'a> {
         let basis = new
             .as_ref()
             .or(old.as_ref())
-            .map(|m| m.param_wire_name.clone());
+            .map(|m| m.param.wire_name.clone());
         for key in keys {
             let name = format!(
                 "maximum for `{}={key}` (`x-maximum-by`)",
@@ -814,7 +815,7 @@ impl<'a> Differ<'a> {
                     item,
                     format!(
                         "`{wire}`: the `x-maximum-by` default of `{}` is now `{}` (was `{}`)",
-                        b.param_wire_name, b.default, a.default
+                        b.param.wire_name, b.default, a.default
                     ),
                 );
             }

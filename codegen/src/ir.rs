@@ -188,12 +188,32 @@ pub struct Paging {
 pub struct PageShape {
     /// The Rust name of the response struct.
     pub type_name: String,
-    /// The items field: (Rust name, item type, whether it is an `Option`).
-    pub items: (String, Type, bool),
-    /// The next-cursor field: (Rust name, whether it is an `Option`).
-    pub next_cursor: (String, bool),
-    /// The has-more field, if the spec names one: (Rust name, whether it is an `Option`).
-    pub has_more: Option<(String, bool)>,
+    /// The field that holds the items.
+    pub items: PageField,
+    /// The type of one item.
+    pub item: Type,
+    /// The field that holds the next cursor.
+    pub next_cursor: PageField,
+    /// The field that says whether more pages follow, if the spec names one.
+    pub has_more: Option<PageField>,
+}
+
+/// A field of a page response that paging reads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PageField {
+    /// The Rust name of the field.
+    pub rust_name: String,
+    /// Whether the Rust field is an `Option`.
+    pub optional: bool,
+}
+
+/// Another parameter of the same operation, as a rule names it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParamRef {
+    /// Its index in [`Operation::params`].
+    pub index: usize,
+    /// Its wire name (what the review compares: indexes move when parameters are added).
+    pub wire_name: String,
 }
 
 /// Where a parameter goes.
@@ -261,17 +281,15 @@ pub struct Bounds {
     pub pattern: Option<String>,
     /// `x-maximum-by`: a maximum that depends on another parameter's value.
     pub maximum_by: Option<MaximumBy>,
-    /// `x-greater-than`: the Rust name and wire name of a parameter this one must exceed.
-    pub greater_than: Option<(String, String)>,
+    /// `x-greater-than`: the parameter this one must exceed.
+    pub greater_than: Option<ParamRef>,
 }
 
 /// A maximum that depends on the value of another (enum) parameter.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MaximumBy {
-    /// The Rust name of the other parameter's field.
-    pub param_rust_name: String,
-    /// The wire name of the other parameter.
-    pub param_wire_name: String,
+    /// The other parameter.
+    pub param: ParamRef,
     /// The wire value assumed when the other parameter is not set.
     pub default: String,
     /// (wire value of the other parameter, maximum) pairs, in spec order.

@@ -170,7 +170,7 @@ fn operation(op: &Operation) -> TokenStream {
     let paging = op.paging.as_ref().map(|paging| {
         let pages = ident(&paging.pages_method);
         let items = ident(&paging.items_method);
-        let item = rust_type(&paging.page.items.1, &types_path());
+        let item = rust_type(&paging.page.item, &types_path());
         let cursor = crate::naming::unraw(&paging.cursor_param);
         let pages_doc = docs::attrs(&format!(
             "Every page of {endpoint}, from the one `params` asks for (its `{cursor}`, or the first) to the \
@@ -215,29 +215,27 @@ fn operation(op: &Operation) -> TokenStream {
 /// `impl Page` for a response type that operations page through.
 pub fn page_impl(shape: &PageShape) -> TokenStream {
     let name = ident(&shape.type_name);
-    let (items, item_ty, items_optional) = &shape.items;
-    let items = ident(items);
-    let item_ty = rust_type(item_ty, &quote!());
-    let into_items = if *items_optional {
+    let items = ident(&shape.items.rust_name);
+    let item_ty = rust_type(&shape.item, &quote!());
+    let into_items = if shape.items.optional {
         quote!(self.#items.unwrap_or_default())
     } else {
         quote!(self.#items)
     };
-    let (next, next_optional) = &shape.next_cursor;
-    let next = ident(next);
-    let next_cursor = if *next_optional {
+    let next = ident(&shape.next_cursor.rust_name);
+    let next_cursor = if shape.next_cursor.optional {
         quote!(self.#next.as_deref().filter(|c| !c.is_empty()))
     } else {
         quote!(Some(self.#next.as_str()).filter(|c| !c.is_empty()))
     };
     let has_more = match &shape.has_more {
-        Some((field, true)) => {
-            let field = ident(field);
-            quote!(self.#field.unwrap_or(false))
-        }
-        Some((field, false)) => {
-            let field = ident(field);
-            quote!(self.#field)
+        Some(field) => {
+            let id = ident(&field.rust_name);
+            if field.optional {
+                quote!(self.#id.unwrap_or(false))
+            } else {
+                quote!(self.#id)
+            }
         }
         None => quote!(true),
     };

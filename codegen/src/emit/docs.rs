@@ -77,17 +77,17 @@ pub fn facts(doc: &Doc, lead: String, bounds: Option<&Bounds>) -> String {
             let each: Vec<String> = by
                 .values
                 .iter()
-                .map(|(value, max)| format!("{max} when `{}` is `{value}`", by.param_wire_name))
+                .map(|(value, max)| format!("{max} when `{}` is `{value}`", by.param.wire_name))
                 .collect();
             facts.push(format!(
                 "At most {} (unset `{}` counts as `{}`).",
                 each.join(", "),
-                by.param_wire_name,
+                by.param.wire_name,
                 by.default
             ));
         }
-        if let Some((_, wire)) = &bounds.greater_than {
-            facts.push(format!("Must be greater than `{wire}`."));
+        if let Some(other) = &bounds.greater_than {
+            facts.push(format!("Must be greater than `{}`.", other.wire_name));
         }
         if let Some(min) = &bounds.exclusive_minimum {
             facts.push(format!("Greater than {min}."));

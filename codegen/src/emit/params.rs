@@ -425,13 +425,9 @@ fn numeric_checks(p: &Param, op: &Operation) -> TokenStream {
         });
     }
     if let Some(by) = &b.maximum_by {
-        let other = op
-            .params
-            .iter()
-            .find(|o| o.rust_name == by.param_rust_name)
-            .expect("checked in build");
+        let other = &op.params[by.param.index];
         let other_id = ident(&other.rust_name);
-        let other_wire = &by.param_wire_name;
+        let other_wire = &by.param.wire_name;
         let default = &by.default;
         let basis = if other.required {
             quote!(let basis = self.#other_id.as_str();)
@@ -463,13 +459,10 @@ fn numeric_checks(p: &Param, op: &Operation) -> TokenStream {
             }
         });
     }
-    if let Some((other_rust, other_wire)) = &b.greater_than {
-        let other = op
-            .params
-            .iter()
-            .find(|o| o.rust_name == *other_rust)
-            .expect("checked in build");
-        let other_id = ident(other_rust);
+    if let Some(reference) = &b.greater_than {
+        let other = &op.params[reference.index];
+        let other_wire = &reference.wire_name;
+        let other_id = ident(&other.rust_name);
         let message = format!(
             "{{value}} must be greater than `{}` ({{other}})",
             escape(other_wire)
