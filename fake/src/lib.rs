@@ -55,7 +55,8 @@ pub enum Fault {
     NotJson,
     /// Wait this long, then answer normally.
     Delay(Duration),
-    /// Answer normally, but point `next_page` back at the cursor of this request.
+    /// Answer normally, but point the next cursor (`next_page` of usage, `last_id` of a list)
+    /// back at the cursor of this request.
     RepeatCursor,
 }
 
@@ -337,39 +338,30 @@ fn answer(
         );
         return (405, vec![("allow".into(), "GET".into())], body);
     }
-    if let Some(answer) = path
-        .strip_prefix(PREFIX)
-        .and_then(|p| org::answer(p, &data::Query::parse(query), repeat_cursor))
-    {
-        return match answer {
-            org::Answer::Ok(body) => (200, Vec::new(), body.to_string()),
-            org::Answer::Bad(bad) => (
-                400,
-                Vec::new(),
-                error_body("invalid_request_error", &bad.message, Some(&bad.param)),
-            ),
-            org::Answer::NotFound(message) => (
-                404,
-                Vec::new(),
-                error_body("invalid_request_error", &message, None),
-            ),
-        };
-    }
-    let Some(endpoint) = path.strip_prefix(PREFIX).and_then(data::endpoint) else {
-        let body = error_body(
-            "invalid_request_error",
-            &format!("Unknown path {path}"),
-            None,
-        );
-        return (404, Vec::new(), body);
+    let bad_request = |bad: data::BadRequest| {
+        let body = error_body("invalid_request_error", &bad.message, Some(&bad.param));
+        (400, Vec::new(), body)
+    };
+    let not_found = |message: &str| {
+        let body = error_body("invalid_request_error", message, None);
+        (404, Vec::new(), body)
     };
     let query = data::Query::parse(query);
+    let Some(relative) = path.strip_prefix(PREFIX) else {
+        return not_found(&format!("Unknown path {path}"));
+    };
+    if let Some(answer) = org::answer(relative, &query, repeat_cursor) {
+        return match answer {
+            org::Answer::Ok(body) => (200, Vec::new(), body.to_string()),
+            org::Answer::Bad(bad) => bad_request(bad),
+            org::Answer::NotFound(message) => not_found(&message),
+        };
+    }
+    let Some(endpoint) = data::endpoint(relative) else {
+        return not_found(&format!("Unknown path {path}"));
+    };
     match data::ask(endpoint, &query, shared.config.now) {
-        Err(bad) => (
-            400,
-            Vec::new(),
-            error_body("invalid_request_error", &bad.message, Some(&bad.param)),
-        ),
+        Err(bad) => bad_request(bad),
         Ok(ask) => {
             let mut page: Value = data::page(endpoint, &ask);
             if repeat_cursor && page["has_more"] == json!(true) {
