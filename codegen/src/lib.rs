@@ -19,7 +19,9 @@ pub mod naming;
 pub mod output;
 pub mod overlay;
 pub mod resolve;
-#[path = "../runtime/unrecognized.rs"]
+/// The runtime's report of what a response holds that the spec does not know, shared with
+/// [`describe`] (which needs the same shapes without the HTTP client the runtime crate brings).
+#[path = "../../runtime/src/runtime/unrecognized.rs"]
 pub mod unrecognized;
 pub mod validate;
 

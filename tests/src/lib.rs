@@ -29,9 +29,9 @@ pub fn conformance_file(name: &str) -> Option<std::path::PathBuf> {
 }
 
 /// The hand-written runtime that every generated crate gets a copy of, at the path the generated
-/// code calls (`crate::runtime`).
-#[path = "../../codegen/runtime/mod.rs"]
-pub mod runtime;
+/// code calls (`crate::runtime`), with the macros the generated enums invoke at the crate root.
+pub use openai_usage_runtime::runtime;
+pub use openai_usage_runtime::{closed_enum_impls, open_enum_impls, string_serde};
 
 /// One module per fixture (`tests/fixtures/<name>/`), holding its generated `client`, `params` and `types`.
 #[path = "../fixtures"]

@@ -5,17 +5,20 @@ use crate::Options;
 
 use super::MARKER;
 
-/// Versions of the crates the generated code and its runtime use.
-const DEPENDENCIES: &str = r#"[dependencies]
-futures = { version = "0.3", default-features = false, features = ["std", "async-await"] }
-httpdate = "1"
-reqwest = { version = "0.12", default-features = false, features = ["rustls-tls"] }
-serde = { version = "1", features = ["derive"] }
-serde_json = "1"
-serde_path_to_error = "0.1"
-thiserror = "2"
-tokio = { version = "1", features = ["time"] }
-"#;
+/// The runtime crate's manifest, whose `[dependencies]` table the generated crate takes as it is:
+/// the runtime is copied into the generated crate, so both must build against the same crates.
+const RUNTIME_MANIFEST: &str = include_str!("../../../runtime/Cargo.toml");
+
+/// The `[dependencies]` table of the runtime's manifest, up to the next table.
+fn runtime_dependencies() -> String {
+    let start = RUNTIME_MANIFEST
+        .find("\n[dependencies]\n")
+        .expect("runtime/Cargo.toml has a [dependencies] table")
+        + 1;
+    let rest = &RUNTIME_MANIFEST[start..];
+    let end = rest.find("\n[").map_or(rest.len(), |i| i + 1);
+    format!("{}\n", rest[..end].trim_end())
+}
 
 pub fn cargo_toml(api: &Api, options: &Options) -> String {
     let mut out = format!(
@@ -36,7 +39,7 @@ pub fn cargo_toml(api: &Api, options: &Options) -> String {
     ));
     out.push_str("license = \"MIT OR Apache-2.0\"\n");
     out.push_str("publish = false\n\n");
-    out.push_str(DEPENDENCIES);
+    out.push_str(&runtime_dependencies());
     if !options.extra_manifest.is_empty() {
         out.push('\n');
         out.push_str(options.extra_manifest.trim_end());
@@ -61,4 +64,24 @@ fn toml_string(s: &str) -> String {
     }
     out.push('"');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dependencies_are_the_runtime_table_alone() {
+        let deps = runtime_dependencies();
+        assert!(deps.starts_with("[dependencies]\n"), "{deps}");
+        assert!(deps.contains("\nreqwest = "), "{deps}");
+        assert!(!deps.contains("[dev-dependencies]"), "{deps}");
+        assert!(deps.ends_with('\n'));
+    }
+
+    #[test]
+    fn toml_strings_escape_quotes_backslashes_and_controls() {
+        assert_eq!(toml_string(r#"a "b" \c"#), r#""a \"b\" \\c""#);
+        assert_eq!(toml_string("tab\there"), r#""tab\u0009here""#);
+    }
 }

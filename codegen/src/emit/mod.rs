@@ -26,20 +26,21 @@ pub struct OutputFile {
     pub contents: String,
 }
 
-/// The hand-written runtime, copied into every generated crate.
+/// The hand-written runtime (the `openai-usage-runtime` crate's `runtime` module, in
+/// `runtime/src/runtime/`), copied into every generated crate.
 const RUNTIME: &[(&str, &str)] = &[
-    ("mod.rs", include_str!("../../runtime/mod.rs")),
-    ("client.rs", include_str!("../../runtime/client.rs")),
-    ("de.rs", include_str!("../../runtime/de.rs")),
-    ("enums.rs", include_str!("../../runtime/enums.rs")),
-    ("errors.rs", include_str!("../../runtime/errors.rs")),
-    ("paging.rs", include_str!("../../runtime/paging.rs")),
-    ("path.rs", include_str!("../../runtime/path.rs")),
-    ("retry.rs", include_str!("../../runtime/retry.rs")),
-    ("ser.rs", include_str!("../../runtime/ser.rs")),
+    ("mod.rs", include_str!("../../../runtime/src/runtime/mod.rs")),
+    ("client.rs", include_str!("../../../runtime/src/runtime/client.rs")),
+    ("de.rs", include_str!("../../../runtime/src/runtime/de.rs")),
+    ("enums.rs", include_str!("../../../runtime/src/runtime/enums.rs")),
+    ("errors.rs", include_str!("../../../runtime/src/runtime/errors.rs")),
+    ("paging.rs", include_str!("../../../runtime/src/runtime/paging.rs")),
+    ("path.rs", include_str!("../../../runtime/src/runtime/path.rs")),
+    ("retry.rs", include_str!("../../../runtime/src/runtime/retry.rs")),
+    ("ser.rs", include_str!("../../../runtime/src/runtime/ser.rs")),
     (
         "unrecognized.rs",
-        include_str!("../../runtime/unrecognized.rs"),
+        include_str!("../../../runtime/src/runtime/unrecognized.rs"),
     ),
 ];
 
@@ -95,7 +96,7 @@ pub fn crate_files(api: &Api, options: &Options) -> Result<Vec<OutputFile>> {
     }
     for (name, text) in RUNTIME {
         let header = format!(
-            "// {MARKER}: a copy of codegen/runtime/{name}. Do not edit: change the original and regenerate.\n"
+            "// {MARKER}: a copy of runtime/src/runtime/{name}. Do not edit: change the original and regenerate.\n"
         );
         files.push(OutputFile {
             path: PathBuf::from("src/runtime").join(name),

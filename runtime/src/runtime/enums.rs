@@ -78,3 +78,72 @@ macro_rules! string_serde {
         }
     };
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::runtime::UnknownValue;
+
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    enum Bucket {
+        Minute,
+        Day,
+    }
+
+    impl Bucket {
+        const ALL: [Bucket; 2] = [Bucket::Minute, Bucket::Day];
+
+        fn as_str(&self) -> &'static str {
+            match self {
+                Bucket::Minute => "1m",
+                Bucket::Day => "1d",
+            }
+        }
+    }
+
+    crate::closed_enum_impls!(Bucket);
+
+    #[derive(Clone, Debug, PartialEq)]
+    enum Unit {
+        Tokens,
+        Other(String),
+    }
+
+    impl Unit {
+        const KNOWN: [Unit; 1] = [Unit::Tokens];
+
+        fn as_str(&self) -> &str {
+            match self {
+                Unit::Tokens => "tokens",
+                Unit::Other(s) => s,
+            }
+        }
+    }
+
+    crate::open_enum_impls!(Unit, Other);
+
+    #[test]
+    fn a_closed_enum_reads_and_writes_its_wire_strings() {
+        assert_eq!("1d".parse::<Bucket>().unwrap(), Bucket::Day);
+        assert_eq!(Bucket::Minute.to_string(), "1m");
+        assert_eq!(serde_json::to_string(&Bucket::Day).unwrap(), r#""1d""#);
+        let back: Bucket = serde_json::from_str(r#""1m""#).unwrap();
+        assert_eq!(back, Bucket::Minute);
+    }
+
+    #[test]
+    fn a_closed_enum_names_the_values_it_knows_for_an_unknown_one() {
+        let err: UnknownValue = "1h".parse::<Bucket>().unwrap_err();
+        assert_eq!(err.value(), "1h");
+        assert_eq!(err.expected(), ["1m", "1d"]);
+        let decode = serde_json::from_str::<Bucket>(r#""1h""#).unwrap_err();
+        assert!(decode.to_string().contains("1h"), "{decode}");
+    }
+
+    #[test]
+    fn an_open_enum_keeps_an_unknown_value_and_writes_it_back() {
+        let unit: Unit = serde_json::from_str(r#""seconds""#).unwrap();
+        assert_eq!(unit, Unit::Other("seconds".into()));
+        assert_eq!(serde_json::to_string(&unit).unwrap(), r#""seconds""#);
+        assert_eq!("tokens".parse::<Unit>(), Ok(Unit::Tokens));
+    }
+}

@@ -1,6 +1,7 @@
 //! The part of the client that does not depend on the spec: transport, retries, paging, decoding
-//! helpers and errors. It is written by hand in `codegen/runtime/` and copied into every generated
-//! crate by `cargo xtask regen`; the generated code calls it through `crate::runtime`.
+//! helpers and errors. It is written by hand in the `openai-usage-runtime` crate
+//! (`runtime/src/runtime/`) and copied into every generated crate by `cargo xtask regen`; the
+//! generated code calls it through `crate::runtime`.
 
 mod client;
 pub mod de;

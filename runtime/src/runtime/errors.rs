@@ -217,3 +217,69 @@ impl<B: fmt::Debug> PageError<B> {
         self.error
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_api_error_names_its_status_request_id_and_body() {
+        let err: Error = Error::Api {
+            status: 429,
+            request_id: Some("req_123".into()),
+            body: None,
+            snippet: r#"{"error":"slow down"}"#.into(),
+        };
+        assert_eq!(
+            err.to_string(),
+            r#"HTTP 429 (request id req_123): {"error":"slow down"}"#
+        );
+        assert_eq!(err.status(), Some(429));
+        assert_eq!(err.request_id(), Some("req_123"));
+    }
+
+    #[test]
+    fn a_decode_error_names_the_place_and_the_body_start() {
+        let err: Error = Error::Decode {
+            status: 200,
+            request_id: None,
+            path: "data[3].results[0].input_tokens".into(),
+            message: "invalid type: string".into(),
+            snippet: "{\"object\":\"page\"".into(),
+        };
+        let text = err.to_string();
+        assert!(text.starts_with("cannot decode the HTTP 200 response at `data[3]"), "{text}");
+        assert!(text.ends_with("the body starts: {\"object\":\"page\""), "{text}");
+        assert_eq!(err.request_id(), None);
+    }
+
+    #[test]
+    fn a_page_error_says_where_to_resume() {
+        let first = PageError::<serde_json::Value>::new(None, Error::Config("x".into()));
+        assert!(first.to_string().ends_with("(on the first page)"), "{first}");
+        let later = PageError::<serde_json::Value>::new(
+            Some("page_abc".into()),
+            Error::RepeatedCursor { cursor: "c".into() },
+        );
+        assert!(later.to_string().ends_with("(resume from page cursor `page_abc`)"));
+        assert_eq!(later.cursor(), Some("page_abc"));
+        assert!(matches!(later.into_error(), Error::RepeatedCursor { .. }));
+    }
+
+    #[test]
+    fn an_unknown_value_lists_what_was_expected() {
+        let err = UnknownValue::new("BucketWidth", "1w", vec!["1m", "1h", "1d"]);
+        assert_eq!(
+            err.to_string(),
+            "`1w` is not a valid BucketWidth: expected one of `1m`, `1h`, `1d`"
+        );
+    }
+
+    #[test]
+    fn an_invalid_param_names_operation_and_parameter() {
+        let err = InvalidParam::new("usage_costs", "limit", "must be at most 180".into());
+        assert_eq!(err.operation(), "usage_costs");
+        assert_eq!(err.param(), "limit");
+        assert!(err.to_string().contains("must be at most 180"), "{err}");
+    }
+}

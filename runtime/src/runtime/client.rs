@@ -519,3 +519,70 @@ impl Transport {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &str = "sk-admin-UNIT-TEST-SECRET";
+
+    #[derive(Debug)]
+    struct TestClient(Transport);
+
+    impl FromTransport for TestClient {
+        type ErrorBody = serde_json::Value;
+
+        fn from_transport(transport: Transport) -> Self {
+            TestClient(transport)
+        }
+    }
+
+    fn builder() -> ClientBuilder<TestClient> {
+        ClientBuilder::new("https://api.example.com/v1/", "unit-test/1")
+    }
+
+    #[test]
+    fn the_key_is_never_in_debug_output() {
+        let builder = builder().api_key(KEY);
+        let text = format!("{builder:?}");
+        assert!(!text.contains(KEY) && !text.contains("UNIT-TEST"), "{text}");
+        let client = builder.build().unwrap();
+        let text = format!("{client:?}");
+        assert!(!text.contains(KEY) && !text.contains("UNIT-TEST"), "{text}");
+        assert!(text.contains("https://api.example.com/v1"), "{text}");
+    }
+
+    #[test]
+    fn the_base_url_loses_its_trailing_slash() {
+        let client = builder().build().unwrap();
+        assert_eq!(client.0.base_url(), "https://api.example.com/v1");
+    }
+
+    #[test]
+    fn a_base_url_that_is_not_http_is_refused_with_its_text() {
+        for url in ["not a url", "ftp://example.com", "mailto:a@example.com"] {
+            let err = builder().base_url(url).build().unwrap_err();
+            assert!(matches!(err, Error::Config(_)), "{err:?}");
+            assert!(err.to_string().contains(url), "{err}");
+        }
+    }
+
+    #[test]
+    fn a_key_that_cannot_be_a_header_is_refused_without_showing_it() {
+        let key = format!("{KEY}\nInjected: yes");
+        let err = builder().api_key(key).build().unwrap_err();
+        let text = format!("{err} {err:?}");
+        assert!(text.contains("not a valid header value"), "{text}");
+        assert!(!text.contains("UNIT-TEST"), "{text}");
+    }
+
+    #[test]
+    fn a_bad_key_header_name_is_named() {
+        let err = builder()
+            .api_key(KEY)
+            .key_in_header("bad header")
+            .build()
+            .unwrap_err();
+        assert!(err.to_string().contains("`bad header` is not a header name"), "{err}");
+    }
+}

@@ -263,3 +263,117 @@ impl<'de> Visitor<'de> for TagSeed {
         Value::deserialize(SeqAccessDeserializer::new(seq)).map(Tag::Other)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Amount {
+        #[serde(deserialize_with = "number")]
+        value: f64,
+        #[serde(default, deserialize_with = "option_number")]
+        rate: Option<f64>,
+    }
+
+    #[test]
+    fn numbers_come_as_numbers_or_numeric_strings() {
+        let a: Amount = serde_json::from_value(json!({"value": "12.50", "rate": 3})).unwrap();
+        assert_eq!(a, Amount { value: 12.5, rate: Some(3.0) });
+        let a: Amount = serde_json::from_value(json!({"value": -7, "rate": null})).unwrap();
+        assert_eq!(a, Amount { value: -7.0, rate: None });
+        let a: Amount = serde_json::from_value(json!({"value": " 0E-6176 "})).unwrap();
+        assert_eq!(a, Amount { value: 0.0, rate: None });
+    }
+
+    #[test]
+    fn a_string_that_is_not_a_finite_number_is_an_error_naming_it() {
+        for text in ["twelve", "NaN", "inf", ""] {
+            let err = serde_json::from_value::<Amount>(json!({ "value": text })).unwrap_err();
+            let message = err.to_string();
+            assert!(message.contains(&format!("\"{text}\"")), "{message}");
+            assert!(message.contains("a string holding a number"), "{message}");
+        }
+    }
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Tokens {
+        input_tokens: u64,
+    }
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Cost {
+        amount: f64,
+    }
+
+    #[derive(Debug, PartialEq)]
+    enum Result {
+        Tokens(Tokens),
+        Cost(Cost),
+        Unknown(Value),
+    }
+
+    impl Discriminated for Result {
+        const NAME: &'static str = "Result";
+        const PROPERTY: &'static str = "object";
+        const TAGS: &'static [&'static str] = &["tokens", "cost"];
+
+        fn known<'de, D: Deserializer<'de>>(
+            index: usize,
+            rest: D,
+        ) -> std::result::Result<Self, D::Error> {
+            Ok(match index {
+                0 => Result::Tokens(Tokens::deserialize(rest)?),
+                _ => Result::Cost(Cost::deserialize(rest)?),
+            })
+        }
+
+        fn unknown(object: Value) -> Self {
+            Result::Unknown(object)
+        }
+    }
+
+    fn decode(text: &str) -> std::result::Result<Result, serde_json::Error> {
+        let mut de = serde_json::Deserializer::from_str(text);
+        discriminated(&mut de)
+    }
+
+    #[test]
+    fn the_discriminator_picks_the_variant_wherever_it_is() {
+        let first = decode(r#"{"object":"tokens","input_tokens":7}"#).unwrap();
+        let last = decode(r#"{"input_tokens":7,"object":"tokens"}"#).unwrap();
+        assert_eq!(first, Result::Tokens(Tokens { input_tokens: 7 }));
+        assert_eq!(last, first);
+        let cost = decode(r#"{"amount":1.5,"object":"cost"}"#).unwrap();
+        assert_eq!(cost, Result::Cost(Cost { amount: 1.5 }));
+    }
+
+    #[test]
+    fn an_unknown_or_missing_discriminator_keeps_the_whole_object() {
+        let text = r#"{"object":"audio_seconds","seconds":12}"#;
+        assert_eq!(
+            decode(text).unwrap(),
+            Result::Unknown(json!({"object": "audio_seconds", "seconds": 12}))
+        );
+        let later = decode(r#"{"seconds":12,"object":"audio_seconds"}"#).unwrap();
+        assert_eq!(later, decode(text).unwrap());
+        assert_eq!(
+            decode(r#"{"seconds":12}"#).unwrap(),
+            Result::Unknown(json!({"seconds": 12}))
+        );
+        assert_eq!(
+            decode(r#"{"object":5}"#).unwrap(),
+            Result::Unknown(json!({"object": 5}))
+        );
+    }
+
+    #[test]
+    fn a_bad_known_variant_is_an_error_with_its_place() {
+        let err = decode(r#"{"object":"tokens","input_tokens":"many"}"#).unwrap_err();
+        assert!(err.to_string().contains("invalid type"), "{err}");
+        // Buffered (discriminator last): the place is found by a second, tracked reading.
+        let err = decode(r#"{"input_tokens":"many","object":"tokens"}"#).unwrap_err();
+        assert!(err.to_string().contains("at `input_tokens`"), "{err}");
+    }
+}
