@@ -29,15 +29,39 @@ pub struct OutputFile {
 /// The hand-written runtime (the `openai-usage-runtime` crate's `runtime` module, in
 /// `runtime/src/runtime/`), copied into every generated crate.
 const RUNTIME: &[(&str, &str)] = &[
-    ("mod.rs", include_str!("../../../runtime/src/runtime/mod.rs")),
-    ("client.rs", include_str!("../../../runtime/src/runtime/client.rs")),
+    (
+        "mod.rs",
+        include_str!("../../../runtime/src/runtime/mod.rs"),
+    ),
+    (
+        "client.rs",
+        include_str!("../../../runtime/src/runtime/client.rs"),
+    ),
     ("de.rs", include_str!("../../../runtime/src/runtime/de.rs")),
-    ("enums.rs", include_str!("../../../runtime/src/runtime/enums.rs")),
-    ("errors.rs", include_str!("../../../runtime/src/runtime/errors.rs")),
-    ("paging.rs", include_str!("../../../runtime/src/runtime/paging.rs")),
-    ("path.rs", include_str!("../../../runtime/src/runtime/path.rs")),
-    ("retry.rs", include_str!("../../../runtime/src/runtime/retry.rs")),
-    ("ser.rs", include_str!("../../../runtime/src/runtime/ser.rs")),
+    (
+        "enums.rs",
+        include_str!("../../../runtime/src/runtime/enums.rs"),
+    ),
+    (
+        "errors.rs",
+        include_str!("../../../runtime/src/runtime/errors.rs"),
+    ),
+    (
+        "paging.rs",
+        include_str!("../../../runtime/src/runtime/paging.rs"),
+    ),
+    (
+        "path.rs",
+        include_str!("../../../runtime/src/runtime/path.rs"),
+    ),
+    (
+        "retry.rs",
+        include_str!("../../../runtime/src/runtime/retry.rs"),
+    ),
+    (
+        "ser.rs",
+        include_str!("../../../runtime/src/runtime/ser.rs"),
+    ),
     (
         "unrecognized.rs",
         include_str!("../../../runtime/src/runtime/unrecognized.rs"),

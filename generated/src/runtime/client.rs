@@ -585,6 +585,10 @@ mod tests {
             .key_in_header("bad header")
             .build()
             .unwrap_err();
-        assert!(err.to_string().contains("`bad header` is not a header name"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("`bad header` is not a header name"),
+            "{err}"
+        );
     }
 }

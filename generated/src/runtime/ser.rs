@@ -37,9 +37,15 @@ mod tests {
 
     #[test]
     fn an_unset_property_is_left_out_not_written_as_null() {
-        let q = Query { limit: Some(3), after: None };
+        let q = Query {
+            limit: Some(3),
+            after: None,
+        };
         assert_eq!(serde_json::to_string(&q).unwrap(), r#"{"limit":3}"#);
-        let q = Query { limit: None, after: Some("x") };
+        let q = Query {
+            limit: None,
+            after: Some("x"),
+        };
         assert_eq!(serde_json::to_string(&q).unwrap(), r#"{"after":"x"}"#);
     }
 }

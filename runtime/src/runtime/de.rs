@@ -280,11 +280,29 @@ mod tests {
     #[test]
     fn numbers_come_as_numbers_or_numeric_strings() {
         let a: Amount = serde_json::from_value(json!({"value": "12.50", "rate": 3})).unwrap();
-        assert_eq!(a, Amount { value: 12.5, rate: Some(3.0) });
+        assert_eq!(
+            a,
+            Amount {
+                value: 12.5,
+                rate: Some(3.0)
+            }
+        );
         let a: Amount = serde_json::from_value(json!({"value": -7, "rate": null})).unwrap();
-        assert_eq!(a, Amount { value: -7.0, rate: None });
+        assert_eq!(
+            a,
+            Amount {
+                value: -7.0,
+                rate: None
+            }
+        );
         let a: Amount = serde_json::from_value(json!({"value": " 0E-6176 "})).unwrap();
-        assert_eq!(a, Amount { value: 0.0, rate: None });
+        assert_eq!(
+            a,
+            Amount {
+                value: 0.0,
+                rate: None
+            }
+        );
     }
 
     #[test]

@@ -248,20 +248,31 @@ mod tests {
             snippet: "{\"object\":\"page\"".into(),
         };
         let text = err.to_string();
-        assert!(text.starts_with("cannot decode the HTTP 200 response at `data[3]"), "{text}");
-        assert!(text.ends_with("the body starts: {\"object\":\"page\""), "{text}");
+        assert!(
+            text.starts_with("cannot decode the HTTP 200 response at `data[3]"),
+            "{text}"
+        );
+        assert!(
+            text.ends_with("the body starts: {\"object\":\"page\""),
+            "{text}"
+        );
         assert_eq!(err.request_id(), None);
     }
 
     #[test]
     fn a_page_error_says_where_to_resume() {
         let first = PageError::<serde_json::Value>::new(None, Error::Config("x".into()));
-        assert!(first.to_string().ends_with("(on the first page)"), "{first}");
+        assert!(
+            first.to_string().ends_with("(on the first page)"),
+            "{first}"
+        );
         let later = PageError::<serde_json::Value>::new(
             Some("page_abc".into()),
             Error::RepeatedCursor { cursor: "c".into() },
         );
-        assert!(later.to_string().ends_with("(resume from page cursor `page_abc`)"));
+        assert!(later
+            .to_string()
+            .ends_with("(resume from page cursor `page_abc`)"));
         assert_eq!(later.cursor(), Some("page_abc"));
         assert!(matches!(later.into_error(), Error::RepeatedCursor { .. }));
     }

@@ -1,0 +1,181 @@
+//! The bounds a parameter is checked against before sending: numeric (`minimum`, exclusive
+//! bounds), lengths and counts, `pattern`, and the extensions that tie one parameter to another
+//! (`x-greater-than`, `x-maximum-by`).
+
+use super::Builder;
+use crate::error::Result;
+use crate::ir::{Bounds, MaximumBy, Param, ParamRef, Type};
+use crate::load::{kind, Node};
+use serde_yaml::Value;
+
+impl<'a> Builder<'a> {
+    /// `minimum` and `maximum` of a number or integer parameter (as integers for an integer);
+    /// other types have no bounds to check.
+    pub(super) fn numeric_bounds(&self, schema: &Node<'a>, ty: &Type) -> Result<Bounds> {
+        let mut bounds = Bounds::default();
+        match ty {
+            Type::Integer | Type::Number => {}
+            Type::Array(_) => {
+                bounds.min_items = count(schema, "minItems")?;
+                bounds.max_items = count(schema, "maxItems")?;
+                return Ok(bounds);
+            }
+            Type::String => {
+                bounds.min_length = count(schema, "minLength")?;
+                bounds.max_length = count(schema, "maxLength")?;
+                bounds.pattern = schema.str("pattern")?.map(str::to_string);
+                return Ok(bounds);
+            }
+            _ => return Ok(bounds),
+        }
+        let whole = |key: &str, text: String| -> Result<String> {
+            if *ty == Type::Integer && text.parse::<i64>().is_err() {
+                return Err(schema.get(key).unwrap_or(schema.clone()).error(format!(
+                    "`{key}: {text}` of an integer must be a whole number"
+                )));
+            }
+            Ok(text)
+        };
+        for (key, slot) in [
+            ("minimum", &mut bounds.minimum),
+            ("maximum", &mut bounds.maximum),
+        ] {
+            if let Some(text) = schema.number_text(key)? {
+                *slot = Some(whole(key, text)?);
+            }
+        }
+        // 3.1 writes the exclusive bound as a number; 3.0 as `true` beside `minimum`/`maximum`.
+        for (key, slot, inclusive) in [
+            (
+                "exclusiveMinimum",
+                &mut bounds.exclusive_minimum,
+                &mut bounds.minimum,
+            ),
+            (
+                "exclusiveMaximum",
+                &mut bounds.exclusive_maximum,
+                &mut bounds.maximum,
+            ),
+        ] {
+            match schema.get(key).map(|n| n.value) {
+                None | Some(Value::Bool(false)) => {}
+                Some(Value::Bool(true)) => *slot = inclusive.take(),
+                Some(_) => {
+                    let text = schema.number_text(key)?.expect("present");
+                    *slot = Some(whole(key, text)?);
+                }
+            }
+        }
+        Ok(bounds)
+    }
+
+    /// `x-maximum-by` and `x-greater-than`, which name other parameters of the operation.
+    pub(super) fn extension_bounds(
+        &self,
+        schema: &Node<'a>,
+        this: &Param,
+        params: &[Param],
+    ) -> Result<Bounds> {
+        for key in ["x-greater-than", "x-maximum-by"] {
+            if let Some(node) = schema.get(key) {
+                if this.ty.non_null() != &Type::Integer {
+                    return Err(node.error(format!("`{key}` applies to integer parameters only")));
+                }
+            }
+        }
+        let find = |node: &Node<'a>, name: &str| {
+            let index = params
+                .iter()
+                .position(|p| p.wire_name == name)
+                .ok_or_else(|| {
+                    node.error(format!(
+                        "names parameter `{name}`, which this operation does not have"
+                    ))
+                })?;
+            let reference = ParamRef {
+                index,
+                wire_name: name.to_string(),
+            };
+            Ok::<_, crate::error::Error>((reference, &params[index]))
+        };
+        let mut bounds = Bounds::default();
+        if let Some(node) = schema.get("x-greater-than") {
+            let (reference, other) = find(&node, node.as_str()?)?;
+            if other.ty.non_null() != &Type::Integer {
+                return Err(
+                    node.error(format!("parameter `{}` is not an integer", other.wire_name))
+                );
+            }
+            bounds.greater_than = Some(reference);
+        }
+        if let Some(node) = schema.get("x-maximum-by") {
+            let name_node = node
+                .get("parameter")
+                .ok_or_else(|| node.error("missing `parameter`"))?;
+            let (reference, other) = find(&name_node, name_node.as_str()?)?;
+            let allowed = self.allowed_values(other.ty.non_null());
+            if allowed.is_empty() {
+                return Err(
+                    name_node.error(format!("parameter `{}` is not an enum", other.wire_name))
+                );
+            }
+            let check = |value_node: &Node<'a>, value: &str| {
+                if allowed.iter().any(|a| a == value) {
+                    Ok(())
+                } else {
+                    Err(value_node.error(format!(
+                        "`{value}` is not an allowed value of `{}` ({})",
+                        other.wire_name,
+                        allowed.join(", ")
+                    )))
+                }
+            };
+            let default_node = node
+                .get("default")
+                .ok_or_else(|| node.error("missing `default`: the value the server assumes when the parameter is not sent"))?;
+            let default = default_node.scalar().unwrap_or_default();
+            check(&default_node, &default)?;
+            let values_node = node
+                .get("values")
+                .ok_or_else(|| node.error("missing `values`"))?;
+            let mut values = Vec::new();
+            for (key, value) in values_node.entries()? {
+                check(&value, &key)?;
+                let max = match value.value {
+                    Value::Number(n) if n.as_i64().is_some() => n.to_string(),
+                    other => {
+                        return Err(
+                            value.error(format!("expected a whole number, found {}", kind(other)))
+                        )
+                    }
+                };
+                values.push((key, max));
+            }
+            if !values.iter().any(|(k, _)| *k == default) {
+                return Err(default_node.error(format!(
+                    "`values` has no maximum for the default `{default}`"
+                )));
+            }
+            bounds.maximum_by = Some(MaximumBy {
+                param: reference,
+                default,
+                values,
+            });
+        }
+        Ok(bounds)
+    }
+}
+
+/// A non-negative whole number under `key` (`minItems`, `maxLength`, ...), if present.
+pub(super) fn count(schema: &Node<'_>, key: &str) -> Result<Option<u64>> {
+    match schema.get(key) {
+        None => Ok(None),
+        Some(n) => match n.value {
+            Value::Number(x) if x.as_u64().is_some() => Ok(x.as_u64()),
+            other => Err(n.error(format!(
+                "`{key}` must be a non-negative whole number, found {}",
+                kind(other)
+            ))),
+        },
+    }
+}

@@ -1,0 +1,131 @@
+//! Cross-checks over the whole build: response enums opened, client method names that collide
+//! with the runtime's, enum values that must be finite.
+
+use crate::error::Result;
+use crate::ir::{Operation, Type, TypeDef, TypeKind};
+use crate::load::Node;
+use crate::naming;
+use crate::naming::Scope;
+
+/// Opens every closed enum a response can hold (alone, in a list or map, in a field, in a union
+/// member, at any depth), so that a value the API adds decodes instead of failing the page.
+/// Parameters of such an enum still send listed values only (`Enum::requests_listed_only`).
+pub(super) fn open_response_enums(types: &mut [TypeDef], operations: &[Operation]) {
+    pub(super) fn named(ty: &Type, out: &mut Vec<String>) {
+        match ty {
+            Type::Named(name) => out.push(name.clone()),
+            Type::Array(inner) | Type::Map(inner) | Type::Nullable(inner) => named(inner, out),
+            _ => {}
+        }
+    }
+    let mut pending = Vec::new();
+    for op in operations {
+        for ty in op.response.iter().chain(&op.error) {
+            named(ty, &mut pending);
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    while let Some(name) = pending.pop() {
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        let Some(def) = types.iter_mut().find(|t| t.name == name) else {
+            continue;
+        };
+        match &mut def.kind {
+            TypeKind::Struct(s) => s.fields.iter().for_each(|f| named(&f.ty, &mut pending)),
+            TypeKind::Union(u) => pending.extend(u.variants.iter().map(|v| v.type_name.clone())),
+            TypeKind::Enum(e) if !e.open => {
+                e.open = true;
+                e.requests_listed_only = true;
+            }
+            TypeKind::Enum(_) => {}
+        }
+    }
+}
+
+/// Every method the client gets from the operations is unique and leaves the client's own alone.
+pub(super) fn check_client_methods(root: &Node<'_>, operations: &[Operation]) -> Result<()> {
+    let mut scope = Scope::default();
+    for method in crate::emit::client::METHODS {
+        scope
+            .claim(method, "the client itself")
+            .expect("fresh scope");
+    }
+    for op in operations {
+        let mut methods = vec![
+            op.method_name.clone(),
+            format!("{}_with_response", op.method_name),
+        ];
+        if let Some(paging) = &op.paging {
+            methods.push(paging.pages_method.clone());
+            methods.push(paging.items_method.clone());
+        }
+        for method in methods {
+            let owner = format!("operation `{}`", op.id);
+            if let Err(first) = scope.claim(naming::unraw(&method), &owner) {
+                return Err(crate::error::Error::at(
+                    root.file(),
+                    &op.pointer,
+                    format!("the client method `{method}` of operation `{}` is already taken by {first}; give one of them another name with `x-method-name`", op.id),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A type that holds itself directly (not through a list or a map) would have no finite size.
+pub(super) fn check_finite(root: &Node<'_>, types: &[TypeDef]) -> Result<()> {
+    pub(super) fn direct(ty: &Type) -> Option<&str> {
+        match ty {
+            Type::Named(name) => Some(name),
+            Type::Nullable(inner) => direct(inner),
+            _ => None,
+        }
+    }
+    let edges = |def: &TypeDef| -> Vec<(String, String)> {
+        match &def.kind {
+            TypeKind::Struct(s) => s
+                .fields
+                .iter()
+                .filter_map(|f| direct(&f.ty).map(|t| (f.wire_name.clone(), t.to_string())))
+                .collect(),
+            TypeKind::Union(u) => u
+                .variants
+                .iter()
+                .map(|v| (v.tag.clone(), v.type_name.clone()))
+                .collect(),
+            TypeKind::Enum(_) => Vec::new(),
+        }
+    };
+    for start in types {
+        // Depth-first from `start`, looking for a way back to it.
+        let mut stack = vec![(start.name.clone(), vec![start.name.clone()])];
+        let mut seen = std::collections::HashSet::new();
+        while let Some((name, path)) = stack.pop() {
+            let Some(def) = types.iter().find(|t| t.name == name) else {
+                continue;
+            };
+            for (via, target) in edges(def) {
+                let mut path = path.clone();
+                path.push(format!("{via} -> {target}"));
+                if target == start.name {
+                    return Err(crate::error::Error::at(
+                        root.file(),
+                        &start.pointer,
+                        format!(
+                            "`{}` contains itself ({}) other than through a list or map, so it would have no finite size",
+                            start.name,
+                            path.join(": ")
+                        ),
+                    ));
+                }
+                if seen.insert(target.clone()) {
+                    stack.push((target, path));
+                }
+            }
+        }
+    }
+    Ok(())
+}

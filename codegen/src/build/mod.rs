@@ -1,0 +1,135 @@
+//! Stage 5, build: walk the validated document and produce the [`crate::ir::Api`]: operations with their
+//! parameters, and every named type the operations reach. Names come from [`crate::naming`].
+//!
+//! Named types are the schemas that need a Rust item: objects with properties, string enums
+//! (closed or open) and discriminated unions. A component schema of another shape (a plain or
+//! nullable string, an array) is an alias and is written out where it is used.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::error::Result;
+use crate::ir::{Api, Type, TypeDef};
+use crate::load::Document;
+use crate::naming::{self, Scope};
+use crate::validate;
+
+mod bounds;
+mod checks;
+mod docs;
+mod operations;
+mod paging;
+mod schemas;
+mod types;
+
+use checks::{check_client_methods, check_finite, open_response_enums};
+use operations::auth;
+use paging::{operation_paging, paging_styles};
+use schemas::Shape;
+
+const SCHEMA_PREFIX: &str = "#/components/schemas/";
+
+const PARAMETER_PREFIX: &str = "#/components/parameters/";
+
+/// Keywords of schema forms the generator cannot express; naming them gives a clear error rather
+/// than code that silently accepts the wrong values.
+const UNSUPPORTED_KEYWORDS: &[&str] = &[
+    "not",
+    "if",
+    "then",
+    "else",
+    "patternProperties",
+    "prefixItems",
+    "dependentSchemas",
+    "unevaluatedProperties",
+];
+
+/// Builds the IR of a loaded document.
+pub fn build(doc: &Document) -> Result<Api> {
+    let sites = validate::operations(doc)?;
+    crate::extensions::check(doc)?;
+    let mut builder = Builder {
+        doc,
+        types: BTreeMap::new(),
+        by_pointer: HashMap::new(),
+        inlining: Vec::new(),
+        explicit_names: HashMap::new(),
+        scope: Scope::default(),
+    };
+    let mut operations = Vec::new();
+    for site in &sites {
+        operations.push(builder.operation(site)?);
+    }
+    let root = doc.node();
+    // Every component schema is part of the API, whether or not an operation reaches it.
+    if let Some(schemas) = root.get("components").and_then(|c| c.get("schemas")) {
+        for (key, schema) in schemas.entries()? {
+            if matches!(
+                builder.shape(&schema)?,
+                Shape::Struct | Shape::Enum(_) | Shape::OpenEnum(_) | Shape::Union
+            ) {
+                let name = naming::type_name(&key).ok_or_else(|| {
+                    schema.error(format!("schema name `{key}` has no letters or digits"))
+                })?;
+                builder.named(&schema, &name)?;
+            }
+        }
+    }
+    let info = root.get("info").expect("validated");
+    let first_server = match root.get("servers") {
+        Some(servers) => servers.items()?.into_iter().next(),
+        None => None,
+    };
+    let (server_url, server_url_env) = match &first_server {
+        Some(server) => (
+            server.str("url")?.map(str::to_string),
+            server.str("x-env-var")?.map(str::to_string),
+        ),
+        None => (None, None),
+    };
+    let mut types: Vec<TypeDef> = builder.types.into_values().collect();
+    open_response_enums(&mut types, &operations);
+    let styles = paging_styles(&root)?;
+    for (op, site) in operations.iter_mut().zip(&sites) {
+        op.paging = operation_paging(&site.node, &styles, op, &types)?;
+    }
+    check_client_methods(&root, &operations)?;
+    check_finite(&root, &types)?;
+    // Operations that do not describe their errors are assumed to send the same error body as
+    // those that do; if those disagree, the body stays untyped JSON.
+    let mut declared = operations.iter().filter_map(|o| o.error.as_ref());
+    let error_body = match declared.next() {
+        Some(first) if declared.all(|e| e == first) => first.clone(),
+        _ => Type::Any,
+    };
+    Ok(Api {
+        server_url_env,
+        auth: auth(doc, &sites)?,
+        error_body,
+        title: info.str("title")?.unwrap_or_default().to_string(),
+        description: info.str("description")?.map(str::to_string),
+        version: info
+            .get("version")
+            .and_then(|v| v.scalar())
+            .unwrap_or_default(),
+        server_url,
+        operations,
+        types,
+    })
+}
+
+/// The state of one build: the named types found so far and the names they claim. Its methods
+/// live beside the concern they serve: operations and parameters (`operations`), bounds
+/// (`bounds`), schema classification (`schemas`), named types (`types`), docs (`docs`).
+struct Builder<'a> {
+    doc: &'a Document,
+    /// Named types by Rust name.
+    types: BTreeMap<String, TypeDef>,
+    /// Rust name of the named type built from each schema pointer.
+    by_pointer: HashMap<String, String>,
+    /// Pointers of aliases being written out, to find alias cycles.
+    inlining: Vec<String>,
+    /// Names given with `x-type-name`, with the pointer of the first schema that asked for each.
+    explicit_names: HashMap<String, String>,
+    /// Every Rust type name in the crate, with the place that claimed it.
+    scope: Scope,
+}

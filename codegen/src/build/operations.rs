@@ -1,0 +1,386 @@
+//! Operations and their parameters: the security scheme, the path template, each parameter's
+//! location, type and bounds, and the success and error responses.
+
+use super::docs::deprecation;
+use super::{Builder, PARAMETER_PREFIX};
+use crate::error::Result;
+use crate::ir::{
+    Auth, AuthKind, Location, Operation, Param, PathPart, PathTemplate, Type, TypeKind,
+};
+use crate::load::{Document, Node};
+use crate::naming::Scope;
+use crate::{naming, resolve, validate};
+use heck::ToUpperCamelCase;
+
+/// The security scheme the operations use: each operation's own `security`, or else the
+/// document's. Every operation must use the same one scheme (or none), and it must be one the
+/// client can send: `http` `bearer`, or `apiKey` in a header.
+pub(super) fn auth(doc: &Document, sites: &[validate::OperationSite<'_>]) -> Result<Option<Auth>> {
+    let root = doc.node();
+    let mut used: Option<(String, String)> = None;
+    for site in sites {
+        let requirement = match site.node.get("security") {
+            Some(own) => own,
+            None => match root.get("security") {
+                Some(shared) => shared,
+                None => continue,
+            },
+        };
+        for alternative in requirement.items()? {
+            for (name, _) in alternative.entries()? {
+                match &used {
+                    None => used = Some((name, alternative.pointer.clone())),
+                    Some((first, at)) if *first != name => {
+                        return Err(alternative.error(format!(
+                            "operations use different security schemes (`{first}` at {at}, `{name}` here); the generator supports one key for the whole client"
+                        )))
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+    }
+    let Some((name, at)) = used else {
+        return Ok(None);
+    };
+    let scheme = root
+        .get("components")
+        .and_then(|c| c.get("securitySchemes"))
+        .and_then(|s| s.get(&name))
+        .ok_or_else(|| {
+            crate::error::Error::at(
+                root.file(),
+                &at,
+                format!("security scheme `{name}` is not defined in `components/securitySchemes`"),
+            )
+        })?;
+    let scheme = resolve::deref(doc, &scheme)?;
+    let kind = match (scheme.str("type")?, scheme.str("scheme")?, scheme.str("in")?) {
+        (Some("http"), Some(s), _) if s.eq_ignore_ascii_case("bearer") => AuthKind::Bearer,
+        (Some("apiKey"), _, Some("header")) => {
+            let header = scheme
+                .str("name")?
+                .ok_or_else(|| scheme.error("an `apiKey` scheme needs `name`, the header"))?;
+            if header.is_empty() || !header.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)) {
+                return Err(scheme.error(format!("`name: {header}` is not an HTTP header name")));
+            }
+            AuthKind::Header(header.to_ascii_lowercase())
+        }
+        (kind, how, place) => {
+            return Err(scheme.error(format!(
+                "security scheme `{name}` ({}) is not one the client can send: only `type: http, scheme: bearer` and `type: apiKey, in: header` are supported, so that a key is never sent in a way the spec does not say",
+                [kind.map(|k| format!("type: {k}")), how.map(|h| format!("scheme: {h}")), place.map(|p| format!("in: {p}"))]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )))
+        }
+    };
+    Ok(Some(Auth {
+        scheme: name,
+        kind,
+        env_var: scheme.str("x-env-var")?.map(str::to_string),
+    }))
+}
+
+/// Splits `path` at its `{placeholders}` and ties each to the path parameter of that name: a
+/// placeholder with no parameter, a path parameter with no placeholder, or one used twice is an
+/// error, so the generated code can never send a template with a hole in it.
+pub(super) fn path_template(node: &Node<'_>, path: &str, params: &[Param]) -> Result<PathTemplate> {
+    let mut parts = Vec::new();
+    let mut used = vec![false; params.len()];
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+            return Err(node.error(format!("path `{path}` has a `{{` with no closing `}}`")));
+        };
+        if open > 0 {
+            parts.push(PathPart::Literal(rest[..open].to_string()));
+        }
+        let name = &rest[open + 1..close];
+        let found = params
+            .iter()
+            .position(|p| p.location == Location::Path && p.wire_name == name);
+        let Some(index) = found else {
+            return Err(node.error(format!(
+                "path `{path}` has the placeholder `{{{name}}}`, but the operation has no path parameter `{name}` (add one with `in: path`, `required: true`)"
+            )));
+        };
+        if std::mem::replace(&mut used[index], true) {
+            return Err(node.error(format!(
+                "path `{path}` has the placeholder `{{{name}}}` twice"
+            )));
+        }
+        parts.push(PathPart::Param(index));
+        rest = &rest[close + 1..];
+    }
+    if !rest.is_empty() {
+        parts.push(PathPart::Literal(rest.to_string()));
+    }
+    if let Some(unused) = params
+        .iter()
+        .zip(&used)
+        .find(|(p, used)| p.location == Location::Path && !**used)
+    {
+        return Err(node.error(format!(
+            "path parameter `{}` has no placeholder `{{{}}}` in the path `{path}`",
+            unused.0.wire_name, unused.0.wire_name
+        )));
+    }
+    Ok(PathTemplate {
+        template: path.to_string(),
+        parts,
+    })
+}
+
+impl<'a> Builder<'a> {
+    pub(super) fn operation(&mut self, site: &validate::OperationSite<'a>) -> Result<Operation> {
+        let node = &site.node;
+        // `x-method-name` renames an operation whose operationId reads badly in Rust; its
+        // parameter struct and inline types follow the new name.
+        let rust_source = match node.str("x-method-name")? {
+            Some(name) => {
+                let at = node.get("x-method-name").expect("present");
+                if naming::field_name(name).as_deref() != Some(name) {
+                    return Err(at.error(format!(
+                        "`x-method-name: {name}` must be a snake_case Rust name (like `get_spend_limit`)"
+                    )));
+                }
+                name.to_string()
+            }
+            None => site.id.clone(),
+        };
+        let prefix = naming::type_name(&rust_source).ok_or_else(|| {
+            node.error(format!(
+                "operationId `{}` has no letters or digits",
+                site.id
+            ))
+        })?;
+        let method_name =
+            naming::field_name(&rust_source).expect("same characters as the type name");
+        let params_name = format!("{prefix}Params");
+        self.claim(&params_name, &node.pointer)?;
+
+        // Path-level parameters apply to every operation of the path, unless overridden.
+        let mut raw_params: Vec<Node<'a>> = Vec::new();
+        for holder in [&site.path_item, node] {
+            if let Some(list) = holder.get("parameters") {
+                for item in list.items()? {
+                    raw_params.push(item);
+                }
+            }
+        }
+        let mut params: Vec<Param> = Vec::new();
+        let mut sites: Vec<Node<'a>> = Vec::new();
+        let mut scope = Scope::default();
+        for raw in raw_params {
+            let (param, schema) = self.param(&raw, &prefix)?;
+            if let Some(i) = params.iter().position(|p| p.wire_name == param.wire_name) {
+                params.remove(i);
+                sites.remove(i);
+            }
+            params.push(param);
+            sites.push(schema);
+        }
+        for method in crate::emit::params::METHODS {
+            scope
+                .claim(
+                    &format!("method {method}"),
+                    "a method of the parameter struct",
+                )
+                .expect("fresh scope");
+        }
+        for param in &params {
+            for name in [
+                format!("field {}", param.rust_name),
+                format!("method {}", param.setter_name),
+            ] {
+                if let Err(first) = scope.claim(&name, &param.wire_name) {
+                    return Err(node.error(format!(
+                        "parameters `{first}` and `{}` both become the Rust name `{}`",
+                        param.wire_name,
+                        name.split_once(' ').map_or(name.as_str(), |(_, n)| n)
+                    )));
+                }
+            }
+        }
+        for i in 0..params.len() {
+            let bounds = self.extension_bounds(&sites[i], &params[i], &params)?;
+            params[i].bounds.maximum_by = bounds.maximum_by;
+            params[i].bounds.greater_than = bounds.greater_than;
+        }
+
+        let path = path_template(node, &site.path, &params)?;
+        let (response, error) = self.responses(node, &prefix)?;
+        Ok(Operation {
+            id: site.id.clone(),
+            method_name,
+            params_name,
+            http_method: site.method,
+            path,
+            pointer: node.pointer.clone(),
+            summary: node.str("summary")?.map(str::to_string),
+            description: node.str("description")?.map(str::to_string),
+            params,
+            response,
+            error,
+            paging: None,
+            deprecated: deprecation(node)?,
+        })
+    }
+
+    /// Reads one parameter; returns it with the node of its schema (for the `x-` bounds, which
+    /// need all parameters of the operation).
+    pub(super) fn param(&mut self, raw: &Node<'a>, prefix: &str) -> Result<(Param, Node<'a>)> {
+        let reference = resolve::reference(raw)?;
+        let node = resolve::deref(self.doc, raw)?;
+        let wire_name = node
+            .str("name")?
+            .ok_or_else(|| node.error("missing parameter `name`"))?
+            .to_string();
+        let location = node
+            .str("in")?
+            .ok_or_else(|| node.error("missing parameter `in`"))?;
+        let location = match location {
+            "query" => Location::Query,
+            "path" => Location::Path,
+            other => {
+                return Err(node.get("in").unwrap_or(node.clone()).error(format!(
+                    "parameter `{wire_name}` is in `{other}`, which this generator does not support (only `query` and `path`): leave the operation out of the spec"
+                )))
+            }
+        };
+        let default_style = match location {
+            Location::Query => "form",
+            Location::Path => "simple",
+        };
+        let style = node.str("style")?.unwrap_or(default_style);
+        if style != default_style {
+            return Err(node.get("style").unwrap_or(node.clone()).error(format!(
+                "{} parameter style `{style}` is not supported (only `{default_style}`, the default)",
+                location.as_str()
+            )));
+        }
+        let explode = node.bool("explode")?.unwrap_or(location == Location::Query);
+        let required = node.bool("required")?.unwrap_or(false);
+        if location == Location::Path && !required {
+            return Err(node.error(format!(
+                "path parameter `{wire_name}` must be `required: true` (OpenAPI requires it: a path cannot leave a segment out)"
+            )));
+        }
+        let schema = node.get("schema").ok_or_else(|| {
+            node.error(
+                "missing parameter `schema` (parameters described by `content` are not supported)",
+            )
+        })?;
+        let rust_name = naming::field_name(&wire_name).ok_or_else(|| {
+            node.error(format!(
+                "parameter name `{wire_name}` has no letters or digits"
+            ))
+        })?;
+        // A shared parameter's inline types are named after the shared parameter, not after the
+        // first operation that happens to use it.
+        let hint = match reference.and_then(|r| r.strip_prefix(PARAMETER_PREFIX)) {
+            Some(key) => naming::type_name(key)
+                .unwrap_or_else(|| format!("{prefix}{}", wire_name.to_upper_camel_case())),
+            None => format!(
+                "{prefix}{}",
+                naming::type_name(&wire_name).unwrap_or_default()
+            ),
+        };
+        let ty = self.ty(&schema, &hint)?;
+        let item = match ty.non_null() {
+            Type::Array(item) => item.as_ref().clone(),
+            other => other.clone(),
+        };
+        let queryable = matches!(
+            item,
+            Type::Integer | Type::Number | Type::Boolean | Type::String
+        ) || matches!(&item, Type::Named(n) if matches!(self.types.get(n).map(|t| &t.kind), Some(TypeKind::Enum(_))));
+        if !queryable {
+            return Err(schema.error(
+                "this parameter's type cannot be sent in a query string (only strings, numbers, booleans, enums and arrays of them)",
+            ));
+        }
+        if location == Location::Path && !matches!(ty, Type::String | Type::Integer) {
+            return Err(schema.error(format!(
+                "path parameter `{wire_name}` must be a string or an integer (one path segment), not nullable"
+            )));
+        }
+        let core = resolve::deref(self.doc, &schema)?;
+        let mut doc = self.doc_of(&node, &core)?;
+        if doc.allowed.is_empty() {
+            doc.allowed = self.allowed_values(&item);
+        }
+        let bounds = self.numeric_bounds(&core, ty.non_null())?;
+        let setter_name = if crate::emit::params::METHODS.contains(&naming::unraw(&rust_name)) {
+            format!("{}_param", naming::unraw(&rust_name))
+        } else {
+            rust_name.clone()
+        };
+        let param = Param {
+            deprecated: deprecation(&node)?,
+            wire_name,
+            setter_name,
+            rust_name,
+            location,
+            explode,
+            required,
+            ty,
+            doc,
+            bounds,
+        };
+        Ok((param, core))
+    }
+
+    pub(super) fn responses(
+        &mut self,
+        op: &Node<'a>,
+        prefix: &str,
+    ) -> Result<(Option<Type>, Option<Type>)> {
+        let Some(responses) = op.get("responses") else {
+            return Ok((None, None));
+        };
+        let mut success = None;
+        let mut error = None;
+        for (code, response) in responses.entries()? {
+            let is_success = code.starts_with('2');
+            let is_error = code == "default" || code.starts_with('4') || code.starts_with('5');
+            if (is_success && success.is_some())
+                || (is_error && error.is_some())
+                || !(is_success || is_error)
+            {
+                continue;
+            }
+            let response = resolve::deref(self.doc, &response)?;
+            let Some(content) = response.get("content") else {
+                continue;
+            };
+            let json = content
+                .entries()?
+                .into_iter()
+                .find(|(media, _)| media == "application/json" || media.ends_with("+json"));
+            let Some((_, media)) = json else {
+                if is_success {
+                    let types: Vec<String> =
+                        content.entries()?.into_iter().map(|(m, _)| m).collect();
+                    return Err(content.error(format!(
+                        "the {code} response is `{}`, which this generator does not support (only JSON): leave the operation out of the spec",
+                        types.join("`, `")
+                    )));
+                }
+                continue;
+            };
+            let Some(schema) = media.get("schema") else {
+                continue;
+            };
+            if is_success {
+                success = Some(self.ty(&schema, &format!("{prefix}Response"))?);
+            } else {
+                error = Some(self.ty(&schema, &format!("{prefix}Error"))?);
+            }
+        }
+        Ok((success, error))
+    }
+}

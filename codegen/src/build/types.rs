@@ -1,0 +1,431 @@
+//! Named types: structs, closed and open enums, discriminated unions; their Rust names
+//! (`x-type-name`, `x-enum-varnames`) claimed once per crate.
+
+use super::schemas::{is_null_schema, single_value, Shape};
+use super::Builder;
+use crate::error::Result;
+use crate::ir::{
+    Constant, Enum, Field, Struct, Type, TypeDef, TypeKind, Union, UnionVariant, Variant,
+};
+use crate::load::{kind, Node};
+use crate::naming::Scope;
+use crate::{naming, resolve};
+use serde_yaml::Value;
+
+impl<'a> Builder<'a> {
+    /// The Rust name of the named type at `node`, building it the first time it is reached.
+    pub(super) fn named(&mut self, node: &Node<'a>, name: &str) -> Result<String> {
+        if let Some(existing) = self.by_pointer.get(&node.pointer) {
+            // Also while it is being built: recursion through a list is fine; `check_finite`
+            // refuses recursion that would give the type no finite size.
+            return Ok(existing.clone());
+        }
+        let name = match node.get("x-type-name") {
+            Some(given) => {
+                let text = given.as_str()?;
+                let name = naming::type_name(text)
+                    .filter(|n| n == text)
+                    .ok_or_else(|| {
+                        given.error(format!(
+                            "`x-type-name: {text}` is not an UpperCamelCase Rust type name"
+                        ))
+                    })?;
+                if naming::RESERVED_TYPE_NAMES.contains(&name.as_str()) {
+                    return Err(given.error(format!("`x-type-name: {name}` is a name the generated crate defines itself; choose another")));
+                }
+                // Identical schemas that ask for the same name (one enum repeated inline in
+                // several operations) become one type.
+                if let Some(first) = self.explicit_names.get(&name) {
+                    let same = self
+                        .doc
+                        .lookup(first)
+                        .is_some_and(|n| n.value == node.value);
+                    if !same {
+                        return Err(given.error(format!("`x-type-name: {name}` is also given to the different schema at {first}; schemas that share a name must be identical")));
+                    }
+                    self.by_pointer.insert(node.pointer.clone(), name.clone());
+                    return Ok(name);
+                }
+                self.explicit_names
+                    .insert(name.clone(), node.pointer.clone());
+                name
+            }
+            None => {
+                let mut name = name.to_string();
+                if naming::RESERVED_TYPE_NAMES.contains(&name.as_str()) {
+                    name.push_str("Schema");
+                }
+                name
+            }
+        };
+        self.claim(&name, &node.pointer)?;
+        self.by_pointer.insert(node.pointer.clone(), name.clone());
+        let def = self.type_def(node, &name);
+        let def = def?;
+        self.types.insert(name.clone(), def);
+        Ok(name)
+    }
+
+    pub(super) fn claim(&mut self, name: &str, pointer: &str) -> Result<()> {
+        self.scope.claim(name, pointer).map_err(|first| {
+            crate::error::Error::at(
+                &self.doc.file,
+                pointer,
+                format!(
+                    "the Rust type name `{name}` is also the name of {first}; rename one of them"
+                ),
+            )
+        })
+    }
+
+    pub(super) fn type_def(&mut self, node: &Node<'a>, name: &str) -> Result<TypeDef> {
+        let kind = match self.shape(node)? {
+            Shape::Struct => TypeKind::Struct(self.structure(node, name)?),
+            Shape::Enum(values) => TypeKind::Enum(self.enumeration(node, &values, false)?),
+            Shape::OpenEnum(member) => {
+                let values = member.get("enum").expect("checked by shape").items()?;
+                let mut e = self.enumeration(&member, &values, true)?;
+                // The default may sit on the `anyOf` itself rather than on its enum member.
+                if let (None, Some(default)) = (&e.default, node.get("default")) {
+                    let text = default.scalar().unwrap_or_default();
+                    let variant = e.variants.iter().find(|v| v.wire == text).ok_or_else(|| {
+                        default.error(format!("default `{text}` is not one of the listed values"))
+                    })?;
+                    e.default = Some(variant.rust_name.clone());
+                }
+                TypeKind::Enum(e)
+            }
+            Shape::Union => TypeKind::Union(self.union(node)?),
+            _ => unreachable!("named() is only called for named shapes"),
+        };
+        let mut doc = self.doc_of(node, node)?;
+        if let TypeKind::Enum(e) = &kind {
+            doc.allowed = e.variants.iter().map(|v| v.wire.clone()).collect();
+        }
+        Ok(TypeDef {
+            name: name.to_string(),
+            pointer: node.pointer.clone(),
+            doc,
+            kind,
+        })
+    }
+
+    pub(super) fn structure(&mut self, node: &Node<'a>, name: &str) -> Result<Struct> {
+        let properties = node.get("properties").expect("checked by shape");
+        let required: Vec<(String, Node<'a>)> = match node.get("required") {
+            Some(list) => list
+                .items()?
+                .into_iter()
+                .map(|n| Ok((n.as_str()?.to_string(), n)))
+                .collect::<Result<_>>()?,
+            None => Vec::new(),
+        };
+        let entries = properties.entries()?;
+        for (wire, at) in &required {
+            if !entries.iter().any(|(k, _)| k == wire) {
+                let known: Vec<&str> = entries.iter().map(|(k, _)| k.as_str()).collect();
+                return Err(at.error(format!(
+                    "`{wire}` is listed in `required` but is not a property of this object (its properties: {})",
+                    known.join(", ")
+                )));
+            }
+        }
+        let mut fields = Vec::new();
+        let mut constants = Vec::new();
+        let mut scope = Scope::default();
+        for (index, (wire, prop)) in entries.into_iter().enumerate() {
+            if let Some(value) = single_value(&prop)? {
+                constants.push(Constant {
+                    wire_name: wire,
+                    value,
+                });
+                continue;
+            }
+            let rust_name = naming::field_name(&wire).unwrap_or_else(|| format!("field_{index}"));
+            if let Err(first) = scope.claim(&rust_name, &wire) {
+                return Err(prop.error(format!(
+                    "properties `{first}` and `{wire}` both become the Rust field `{rust_name}`; rename one of them"
+                )));
+            }
+            let hint = format!(
+                "{name}{}",
+                naming::type_name(&wire).unwrap_or_else(|| format!("Field{index}"))
+            );
+            let ty = self.ty(&prop, &hint)?;
+            let target = resolve::deref(self.doc, &prop)?;
+            let mut doc = self.doc_of(&prop, &target)?;
+            doc.allowed = self.allowed_values(ty.non_null());
+            fields.push(Field {
+                required: required.iter().any(|(r, _)| *r == wire),
+                wire_name: wire,
+                rust_name,
+                ty,
+                doc,
+            });
+        }
+        Ok(Struct { fields, constants })
+    }
+
+    pub(super) fn enumeration(
+        &self,
+        node: &Node<'a>,
+        values: &[Node<'a>],
+        open: bool,
+    ) -> Result<Enum> {
+        let names = VariantNames::read(node, values.len(), "values")?;
+        let mut variants = Vec::new();
+        let mut scope = Scope::default();
+        for (index, value) in values.iter().enumerate() {
+            let wire = match value.value {
+                Value::String(s) => s.clone(),
+                other => {
+                    return Err(value.error(format!(
+                        "enum values must be strings, found {}; integer and boolean enums are not supported",
+                        kind(other)
+                    )))
+                }
+            };
+            let rust_name = match names.get(index, &wire)? {
+                Some(given) => given,
+                None => naming::type_name(&wire).unwrap_or_else(|| format!("Value{index}")),
+            };
+            if let Err(first) = scope.claim(&rust_name, &wire) {
+                return Err(value.error(format!(
+                    "enum values `{first}` and `{wire}` both become the Rust variant `{rust_name}`; name them with `x-enum-varnames`"
+                )));
+            }
+            variants.push(Variant { wire, rust_name });
+        }
+        let other_name = ["Other", "Unlisted", "UnlistedValue"]
+            .into_iter()
+            .find(|n| !scope.contains(n))
+            .unwrap_or("UnlistedValue")
+            .to_string();
+        let default = match node.get("default") {
+            None => None,
+            Some(d) => {
+                let text = d.scalar().unwrap_or_default();
+                match variants.iter().find(|v| v.wire == text) {
+                    Some(v) => Some(v.rust_name.clone()),
+                    None if values.is_empty() => None,
+                    None => {
+                        return Err(
+                            d.error(format!("default `{text}` is not one of the allowed values"))
+                        )
+                    }
+                }
+            }
+        };
+        Ok(Enum {
+            variants,
+            open,
+            requests_listed_only: false,
+            other_name,
+            default,
+        })
+    }
+
+    /// A property that every member declares with one constant value, different in each: it
+    /// tells the members apart even when the spec gives no `discriminator`.
+    pub(super) fn implicit_discriminator(&self, members: &[Node<'a>]) -> Result<Option<String>> {
+        let mut constants: Vec<Vec<(String, String)>> = Vec::new();
+        for member in members {
+            let member = resolve::deref(self.doc, member)?;
+            let mut found = Vec::new();
+            if let Some(properties) = member.get("properties") {
+                for (name, prop) in properties.entries()? {
+                    if let Some(value) = single_value(&prop)? {
+                        found.push((name, value));
+                    }
+                }
+            }
+            constants.push(found);
+        }
+        let Some(first) = constants.first() else {
+            return Ok(None);
+        };
+        for (name, _) in first {
+            let values: Option<Vec<&String>> = constants
+                .iter()
+                .map(|c| c.iter().find(|(n, _)| n == name).map(|(_, v)| v))
+                .collect();
+            if let Some(mut values) = values {
+                let count = values.len();
+                values.sort();
+                values.dedup();
+                if values.len() == count {
+                    return Ok(Some(name.clone()));
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    pub(super) fn union(&mut self, node: &Node<'a>) -> Result<Union> {
+        let list = node
+            .get("oneOf")
+            .or_else(|| node.get("anyOf"))
+            .ok_or_else(|| {
+                node.error("a `discriminator` needs a `oneOf` (or `anyOf`) next to it")
+            })?;
+        let members: Vec<Node<'a>> = list
+            .items()?
+            .into_iter()
+            .filter(|m| !is_null_schema(m))
+            .collect();
+        let (discriminator, property) = match node.get("discriminator") {
+            Some(d) => {
+                let property = d
+                    .str("propertyName")?
+                    .ok_or_else(|| d.error("missing `propertyName`"))?
+                    .to_string();
+                (d, property)
+            }
+            // No `discriminator`: the shape stage found a constant property that tells them apart.
+            None => {
+                let property = self
+                    .implicit_discriminator(&members)?
+                    .ok_or_else(|| list.error("no property tells these alternatives apart"))?;
+                (list.clone(), property)
+            }
+        };
+        let mapping: Vec<(String, String)> = match discriminator.get("mapping") {
+            Some(m) => m
+                .entries()?
+                .into_iter()
+                .map(|(tag, target)| Ok((tag, target.as_str()?.to_string())))
+                .collect::<Result<_>>()?,
+            None => Vec::new(),
+        };
+        let names = VariantNames::read(node, members.len(), "alternatives")?;
+        let mut variants = Vec::new();
+        let mut names_scope = Scope::default();
+        let mut tags_scope = Scope::default();
+        for (index, member) in members.iter().enumerate() {
+            let Some(target) = resolve::reference(member)? else {
+                return Err(member.error("each alternative of a discriminated union must be a `$ref` to an object schema"));
+            };
+            let key = target.rsplit('/').next().unwrap_or(target);
+            let type_name = match self.core(member, &naming::type_name(key).unwrap_or_default())? {
+                Type::Named(name) => name,
+                _ => {
+                    return Err(member.error(
+                        "each alternative of a discriminated union must be an object schema",
+                    ))
+                }
+            };
+            let Some(TypeKind::Struct(structure)) = self.types.get(&type_name).map(|t| &t.kind)
+            else {
+                return Err(member.error(format!("`{type_name}` is not an object schema, so it cannot be an alternative of a discriminated union")));
+            };
+            let constant = structure
+                .constants
+                .iter()
+                .find(|c| c.wire_name == property)
+                .map(|c| c.value.clone());
+            let has_field = structure.fields.iter().any(|f| f.wire_name == property);
+            if constant.is_none() && !has_field {
+                return Err(member.error(format!(
+                    "`{type_name}` has no property `{property}`, the discriminator"
+                )));
+            }
+            let mapped = mapping
+                .iter()
+                .find(|(_, t)| t == target)
+                .map(|(tag, _)| tag.clone());
+            let tag = match (mapped, constant) {
+                (Some(tag), Some(constant)) if tag != constant => {
+                    return Err(discriminator.error(format!(
+                        "the mapping sends `{tag}` to `{type_name}`, whose `{property}` can only be `{constant}`"
+                    )))
+                }
+                (Some(tag), _) | (None, Some(tag)) => tag,
+                (None, None) => key.to_string(),
+            };
+            let rust_name = match names.get(index, &tag)? {
+                Some(given) => given,
+                None => type_name.clone(),
+            };
+            if let Err(first) = names_scope.claim(&rust_name, target) {
+                return Err(member.error(format!(
+                    "alternatives {first} and {target} both become the variant `{rust_name}`"
+                )));
+            }
+            if let Err(first) = tags_scope.claim(&tag, target) {
+                return Err(member.error(format!(
+                    "alternatives {first} and {target} both have the tag `{tag}`"
+                )));
+            }
+            let description = self.types[&type_name].doc.description.clone();
+            variants.push(UnionVariant {
+                tag,
+                rust_name,
+                type_name,
+                description,
+            });
+        }
+        for (tag, target) in &mapping {
+            if !variants.iter().any(|v| v.tag == *tag) {
+                return Err(discriminator.error(format!("the mapping of `{tag}` points at {target}, which is not one of the alternatives")));
+            }
+        }
+        let unknown_name = ["Unknown", "UnknownObject", "Unlisted"]
+            .into_iter()
+            .find(|n| !names_scope.contains(n))
+            .unwrap_or("UnlistedObject")
+            .to_string();
+        Ok(Union {
+            property,
+            variants,
+            unknown_name,
+        })
+    }
+}
+
+/// `x-enum-varnames`: the Rust names of an enum's values or a union's alternatives, either as a
+/// list (one name per entry, in order) or as a mapping from wire value (or discriminator value)
+/// to name. A mapping may leave values out (they get the default name) and may name values the
+/// schema does not have (ignored), so that one mapping can serve several enums and survives
+/// values added upstream.
+pub(super) enum VariantNames<'a> {
+    None,
+    List(Vec<Node<'a>>),
+    Map(Node<'a>),
+}
+
+impl<'a> VariantNames<'a> {
+    pub(super) fn read(node: &Node<'a>, count: usize, what: &str) -> Result<Self> {
+        let Some(given) = node.get("x-enum-varnames") else {
+            return Ok(VariantNames::None);
+        };
+        match given.value {
+            Value::Mapping(_) => Ok(VariantNames::Map(given)),
+            _ => {
+                let items = given.items()?;
+                if items.len() != count {
+                    return Err(given.error(format!(
+                        "`x-enum-varnames` has {} names for {count} {what}; give one per entry, or a mapping from value to name",
+                        items.len(),
+                    )));
+                }
+                Ok(VariantNames::List(items))
+            }
+        }
+    }
+
+    /// The given name of entry `index`, whose wire value is `wire`.
+    pub(super) fn get(&self, index: usize, wire: &str) -> Result<Option<String>> {
+        let node = match self {
+            VariantNames::None => return Ok(None),
+            VariantNames::List(items) => items[index].clone(),
+            VariantNames::Map(map) => match map.get(wire) {
+                Some(node) => node,
+                None => return Ok(None),
+            },
+        };
+        let given = node.as_str()?;
+        naming::type_name(given)
+            .map(Some)
+            .ok_or_else(|| node.error(format!("`{given}` is not usable as a Rust name")))
+    }
+}
