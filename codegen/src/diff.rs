@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use crate::ir::{
-    Api, AuthKind, Deprecation, Field, MaximumBy, Operation, Param, Type, TypeDef, TypeKind,
+    Api, AuthKind, Deprecation, Field, MaximumBy, Number, Operation, Param, Type, TypeDef, TypeKind,
 };
 use crate::naming;
 
@@ -784,7 +784,7 @@ impl<'a> Differ<'a> {
         let values = |m: &Option<MaximumBy>| -> BTreeMap<String, f64> {
             m.iter()
                 .flat_map(|m| &m.values)
-                .map(|(k, v)| (k.clone(), v.parse().unwrap_or(f64::NAN)))
+                .map(|(k, v)| (k.clone(), *v as f64))
                 .collect()
         };
         let (was, now) = (values(old), values(new));
@@ -1099,8 +1099,8 @@ fn default_effect(impact: Impact) -> Effect {
     }
 }
 
-fn num(text: &Option<String>) -> Option<f64> {
-    text.as_ref().and_then(|t| t.parse().ok())
+fn num(bound: &Option<Number>) -> Option<f64> {
+    bound.map(Number::as_f64)
 }
 
 fn shown(value: &Option<String>) -> String {
@@ -1143,15 +1143,5 @@ fn field_type(f: &Field) -> String {
 
 /// A type as Rust code shows it.
 fn render(ty: &Type) -> String {
-    match ty {
-        Type::Integer => "i64".into(),
-        Type::Number => "f64".into(),
-        Type::Boolean => "bool".into(),
-        Type::String => "String".into(),
-        Type::Any => "serde_json::Value".into(),
-        Type::Named(name) => name.clone(),
-        Type::Array(item) => format!("Vec<{}>", render(item)),
-        Type::Map(value) => format!("BTreeMap<String, {}>", render(value)),
-        Type::Nullable(inner) => format!("Option<{}>", render(inner)),
-    }
+    crate::rust_type::of(ty).text()
 }

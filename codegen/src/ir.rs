@@ -261,14 +261,14 @@ pub struct Param {
 /// Checks on a value that the generated code makes before a request is sent.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Bounds {
-    /// `minimum`, as written in the spec.
-    pub minimum: Option<String>,
-    /// `maximum`, as written in the spec.
-    pub maximum: Option<String>,
+    /// `minimum`.
+    pub minimum: Option<Number>,
+    /// `maximum`.
+    pub maximum: Option<Number>,
     /// `exclusiveMinimum` (3.1's number, or 3.0's `minimum` with `exclusiveMinimum: true`).
-    pub exclusive_minimum: Option<String>,
+    pub exclusive_minimum: Option<Number>,
     /// `exclusiveMaximum`, likewise.
-    pub exclusive_maximum: Option<String>,
+    pub exclusive_maximum: Option<Number>,
     /// `minItems` of an array parameter.
     pub min_items: Option<u64>,
     /// `maxItems` of an array parameter.
@@ -285,6 +285,35 @@ pub struct Bounds {
     pub greater_than: Option<ParamRef>,
 }
 
+/// A numeric bound, of the parameter's own kind: whole for an `integer` (build refuses
+/// `minimum: 0.5` on one), finite for a `number`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Number {
+    /// A bound of an `integer` parameter.
+    Integer(i64),
+    /// A bound of a `number` parameter.
+    Float(f64),
+}
+
+impl Number {
+    /// The value as a float, for comparing bounds of either kind.
+    pub fn as_f64(self) -> f64 {
+        match self {
+            Number::Integer(n) => n as f64,
+            Number::Float(x) => x,
+        }
+    }
+}
+
+impl std::fmt::Display for Number {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Number::Integer(n) => write!(f, "{n}"),
+            Number::Float(x) => write!(f, "{x}"),
+        }
+    }
+}
+
 /// A maximum that depends on the value of another (enum) parameter.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MaximumBy {
@@ -293,7 +322,7 @@ pub struct MaximumBy {
     /// The wire value assumed when the other parameter is not set.
     pub default: String,
     /// (wire value of the other parameter, maximum) pairs, in spec order.
-    pub values: Vec<(String, String)>,
+    pub values: Vec<(String, i64)>,
 }
 
 /// A type as it is used by a field or parameter.

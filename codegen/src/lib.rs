@@ -18,7 +18,9 @@ pub mod load;
 pub mod naming;
 pub mod output;
 pub mod overlay;
+pub mod reserved;
 pub mod resolve;
+pub mod rust_type;
 /// The runtime's report of what a response holds that the spec does not know, shared with
 /// [`describe`] (which needs the same shapes without the HTTP client the runtime crate brings).
 #[path = "../../runtime/src/runtime/unrecognized.rs"]

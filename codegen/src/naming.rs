@@ -17,41 +17,6 @@ const KEYWORDS: &[&str] = &[
 /// Keywords that cannot even be raw identifiers (`r#self` is not allowed).
 const NOT_RAW: &[&str] = &["crate", "self", "Self", "super", "_"];
 
-/// Type names the generated code uses unqualified, or that the runtime exports at the crate root;
-/// a spec type with one of these names gets the suffix `Schema`.
-pub const RESERVED_TYPE_NAMES: &[&str] = &[
-    "Option",
-    "Some",
-    "None",
-    "Result",
-    "Ok",
-    "Err",
-    "String",
-    "Vec",
-    "Box",
-    "Default",
-    "Clone",
-    "Copy",
-    "Debug",
-    "PartialEq",
-    "Eq",
-    "Hash",
-    "Into",
-    "IntoIterator",
-    "ToString",
-    "Self",
-    "Error",
-    "InvalidParam",
-    "UnknownValue",
-    "Client",
-    "ClientBuilder",
-    "PageError",
-    "Response",
-    "Unrecognized",
-    "UnrecognizedKind",
-    "UnrecognizedReport",
-];
-
 /// Keeps ASCII letters and digits, turning everything else into word breaks, so that names from a
 /// spec never carry characters a reader cannot type (or that look like others).
 fn words(raw: &str) -> String {

@@ -1,6 +1,7 @@
 //! Parameter structs: the query they send (expected strings written from the reference pages)
 //! and the bounds they check before sending.
 
+use codegen::ir::Number;
 use openai_usage::*;
 
 fn query(pairs: Vec<(&'static str, String)>) -> String {
@@ -199,8 +200,8 @@ paths:
 "#;
     let api = codegen::api_from_str(std::path::Path::new("a.yaml"), spec).unwrap();
     let bounds = &api.operations[0].params[0].bounds;
-    assert_eq!(bounds.exclusive_minimum.as_deref(), Some("0"));
+    assert_eq!(bounds.exclusive_minimum, Some(Number::Integer(0)));
     assert_eq!(bounds.minimum, None);
-    assert_eq!(bounds.maximum.as_deref(), Some("9"));
+    assert_eq!(bounds.maximum, Some(Number::Integer(9)));
     assert_eq!(bounds.exclusive_maximum, None);
 }

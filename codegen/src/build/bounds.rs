@@ -4,7 +4,7 @@
 
 use super::Builder;
 use crate::error::Result;
-use crate::ir::{Bounds, MaximumBy, Param, ParamRef, Type};
+use crate::ir::{Bounds, MaximumBy, Number, Param, ParamRef, Type};
 use crate::load::{kind, Node};
 use serde_yaml::Value;
 
@@ -28,20 +28,37 @@ impl<'a> Builder<'a> {
             }
             _ => return Ok(bounds),
         }
-        let whole = |key: &str, text: String| -> Result<String> {
-            if *ty == Type::Integer && text.parse::<i64>().is_err() {
-                return Err(schema.get(key).unwrap_or(schema.clone()).error(format!(
-                    "`{key}: {text}` of an integer must be a whole number"
-                )));
-            }
-            Ok(text)
+        let number = |key: &str, text: String| -> Result<Number> {
+            let parsed = match ty {
+                Type::Integer => text.parse::<i64>().ok().map(Number::Integer),
+                _ => text
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|x| x.is_finite())
+                    .map(Number::Float),
+            };
+            parsed.ok_or_else(|| {
+                let kind = if *ty == Type::Integer {
+                    "a whole"
+                } else {
+                    "a finite"
+                };
+                schema.get(key).unwrap_or(schema.clone()).error(format!(
+                    "`{key}: {text}` of {} must be {kind} number",
+                    if *ty == Type::Integer {
+                        "an integer"
+                    } else {
+                        "a number"
+                    }
+                ))
+            })
         };
         for (key, slot) in [
             ("minimum", &mut bounds.minimum),
             ("maximum", &mut bounds.maximum),
         ] {
             if let Some(text) = schema.number_text(key)? {
-                *slot = Some(whole(key, text)?);
+                *slot = Some(number(key, text)?);
             }
         }
         // 3.1 writes the exclusive bound as a number; 3.0 as `true` beside `minimum`/`maximum`.
@@ -61,8 +78,9 @@ impl<'a> Builder<'a> {
                 None | Some(Value::Bool(false)) => {}
                 Some(Value::Bool(true)) => *slot = inclusive.take(),
                 Some(_) => {
-                    let text = schema.number_text(key)?.expect("present");
-                    *slot = Some(whole(key, text)?);
+                    if let Some(text) = schema.number_text(key)? {
+                        *slot = Some(number(key, text)?);
+                    }
                 }
             }
         }
@@ -142,7 +160,7 @@ impl<'a> Builder<'a> {
             for (key, value) in values_node.entries()? {
                 check(&value, &key)?;
                 let max = match value.value {
-                    Value::Number(n) if n.as_i64().is_some() => n.to_string(),
+                    Value::Number(n) if n.as_i64().is_some() => n.as_i64().unwrap_or_default(),
                     other => {
                         return Err(
                             value.error(format!("expected a whole number, found {}", kind(other)))

@@ -11,7 +11,7 @@ use crate::naming::Scope;
 /// member, at any depth), so that a value the API adds decodes instead of failing the page.
 /// Parameters of such an enum still send listed values only (`Enum::requests_listed_only`).
 pub(super) fn open_response_enums(types: &mut [TypeDef], operations: &[Operation]) {
-    pub(super) fn named(ty: &Type, out: &mut Vec<String>) {
+    fn named(ty: &Type, out: &mut Vec<String>) {
         match ty {
             Type::Named(name) => out.push(name.clone()),
             Type::Array(inner) | Type::Map(inner) | Type::Nullable(inner) => named(inner, out),
@@ -47,7 +47,7 @@ pub(super) fn open_response_enums(types: &mut [TypeDef], operations: &[Operation
 /// Every method the client gets from the operations is unique and leaves the client's own alone.
 pub(super) fn check_client_methods(root: &Node<'_>, operations: &[Operation]) -> Result<()> {
     let mut scope = Scope::default();
-    for method in crate::emit::client::METHODS {
+    for method in crate::reserved::CLIENT_METHODS {
         scope
             .claim(method, "the client itself")
             .expect("fresh scope");
@@ -77,7 +77,7 @@ pub(super) fn check_client_methods(root: &Node<'_>, operations: &[Operation]) ->
 
 /// A type that holds itself directly (not through a list or a map) would have no finite size.
 pub(super) fn check_finite(root: &Node<'_>, types: &[TypeDef]) -> Result<()> {
-    pub(super) fn direct(ty: &Type) -> Option<&str> {
+    fn direct(ty: &Type) -> Option<&str> {
         match ty {
             Type::Named(name) => Some(name),
             Type::Nullable(inner) => direct(inner),

@@ -183,7 +183,7 @@ impl<'a> Builder<'a> {
             params.push(param);
             sites.push(schema);
         }
-        for method in crate::emit::params::METHODS {
+        for method in crate::reserved::PARAMS_METHODS {
             scope
                 .claim(
                     &format!("method {method}"),
@@ -314,7 +314,7 @@ impl<'a> Builder<'a> {
             doc.allowed = self.allowed_values(&item);
         }
         let bounds = self.numeric_bounds(&core, ty.non_null())?;
-        let setter_name = if crate::emit::params::METHODS.contains(&naming::unraw(&rust_name)) {
+        let setter_name = if crate::reserved::PARAMS_METHODS.contains(&naming::unraw(&rust_name)) {
             format!("{}_param", naming::unraw(&rust_name))
         } else {
             rust_name.clone()

@@ -30,7 +30,7 @@ impl<'a> Builder<'a> {
                             "`x-type-name: {text}` is not an UpperCamelCase Rust type name"
                         ))
                     })?;
-                if naming::RESERVED_TYPE_NAMES.contains(&name.as_str()) {
+                if crate::reserved::is_reserved_type_name(&name) {
                     return Err(given.error(format!("`x-type-name: {name}` is a name the generated crate defines itself; choose another")));
                 }
                 // Identical schemas that ask for the same name (one enum repeated inline in
@@ -52,7 +52,7 @@ impl<'a> Builder<'a> {
             }
             None => {
                 let mut name = name.to_string();
-                if naming::RESERVED_TYPE_NAMES.contains(&name.as_str()) {
+                if crate::reserved::is_reserved_type_name(&name) {
                     name.push_str("Schema");
                 }
                 name

@@ -4,6 +4,7 @@
 
 pub(crate) mod client;
 mod docs;
+mod glue;
 mod manifest;
 pub(crate) mod params;
 mod shapes;
@@ -232,19 +233,7 @@ fn lib_rs(api: &Api, options: &Options) -> TokenStream {
                 .iter()
                 .map(|o| ("params", o.params_name.as_str())),
         )
-        .chain([
-            ("client", "Client"),
-            ("client", "ClientBuilder"),
-            ("client", "DEFAULT_BASE_URL"),
-            ("client", "Error"),
-            ("client", "PageError"),
-            ("runtime", "InvalidParam"),
-            ("runtime", "Response"),
-            ("runtime", "UnknownValue"),
-            ("runtime", "Unrecognized"),
-            ("runtime", "UnrecognizedKind"),
-            ("runtime", "UnrecognizedReport"),
-        ])
+        .chain(crate::reserved::ROOT_EXPORTS.iter().copied())
         .collect();
     // rustfmt's order for path segments: snake_case, then CamelCase, then SCREAMING_CASE.
     let class = |name: &str| {
@@ -316,27 +305,5 @@ pub(crate) fn deprecated(d: &Option<crate::ir::Deprecation>) -> TokenStream {
 
 /// The Rust type for `ty`; named types are prefixed with `path` (empty inside `types.rs`).
 pub(crate) fn rust_type(ty: &Type, path: &TokenStream) -> TokenStream {
-    match ty {
-        Type::Integer => quote!(i64),
-        Type::Number => quote!(f64),
-        Type::Boolean => quote!(bool),
-        Type::String => quote!(String),
-        Type::Any => quote!(::serde_json::Value),
-        Type::Named(name) => {
-            let name = ident(name);
-            quote!(#path #name)
-        }
-        Type::Array(item) => {
-            let item = rust_type(item, path);
-            quote!(Vec<#item>)
-        }
-        Type::Map(value) => {
-            let value = rust_type(value, path);
-            quote!(::std::collections::BTreeMap<String, #value>)
-        }
-        Type::Nullable(inner) => {
-            let inner = rust_type(inner, path);
-            quote!(Option<#inner>)
-        }
-    }
+    crate::rust_type::of(ty).tokens(path)
 }

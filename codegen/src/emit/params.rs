@@ -6,16 +6,14 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{quote, ToTokens as _};
 
 use super::{docs, ident, rust_type};
-use crate::ir::{Api, Location, Operation, Param, PathPart, Type, TypeKind};
+use crate::ir::{Api, Location, Number, Operation, Param, PathPart, Type, TypeKind};
 
 /// The parameter structs of `operations[range]`; with `head`, the module's doc comment first.
-/// The methods every parameter struct has; a setter may not take one of these names.
-pub const METHODS: &[&str] = &["new", "to_path", "to_query", "validate"];
 
 pub fn file(api: &Api, range: std::ops::Range<usize>, head: bool) -> TokenStream {
     let items = api.operations[range].iter().map(|op| {
         let params = operation(api, op);
-        let request = super::client::request_impl(api, op);
+        let request = super::glue::request_impl(api, op);
         quote!(#params #request)
     });
     let doc = if head {
@@ -298,13 +296,11 @@ fn query_push(p: &Param) -> TokenStream {
 }
 
 /// A literal of the parameter's numeric type.
-fn number(text: &str, ty: &Type) -> TokenStream {
-    match ty {
-        Type::Integer => match text.parse::<i64>() {
-            Ok(n) => Literal::i64_unsuffixed(n).into_token_stream(),
-            Err(_) => unreachable!("integer bounds are checked in build"),
-        },
-        _ => Literal::f64_unsuffixed(text.parse::<f64>().unwrap_or(f64::NAN)).into_token_stream(),
+/// A bound as a literal of the parameter's own type (build makes the kinds agree).
+fn number(n: Number) -> TokenStream {
+    match n {
+        Number::Integer(n) => Literal::i64_unsuffixed(n).into_token_stream(),
+        Number::Float(x) => Literal::f64_unsuffixed(x).into_token_stream(),
     }
 }
 
@@ -386,11 +382,13 @@ fn numeric_checks(p: &Param, op: &Operation) -> TokenStream {
     }
     let id = ident(&p.rust_name);
     let wire = &p.wire_name;
-    let ty = p.ty.non_null();
     let mut body = Vec::new();
     if let Some(min) = &b.minimum {
-        let lit = number(min, ty);
-        let message = format!("{{value}} is below the minimum, {}", escape(min));
+        let lit = number(*min);
+        let message = format!(
+            "{{value}} is below the minimum, {}",
+            escape(&min.to_string())
+        );
         body.push(quote! {
             if value < #lit {
                 return Err(crate::runtime::InvalidParam::new(Self::OPERATION_ID, #wire, format!(#message)));
@@ -398,8 +396,11 @@ fn numeric_checks(p: &Param, op: &Operation) -> TokenStream {
         });
     }
     if let Some(max) = &b.maximum {
-        let lit = number(max, ty);
-        let message = format!("{{value}} is above the maximum, {}", escape(max));
+        let lit = number(*max);
+        let message = format!(
+            "{{value}} is above the maximum, {}",
+            escape(&max.to_string())
+        );
         body.push(quote! {
             if value > #lit {
                 return Err(crate::runtime::InvalidParam::new(Self::OPERATION_ID, #wire, format!(#message)));
@@ -407,8 +408,11 @@ fn numeric_checks(p: &Param, op: &Operation) -> TokenStream {
         });
     }
     if let Some(min) = &b.exclusive_minimum {
-        let lit = number(min, ty);
-        let message = format!("{{value}} must be greater than {}", escape(min));
+        let lit = number(*min);
+        let message = format!(
+            "{{value}} must be greater than {}",
+            escape(&min.to_string())
+        );
         body.push(quote! {
             if value <= #lit {
                 return Err(crate::runtime::InvalidParam::new(Self::OPERATION_ID, #wire, format!(#message)));
@@ -416,8 +420,8 @@ fn numeric_checks(p: &Param, op: &Operation) -> TokenStream {
         });
     }
     if let Some(max) = &b.exclusive_maximum {
-        let lit = number(max, ty);
-        let message = format!("{{value}} must be less than {}", escape(max));
+        let lit = number(*max);
+        let message = format!("{{value}} must be less than {}", escape(&max.to_string()));
         body.push(quote! {
             if value >= #lit {
                 return Err(crate::runtime::InvalidParam::new(Self::OPERATION_ID, #wire, format!(#message)));
@@ -439,7 +443,7 @@ fn numeric_checks(p: &Param, op: &Operation) -> TokenStream {
             escape(other_wire)
         );
         let arms = by.values.iter().map(|(value, max)| {
-            let lit = number(max, ty);
+            let lit = Literal::i64_unsuffixed(*max);
             quote!(#value => Some(#lit),)
         });
         body.push(quote! {

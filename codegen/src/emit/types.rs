@@ -18,7 +18,7 @@ pub fn file(api: &Api, range: std::ops::Range<usize>, head: bool) -> TokenStream
             .iter()
             .filter_map(|op| op.paging.as_ref())
             .find(|paging| paging.page.type_name == def.name)
-            .map(|paging| super::client::page_impl(&paging.page));
+            .map(|paging| super::glue::page_impl(&paging.page));
         quote!(#item #page)
     });
     let doc = if head {

@@ -1,0 +1,115 @@
+//! The impls that connect the generated types to the runtime: `Request` (and `Paged`) for each
+//! operation's parameter struct, `Page` for each response type that operations page through.
+//! Everything the runtime needs to know about an operation passes through here.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{ident, rust_type};
+use crate::ir::{Api, Operation, PageShape};
+
+/// Where `params.rs` finds the spec's types.
+fn types_path() -> TokenStream {
+    quote!(super::types::)
+}
+
+/// `impl Page` for a response type that operations page through.
+pub fn page_impl(shape: &PageShape) -> TokenStream {
+    let name = ident(&shape.type_name);
+    let items = ident(&shape.items.rust_name);
+    let item_ty = rust_type(&shape.item, &quote!());
+    let into_items = if shape.items.optional {
+        quote!(self.#items.unwrap_or_default())
+    } else {
+        quote!(self.#items)
+    };
+    let next = ident(&shape.next_cursor.rust_name);
+    let next_cursor = if shape.next_cursor.optional {
+        quote!(self.#next.as_deref().filter(|c| !c.is_empty()))
+    } else {
+        quote!(Some(self.#next.as_str()).filter(|c| !c.is_empty()))
+    };
+    let has_more = match &shape.has_more {
+        Some(field) => {
+            let id = ident(&field.rust_name);
+            if field.optional {
+                quote!(self.#id.unwrap_or(false))
+            } else {
+                quote!(self.#id)
+            }
+        }
+        None => quote!(true),
+    };
+    quote! {
+        impl crate::runtime::Page for #name {
+            type Item = #item_ty;
+
+            fn has_more(&self) -> bool {
+                #has_more
+            }
+
+            fn next_cursor(&self) -> Option<&str> {
+                #next_cursor
+            }
+
+            fn into_items(self) -> Vec<Self::Item> {
+                #into_items
+            }
+        }
+    }
+}
+
+/// `impl Request` (and `Paged`) for an operation's parameter struct.
+pub fn request_impl(api: &Api, op: &Operation) -> TokenStream {
+    let error_body = &api.error_body;
+    let params = ident(&op.params_name);
+    let id = &op.id;
+    let response_shape = match &op.response {
+        Some(ty) => super::shapes::shape_tokens(&crate::describe::shape(api, ty)),
+        None => quote!(crate::runtime::unrecognized::Shape::Leaf),
+    };
+    let response = match &op.response {
+        Some(ty) => rust_type(ty, &types_path()),
+        None => quote!(::serde_json::Value),
+    };
+    let error_body = rust_type(error_body, &types_path());
+    let method = ident(op.http_method.as_str());
+    let paged = op.paging.as_ref().map(|paging| {
+        let cursor = ident(&paging.cursor_param);
+        quote! {
+            impl crate::runtime::Paged for #params {
+                fn set_cursor(&mut self, cursor: Option<String>) {
+                    self.#cursor = cursor;
+                }
+
+                fn cursor(&self) -> Option<&str> {
+                    self.#cursor.as_deref()
+                }
+            }
+        }
+    });
+    quote! {
+        impl crate::runtime::Request for #params {
+            type Response = #response;
+            type ErrorBody = #error_body;
+            const METHOD: ::reqwest::Method = ::reqwest::Method::#method;
+            const OPERATION_ID: &'static str = #id;
+            const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = #response_shape;
+            const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
+
+            fn path(&self) -> String {
+                self.to_path()
+            }
+
+            fn query(&self) -> Vec<(&'static str, String)> {
+                self.to_query()
+            }
+
+            fn check(&self) -> Result<(), crate::runtime::InvalidParam> {
+                self.validate()
+            }
+        }
+
+        #paged
+    }
+}
