@@ -97,3 +97,27 @@ pub fn check_response(
         body,
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{api, doc, get};
+
+    #[test]
+    fn types_are_described_by_wire_names_and_indexes() {
+        let text = doc(&get("[]", "{type: array, items: {$ref: '#/components/schemas/R'}}"), "    R: {type: object, properties: {unit: {$ref: '#/components/schemas/U'}}}\n    U: {type: string, enum: [tokens]}")
+            .replace("  schemas: {}\n", "  schemas:\n");
+        let api = api(&text);
+        let response = api.operations[0].response.clone().unwrap();
+        assert_eq!(shape(&api, &response), Shape::Array(&Shape::Named(0)));
+        let types = types(&api);
+        assert!(
+            matches!(&types[0], TypeShape::Struct { fields, .. } if fields.len() == 1 && fields[0].0 == "unit" && fields[0].1 == Shape::Named(1)),
+            "{types:?}"
+        );
+        assert!(
+            matches!(&types[1], TypeShape::Enum { values } if values == &["tokens"]),
+            "{types:?}"
+        );
+    }
+}

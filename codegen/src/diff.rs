@@ -1145,3 +1145,64 @@ fn field_type(f: &Field) -> String {
 fn render(ty: &Type) -> String {
     crate::rust_type::of(ty).text()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{api, doc, get};
+
+    fn with_values(values: &str) -> Api {
+        api(&doc(
+            &get(
+                &format!("[{{name: w, in: query, schema: {{type: string, enum: [{values}]}}}}]"),
+                "{type: object}",
+            ),
+            "",
+        ))
+    }
+
+    #[test]
+    fn an_added_value_is_additive_and_a_removed_one_breaks() {
+        let (old, new) = (with_values("1m, 1d"), with_values("1m, 1h, 1d"));
+        let added = diff(&old, &new);
+        assert!(!added.is_breaking(), "{:?}", added.changes);
+        assert!(
+            added
+                .changes
+                .iter()
+                .any(|c| c.impact == Impact::Additive && c.message.contains("`1h`")),
+            "{:?}",
+            added.changes
+        );
+        let removed = diff(&new, &old);
+        assert!(removed.is_breaking(), "{:?}", removed.changes);
+        assert!(diff(&old, &old).changes.is_empty());
+    }
+
+    #[test]
+    fn a_type_change_is_shown_as_rust_spells_it() {
+        let int = api(&doc(
+            &get(
+                "[{name: n, in: query, schema: {type: integer}}]",
+                "{type: object}",
+            ),
+            "",
+        ));
+        let list = api(&doc(
+            &get(
+                "[{name: n, in: query, schema: {type: array, items: {type: integer}}}]",
+                "{type: object}",
+            ),
+            "",
+        ));
+        let report = diff(&int, &list);
+        assert!(report.is_breaking());
+        let change = &report.changes[0];
+        assert_eq!(change.item, "AParams::n (`n`)");
+        assert_eq!(change.message, "type changed from `i64` to `Vec<i64>`");
+        assert_eq!(
+            (change.impact, change.effect),
+            (Impact::Breaking, Effect::Compile)
+        );
+    }
+}

@@ -27,6 +27,9 @@ pub mod rust_type;
 pub mod unrecognized;
 pub mod validate;
 
+#[cfg(test)]
+mod testing;
+
 use std::path::Path;
 
 pub use emit::OutputFile;

@@ -422,3 +422,43 @@ pub fn kind(value: &Value) -> &'static str {
         Value::Tagged(_) => "a tagged value",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Place;
+
+    #[test]
+    fn a_yaml_syntax_error_names_line_and_column() {
+        let Err(e) = parse(
+            Path::new("bad.yaml"),
+            "openapi: 3.1.0\ninfo: {title: t\npaths: {}\n",
+        ) else {
+            panic!("expected an error")
+        };
+        assert_eq!(e.file, Path::new("bad.yaml"));
+        // The flow mapping opened on line 2 is found unclosed where line 3 starts its value.
+        assert_eq!(e.place, Place::LineColumn { line: 3, column: 6 });
+        assert!(e.message.starts_with("not valid YAML: "), "{}", e.message);
+    }
+
+    #[test]
+    fn an_unsupported_version_is_named_with_what_is_supported() {
+        let Err(e) = parse(
+            Path::new("v.yaml"),
+            "openapi: 2.0\ninfo: {title: t, version: '1'}\npaths: {}\n",
+        ) else {
+            panic!("expected an error")
+        };
+        assert_eq!(
+            e.message,
+            "unsupported OpenAPI version `2.0`: this generator reads 3.0.x and 3.1.x"
+        );
+    }
+
+    #[test]
+    fn kinds_are_named_in_words() {
+        assert_eq!(kind(&Value::Null), "null");
+        assert_eq!(kind(&Value::Bool(true)), "a boolean");
+    }
+}

@@ -60,7 +60,13 @@ mod tests {
 
     #[test]
     fn prelude_and_exported_names_are_reserved() {
-        for name in ["Option", "Result", "Client", "PageError", "UnrecognizedReport"] {
+        for name in [
+            "Option",
+            "Result",
+            "Client",
+            "PageError",
+            "UnrecognizedReport",
+        ] {
             assert!(is_reserved_type_name(name), "{name}");
         }
         for name in ["UsageResult", "Costs", "client", "Clients"] {

@@ -38,3 +38,34 @@ pub fn lookup<'a>(doc: &'a Document, from: &Node<'a>, target: &str) -> Result<No
     doc.lookup(target)
         .ok_or_else(|| from.error(format!("`$ref: {target}` points at nothing in this file")))
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::{at, doc, error, get};
+
+    #[test]
+    fn a_reference_to_nothing_is_an_error_at_the_reference() {
+        let e = error(&doc(
+            &get("[]", "{$ref: '#/components/schemas/Missing'}"),
+            "",
+        ));
+        let (pointer, message) = at(&e);
+        assert!(pointer.ends_with("/application~1json/schema"), "{pointer}");
+        assert_eq!(
+            message,
+            "`$ref: #/components/schemas/Missing` points at nothing in this file"
+        );
+    }
+
+    #[test]
+    fn a_reference_to_another_file_is_refused() {
+        let e = error(&doc(
+            &get("[]", "{$ref: 'other.yaml#/components/schemas/R'}"),
+            "",
+        ));
+        assert_eq!(
+            e.message,
+            "`$ref: other.yaml#/components/schemas/R` points outside this file; only local references (`#/...`) are supported"
+        );
+    }
+}

@@ -109,7 +109,10 @@ mod tests {
 
     #[test]
     fn text_is_what_a_reader_writes() {
-        assert_eq!(of(&nested()).text(), "Option<BTreeMap<String, Vec<Bucket>>>");
+        assert_eq!(
+            of(&nested()).text(),
+            "Option<BTreeMap<String, Vec<Bucket>>>"
+        );
         assert_eq!(of(&Type::Any).text(), "serde_json::Value");
         assert_eq!(of(&Type::Integer).text(), "i64");
     }
@@ -123,7 +126,10 @@ mod tests {
             printed,
             "Option<::std::collections::BTreeMap<String,Vec<super::types::Bucket>>>"
         );
-        let any = of(&Type::Any).tokens(&quote!()).to_string().replace(' ', "");
+        let any = of(&Type::Any)
+            .tokens(&quote!())
+            .to_string()
+            .replace(' ', "");
         assert_eq!(any, "::serde_json::Value");
     }
 }

@@ -67,3 +67,31 @@ pub fn operations(doc: &Document) -> Result<Vec<OperationSite<'_>>> {
     }
     Ok(sites)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::{at, doc, error, get};
+
+    #[test]
+    fn an_operation_needs_an_id_and_ids_are_unique() {
+        let e = error(&doc(
+            &get("[]", "{type: object}").replace("      operationId: a\n", ""),
+            "",
+        ));
+        let (pointer, message) = at(&e);
+        assert_eq!(pointer, "#/paths/~1a/get");
+        assert_eq!(
+            message,
+            "missing `operationId`: the generator names the method and its parameter struct after it"
+        );
+        let twice = get("[]", "{type: object}");
+        let second = twice.replace("  /a:", "  /b:");
+        let e = error(&doc(&format!("{twice}{second}"), ""));
+        let (pointer, message) = at(&e);
+        assert_eq!(pointer, "#/paths/~1b/get");
+        assert_eq!(
+            message,
+            "duplicate operationId `a`: already used at #/paths/~1a/get"
+        );
+    }
+}

@@ -197,3 +197,80 @@ pub(super) fn count(schema: &Node<'_>, key: &str) -> Result<Option<u64>> {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::Number;
+    use crate::testing::{api, at, doc, error, get, operation};
+
+    fn one_param(param: &str) -> String {
+        doc(&get(&format!("[{param}]"), "{type: object}"), "")
+    }
+
+    #[test]
+    fn bounds_are_numbers_of_the_parameter_kind() {
+        let op = operation(&one_param(
+            "{name: n, in: query, schema: {type: integer, minimum: 1, exclusiveMaximum: 10}}",
+        ));
+        let b = &op.params[0].bounds;
+        assert_eq!(b.minimum, Some(Number::Integer(1)));
+        assert_eq!(b.exclusive_maximum, Some(Number::Integer(10)));
+        let op = operation(&one_param(
+            "{name: x, in: query, schema: {type: number, minimum: 0, maximum: 2.5}}",
+        ));
+        let b = &op.params[0].bounds;
+        assert_eq!(b.minimum, Some(Number::Float(0.0)));
+        assert_eq!(b.maximum, Some(Number::Float(2.5)));
+    }
+
+    #[test]
+    fn a_fractional_bound_of_an_integer_is_an_error_at_the_bound() {
+        let e = error(&one_param(
+            "{name: n, in: query, schema: {type: integer, maximum: 7.5}}",
+        ));
+        let (pointer, message) = at(&e);
+        assert!(pointer.ends_with("/schema/maximum"), "{pointer}");
+        assert_eq!(
+            message,
+            "`maximum: 7.5` of an integer must be a whole number"
+        );
+    }
+
+    #[test]
+    fn counts_must_be_non_negative_whole_numbers() {
+        let e = error(&one_param(
+            "{name: s, in: query, schema: {type: string, maxLength: -1}}",
+        ));
+        let (pointer, message) = at(&e);
+        assert!(pointer.ends_with("/schema/maxLength"), "{pointer}");
+        assert!(message.contains("non-negative whole number"), "{message}");
+        let op = operation(&one_param(
+            "{name: s, in: query, schema: {type: array, items: {type: string}, minItems: 1, maxItems: 3}}",
+        ));
+        assert_eq!(
+            (op.params[0].bounds.min_items, op.params[0].bounds.max_items),
+            (Some(1), Some(3))
+        );
+    }
+
+    #[test]
+    fn maximum_by_names_an_enum_parameter_and_covers_its_default() {
+        let params = "[{name: width, in: query, schema: {type: string, enum: ['1m', '1d']}}, {name: limit, in: query, schema: {type: integer, x-maximum-by: {parameter: width, default: '1d', values: {'1m': 1440, '1d': 31}}}}]";
+        let api = api(&doc(&get(params, "{type: object}"), ""));
+        let by = api.operations[0].params[1]
+            .bounds
+            .maximum_by
+            .clone()
+            .unwrap();
+        assert_eq!(by.param.index, 0);
+        assert_eq!(
+            by.values,
+            vec![("1m".to_string(), 1440), ("1d".to_string(), 31)]
+        );
+        let bad = params.replace("'1m': 1440", "'1h': 24");
+        let e = error(&doc(&get(&bad, "{type: object}"), ""));
+        let (pointer, message) = at(&e);
+        assert!(pointer.ends_with("/x-maximum-by/values/1h"), "{pointer}");
+        assert_eq!(message, "`1h` is not an allowed value of `width` (1m, 1d)");
+    }
+}

@@ -1,5 +1,6 @@
-//! Cross-checks over the whole build: response enums opened, client method names that collide
-//! with the runtime's, enum values that must be finite.
+//! Cross-checks over the whole build, made once every operation and type is known: enums a
+//! response can hold are opened, client method names must not collide, and no type may contain
+//! itself directly.
 
 use crate::error::Result;
 use crate::ir::{Operation, Type, TypeDef, TypeKind};
@@ -128,4 +129,48 @@ pub(super) fn check_finite(root: &Node<'_>, types: &[TypeDef]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::TypeKind;
+    use crate::testing::{api, at, doc, error, get};
+
+    fn with(params: &str, components: &str) -> String {
+        doc(&get(params, "{$ref: '#/components/schemas/R'}"), components)
+            .replace("  schemas: {}\n", "  schemas:\n")
+    }
+
+    #[test]
+    fn enums_a_response_holds_are_opened_and_parameter_enums_stay_closed() {
+        let api = api(&with(
+            "[{name: p, in: query, schema: {$ref: '#/components/schemas/P'}}]",
+            "    R: {type: object, properties: {list: {type: array, items: {$ref: '#/components/schemas/E'}}}}\n    E: {type: string, enum: [x]}\n    P: {type: string, enum: [y]}",
+        ));
+        let open = |name: &str| match &api.types.iter().find(|t| t.name == name).unwrap().kind {
+            TypeKind::Enum(e) => e.open,
+            _ => panic!("{name} is an enum"),
+        };
+        assert!(open("E"));
+        assert!(!open("P"));
+    }
+
+    #[test]
+    fn an_operation_may_not_take_a_method_of_the_client() {
+        let text =
+            with("[]", "    R: {type: object}").replace("operationId: a", "operationId: builder");
+        let e = error(&text);
+        let (pointer, message) = at(&e);
+        assert_eq!(pointer, "#/paths/~1a/get");
+        assert!(message.starts_with("the client method `builder` of operation `builder` is already taken by the client itself"), "{message}");
+    }
+
+    #[test]
+    fn a_type_that_contains_itself_directly_is_refused_and_through_a_list_is_not() {
+        let e = error(&with("[]", "    R: {type: object, required: [next], properties: {next: {$ref: '#/components/schemas/R'}}}"));
+        let (pointer, message) = at(&e);
+        assert_eq!(pointer, "#/components/schemas/R");
+        assert_eq!(message, "`R` contains itself (R: next -> R) other than through a list or map, so it would have no finite size");
+        api(&with("[]", "    R: {type: object, properties: {children: {type: array, items: {$ref: '#/components/schemas/R'}}}}"));
+    }
 }

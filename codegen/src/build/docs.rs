@@ -71,3 +71,56 @@ pub(super) fn deprecation(node: &Node<'_>) -> Result<Option<Deprecation>> {
     let sunset = node.get("x-sunset").and_then(|s| s.scalar());
     Ok(Some(Deprecation { note, sunset }))
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::{Deprecation, TypeKind};
+    use crate::testing::{api, doc, get, operation};
+
+    #[test]
+    fn a_use_site_description_wins_over_the_schema_it_refers_to() {
+        let text = doc(
+            &get("[]", "{$ref: '#/components/schemas/R'}"),
+            "    R: {type: object, properties: {w: {description: Width of a bucket., $ref: '#/components/schemas/W'}, v: {$ref: '#/components/schemas/W'}}}\n    W: {type: string, description: A width., default: 1d}",
+        )
+        .replace("  schemas: {}\n", "  schemas:\n");
+        let api = api(&text);
+        let r = api.types.iter().find(|t| t.name == "R").unwrap();
+        let TypeKind::Struct(s) = &r.kind else {
+            panic!("a struct")
+        };
+        let (w, v) = (&s.fields[0].doc, &s.fields[1].doc);
+        assert_eq!(w.description.as_deref(), Some("Width of a bucket."));
+        assert_eq!(v.description.as_deref(), Some("A width."));
+        assert_eq!(w.default.as_deref(), Some("1d"));
+    }
+
+    #[test]
+    fn parameters_list_their_allowed_values() {
+        let op = operation(&doc(
+            &get("[{name: w, in: query, schema: {type: array, items: {type: string, enum: [1m, 1d]}}}]", "{type: object}"),
+            "",
+        ));
+        assert_eq!(op.params[0].doc.allowed, ["1m", "1d"]);
+    }
+
+    #[test]
+    fn deprecation_keeps_the_note_and_sunset_or_says_who_deprecated_it() {
+        let text = doc(&get("[{name: a, in: query, deprecated: true, x-sunset: '2027-01-01', description: '  Use b.  ', schema: {type: string}}, {name: b, in: query, deprecated: true, schema: {type: string}}]", "{type: object}"), "");
+        let op = operation(&text);
+        assert_eq!(
+            op.params[0].deprecated,
+            Some(Deprecation {
+                note: "Use b.".into(),
+                sunset: Some("2027-01-01".into())
+            })
+        );
+        assert_eq!(
+            op.params[1].deprecated,
+            Some(Deprecation {
+                note: "deprecated by the API".into(),
+                sunset: None
+            })
+        );
+    }
+}

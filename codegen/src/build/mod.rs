@@ -133,3 +133,40 @@ struct Builder<'a> {
     /// Every Rust type name in the crate, with the place that claimed it.
     scope: Scope,
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::Type;
+    use crate::testing::{api, doc, get};
+
+    #[test]
+    fn the_error_body_is_the_one_every_operation_that_declares_errors_agrees_on() {
+        let error = "      responses:\n        default: {description: e, content: {application/json: {schema: {$ref: '#/components/schemas/E'}}}}\n";
+        let paths = get("[]", "{type: object}").replace("      responses:\n", error);
+        let text = doc(
+            &paths,
+            "    E: {type: object, properties: {message: {type: string}}}",
+        )
+        .replace("  schemas: {}\n", "  schemas:\n");
+        assert_eq!(api(&text).error_body, Type::Named("E".into()));
+        assert_eq!(
+            api(&doc(&get("[]", "{type: object}"), "")).error_body,
+            Type::Any
+        );
+    }
+
+    #[test]
+    fn the_first_server_and_its_environment_variable_become_the_default_base_url() {
+        let text = doc(&get("[]", "{type: object}"), "").replace(
+            "paths:\n",
+            "servers: [{url: 'https://api.example.com/v1', x-env-var: EXAMPLE_BASE_URL}, {url: 'https://other'}]\npaths:\n",
+        );
+        let api = api(&text);
+        assert_eq!(
+            api.server_url.as_deref(),
+            Some("https://api.example.com/v1")
+        );
+        assert_eq!(api.server_url_env.as_deref(), Some("EXAMPLE_BASE_URL"));
+        assert_eq!((api.title.as_str(), api.version.as_str()), ("Test", "1"));
+    }
+}

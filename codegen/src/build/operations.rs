@@ -384,3 +384,78 @@ impl<'a> Builder<'a> {
         Ok((success, error))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::{HttpMethod, Location, PathPart, Type};
+    use crate::testing::{at, doc, error, operation};
+
+    fn with_path(path: &str, method: &str, params: &str) -> String {
+        doc(
+            &format!("  {path}:\n    {method}:\n      operationId: op\n      parameters: {params}\n      responses: {{'200': {{description: ok, content: {{application/json: {{schema: {{type: object}}}}}}}}}}\n"),
+            "",
+        )
+    }
+
+    #[test]
+    fn the_path_template_ties_each_placeholder_to_its_parameter() {
+        let op = operation(&with_path(
+            "/shelves/{shelf}/slots/{slot}",
+            "delete",
+            "[{name: slot, in: path, required: true, schema: {type: integer}}, {name: shelf, in: path, required: true, schema: {type: string}}]",
+        ));
+        assert_eq!(op.http_method, HttpMethod::Delete);
+        assert_eq!(
+            op.path.parts,
+            vec![
+                PathPart::Literal("/shelves/".into()),
+                PathPart::Param(1),
+                PathPart::Literal("/slots/".into()),
+                PathPart::Param(0),
+            ]
+        );
+        assert!(op
+            .params
+            .iter()
+            .all(|p| p.location == Location::Path && p.required));
+        assert_eq!(op.params[0].ty, Type::Integer);
+    }
+
+    #[test]
+    fn a_placeholder_without_a_parameter_is_an_error_at_the_operation() {
+        let e = error(&with_path("/things/{thing_id}", "get", "[]"));
+        let (pointer, message) = at(&e);
+        assert_eq!(pointer, "#/paths/~1things~1{thing_id}/get");
+        assert!(message.contains("`{thing_id}`"), "{message}");
+    }
+
+    #[test]
+    fn header_parameters_and_request_bodies_are_refused_where_they_are() {
+        let e = error(&with_path(
+            "/a",
+            "get",
+            "[{name: X-Trace, in: header, schema: {type: string}}]",
+        ));
+        let (pointer, message) = at(&e);
+        assert!(pointer.ends_with("/parameters/0/in"), "{pointer}");
+        assert!(message.contains("header"), "{message}");
+        let body = with_path("/a", "post", "[]").replace(
+            "      responses:",
+            "      requestBody: {content: {application/json: {schema: {type: object}}}}\n      responses:",
+        );
+        let e = error(&body);
+        let (pointer, _) = at(&e);
+        assert!(pointer.ends_with("/post/requestBody"), "{pointer}");
+    }
+
+    #[test]
+    fn a_setter_that_would_shadow_a_params_method_is_renamed() {
+        let op = operation(&with_path(
+            "/a",
+            "get",
+            "[{name: validate, in: query, schema: {type: boolean}}, {name: limit, in: query, schema: {type: integer}}]",
+        ));
+        assert_eq!(op.params[0].setter_name, "validate_param");
+        assert_eq!(op.params[1].setter_name, "limit");
+    }
+}

@@ -85,13 +85,9 @@ pub(super) fn paging(
             "a paged operation (see `x-pagination`) must answer with an object".into(),
         ));
     };
-    let find = |key: &str, required: bool| -> Result<Option<&Field>> {
+    let find = |key: &str| -> Result<Option<&Field>> {
         let Some(wire) = field(key)? else {
-            return if required {
-                Err(config.error(format!("missing `{key}`")))
-            } else {
-                Ok(None)
-            };
+            return Ok(None);
         };
         match page.fields.iter().find(|f| f.wire_name == wire) {
             Some(f) => Ok(Some(f)),
@@ -100,21 +96,22 @@ pub(super) fn paging(
             ))),
         }
     };
-    let next = find("next-cursor", true)?.expect("required");
+    let require = |key: &str| find(key)?.ok_or_else(|| config.error(format!("missing `{key}`")));
+    let next = require("next-cursor")?;
     if next.ty.non_null() != &Type::String {
         return Err(at(format!(
             "`{}` (the next cursor) must be a string",
             next.wire_name
         )));
     }
-    let items = find("items", true)?.expect("required");
+    let items = require("items")?;
     let Type::Array(item) = items.ty.non_null() else {
         return Err(at(format!(
             "`{}` (the items) must be an array",
             items.wire_name
         )));
     };
-    let has_more = find("has-more", false)?;
+    let has_more = find("has-more")?;
     if let Some(h) = has_more {
         if h.ty.non_null() != &Type::Boolean {
             return Err(at(format!(
@@ -147,5 +144,74 @@ pub(super) fn page_field(field: &Field) -> PageField {
     PageField {
         rust_name: field.rust_name.clone(),
         optional: field.is_option(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::Type;
+    use crate::testing::{api, at, doc, error};
+
+    const STYLE: &str = "x-pagination: {cursor-param: after, next-cursor: last_id, has-more: has_more, items: data, items-name: things}\n";
+
+    fn spec(params: &str, page: &str) -> String {
+        let paths = format!("  /things:\n    get:\n      operationId: list-things\n      parameters: {params}\n      responses: {{'200': {{description: ok, content: {{application/json: {{schema: {{$ref: '#/components/schemas/Page'}}}}}}}}}}\n");
+        let text = doc(&paths, &format!("    Page: {page}\n    Thing: {{type: object, properties: {{id: {{type: string}}}}}}"));
+        text.replace("paths:\n", &format!("{STYLE}paths:\n"))
+            .replace("  schemas: {}\n", "  schemas:\n")
+    }
+
+    const PAGE: &str = "{type: object, required: [data, has_more], properties: {data: {type: array, items: {$ref: '#/components/schemas/Thing'}}, last_id: {type: string}, has_more: {type: boolean}}}";
+
+    #[test]
+    fn an_operation_with_the_cursor_pages_by_the_style() {
+        let api = api(&spec(
+            "[{name: after, in: query, schema: {type: string}}]",
+            PAGE,
+        ));
+        let paging = api.operations[0].paging.as_ref().expect("pages");
+        assert_eq!(paging.cursor_param, "after");
+        assert_eq!(paging.items_method, "list_things_things");
+        assert_eq!(paging.pages_method, "list_things_pages");
+        assert_eq!(paging.page.type_name, "Page");
+        assert_eq!(paging.page.item, Type::Named("Thing".into()));
+        assert!(!paging.page.items.optional && paging.page.next_cursor.optional);
+        assert!(paging.page.has_more.as_ref().is_some_and(|h| !h.optional));
+    }
+
+    #[test]
+    fn an_operation_without_the_cursor_does_not_page() {
+        let api = api(&spec(
+            "[{name: limit, in: query, schema: {type: integer}}]",
+            PAGE,
+        ));
+        assert!(api.operations[0].paging.is_none());
+    }
+
+    #[test]
+    fn a_required_cursor_or_a_missing_page_field_is_an_error() {
+        let required = spec(
+            "[{name: after, in: query, required: true, schema: {type: string}}]",
+            PAGE,
+        );
+        let e = error(&required);
+        assert!(
+            e.message.contains("must be an optional string"),
+            "{}",
+            e.message
+        );
+        let no_next = PAGE.replace("last_id: {type: string}, ", "");
+        let e = error(&spec(
+            "[{name: after, in: query, schema: {type: string}}]",
+            &no_next,
+        ));
+        let (pointer, message) = at(&e);
+        assert_eq!(pointer, "#/paths/~1things/get");
+        assert!(
+            message.starts_with(
+                "`x-pagination` names `last_id` as `next-cursor`, but `Page` has no such property"
+            ),
+            "{message}"
+        );
     }
 }

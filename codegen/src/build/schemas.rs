@@ -257,3 +257,72 @@ pub(super) fn single_value(prop: &Node<'_>) -> Result<Option<String>> {
     }
     Ok(None)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::Type;
+    use crate::testing::{api, at, doc, error, get};
+
+    fn response_type(schema: &str) -> Type {
+        api(&doc(&get("[]", schema), "")).operations[0]
+            .response
+            .clone()
+            .expect("a response")
+    }
+
+    #[test]
+    fn null_alternatives_make_a_nullable_type_in_every_spelling() {
+        let nullable = Type::Nullable(Box::new(Type::String));
+        assert_eq!(response_type("{type: [string, 'null']}"), nullable);
+        assert_eq!(
+            response_type("{anyOf: [{type: string}, {type: 'null'}]}"),
+            nullable
+        );
+        assert_eq!(
+            response_type("{oneOf: [{type: 'null'}, {type: string}]}"),
+            nullable
+        );
+        let text = doc(&get("[]", "{type: string, nullable: true}"), "").replace("3.1.0", "3.0.3");
+        assert_eq!(api(&text).operations[0].response, Some(nullable));
+    }
+
+    #[test]
+    fn containers_and_free_form_values() {
+        assert_eq!(
+            response_type("{type: array, items: {type: integer}}"),
+            Type::Array(Box::new(Type::Integer))
+        );
+        assert_eq!(
+            response_type("{type: object, additionalProperties: {type: number}}"),
+            Type::Map(Box::new(Type::Number))
+        );
+        assert_eq!(response_type("{}"), Type::Any);
+    }
+
+    #[test]
+    fn a_keyword_the_generator_cannot_express_is_named() {
+        let e = error(&doc(&get("[]", "{not: {type: string}}"), ""));
+        let (pointer, message) = at(&e);
+        assert!(pointer.ends_with("/schema/not"), "{pointer}");
+        assert_eq!(
+            message,
+            "the schema keyword `not` is not supported by this generator"
+        );
+    }
+
+    #[test]
+    fn an_alias_cycle_is_an_error_not_a_stack_overflow() {
+        let text = doc(
+            &get("[]", "{$ref: '#/components/schemas/A'}"),
+            "    A: {$ref: '#/components/schemas/B'}\n    B: {type: array, items: {$ref: '#/components/schemas/A'}}",
+        )
+        .replace("  schemas: {}\n", "  schemas:\n");
+        let e = error(&text);
+        let (pointer, message) = at(&e);
+        assert_eq!(pointer, "#/components/schemas/B/items");
+        assert_eq!(
+            message,
+            "`$ref` cycle: #/components/schemas/A -> #/components/schemas/B -> #/components/schemas/A"
+        );
+    }
+}

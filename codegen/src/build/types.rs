@@ -429,3 +429,83 @@ impl<'a> VariantNames<'a> {
             .ok_or_else(|| node.error(format!("`{given}` is not usable as a Rust name")))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::{Api, TypeKind};
+    use crate::testing::{api, at, doc, error, get};
+
+    fn with(components: &str) -> String {
+        doc(&get("[]", "{$ref: '#/components/schemas/R'}"), components)
+            .replace("  schemas: {}\n", "  schemas:\n")
+    }
+
+    fn kind<'a>(api: &'a Api, name: &str) -> &'a TypeKind {
+        &api.types
+            .iter()
+            .find(|t| t.name == name)
+            .unwrap_or_else(|| panic!("no {name}"))
+            .kind
+    }
+
+    #[test]
+    fn enum_variants_are_named_from_their_values_or_x_enum_varnames() {
+        let api = api(&with(
+            "    R: {type: object, properties: {w: {$ref: '#/components/schemas/W'}, u: {$ref: '#/components/schemas/U'}}}\n    W: {type: string, enum: ['1m', 1h, 'one day'], x-enum-varnames: {'1m': Minute}}\n    U: {type: string, enum: [tokens]}",
+        ));
+        let TypeKind::Enum(w) = kind(&api, "W") else {
+            panic!("an enum")
+        };
+        let names: Vec<&str> = w.variants.iter().map(|v| v.rust_name.as_str()).collect();
+        assert_eq!(names, ["Minute", "V1h", "OneDay"]);
+        // Reachable from a response: open, keeping unknown values in `Other`.
+        assert!(w.open && w.requests_listed_only);
+        assert_eq!(w.other_name, "Other");
+    }
+
+    #[test]
+    fn two_values_with_one_rust_name_are_an_error_that_says_how_to_fix_it() {
+        let e = error(&with("    R: {type: string, enum: [a-b, a_b]}"));
+        let (pointer, message) = at(&e);
+        assert_eq!(pointer, "#/components/schemas/R/enum/1");
+        assert_eq!(
+            message,
+            "enum values `a-b` and `a_b` both become the Rust variant `AB`; name them with `x-enum-varnames`"
+        );
+    }
+
+    #[test]
+    fn a_schema_named_like_a_crate_item_gets_a_suffix_and_x_type_name_may_not_take_one() {
+        let api = api(&with("    R: {type: object, properties: {c: {$ref: '#/components/schemas/Client'}}}\n    Client: {type: object, properties: {id: {type: string}}}"));
+        assert!(api.types.iter().any(|t| t.name == "ClientSchema"));
+        let e = error(&with(
+            "    R: {type: object, x-type-name: PageError, properties: {id: {type: string}}}",
+        ));
+        let (pointer, message) = at(&e);
+        assert_eq!(pointer, "#/components/schemas/R/x-type-name");
+        assert!(
+            message.starts_with(
+                "`x-type-name: PageError` is a name the generated crate defines itself"
+            ),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn a_union_is_told_apart_by_its_discriminator_values() {
+        let api = api(&with(
+            "    R: {oneOf: [{$ref: '#/components/schemas/A'}, {$ref: '#/components/schemas/B'}], discriminator: {propertyName: kind}}\n    A: {type: object, required: [kind], properties: {kind: {type: string, enum: [a]}, n: {type: integer}}}\n    B: {type: object, required: [kind], properties: {kind: {type: string, enum: [b]}}}",
+        ));
+        let TypeKind::Union(u) = kind(&api, "R") else {
+            panic!("a union")
+        };
+        assert_eq!(u.property, "kind");
+        let tags: Vec<(&str, &str)> = u
+            .variants
+            .iter()
+            .map(|v| (v.tag.as_str(), v.rust_name.as_str()))
+            .collect();
+        assert_eq!(tags, [("a", "A"), ("b", "B")]);
+        assert_eq!(u.unknown_name, "Unknown");
+    }
+}

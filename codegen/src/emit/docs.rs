@@ -140,3 +140,59 @@ pub fn visible(text: &str) -> String {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{MaximumBy, Number, ParamRef};
+
+    #[test]
+    fn code_blocks_without_a_language_are_text_and_deep_indents_are_not_code() {
+        let text = sanitize("Intro.\n```\nlet x = 1;\n```\n        indented\n```json\n{}\n```");
+        assert_eq!(
+            text,
+            "Intro.\n```text\nlet x = 1;\n```\n   indented\n```json\n{}\n```"
+        );
+        // An unclosed fence is closed, so it cannot swallow the facts after it.
+        assert_eq!(sanitize("```\nopen"), "```text\nopen\n```");
+    }
+
+    #[test]
+    fn facts_state_default_allowed_values_and_bounds_in_words() {
+        let doc = Doc {
+            description: None,
+            default: Some("1d".into()),
+            allowed: vec!["1m".into(), "1d".into()],
+        };
+        assert_eq!(
+            facts(&doc, "Query parameter `w`.".into(), None),
+            "Query parameter `w`. Default: `1d`. Allowed values: `1m`, `1d`."
+        );
+        let bounds = Bounds {
+            minimum: Some(Number::Integer(1)),
+            maximum_by: Some(MaximumBy {
+                param: ParamRef {
+                    index: 0,
+                    wire_name: "w".into(),
+                },
+                default: "1d".into(),
+                values: vec![("1m".into(), 1440), ("1d".into(), 31)],
+            }),
+            max_items: Some(3),
+            pattern: Some("^a`b$".into()),
+            ..Bounds::default()
+        };
+        assert_eq!(
+            facts(&Doc::default(), "Lead.".into(), Some(&bounds)),
+            "Lead. Minimum: 1. At most 1440 when `w` is `1m`, 31 when `w` is `1d` (unset `w` counts as `1d`). At most 3 values. Must match the pattern `^a'b$` (checked by the server)."
+        );
+    }
+
+    #[test]
+    fn invisible_and_direction_changing_characters_are_written_out() {
+        assert_eq!(
+            visible("a\u{202e}b\u{200b}c\td"),
+            "a\\u{202e}b\\u{200b}c\td"
+        );
+    }
+}

@@ -113,3 +113,60 @@ pub fn request_impl(api: &Api, op: &Operation) -> TokenStream {
         #paged
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{api, doc, parse, trait_impl};
+
+    const PAGED: &str = "x-pagination: {cursor-param: after, next-cursor: last_id, has-more: has_more, items: data}\n";
+
+    fn sample() -> Api {
+        let paths = "  /things/{id}:\n    delete:\n      operationId: delete-thing\n      parameters: [{name: id, in: path, required: true, schema: {type: string}}, {name: after, in: query, schema: {type: string}}]\n      responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Page'}}}}}\n";
+        let text = doc(paths, "    Page: {type: object, required: [data], properties: {data: {type: array, items: {type: string}}, last_id: {type: string}, has_more: {type: boolean}}}")
+            .replace("  schemas: {}\n", "  schemas:\n")
+            .replace("paths:\n", &format!("{PAGED}paths:\n"));
+        api(&text)
+    }
+
+    #[test]
+    fn the_request_impl_sends_the_operation_method_and_its_path() {
+        let api = sample();
+        let file = parse(request_impl(&api, &api.operations[0]));
+        let request = trait_impl(&file, "Request", "DeleteThingParams");
+        assert!(
+            request.contains("const METHOD: ::reqwest::Method = ::reqwest::Method::DELETE;"),
+            "{request}"
+        );
+        assert!(
+            request.contains("const OPERATION_ID: &'static str = \"delete-thing\";"),
+            "{request}"
+        );
+        assert!(
+            request.contains("type Response = super::types::Page;"),
+            "{request}"
+        );
+        assert!(request.contains("self.to_path()"), "{request}");
+        let paged = trait_impl(&file, "Paged", "DeleteThingParams");
+        assert!(paged.contains("self.after = cursor;"), "{paged}");
+    }
+
+    #[test]
+    fn the_page_impl_reads_the_fields_the_style_names() {
+        let api = sample();
+        let paging = api.operations[0].paging.as_ref().expect("pages");
+        let file = parse(page_impl(&paging.page));
+        let page = trait_impl(&file, "Page", "Page");
+        assert!(page.contains("type Item = String;"), "{page}");
+        // Optional `has_more` and `last_id`: absent means no more, and an empty cursor ends too.
+        assert!(page.contains("self.has_more.unwrap_or(false)"), "{page}");
+        assert!(
+            page.contains("self.last_id.as_deref().filter(|c| !c.is_empty())"),
+            "{page}"
+        );
+        assert!(
+            page.contains("fn into_items(self) -> Vec<Self::Item> {\n        self.data\n"),
+            "{page}"
+        );
+    }
+}

@@ -2,11 +2,11 @@
 //! `quote`, parsed back with `syn` (so a bug here is caught as a parse error, not as broken
 //! output) and printed with `prettyplease`.
 
-pub(crate) mod client;
+mod client;
 mod docs;
 mod glue;
 mod manifest;
-pub(crate) mod params;
+mod params;
 mod shapes;
 mod types;
 
@@ -306,4 +306,82 @@ pub(crate) fn deprecated(d: &Option<crate::ir::Deprecation>) -> TokenStream {
 /// The Rust type for `ty`; named types are prefixed with `path` (empty inside `types.rs`).
 pub(crate) fn rust_type(ty: &Type, path: &TokenStream) -> TokenStream {
     crate::rust_type::of(ty).tokens(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reserved::{CLIENT_METHODS, PARAMS_METHODS, ROOT_EXPORTS};
+    use crate::testing::{api, doc, get, methods, parse};
+
+    fn sample() -> Api {
+        let paths = get(
+            "[{name: limit, in: query, schema: {type: integer, minimum: 1}}]",
+            "{type: object, properties: {id: {type: string}}}",
+        );
+        let text = doc(
+            &paths,
+            "  securitySchemes: {key: {type: http, scheme: bearer, x-env-var: KEY}}",
+        )
+        .replace("paths:\n", "security: [{key: []}]\npaths:\n");
+        api(&text)
+    }
+
+    fn options() -> Options {
+        Options::for_spec(std::path::Path::new("sample.yaml"))
+    }
+
+    #[test]
+    fn the_client_defines_the_methods_build_reserves_for_it() {
+        let file = parse(client::file(&sample(), &options()));
+        let defined = methods(&file, "Client");
+        for method in CLIENT_METHODS {
+            assert!(
+                defined.iter().any(|m| m == method),
+                "{method} not in {defined:?}"
+            );
+        }
+        let from_ops: Vec<&String> = defined
+            .iter()
+            .filter(|m| !CLIENT_METHODS.contains(&m.as_str()))
+            .collect();
+        assert_eq!(from_ops, ["a", "a_with_response"]);
+    }
+
+    #[test]
+    fn every_params_struct_defines_the_methods_build_reserves_for_it() {
+        let api = sample();
+        let file = parse(params::file(&api, 0..1, true));
+        let defined = methods(&file, &api.operations[0].params_name);
+        for method in PARAMS_METHODS {
+            assert!(
+                defined.iter().any(|m| m == method),
+                "{method} not in {defined:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_crate_root_exports_what_build_reserves_and_every_type() {
+        let text = prettyplease::unparse(&parse(lib_rs(&sample(), &options())));
+        for (module, item) in ROOT_EXPORTS {
+            assert!(
+                text.contains(&format!("pub use {module}::{item};")),
+                "{module}::{item}\n{text}"
+            );
+        }
+        assert!(text.contains("pub use params::AParams;"), "{text}");
+    }
+
+    #[test]
+    fn the_same_spec_gives_the_same_bytes() {
+        let api = sample();
+        let first = crate_files(&api, &options()).unwrap();
+        let second = crate_files(&api, &options()).unwrap();
+        assert_eq!(first, second);
+        assert!(
+            first.iter().all(|f| f.contents.contains(MARKER)),
+            "every file has the header"
+        );
+    }
 }

@@ -9,7 +9,6 @@ use super::{docs, ident, rust_type};
 use crate::ir::{Api, Location, Number, Operation, Param, PathPart, Type, TypeKind};
 
 /// The parameter structs of `operations[range]`; with `head`, the module's doc comment first.
-
 pub fn file(api: &Api, range: std::ops::Range<usize>, head: bool) -> TokenStream {
     let items = api.operations[range].iter().map(|op| {
         let params = operation(api, op);
@@ -560,4 +559,52 @@ fn listed_only(api: &Api, p: &Param) -> TokenStream {
 /// Text placed inside a generated `format!` string.
 fn escape(text: &str) -> String {
     text.replace('{', "{{").replace('}', "}}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{api, doc, get, methods, parse};
+
+    fn printed(params: &str) -> (String, Vec<String>) {
+        let api = api(&doc(&get(params, "{type: object}"), ""));
+        let file = parse(file(&api, 0..1, true));
+        let names = methods(&file, "AParams");
+        (prettyplease::unparse(&file), names)
+    }
+
+    #[test]
+    fn required_parameters_are_arguments_of_new_and_optional_ones_have_setters() {
+        let (text, names) = printed("[{name: start_time, in: query, required: true, schema: {type: integer}}, {name: limit, in: query, schema: {type: integer}}]");
+        assert!(
+            text.contains("pub fn new(start_time: i64) -> Self"),
+            "{text}"
+        );
+        assert!(names.contains(&"limit".to_string()), "{names:?}");
+        assert!(!names.contains(&"start_time".to_string()), "{names:?}");
+        // Fields are private: values reach them through `new` and the setters only.
+        assert!(text.contains("    limit: Option<i64>,"), "{text}");
+        assert!(!text.contains("pub limit"), "{text}");
+    }
+
+    #[test]
+    fn bounds_become_checks_that_name_the_parameter() {
+        let (text, _) = printed(
+            "[{name: limit, in: query, schema: {type: integer, minimum: 1, exclusiveMaximum: 32}}]",
+        );
+        assert!(text.contains("if value < 1 {"), "{text}");
+        assert!(text.contains("if value >= 32 {"), "{text}");
+        assert!(text.contains("\"limit\",\n"), "{text}");
+        assert!(
+            text.contains("format!(\"{value} is below the minimum, 1\")"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn arrays_are_sent_as_repeated_keys_or_joined_as_the_style_says() {
+        let (text, _) = printed("[{name: ids, in: query, schema: {type: array, items: {type: string}}}, {name: tags, in: query, explode: false, schema: {type: array, items: {type: string}}}]");
+        assert!(text.contains("for value in"), "{text}");
+        assert!(text.contains(".join(\",\")"), "{text}");
+    }
 }

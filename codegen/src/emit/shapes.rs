@@ -73,3 +73,28 @@ pub fn shape_tokens(shape: &Shape) -> TokenStream {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{api, doc, get};
+
+    #[test]
+    fn the_table_has_one_entry_per_type_in_order_and_names_fields_by_wire_name() {
+        let text = doc(&get("[]", "{$ref: '#/components/schemas/R'}"), "    R: {type: object, properties: {unit: {$ref: '#/components/schemas/U'}, n: {type: integer}}}\n    U: {type: string, enum: [tokens]}")
+            .replace("  schemas: {}\n", "  schemas:\n");
+        let api = api(&text);
+        let names: Vec<&str> = api.types.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["R", "U"]);
+        let table = table(&api).to_string().replace(' ', "");
+        let r = table.find("TypeShape::Struct{fields:&[(\"unit\",crate::runtime::unrecognized::Shape::Named(1)),(\"n\",crate::runtime::unrecognized::Shape::Leaf)]");
+        let u = table.find("TypeShape::Enum{values:&[\"tokens\"]}");
+        assert!(r.is_some() && u.is_some() && r < u, "{table}");
+    }
+
+    #[test]
+    fn a_crate_without_operations_has_no_table() {
+        let api = api(&doc("  {}", ""));
+        assert!(table(&api).is_empty());
+    }
+}

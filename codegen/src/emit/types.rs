@@ -319,3 +319,50 @@ fn first_sentence(text: &str) -> String {
     let line = text.trim().lines().next().unwrap_or("").trim();
     line.to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::{api, doc, get, parse};
+
+    fn printed(components: &str) -> String {
+        let text = doc(&get("[]", "{$ref: '#/components/schemas/R'}"), components)
+            .replace("  schemas: {}\n", "  schemas:\n");
+        let api = api(&text);
+        prettyplease::unparse(&parse(super::file(&api, 0..api.types.len(), true)))
+    }
+
+    #[test]
+    fn optional_fields_are_options_and_required_ones_are_not() {
+        let text = printed("    R: {type: object, required: [id], properties: {id: {type: string}, note: {type: string}}}");
+        assert!(text.contains("pub id: String,"), "{text}");
+        assert!(text.contains("pub note: Option<String>,"), "{text}");
+        assert!(text.contains("pub struct R {"), "{text}");
+    }
+
+    #[test]
+    fn a_response_enum_keeps_unknown_values_and_lists_its_known_ones() {
+        let text = printed("    R: {type: object, properties: {unit: {$ref: '#/components/schemas/Unit'}}}\n    Unit: {type: string, enum: [tokens, seconds]}");
+        assert!(text.contains("pub enum Unit {"), "{text}");
+        assert!(text.contains("Other(String)"), "{text}");
+        assert!(
+            text.contains("pub const KNOWN: [Self; 2] = [Self::Tokens, Self::Seconds];"),
+            "{text}"
+        );
+        assert!(
+            text.contains("crate::open_enum_impls!(Unit, Other);"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_union_keeps_objects_with_an_unknown_discriminator() {
+        let text = printed("    R: {oneOf: [{$ref: '#/components/schemas/A'}], discriminator: {propertyName: kind}}\n    A: {type: object, required: [kind], properties: {kind: {type: string, enum: [a]}}}");
+        assert!(text.contains("pub enum R {"), "{text}");
+        assert!(text.contains("A(A)"), "{text}");
+        assert!(text.contains("Unknown(::serde_json::Value)"), "{text}");
+        assert!(
+            text.contains("const TAGS: &'static [&'static str] = &[\"a\"];"),
+            "{text}"
+        );
+    }
+}

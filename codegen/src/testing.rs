@@ -1,0 +1,91 @@
+//! Helpers for the unit tests beside each module: a small spec in, the IR (or the error) out.
+
+use std::path::Path;
+
+use crate::ir::{Api, Operation};
+use crate::Error;
+
+/// A 3.1 document with `paths` and `components` (YAML in flow or block style, indented by two).
+pub fn doc(paths: &str, components: &str) -> String {
+    format!(
+        "openapi: 3.1.0\ninfo: {{title: Test, version: '1'}}\npaths:\n{paths}\ncomponents:\n  schemas: {{}}\n{components}\n"
+    )
+}
+
+/// One `GET /a` operation `a` with these parameters (a YAML flow list) answering `schema`.
+pub fn get(params: &str, schema: &str) -> String {
+    format!(
+        "  /a:\n    get:\n      operationId: a\n      parameters: {params}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {schema}\n"
+    )
+}
+
+/// The IR of `text`; a build error fails the test with its message.
+pub fn api(text: &str) -> Api {
+    crate::api_from_str(Path::new("test.yaml"), text).unwrap_or_else(|e| panic!("{e}\n{text}"))
+}
+
+/// The one operation of `text`.
+pub fn operation(text: &str) -> Operation {
+    api(text).operations.remove(0)
+}
+
+/// The error building `text` gives (the test fails if it builds).
+pub fn error(text: &str) -> Error {
+    match crate::api_from_str(Path::new("test.yaml"), text) {
+        Ok(_) => panic!("expected an error for\n{text}"),
+        Err(e) => e,
+    }
+}
+
+/// The JSON pointer of an error, and its message.
+pub fn at(error: &Error) -> (&str, &str) {
+    match &error.place {
+        crate::Place::Pointer(p) => (p.as_str(), error.message.as_str()),
+        other => panic!("expected a pointer, found {other:?}: {}", error.message),
+    }
+}
+
+/// Generated tokens parsed as a file (the test fails if they are not Rust).
+pub fn parse(tokens: proc_macro2::TokenStream) -> syn::File {
+    syn::parse2(tokens.clone()).unwrap_or_else(|e| panic!("{e}\n{tokens}"))
+}
+
+/// The names of the functions in the inherent `impl` blocks of `type_name` in `file`.
+pub fn methods(file: &syn::File, type_name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for item in &file.items {
+        let syn::Item::Impl(imp) = item else { continue };
+        let syn::Type::Path(self_ty) = imp.self_ty.as_ref() else {
+            continue;
+        };
+        if imp.trait_.is_some() || !self_ty.path.is_ident(type_name) {
+            continue;
+        }
+        for item in &imp.items {
+            if let syn::ImplItem::Fn(f) = item {
+                out.push(f.sig.ident.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// The impl of `trait_name` for `type_name` in `file`, printed.
+pub fn trait_impl(file: &syn::File, trait_name: &str, type_name: &str) -> String {
+    for item in &file.items {
+        let syn::Item::Impl(imp) = item else { continue };
+        let (Some((_, path, _)), syn::Type::Path(self_ty)) = (&imp.trait_, imp.self_ty.as_ref())
+        else {
+            continue;
+        };
+        let last = path.segments.last().map(|s| s.ident.to_string());
+        if last.as_deref() == Some(trait_name) && self_ty.path.is_ident(type_name) {
+            return prettyplease::unparse(&syn::File {
+                shebang: None,
+                attrs: vec![],
+                items: vec![item.clone()],
+            });
+        }
+    }
+    panic!("no impl {trait_name} for {type_name}")
+}
