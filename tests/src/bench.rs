@@ -208,3 +208,19 @@ pub fn synthetic_spec(n: usize) -> String {
     }
     out
 }
+
+/// [`synthetic_spec`] in OpenAPI 3.0 (`nullable: true` instead of `null` alternatives), for
+/// generators that read only 3.0 (progenitor, in the side-by-side benchmark). Same operations,
+/// same schemas, same generated Rust from ours.
+pub fn synthetic_spec_30(n: usize) -> String {
+    synthetic_spec(n)
+        .replace("openapi: 3.1.0", "openapi: 3.0.3")
+        .replace(
+            "{type: [boolean, 'null']}",
+            "{type: boolean, nullable: true}",
+        )
+        .replace(
+            "{anyOf: [{type: string}, {type: 'null'}]}",
+            "{type: string, nullable: true}",
+        )
+}
