@@ -74,17 +74,14 @@ pub fn methods(file: &syn::File, type_name: &str) -> Vec<String> {
 pub fn trait_impl(file: &syn::File, trait_name: &str, type_name: &str) -> String {
     for item in &file.items {
         let syn::Item::Impl(imp) = item else { continue };
-        let (Some((_, path, _)), syn::Type::Path(self_ty)) = (&imp.trait_, imp.self_ty.as_ref())
+        let (Some((path, _)), syn::Type::Path(self_ty)) = (&imp.trait_, imp.self_ty.as_ref())
         else {
             continue;
         };
         let last = path.segments.last().map(|s| s.ident.to_string());
         if last.as_deref() == Some(trait_name) && self_ty.path.is_ident(type_name) {
-            return prettyplease::unparse(&syn::File {
-                shebang: None,
-                attrs: vec![],
-                items: vec![item.clone()],
-            });
+            let file: syn::File = syn::parse_quote!(#item);
+            return prettyplease::unparse(&file);
         }
     }
     panic!("no impl {trait_name} for {type_name}")
