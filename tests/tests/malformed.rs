@@ -431,9 +431,55 @@ fn out_writes_a_standalone_crate() {
 fn bad_arguments_are_explained() {
     let root = workspace(GOOD);
     let (result, _) = run(root.path(), &["regen", "--spec", "x.yaml"]);
-    assert_eq!(result, Err("--spec and --out go together".into()));
+    let message = result.unwrap_err();
+    assert!(
+        message.starts_with("the following required arguments were not provided:\n  --out <DIR>"),
+        "{message}"
+    );
     let (result, _) = run(root.path(), &["frobnicate"]);
-    assert!(result.unwrap_err().contains("unknown command `frobnicate`"));
+    assert!(result
+        .unwrap_err()
+        .starts_with("unrecognized subcommand 'frobnicate'"));
+    // A typo gets the command it was probably meant to be.
+    let (result, _) = run(root.path(), &["regn"]);
+    let message = result.unwrap_err();
+    assert!(
+        message.contains("tip: a similar subcommand exists: 'regen'"),
+        "{message}"
+    );
+    // Plain text, with the values that are allowed (no Rust debug formatting).
+    let (result, _) = run(root.path(), &["diff", "a", "b", "--format", "html"]);
+    let message = result.unwrap_err();
+    assert!(
+        message.starts_with("invalid value 'html' for '--format <FORMAT>'"),
+        "{message}"
+    );
+    assert!(
+        message.contains("[possible values: text, markdown]"),
+        "{message}"
+    );
+    assert!(!message.contains("Some("), "{message}");
+    // No command at all is an error with the list of commands, not a success.
+    let (result, _) = run(root.path(), &[]);
+    assert!(result.unwrap_err().contains("regen"));
+}
+
+#[test]
+fn every_command_has_help() {
+    let root = workspace(GOOD);
+    for command in ["import", "check-response", "regen", "diff", "goldens"] {
+        let (result, out) = run(root.path(), &[command, "--help"]);
+        assert_eq!(result, Ok(xtask::Outcome::Success), "{command}");
+        assert!(
+            out.contains(&format!("Usage: cargo xtask {command}")),
+            "{command}: {out}"
+        );
+    }
+    let (result, out) = run(root.path(), &["--help"]);
+    assert_eq!(result, Ok(xtask::Outcome::Success));
+    for command in ["import", "check-response", "regen", "diff", "goldens"] {
+        assert!(out.contains(command), "{out}");
+    }
 }
 
 #[test]

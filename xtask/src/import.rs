@@ -2,7 +2,7 @@
 //! the operations listed in `spec/selection.yaml`, and the changes in `spec/overlay.yaml`.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use codegen::import::{self, Selection};
 use codegen::overlay::Overlay;
@@ -144,31 +144,18 @@ fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// `cargo xtask import [--check] [--source-rev REV] FILE`.
-pub fn run(args: &[String], root: &Path, out: &mut dyn Write) -> Result<Outcome, String> {
-    let mut check = false;
-    let mut options = ImportOptions::default();
-    let mut file: Option<PathBuf> = None;
-    let mut iter = args.iter();
-    while let Some(arg) = iter.next() {
-        match arg.as_str() {
-            "--check" => check = true,
-            "--source-rev" => {
-                options.revision = Some(iter.next().ok_or("--source-rev needs a revision")?.clone())
-            }
-            flag if flag.starts_with("--") => {
-                return Err(format!("unknown argument `{flag}`\n\n{}", crate::USAGE))
-            }
-            path if file.is_none() => file = Some(PathBuf::from(path)),
-            extra => return Err(format!("import takes one FILE; `{extra}` is one too many")),
-        }
-    }
-    let file = file.ok_or_else(|| {
-        format!(
-            "import needs FILE, OpenAI's whole OpenAPI description (openapi.yaml)\n\n{}",
-            crate::USAGE
-        )
-    })?;
-    let text = imported_text(root, &file, &options)?;
+pub fn run(
+    file: &Path,
+    check: bool,
+    revision: Option<String>,
+    root: &Path,
+    out: &mut dyn Write,
+) -> Result<Outcome, String> {
+    let options = ImportOptions {
+        revision,
+        ..ImportOptions::default()
+    };
+    let text = imported_text(root, file, &options)?;
     let target = root.join(SPEC);
     let current = std::fs::read_to_string(&target).unwrap_or_default();
     if check {

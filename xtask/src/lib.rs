@@ -9,42 +9,108 @@
 //! - `cargo xtask goldens`: rewrite the expected outputs of the codegen fixtures in
 //!   `tests/fixtures/` (also what `UPDATE_GOLDEN=1` does in the golden test; this command works
 //!   even when the old goldens no longer compile).
+//!
+//! The command line is `clap`'s: `cargo xtask --help` and `cargo xtask COMMAND --help` list every
+//! option, and a mistyped command or option gets a suggestion.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use clap::error::ErrorKind;
+use clap::{Parser, Subcommand, ValueEnum};
 use codegen::output::{self, Change};
 use codegen::Options;
 
 pub mod import;
 
-pub(crate) const USAGE: &str = "\
-usage: cargo xtask import [--check] [--source-rev REV] FILE
-       cargo xtask check-response OPERATION_ID FILE.json
-       cargo xtask regen [--check] [--spec FILE --out DIR]
-       cargo xtask diff OLD NEW [--format text|markdown] [--deny-breaking]
-       cargo xtask goldens
+/// `cargo xtask`: the project's own commands.
+#[derive(Debug, Parser)]
+#[command(
+    name = "cargo xtask",
+    about = "The project's own commands: import OpenAI's description, regenerate the crate, review a spec change.",
+    disable_version_flag = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
 
-  import FILE                write spec/openai-usage.yaml from FILE, OpenAI's whole published
-                             description: the operations in spec/selection.yaml, everything they
-                             reference, and the changes in spec/overlay.yaml
-  import --check FILE        write nothing; exit 1 with a diff if importing FILE would change
-                             spec/openai-usage.yaml
-  import --source-rev REV    record REV (OpenAI's commit) as the source revision
-  check-response OPERATION_ID FILE.json
-                             print every JSON path in FILE.json, a response body of the
-                             operation, that spec/openai-usage.yaml does not describe (unknown
-                             fields, result types, enum values); exit 1 if there is any, 0 if
-                             none, 2 if FILE.json cannot be read
-  regen                      regenerate generated/ from spec/openai-usage.yaml
-  regen --check              write nothing; exit 1 with a diff if generated/ is not up to date
-  regen --spec FILE --out DIR
-                             write a complete standalone crate generated from FILE to DIR
-  diff OLD NEW               what changes for users of the generated crate from spec OLD to spec
-                             NEW; each is a file or git:REV (spec/openai-usage.yaml at REV).
-                             Exits 0 whatever it finds, unless --deny-breaking is given and
-                             something breaks (exit 1)
-  goldens                    rewrite the expected outputs of tests/fixtures/*.yaml";
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Write spec/openai-usage.yaml from OpenAI's published description.
+    ///
+    /// Takes the operations in spec/selection.yaml from FILE, everything they reference, and
+    /// applies the changes in spec/overlay.yaml.
+    Import {
+        /// Write nothing; exit 1 with a diff if importing FILE would change spec/openai-usage.yaml.
+        #[arg(long)]
+        check: bool,
+        /// Record REV (OpenAI's commit) as the source revision in the spec's header.
+        #[arg(long, value_name = "REV")]
+        source_rev: Option<String>,
+        /// OpenAI's whole OpenAPI description (openapi.yaml).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Report what a real response holds that the spec does not describe.
+    ///
+    /// Prints every JSON path in FILE.json, a response body of the operation, that
+    /// spec/openai-usage.yaml does not describe (unknown fields, result types, enum values);
+    /// exits 1 if there is any, 0 if none.
+    CheckResponse {
+        /// The operationId whose response FILE.json is.
+        #[arg(value_name = "OPERATION_ID")]
+        operation: String,
+        /// The response body.
+        #[arg(value_name = "FILE.json")]
+        file: PathBuf,
+    },
+    /// Regenerate generated/ from spec/openai-usage.yaml.
+    ///
+    /// With --spec and --out, writes a standalone crate for any spec instead.
+    Regen {
+        /// Write nothing; exit 1 with a diff if the crate is not up to date.
+        #[arg(long)]
+        check: bool,
+        /// Generate from this spec instead of spec/openai-usage.yaml (with --out).
+        #[arg(long, value_name = "FILE", requires = "out")]
+        spec: Option<PathBuf>,
+        /// Write the standalone crate here (with --spec).
+        #[arg(long, value_name = "DIR", requires = "spec")]
+        out: Option<PathBuf>,
+    },
+    /// Review what changes for users of the generated crate from spec OLD to spec NEW.
+    ///
+    /// Exits 0 whatever it finds, unless --deny-breaking is given and something breaks (exit 1).
+    Diff {
+        /// The spec before: a file, or git:REV (spec/openai-usage.yaml at REV).
+        #[arg(value_name = "OLD")]
+        old: String,
+        /// The spec after: a file, or git:REV.
+        #[arg(value_name = "NEW")]
+        new: String,
+        /// How to print the report.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Exit 1 if any change breaks users.
+        #[arg(long)]
+        deny_breaking: bool,
+    },
+    /// Rewrite the expected outputs of tests/fixtures/*.yaml.
+    ///
+    /// The same as UPDATE_GOLDEN=1 in the golden test, but works even when the old goldens no
+    /// longer compile.
+    Goldens,
+}
+
+/// How `diff` prints its report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// Plain text, for a terminal.
+    Text,
+    /// Markdown, for a pull request comment.
+    Markdown,
+}
 
 /// How a command ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,25 +125,48 @@ pub enum Outcome {
 /// message for standard error: bad arguments, or a spec or file the command could not use (in
 /// which case nothing was written).
 pub fn run(args: &[String], root: &Path, out: &mut dyn Write) -> Result<Outcome, String> {
-    let Some((command, rest)) = args.split_first() else {
-        return Err(format!("no command given\n\n{USAGE}"));
+    let argv = std::iter::once("cargo xtask").chain(args.iter().map(String::as_str));
+    let cli = match Cli::try_parse_from(argv) {
+        Ok(cli) => cli,
+        // `--help` is not an error: print it where the output goes.
+        Err(e) if e.kind() == ErrorKind::DisplayHelp => {
+            write!(out, "{}", e.render()).map_err(io)?;
+            return Ok(Outcome::Success);
+        }
+        // clap's own text: what is wrong, a suggestion for a typo, and the usage line.
+        Err(e) => {
+            return Err(e
+                .render()
+                .to_string()
+                .trim_end()
+                .trim_start_matches("error: ")
+                .to_owned())
+        }
     };
-    match command.as_str() {
-        "import" => import::run(rest, root, out),
-        "check-response" => check_response(rest, root, out),
-        "regen" => regen(rest, root, out),
-        "diff" => diff(rest, root, out),
-        "goldens" if rest.is_empty() => {
+    match cli.command {
+        Command::Import {
+            check,
+            source_rev,
+            file,
+        } => import::run(&file, check, source_rev, root, out),
+        Command::CheckResponse { operation, file } => check_response(&operation, &file, root, out),
+        Command::Regen {
+            check,
+            spec,
+            out: out_dir,
+        } => regen(check, spec, out_dir, root, out),
+        Command::Diff {
+            old,
+            new,
+            format,
+            deny_breaking,
+        } => diff(&old, &new, format, deny_breaking, root, out),
+        Command::Goldens => {
             for path in goldens(root, true)? {
                 writeln!(out, "{}", path.display()).map_err(io)?;
             }
             Ok(Outcome::Success)
         }
-        "help" | "--help" | "-h" => {
-            writeln!(out, "{USAGE}").map_err(|e| e.to_string())?;
-            Ok(Outcome::Success)
-        }
-        other => Err(format!("unknown command `{other}`\n\n{USAGE}")),
     }
 }
 
@@ -89,19 +178,13 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-fn regen(args: &[String], root: &Path, out: &mut dyn Write) -> Result<Outcome, String> {
-    let mut check = false;
-    let mut spec: Option<PathBuf> = None;
-    let mut out_dir: Option<PathBuf> = None;
-    let mut iter = args.iter();
-    while let Some(arg) = iter.next() {
-        match arg.as_str() {
-            "--check" => check = true,
-            "--spec" => spec = Some(iter.next().ok_or("--spec needs a file")?.into()),
-            "--out" => out_dir = Some(iter.next().ok_or("--out needs a directory")?.into()),
-            other => return Err(format!("unknown argument `{other}`\n\n{USAGE}")),
-        }
-    }
+fn regen(
+    check: bool,
+    spec: Option<PathBuf>,
+    out_dir: Option<PathBuf>,
+    root: &Path,
+    out: &mut dyn Write,
+) -> Result<Outcome, String> {
     let default_layout = spec.is_none();
     let (spec, dir, options) = match (spec, out_dir) {
         (None, None) => {
@@ -114,7 +197,7 @@ fn regen(args: &[String], root: &Path, out: &mut dyn Write) -> Result<Outcome, S
             options.standalone = true;
             (spec, out_dir, options)
         }
-        _ => return Err("--spec and --out go together".into()),
+        _ => unreachable!("clap requires --spec and --out together"),
     };
 
     let files = codegen::generate(&spec, &options).map_err(|e| e.to_string())?;
@@ -290,37 +373,18 @@ pub fn review(root: &Path, old: &str, new: &str) -> Result<codegen::diff::Report
     Ok(codegen::diff::diff(&old_api, &new_api))
 }
 
-fn diff(args: &[String], root: &Path, out: &mut dyn Write) -> Result<Outcome, String> {
-    let mut specs = Vec::new();
-    let mut markdown = false;
-    let mut deny_breaking = false;
-    let mut iter = args.iter();
-    while let Some(arg) = iter.next() {
-        match arg.as_str() {
-            "--format" => match iter.next().map(String::as_str) {
-                Some("text") => markdown = false,
-                Some("markdown") => markdown = true,
-                other => {
-                    return Err(format!(
-                        "--format takes `text` or `markdown`, not {other:?}"
-                    ))
-                }
-            },
-            "--deny-breaking" => deny_breaking = true,
-            flag if flag.starts_with("--") => {
-                return Err(format!("unknown argument `{flag}`\n\n{USAGE}"))
-            }
-            spec => specs.push(spec.to_owned()),
-        }
-    }
-    let [old, new] = specs.as_slice() else {
-        return Err(format!("diff takes two specs, OLD and NEW\n\n{USAGE}"));
-    };
+fn diff(
+    old: &str,
+    new: &str,
+    format: Format,
+    deny_breaking: bool,
+    root: &Path,
+    out: &mut dyn Write,
+) -> Result<Outcome, String> {
     let report = review(root, old, new)?;
-    let text = if markdown {
-        report.to_markdown()
-    } else {
-        report.to_text()
+    let text = match format {
+        Format::Markdown => report.to_markdown(),
+        Format::Text => report.to_text(),
     };
     write!(out, "{text}").map_err(io)?;
     if deny_breaking && report.is_breaking() {
@@ -352,13 +416,15 @@ fn summarize_against_head(root: &Path, spec: &Path, out: &mut dyn Write) -> Resu
 
 /// `cargo xtask check-response OPERATION_ID FILE.json`: what a real response holds that the spec
 /// does not describe.
-fn check_response(args: &[String], root: &Path, out: &mut dyn Write) -> Result<Outcome, String> {
-    let [operation, file] = args else {
-        return Err(format!(
-            "check-response takes OPERATION_ID and FILE.json\n\n{USAGE}"
-        ));
-    };
-    let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {file}: {e}"))?;
+fn check_response(
+    operation: &str,
+    file: &Path,
+    root: &Path,
+    out: &mut dyn Write,
+) -> Result<Outcome, String> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let file = file.display();
     let body: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
         let message = e.to_string();
         let message = message
