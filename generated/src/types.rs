@@ -2673,6 +2673,194 @@ impl UsageResult {
             }
         }
     }
+
+    /// The [`UsageCompletionsResult`] this is, if its `object` is `organization.usage.completions.result`; `None` for any other kind.
+    pub fn as_completions(&self) -> Option<&UsageCompletionsResult> {
+        match self {
+            Self::Completions(value) => Some(value),
+            _ => None,
+        }
+    }
+
+    /// Like [`as_completions`](Self::as_completions), taking the value: the [`UsageCompletionsResult`], or `None` (and the value is dropped) for any other kind.
+    pub fn into_completions(self) -> Option<UsageCompletionsResult> {
+        match self {
+            Self::Completions(value) => Some(value),
+            _ => None,
+        }
+    }
+
+    /// The [`UsageEmbeddingsResult`] this is, if its `object` is `organization.usage.embeddings.result`; `None` for any other kind.
+    pub fn as_embeddings(&self) -> Option<&UsageEmbeddingsResult> {
+        match self {
+            Self::Embeddings(value) => Some(value),
+            _ => None,
+        }
+    }
+
+    /// Like [`as_embeddings`](Self::as_embeddings), taking the value: the [`UsageEmbeddingsResult`], or `None` (and the value is dropped) for any other kind.
+    pub fn into_embeddings(self) -> Option<UsageEmbeddingsResult> {
+        match self {
+            Self::Embeddings(value) => Some(value),
+            _ => None,
+        }
+    }
+
+    /// The [`UsageModerationsResult`] this is, if its `object` is `organization.usage.moderations.result`; `None` for any other kind.
+    pub fn as_moderations(&self) -> Option<&UsageModerationsResult> {
+        match self {
+            Self::Moderations(value) => Some(value),
+            _ => None,
+        }
+    }
+
+    /// Like [`as_moderations`](Self::as_moderations), taking the value: the [`UsageModerationsResult`], or `None` (and the value is dropped) for any other kind.
+    pub fn into_moderations(self) -> Option<UsageModerationsResult> {
+        match self {
+            Self::Moderations(value) => Some(value),
+            _ => None,
+        }
+    }
+
+    /// The [`UsageImagesResult`] this is, if its `object` is `organization.usage.images.result`; `None` for any other kind.
+    pub fn as_images(&self) -> Option<&UsageImagesResult> {
+        match self {
+            Self::Images(value) => Some(value),
+            _ => None,
+        }
+    }
+
+    /// Like [`as_images`](Self::as_images), taking the value: the [`UsageImagesResult`], or `None` (and the value is dropped) for any other kind.
+    pub fn into_images(self) -> Option<UsageImagesResult> {
+        match self {
+            Self::Images(value) => Some(value),
+            _ => None,
+        }
+    }
+
+    /// The [`UsageAudioSpeechesResult`] this is, if its `object` is `organization.usage.audio_speeches.result`; `None` for any other kind.
+    pub fn as_audio_speeches(&self) -> Option<&UsageAudioSpeechesResult> {
+        match self {
+            Self::AudioSpeeches(value) => Some(value),
+            _ => None,
+        }
+    }
+
+    /// Like [`as_audio_speeches`](Self::as_audio_speeches), taking the value: the [`UsageAudioSpeechesResult`], or `None` (and the value is dropped) for any other kind.
+    pub fn into_audio_speeches(self) -> Option<UsageAudioSpeechesResult> {
+        match self {
+            Self::AudioSpeeches(value) => Some(value),
+            _ => None,
+        }
+    }
+
+    /// The [`UsageAudioTranscriptionsResult`] this is, if its `object` is `organization.usage.audio_transcriptions.result`; `None` for any other kind.
+    pub fn as_audio_transcriptions(&self) -> Option<&UsageAudioTranscriptionsResult> {
+        match self {
+            Self::AudioTranscriptions(value) => Some(value),
+            _ => None,
+        }
+    }
+
+    /// Like [`as_audio_transcriptions`](Self::as_audio_transcriptions), taking the value: the [`UsageAudioTranscriptionsResult`], or `None` (and the value is dropped) for any other kind.
+    pub fn into_audio_transcriptions(self) -> Option<UsageAudioTranscriptionsResult> {
+        match self {
+            Self::AudioTranscriptions(value) => Some(value),
+            _ => None,
+        }
+    }
+
+    /// The [`UsageVectorStoresResult`] this is, if its `object` is `organization.usage.vector_stores.result`; `None` for any other kind.
+    pub fn as_vector_stores(&self) -> Option<&UsageVectorStoresResult> {
+        match self {
+            Self::VectorStores(value) => Some(value),
+            _ => None,
+        }
+    }
+
+    /// Like [`as_vector_stores`](Self::as_vector_stores), taking the value: the [`UsageVectorStoresResult`], or `None` (and the value is dropped) for any other kind.
+    pub fn into_vector_stores(self) -> Option<UsageVectorStoresResult> {
+        match self {
+            Self::VectorStores(value) => Some(value),
+            _ => None,
+        }
+    }
+
+    /// The [`UsageCodeInterpreterSessionsResult`] this is, if its `object` is `organization.usage.code_interpreter_sessions.result`; `None` for any other kind.
+    pub fn as_code_interpreter_sessions(
+        &self,
+    ) -> Option<&UsageCodeInterpreterSessionsResult> {
+        match self {
+            Self::CodeInterpreterSessions(value) => Some(value),
+            _ => None,
+        }
+    }
+
+    /// Like [`as_code_interpreter_sessions`](Self::as_code_interpreter_sessions), taking the value: the [`UsageCodeInterpreterSessionsResult`], or `None` (and the value is dropped) for any other kind.
+    pub fn into_code_interpreter_sessions(
+        self,
+    ) -> Option<UsageCodeInterpreterSessionsResult> {
+        match self {
+            Self::CodeInterpreterSessions(value) => Some(value),
+            _ => None,
+        }
+    }
+
+    /// The [`UsageFileSearchCallsResult`] this is, if its `object` is `organization.usage.file_searches.result`; `None` for any other kind.
+    pub fn as_file_search_calls(&self) -> Option<&UsageFileSearchCallsResult> {
+        match self {
+            Self::FileSearchCalls(value) => Some(value),
+            _ => None,
+        }
+    }
+
+    /// Like [`as_file_search_calls`](Self::as_file_search_calls), taking the value: the [`UsageFileSearchCallsResult`], or `None` (and the value is dropped) for any other kind.
+    pub fn into_file_search_calls(self) -> Option<UsageFileSearchCallsResult> {
+        match self {
+            Self::FileSearchCalls(value) => Some(value),
+            _ => None,
+        }
+    }
+
+    /// The [`UsageWebSearchCallsResult`] this is, if its `object` is `organization.usage.web_searches.result`; `None` for any other kind.
+    pub fn as_web_search_calls(&self) -> Option<&UsageWebSearchCallsResult> {
+        match self {
+            Self::WebSearchCalls(value) => Some(value),
+            _ => None,
+        }
+    }
+
+    /// Like [`as_web_search_calls`](Self::as_web_search_calls), taking the value: the [`UsageWebSearchCallsResult`], or `None` (and the value is dropped) for any other kind.
+    pub fn into_web_search_calls(self) -> Option<UsageWebSearchCallsResult> {
+        match self {
+            Self::WebSearchCalls(value) => Some(value),
+            _ => None,
+        }
+    }
+
+    /// The [`CostsResult`] this is, if its `object` is `organization.costs.result`; `None` for any other kind.
+    pub fn as_costs(&self) -> Option<&CostsResult> {
+        match self {
+            Self::Costs(value) => Some(value),
+            _ => None,
+        }
+    }
+
+    /// Like [`as_costs`](Self::as_costs), taking the value: the [`CostsResult`], or `None` (and the value is dropped) for any other kind.
+    pub fn into_costs(self) -> Option<CostsResult> {
+        match self {
+            Self::Costs(value) => Some(value),
+            _ => None,
+        }
+    }
+
+    /// The JSON of an object of a kind this version of the spec does not know (see [`UsageResult::Unknown`]), or `None` for a known kind.
+    pub fn as_unknown(&self) -> Option<&::serde_json::Value> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
 }
 
 impl ::serde::Serialize for UsageResult {

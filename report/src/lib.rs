@@ -213,10 +213,11 @@ pub async fn collect(client: &Client, request: &Request) -> Result<Report, Failu
         while let Some(bucket) = buckets.try_next().await? {
             progress.tick();
             report.note_bucket(bucket.start_time, bucket.end_time, request.now);
-            for result in bucket.results {
-                let UsageResult::Costs(cost) = result else {
-                    continue;
-                };
+            for cost in bucket
+                .results
+                .into_iter()
+                .filter_map(UsageResult::into_costs)
+            {
                 let id = match costs_group {
                     UsageCostsGroupBy::ProjectId => cost.project_id,
                     UsageCostsGroupBy::LineItem => cost.line_item,
@@ -242,10 +243,11 @@ pub async fn collect(client: &Client, request: &Request) -> Result<Report, Failu
         while let Some(bucket) = buckets.try_next().await? {
             progress.tick();
             report.note_bucket(bucket.start_time, bucket.end_time, request.now);
-            for result in bucket.results {
-                let UsageResult::Completions(c) = result else {
-                    continue;
-                };
+            for c in bucket
+                .results
+                .into_iter()
+                .filter_map(UsageResult::into_completions)
+            {
                 let id = match tokens_group {
                     UsageCompletionsGroupBy::ProjectId => c.project_id,
                     UsageCompletionsGroupBy::Model => c.model,

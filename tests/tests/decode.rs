@@ -50,6 +50,37 @@ fn unknown_result_types_are_kept_whole_in_either_order() {
 }
 
 #[test]
+fn each_kind_of_result_is_read_by_its_accessor_and_no_other() {
+    let costs = result(json!({
+        "object": "organization.costs.result",
+        "amount": {"value": 0.5, "currency": "usd"},
+        "line_item": "gpt-4o, input",
+        "project_id": "proj_1"
+    }));
+    let cost = costs.as_costs().expect("a costs result");
+    assert_eq!(cost.line_item.as_deref(), Some("gpt-4o, input"));
+    assert!(costs.as_completions().is_none());
+    assert!(costs.as_unknown().is_none());
+    let completions = result(json!({
+        "object": "organization.usage.completions.result",
+        "input_tokens": 10, "output_tokens": 3, "num_model_requests": 1
+    }));
+    assert!(completions.as_costs().is_none());
+    assert_eq!(
+        completions
+            .clone()
+            .into_completions()
+            .map(|c| c.output_tokens),
+        Some(3)
+    );
+    assert!(completions.into_embeddings().is_none());
+    let future = json!({"object": "organization.usage.added_later.result", "n": 1});
+    let unknown = result(future.clone());
+    assert_eq!(unknown.as_unknown(), Some(&future));
+    assert!(unknown.as_costs().is_none());
+}
+
+#[test]
 fn missing_or_odd_discriminators_are_kept_not_fatal() {
     for json in [
         json!({}),

@@ -261,6 +261,49 @@ fn union(def: &TypeDef, u: &Union) -> TokenStream {
     let accessor_doc = docs::attrs(&format!(
         "The `{property}` of this object, if it has a string one."
     ));
+    // `as_x`/`into_x` per variant, so reading one kind of member is a method call that says
+    // which kind, not a `match` whose arms can be swapped without a compiler error.
+    let accessors = u.variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let ty = ident(&v.type_name);
+        let snake = naming::unraw(&naming::field_name(&v.rust_name).unwrap_or_else(|| "variant".into())).to_owned();
+        let as_name = ident(&format!("as_{snake}"));
+        let into_name = ident(&format!("into_{snake}"));
+        let as_doc = docs::attrs(&format!(
+            "The [`{ty}`] this is, if its `{property}` is `{tag}`; `None` for any other kind.",
+            ty = v.type_name,
+            tag = v.tag
+        ));
+        let into_doc = docs::attrs(&format!(
+            "Like [`as_{snake}`](Self::as_{snake}), taking the value: the [`{ty}`], or `None` (and the value is dropped) for any other kind.",
+            ty = v.type_name
+        ));
+        quote! {
+            #as_doc
+            pub fn #as_name(&self) -> Option<&#ty> {
+                match self {
+                    Self::#variant(value) => Some(value),
+                    _ => None,
+                }
+            }
+
+            #into_doc
+            pub fn #into_name(self) -> Option<#ty> {
+                match self {
+                    Self::#variant(value) => Some(value),
+                    _ => None,
+                }
+            }
+        }
+    });
+    let unknown_snake =
+        naming::unraw(&naming::field_name(&u.unknown_name).unwrap_or_else(|| "unknown".into()))
+            .to_owned();
+    let as_unknown = ident(&format!("as_{unknown_snake}"));
+    let as_unknown_doc = docs::attrs(&format!(
+        "The JSON of an object of a kind this version of the spec does not know (see [`{}::{}`]), or `None` for a known kind.",
+        def.name, u.unknown_name
+    ));
     quote! {
         #doc
         #[derive(Clone, Debug, PartialEq)]
@@ -277,6 +320,16 @@ fn union(def: &TypeDef, u: &Union) -> TokenStream {
                 match self {
                     #(Self::#variants(_) => Some(#tags),)*
                     Self::#unknown(value) => value.get(#property).and_then(::serde_json::Value::as_str),
+                }
+            }
+
+            #(#accessors)*
+
+            #as_unknown_doc
+            pub fn #as_unknown(&self) -> Option<&::serde_json::Value> {
+                match self {
+                    Self::#unknown(value) => Some(value),
+                    _ => None,
                 }
             }
         }
