@@ -415,6 +415,14 @@ impl<'a> Differ<'a> {
         if (&old.summary, &old.description) != (&new.summary, &new.description) {
             self.push(Impact::Docs, item.clone(), "description changed");
         }
+        if old.doc_example != new.doc_example {
+            let now = if new.doc_example { "now" } else { "no longer" };
+            self.push(
+                Impact::Docs,
+                item.clone(),
+                format!("the crate's doc examples {now} show it (`x-doc-example`)"),
+            );
+        }
         match (&old.response, &new.response) {
             (Some(a), Some(b)) => self.type_use(&format!("{item} (response)"), a, b),
             (None, Some(_)) => self.push(
@@ -604,8 +612,15 @@ impl<'a> Differ<'a> {
             if before.doc.description != p.doc.description {
                 self.push(
                     Impact::Docs,
-                    item,
+                    item.clone(),
                     format!("description of `{wire}` changed"),
+                );
+            }
+            if before.doc.example != p.doc.example {
+                self.push(
+                    Impact::Docs,
+                    item,
+                    format!("example value of `{wire}` changed (used by the doc examples)"),
                 );
             }
         }

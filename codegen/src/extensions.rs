@@ -75,6 +75,11 @@ pub const EXTENSIONS: &[Extension] = &[
         purpose: "the Rust method of an operation (its parameter struct is named after it)",
     },
     Extension {
+        name: "x-doc-example",
+        sites: &[Site::Operation],
+        purpose: "`true` on the operation the crate's doc examples show",
+    },
+    Extension {
         name: "x-pagination",
         sites: &[Site::Document, Site::Operation],
         purpose: "paging styles (document), or an operation's own style or `false`",

@@ -81,6 +81,9 @@ pub struct Operation {
     pub paging: Option<Paging>,
     /// `deprecated: true`, with the note and sunset.
     pub deprecated: Option<Deprecation>,
+    /// `x-doc-example: true`: the operation the crate's doc examples show (else the first that
+    /// pages, else the first).
+    pub doc_example: bool,
 }
 
 /// An HTTP method an OpenAPI path item can hold.
@@ -363,6 +366,9 @@ pub struct Doc {
     pub default: Option<String>,
     /// Allowed values of an enum type, as wire strings.
     pub allowed: Vec<String>,
+    /// `example` (or the first of `examples`), as written in the spec: the value generated doc
+    /// examples use.
+    pub example: Option<String>,
 }
 
 /// A named type.

@@ -21,8 +21,8 @@ pub mod overlay;
 pub mod reserved;
 pub mod resolve;
 pub mod rust_type;
-/// The runtime's report of what a response holds that the spec does not know, shared with
-/// [`describe`] (which needs the same shapes without the HTTP client the runtime crate brings).
+// The runtime's report of what a response holds that the spec does not know, shared with
+// `describe` (which needs the same shapes without the HTTP client the runtime crate brings).
 #[path = "../../runtime/src/runtime/unrecognized.rs"]
 pub mod unrecognized;
 pub mod validate;

@@ -15,6 +15,25 @@ pub type ClientBuilder = crate::runtime::ClientBuilder<Client>;
 /// A client of the OpenAI organization Usage and Costs API: one async method per operation.
 ///
 /// Cheap to clone: clones share one connection pool. Its `Debug` output never shows the API key.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// use std::time::Duration;
+/// use openai_usage::{Client, UsageCostsParams};
+///
+/// let client = Client::builder()
+///     .api_key("your API key")
+///     .timeout(Duration::from_secs(30))
+///     .max_retries(3)
+///     .build()?;
+/// // The parameters are checked before anything is sent; a failure says which and why.
+/// let answer = client.usage_costs(&UsageCostsParams::new(1_730_419_200)).await?;
+/// println!("{answer:?}");
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone)]
 pub struct Client {
     transport: crate::runtime::Transport,

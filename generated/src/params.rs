@@ -128,6 +128,21 @@ impl crate::runtime::Paged for ListAdminApiKeysParams {
 /// Parameters of `GET /organization/costs` (operation `usage-costs`).
 ///
 /// Required parameters are the arguments of [`new`](Self::new); each optional one has a chainable setter of the same name and is not sent while unset.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// use openai_usage::{UsageCostsParams};
+///
+/// let params = UsageCostsParams::new(1_730_419_200);
+/// params.validate()?; // what the client checks before sending
+/// for (name, value) in params.to_query() {
+///     println!("{name}={value}");
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 #[must_use]
 pub struct UsageCostsParams {

@@ -4,7 +4,7 @@
 
 /// Represents an individual Admin API key in an org.
 ///
-/// Schema `#/components/schemas/AdminApiKey`. Its `object` is always `organization.admin_api_key` (written when serializing, not stored).
+/// The spec's schema `AdminApiKey`. Its `object` is always `organization.admin_api_key` (written when serializing, not stored).
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AdminApiKey {
@@ -62,7 +62,7 @@ impl ::serde::Serialize for AdminApiKey {
 
 /// The user who owns the admin API key.
 ///
-/// Schema `#/components/schemas/AdminApiKey/properties/owner`.
+/// The `owner` property of the spec's schema `AdminApiKey`.
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AdminApiKeyOwner {
@@ -117,7 +117,7 @@ impl ::serde::Serialize for AdminApiKeyOwner {
 
 /// What went wrong.
 ///
-/// Schema `#/components/schemas/Error`.
+/// The spec's schema `Error`.
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ApiError {
@@ -158,7 +158,7 @@ impl ::serde::Serialize for ApiError {
 
 /// One page of a list; `has_more` says whether another follows, fetched by sending `last_id` as `after`.
 ///
-/// Schema `#/components/schemas/ApiKeyList`. Its `object` is always `list` (written when serializing, not stored).
+/// The spec's schema `ApiKeyList`. Its `object` is always `list` (written when serializing, not stored).
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ApiKeyList {
@@ -215,7 +215,7 @@ impl crate::runtime::Page for ApiKeyList {
 
 /// The monetary value in its associated currency.
 ///
-/// Schema `#/components/schemas/CostsResult/properties/amount`.
+/// The `amount` property of the spec's schema `CostsResult`.
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CostsAmount {
@@ -246,7 +246,7 @@ impl ::serde::Serialize for CostsAmount {
 
 /// The aggregated costs details of the specific time bucket.
 ///
-/// Schema `#/components/schemas/CostsResult`. Its `object` is always `organization.costs.result` (written when serializing, not stored).
+/// The spec's schema `CostsResult`. Its `object` is always `organization.costs.result` (written when serializing, not stored).
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CostsResult {
@@ -302,7 +302,7 @@ impl ::serde::Serialize for CostsResult {
 
 /// The unit of the `quantity` value. If no single supported unit applies to the result, this field is `null`.
 ///
-/// Schema `#/components/schemas/CostsResult/properties/quantity_unit`. Open: a value the spec does not list is kept in [`CostsResultQuantityUnit::Other`] rather than rejected. Allowed values: `tokens`, `1000_tokens`, `duration_seconds`, `duration_minutes`, `duration_hours`, `gibibyte_hours`, `images`, `characters`.
+/// The `quantity_unit` property of the spec's schema `CostsResult`. Open: a value the spec does not list is kept in [`CostsResultQuantityUnit::Other`] rather than rejected. Allowed values: `tokens`, `1000_tokens`, `duration_seconds`, `duration_minutes`, `duration_hours`, `gibibyte_hours`, `images`, `characters`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CostsResultQuantityUnit {
@@ -357,7 +357,7 @@ impl CostsResultQuantityUnit {
 crate::open_enum_impls!(CostsResultQuantityUnit, Other);
 /// The body of an error response.
 ///
-/// Schema `#/components/schemas/ErrorResponse`.
+/// The spec's schema `ErrorResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ErrorResponse {
@@ -381,7 +381,7 @@ impl ::serde::Serialize for ErrorResponse {
 
 /// The size of an image, in pixels.
 ///
-/// Schema `#/paths/~1organization~1usage~1images/get/parameters/4/schema/items`. Allowed values: `256x256`, `512x512`, `1024x1024`, `1792x1792`, `1024x1792`.
+/// The values of the `sizes` parameter of [`Client::usage_images`](super::client::Client::usage_images) (`GET /organization/usage/images`). Allowed values: `256x256`, `512x512`, `1024x1024`, `1792x1792`, `1024x1792`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ImageSize {
@@ -421,7 +421,7 @@ impl ImageSize {
 crate::closed_enum_impls!(ImageSize);
 /// Where an image came from.
 ///
-/// Schema `#/paths/~1organization~1usage~1images/get/parameters/3/schema/items`. Allowed values: `image.generation`, `image.edit`, `image.variation`.
+/// The values of the `sources` parameter of [`Client::usage_images`](super::client::Client::usage_images) (`GET /organization/usage/images`). Allowed values: `image.generation`, `image.edit`, `image.variation`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ImageSource {
@@ -450,7 +450,7 @@ impl ImageSource {
 crate::closed_enum_impls!(ImageSource);
 /// Sort order of a list, by creation time.
 ///
-/// Schema `#/paths/~1organization~1admin_api_keys/get/parameters/1/schema`. Default: `asc`. Allowed values: `asc`, `desc`.
+/// The values of the `order` parameter of [`Client::list_admin_api_keys`](super::client::Client::list_admin_api_keys) and 2 other operations. Default: `asc`. Allowed values: `asc`, `desc`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ListOrder {
@@ -477,7 +477,7 @@ impl ListOrder {
 crate::closed_enum_impls!(ListOrder);
 /// Represents a spend alert configured at the organization level.
 ///
-/// Schema `#/components/schemas/OrganizationSpendAlert`. Its `object` is always `organization.spend_alert` (written when serializing, not stored).
+/// The spec's schema `OrganizationSpendAlert`. Its `object` is always `organization.spend_alert` (written when serializing, not stored).
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationSpendAlert {
@@ -522,7 +522,7 @@ impl ::serde::Serialize for OrganizationSpendAlert {
 
 /// Paginated list of organization spend alerts.
 ///
-/// Schema `#/components/schemas/OrganizationSpendAlertListResource`. Its `object` is always `list` (written when serializing, not stored).
+/// The spec's schema `OrganizationSpendAlertListResource`. Its `object` is always `list` (written when serializing, not stored).
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationSpendAlertListResource {
@@ -580,7 +580,7 @@ impl crate::runtime::Page for OrganizationSpendAlertListResource {
 
 /// Represents a hard spend limit configured at the organization level.
 ///
-/// Schema `#/components/schemas/OrganizationSpendLimitResource`. Its `object` is always `organization.spend_limit` (written when serializing, not stored).
+/// The spec's schema `OrganizationSpendLimitResource`. Its `object` is always `organization.spend_limit` (written when serializing, not stored).
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationSpendLimitResource {
@@ -621,7 +621,7 @@ impl ::serde::Serialize for OrganizationSpendLimitResource {
 
 /// Which project API keys to list, by whether their owner has access to the project.
 ///
-/// Schema `#/paths/~1organization~1projects~1{project_id}~1api_keys/get/parameters/3/schema`. Allowed values: `active`, `inactive`, `any`.
+/// The values of the `owner_project_access` parameter of [`Client::list_project_api_keys`](super::client::Client::list_project_api_keys) (`GET /organization/projects/{project_id}/api_keys`). Allowed values: `active`, `inactive`, `any`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OwnerProjectAccessFilter {
@@ -650,7 +650,7 @@ impl OwnerProjectAccessFilter {
 crate::closed_enum_impls!(OwnerProjectAccessFilter);
 /// Represents an individual project.
 ///
-/// Schema `#/components/schemas/Project`. Its `object` is always `organization.project` (written when serializing, not stored).
+/// The spec's schema `Project`. Its `object` is always `organization.project` (written when serializing, not stored).
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Project {
@@ -710,7 +710,7 @@ impl ::serde::Serialize for Project {
 
 /// Represents an individual API key in a project.
 ///
-/// Schema `#/components/schemas/ProjectApiKey`. Its `object` is always `organization.project.api_key` (written when serializing, not stored).
+/// The spec's schema `ProjectApiKey`. Its `object` is always `organization.project.api_key` (written when serializing, not stored).
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProjectApiKey {
@@ -766,7 +766,7 @@ impl ::serde::Serialize for ProjectApiKey {
 
 /// One page of a list; `has_more` says whether another follows, fetched by sending `last_id` as `after`.
 ///
-/// Schema `#/components/schemas/ProjectApiKeyListResponse`. Its `object` is always `list` (written when serializing, not stored).
+/// The spec's schema `ProjectApiKeyListResponse`. Its `object` is always `list` (written when serializing, not stored).
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProjectApiKeyListResponse {
@@ -823,7 +823,7 @@ impl crate::runtime::Page for ProjectApiKeyListResponse {
 
 /// Who owns the key: `type` says whether it is a user or a service account, and the field of that name holds it.
 ///
-/// Schema `#/components/schemas/ProjectApiKey/properties/owner`.
+/// The `owner` property of the spec's schema `ProjectApiKey`.
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProjectApiKeyOwner {
@@ -864,7 +864,7 @@ impl ::serde::Serialize for ProjectApiKeyOwner {
 
 /// Whether the API key's owner currently has effective access to the project.
 ///
-/// Schema `#/components/schemas/ProjectApiKey/properties/owner_project_access`. A response may hold it, so a value the spec does not list is kept in [`ProjectApiKeyOwnerProjectAccess::Other`] rather than failing the page; as a parameter, only the listed values are sent (`validate` rejects the other). Allowed values: `active`, `inactive`.
+/// The `owner_project_access` property of the spec's schema `ProjectApiKey`. A response may hold it, so a value the spec does not list is kept in [`ProjectApiKeyOwnerProjectAccess::Other`] rather than failing the page; as a parameter, only the listed values are sent (`validate` rejects the other). Allowed values: `active`, `inactive`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ProjectApiKeyOwnerProjectAccess {
@@ -893,7 +893,7 @@ impl ProjectApiKeyOwnerProjectAccess {
 crate::open_enum_impls!(ProjectApiKeyOwnerProjectAccess, Other);
 /// The service account that owns a project API key.
 ///
-/// Schema `#/components/schemas/ProjectApiKeyOwnerServiceAccount`.
+/// The spec's schema `ProjectApiKeyOwnerServiceAccount`.
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProjectApiKeyOwnerServiceAccount {
@@ -933,7 +933,7 @@ impl ::serde::Serialize for ProjectApiKeyOwnerServiceAccount {
 
 /// `user` or `service_account`
 ///
-/// Schema `#/components/schemas/ProjectApiKey/properties/owner/properties/type`. A response may hold it, so a value the spec does not list is kept in [`ProjectApiKeyOwnerType::Other`] rather than failing the page; as a parameter, only the listed values are sent (`validate` rejects the other). Allowed values: `user`, `service_account`.
+/// The `type` property of the spec's schema `ProjectApiKey`. A response may hold it, so a value the spec does not list is kept in [`ProjectApiKeyOwnerType::Other`] rather than failing the page; as a parameter, only the listed values are sent (`validate` rejects the other). Allowed values: `user`, `service_account`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ProjectApiKeyOwnerType {
@@ -962,7 +962,7 @@ impl ProjectApiKeyOwnerType {
 crate::open_enum_impls!(ProjectApiKeyOwnerType, Other);
 /// The user that owns a project API key.
 ///
-/// Schema `#/components/schemas/ProjectApiKeyOwnerUser`.
+/// The spec's schema `ProjectApiKeyOwnerUser`.
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProjectApiKeyOwnerUser {
@@ -1006,7 +1006,7 @@ impl ::serde::Serialize for ProjectApiKeyOwnerUser {
 
 /// One page of a list; `has_more` says whether another follows, fetched by sending `last_id` as `after`.
 ///
-/// Schema `#/components/schemas/ProjectListResponse`. Its `object` is always `list` (written when serializing, not stored).
+/// The spec's schema `ProjectListResponse`. Its `object` is always `list` (written when serializing, not stored).
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProjectListResponse {
@@ -1063,7 +1063,7 @@ impl crate::runtime::Page for ProjectListResponse {
 
 /// Represents an individual service account in a project.
 ///
-/// Schema `#/components/schemas/ProjectServiceAccount`. Its `object` is always `organization.project.service_account` (written when serializing, not stored).
+/// The spec's schema `ProjectServiceAccount`. Its `object` is always `organization.project.service_account` (written when serializing, not stored).
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProjectServiceAccount {
@@ -1103,7 +1103,7 @@ impl ::serde::Serialize for ProjectServiceAccount {
 
 /// One page of a list; `has_more` says whether another follows, fetched by sending `last_id` as `after`.
 ///
-/// Schema `#/components/schemas/ProjectServiceAccountListResponse`. Its `object` is always `list` (written when serializing, not stored).
+/// The spec's schema `ProjectServiceAccountListResponse`. Its `object` is always `list` (written when serializing, not stored).
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProjectServiceAccountListResponse {
@@ -1161,7 +1161,7 @@ impl crate::runtime::Page for ProjectServiceAccountListResponse {
 
 /// `owner`, `member`, or `none`
 ///
-/// Schema `#/components/schemas/ProjectServiceAccount/properties/role`. A response may hold it, so a value the spec does not list is kept in [`ProjectServiceAccountRole::Other`] rather than failing the page; as a parameter, only the listed values are sent (`validate` rejects the other). Allowed values: `owner`, `member`, `none`.
+/// The `role` property of the spec's schema `ProjectServiceAccount`. A response may hold it, so a value the spec does not list is kept in [`ProjectServiceAccountRole::Other`] rather than failing the page; as a parameter, only the listed values are sent (`validate` rejects the other). Allowed values: `owner`, `member`, `none`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ProjectServiceAccountRole {
@@ -1193,7 +1193,7 @@ impl ProjectServiceAccountRole {
 crate::open_enum_impls!(ProjectServiceAccountRole, Other);
 /// Represents a spend alert configured at the project level.
 ///
-/// Schema `#/components/schemas/ProjectSpendAlert`. Its `object` is always `project.spend_alert` (written when serializing, not stored).
+/// The spec's schema `ProjectSpendAlert`. Its `object` is always `project.spend_alert` (written when serializing, not stored).
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProjectSpendAlert {
@@ -1238,7 +1238,7 @@ impl ::serde::Serialize for ProjectSpendAlert {
 
 /// Paginated list of project spend alerts.
 ///
-/// Schema `#/components/schemas/ProjectSpendAlertListResource`. Its `object` is always `list` (written when serializing, not stored).
+/// The spec's schema `ProjectSpendAlertListResource`. Its `object` is always `list` (written when serializing, not stored).
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProjectSpendAlertListResource {
@@ -1295,7 +1295,7 @@ impl crate::runtime::Page for ProjectSpendAlertListResource {
 
 /// Represents a hard spend limit configured at the project level.
 ///
-/// Schema `#/components/schemas/ProjectSpendLimitResource`. Its `object` is always `project.spend_limit` (written when serializing, not stored).
+/// The spec's schema `ProjectSpendLimitResource`. Its `object` is always `project.spend_limit` (written when serializing, not stored).
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProjectSpendLimitResource {
@@ -1335,7 +1335,7 @@ impl ::serde::Serialize for ProjectSpendLimitResource {
 
 /// Represents an individual user in a project.
 ///
-/// Schema `#/components/schemas/ProjectUser`. Its `object` is always `organization.project.user` (written when serializing, not stored).
+/// The spec's schema `ProjectUser`. Its `object` is always `organization.project.user` (written when serializing, not stored).
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProjectUser {
@@ -1382,7 +1382,7 @@ impl ::serde::Serialize for ProjectUser {
 
 /// One page of a list; `has_more` says whether another follows, fetched by sending `last_id` as `after`.
 ///
-/// Schema `#/components/schemas/ProjectUserListResponse`.
+/// The spec's schema `ProjectUserListResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProjectUserListResponse {
@@ -1443,7 +1443,7 @@ impl crate::runtime::Page for ProjectUserListResponse {
 
 /// Where a project's data is stored and processed.
 ///
-/// Schema `#/components/schemas/PublicProjectResidency`. A response may hold it, so a value the spec does not list is kept in [`PublicProjectResidency::Other`] rather than failing the page; as a parameter, only the listed values are sent (`validate` rejects the other). Allowed values: `GLOBAL`, `US_STORAGE_PROCESSING`, `EU_STORAGE_PROCESSING`, `JP_STORAGE`, `KR_STORAGE`, `CA_STORAGE`, `SG_STORAGE`, `IN_STORAGE`, `AU_STORAGE`, `GB_STORAGE`, `AE_STORAGE`, `AE_STORAGE_PROCESSING`.
+/// The spec's schema `PublicProjectResidency`. A response may hold it, so a value the spec does not list is kept in [`PublicProjectResidency::Other`] rather than failing the page; as a parameter, only the listed values are sent (`validate` rejects the other). Allowed values: `GLOBAL`, `US_STORAGE_PROCESSING`, `EU_STORAGE_PROCESSING`, `JP_STORAGE`, `KR_STORAGE`, `CA_STORAGE`, `SG_STORAGE`, `IN_STORAGE`, `AU_STORAGE`, `GB_STORAGE`, `AE_STORAGE`, `AE_STORAGE_PROCESSING`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PublicProjectResidency {
@@ -1514,7 +1514,7 @@ impl PublicProjectResidency {
 crate::open_enum_impls!(PublicProjectResidency, Other);
 /// Email notification settings for a spend alert.
 ///
-/// Schema `#/components/schemas/SpendAlertNotificationChannel`. Its `type` is always `email` (written when serializing, not stored).
+/// The spec's schema `SpendAlertNotificationChannel`. Its `type` is always `email` (written when serializing, not stored).
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SpendAlertNotificationChannel {
@@ -1545,7 +1545,7 @@ impl ::serde::Serialize for SpendAlertNotificationChannel {
 
 /// The currency of a spend limit (only `USD` so far).
 ///
-/// Schema `#/components/schemas/SpendLimitCurrency`. Open: a value the spec does not list is kept in [`SpendLimitCurrency::Other`] rather than rejected. Allowed values: `USD`.
+/// The spec's schema `SpendLimitCurrency`. Open: a value the spec does not list is kept in [`SpendLimitCurrency::Other`] rather than rejected. Allowed values: `USD`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SpendLimitCurrency {
@@ -1572,7 +1572,7 @@ crate::open_enum_impls!(SpendLimitCurrency, Other);
 
 /// The current enforcement state of a hard spend limit.
 ///
-/// Schema `#/components/schemas/SpendLimitEnforcement`.
+/// The spec's schema `SpendLimitEnforcement`.
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SpendLimitEnforcement {
@@ -1596,7 +1596,7 @@ impl ::serde::Serialize for SpendLimitEnforcement {
 
 /// Whether a hard spend limit is enforcing (blocking requests) or not.
 ///
-/// Schema `#/components/schemas/SpendLimitEnforcementStatus`. Open: a value the spec does not list is kept in [`SpendLimitEnforcementStatus::Other`] rather than rejected. Allowed values: `inactive`, `enforcing`.
+/// The spec's schema `SpendLimitEnforcementStatus`. Open: a value the spec does not list is kept in [`SpendLimitEnforcementStatus::Other`] rather than rejected. Allowed values: `inactive`, `enforcing`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SpendLimitEnforcementStatus {
@@ -1625,7 +1625,7 @@ impl SpendLimitEnforcementStatus {
 crate::open_enum_impls!(SpendLimitEnforcementStatus, Other);
 /// The period a spend limit is measured over (only `month` so far).
 ///
-/// Schema `#/components/schemas/SpendLimitInterval`. Open: a value the spec does not list is kept in [`SpendLimitInterval::Other`] rather than rejected. Allowed values: `month`.
+/// The spec's schema `SpendLimitInterval`. Open: a value the spec does not list is kept in [`SpendLimitInterval::Other`] rather than rejected. Allowed values: `month`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SpendLimitInterval {
@@ -1649,7 +1649,7 @@ impl SpendLimitInterval {
 }
 
 crate::open_enum_impls!(SpendLimitInterval, Other);
-/// Schema `#/paths/~1organization~1usage~1audio_speeches/get/parameters/7/schema/items`. Allowed values: `project_id`, `user_id`, `api_key_id`, `model`.
+/// The values of the `group_by` parameter of [`Client::usage_audio_speeches`](super::client::Client::usage_audio_speeches) (`GET /organization/usage/audio_speeches`). Allowed values: `project_id`, `user_id`, `api_key_id`, `model`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum UsageAudioSpeechesGroupBy {
@@ -1685,7 +1685,7 @@ impl UsageAudioSpeechesGroupBy {
 crate::closed_enum_impls!(UsageAudioSpeechesGroupBy);
 /// The aggregated audio speeches usage details of the specific time bucket.
 ///
-/// Schema `#/components/schemas/UsageAudioSpeechesResult`. Its `object` is always `organization.usage.audio_speeches.result` (written when serializing, not stored).
+/// The spec's schema `UsageAudioSpeechesResult`. Its `object` is always `organization.usage.audio_speeches.result` (written when serializing, not stored).
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UsageAudioSpeechesResult {
@@ -1737,7 +1737,7 @@ impl ::serde::Serialize for UsageAudioSpeechesResult {
     }
 }
 
-/// Schema `#/paths/~1organization~1usage~1audio_transcriptions/get/parameters/7/schema/items`. Allowed values: `project_id`, `user_id`, `api_key_id`, `model`.
+/// The values of the `group_by` parameter of [`Client::usage_audio_transcriptions`](super::client::Client::usage_audio_transcriptions) (`GET /organization/usage/audio_transcriptions`). Allowed values: `project_id`, `user_id`, `api_key_id`, `model`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum UsageAudioTranscriptionsGroupBy {
@@ -1773,7 +1773,7 @@ impl UsageAudioTranscriptionsGroupBy {
 crate::closed_enum_impls!(UsageAudioTranscriptionsGroupBy);
 /// The aggregated audio transcriptions usage details of the specific time bucket.
 ///
-/// Schema `#/components/schemas/UsageAudioTranscriptionsResult`. Its `object` is always `organization.usage.audio_transcriptions.result` (written when serializing, not stored).
+/// The spec's schema `UsageAudioTranscriptionsResult`. Its `object` is always `organization.usage.audio_transcriptions.result` (written when serializing, not stored).
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UsageAudioTranscriptionsResult {
@@ -1832,7 +1832,7 @@ impl ::serde::Serialize for UsageAudioTranscriptionsResult {
 
 /// Width of a time bucket.
 ///
-/// Schema `#/paths/~1organization~1usage~1audio_speeches/get/parameters/2/schema`. Default: `1d`. Allowed values: `1m`, `1h`, `1d`.
+/// The values of the `bucket_width` parameter of [`Client::usage_audio_speeches`](super::client::Client::usage_audio_speeches) and 9 other operations. Default: `1d`. Allowed values: `1m`, `1h`, `1d`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum UsageBucketWidth {
@@ -1860,7 +1860,7 @@ impl UsageBucketWidth {
 }
 
 crate::closed_enum_impls!(UsageBucketWidth);
-/// Schema `#/paths/~1organization~1usage~1code_interpreter_sessions/get/parameters/4/schema/items`. Allowed values: `project_id`.
+/// The values of the `group_by` parameter of [`Client::usage_code_interpreter_sessions`](super::client::Client::usage_code_interpreter_sessions) (`GET /organization/usage/code_interpreter_sessions`). Allowed values: `project_id`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum UsageCodeInterpreterSessionsGroupBy {
@@ -1883,7 +1883,7 @@ impl UsageCodeInterpreterSessionsGroupBy {
 crate::closed_enum_impls!(UsageCodeInterpreterSessionsGroupBy);
 /// The aggregated code interpreter sessions usage details of the specific time bucket.
 ///
-/// Schema `#/components/schemas/UsageCodeInterpreterSessionsResult`. Its `object` is always `organization.usage.code_interpreter_sessions.result` (written when serializing, not stored).
+/// The spec's schema `UsageCodeInterpreterSessionsResult`. Its `object` is always `organization.usage.code_interpreter_sessions.result` (written when serializing, not stored).
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UsageCodeInterpreterSessionsResult {
@@ -1917,7 +1917,7 @@ impl ::serde::Serialize for UsageCodeInterpreterSessionsResult {
     }
 }
 
-/// Schema `#/paths/~1organization~1usage~1completions/get/parameters/8/schema/items`. Allowed values: `project_id`, `user_id`, `api_key_id`, `model`, `batch`, `service_tier`.
+/// The values of the `group_by` parameter of [`Client::usage_completions`](super::client::Client::usage_completions) (`GET /organization/usage/completions`). Allowed values: `project_id`, `user_id`, `api_key_id`, `model`, `batch`, `service_tier`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum UsageCompletionsGroupBy {
@@ -1961,7 +1961,7 @@ impl UsageCompletionsGroupBy {
 crate::closed_enum_impls!(UsageCompletionsGroupBy);
 /// The aggregated completions usage details of the specific time bucket.
 ///
-/// Schema `#/components/schemas/UsageCompletionsResult`. Its `object` is always `organization.usage.completions.result` (written when serializing, not stored).
+/// The spec's schema `UsageCompletionsResult`. Its `object` is always `organization.usage.completions.result` (written when serializing, not stored).
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UsageCompletionsResult {
@@ -2150,7 +2150,7 @@ impl ::serde::Serialize for UsageCompletionsResult {
     }
 }
 
-/// Schema `#/paths/~1organization~1costs/get/parameters/2/schema`. Default: `1d`. Allowed values: `1d`.
+/// The values of the `bucket_width` parameter of [`Client::usage_costs`](super::client::Client::usage_costs) (`GET /organization/costs`). Default: `1d`. Allowed values: `1d`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum UsageCostsBucketWidth {
@@ -2172,7 +2172,7 @@ impl UsageCostsBucketWidth {
 }
 
 crate::closed_enum_impls!(UsageCostsBucketWidth);
-/// Schema `#/paths/~1organization~1costs/get/parameters/5/schema/items`. Allowed values: `project_id`, `line_item`, `api_key_id`.
+/// The values of the `group_by` parameter of [`Client::usage_costs`](super::client::Client::usage_costs) (`GET /organization/costs`). Allowed values: `project_id`, `line_item`, `api_key_id`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum UsageCostsGroupBy {
@@ -2199,7 +2199,7 @@ impl UsageCostsGroupBy {
 }
 
 crate::closed_enum_impls!(UsageCostsGroupBy);
-/// Schema `#/paths/~1organization~1usage~1embeddings/get/parameters/7/schema/items`. Allowed values: `project_id`, `user_id`, `api_key_id`, `model`.
+/// The values of the `group_by` parameter of [`Client::usage_embeddings`](super::client::Client::usage_embeddings) (`GET /organization/usage/embeddings`). Allowed values: `project_id`, `user_id`, `api_key_id`, `model`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum UsageEmbeddingsGroupBy {
@@ -2235,7 +2235,7 @@ impl UsageEmbeddingsGroupBy {
 crate::closed_enum_impls!(UsageEmbeddingsGroupBy);
 /// The aggregated embeddings usage details of the specific time bucket.
 ///
-/// Schema `#/components/schemas/UsageEmbeddingsResult`. Its `object` is always `organization.usage.embeddings.result` (written when serializing, not stored).
+/// The spec's schema `UsageEmbeddingsResult`. Its `object` is always `organization.usage.embeddings.result` (written when serializing, not stored).
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UsageEmbeddingsResult {
@@ -2287,7 +2287,7 @@ impl ::serde::Serialize for UsageEmbeddingsResult {
     }
 }
 
-/// Schema `#/paths/~1organization~1usage~1file_search_calls/get/parameters/7/schema/items`. Allowed values: `project_id`, `user_id`, `api_key_id`, `vector_store_id`.
+/// The values of the `group_by` parameter of [`Client::usage_file_search_calls`](super::client::Client::usage_file_search_calls) (`GET /organization/usage/file_search_calls`). Allowed values: `project_id`, `user_id`, `api_key_id`, `vector_store_id`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum UsageFileSearchCallsGroupBy {
@@ -2323,7 +2323,7 @@ impl UsageFileSearchCallsGroupBy {
 crate::closed_enum_impls!(UsageFileSearchCallsGroupBy);
 /// The aggregated file search calls usage details of the specific time bucket.
 ///
-/// Schema `#/components/schemas/UsageFileSearchCallsResult`. Its `object` is always `organization.usage.file_searches.result` (written when serializing, not stored).
+/// The spec's schema `UsageFileSearchCallsResult`. Its `object` is always `organization.usage.file_searches.result` (written when serializing, not stored).
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UsageFileSearchCallsResult {
@@ -2370,7 +2370,7 @@ impl ::serde::Serialize for UsageFileSearchCallsResult {
     }
 }
 
-/// Schema `#/paths/~1organization~1usage~1images/get/parameters/9/schema/items`. Allowed values: `project_id`, `user_id`, `api_key_id`, `model`, `size`, `source`.
+/// The values of the `group_by` parameter of [`Client::usage_images`](super::client::Client::usage_images) (`GET /organization/usage/images`). Allowed values: `project_id`, `user_id`, `api_key_id`, `model`, `size`, `source`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum UsageImagesGroupBy {
@@ -2414,7 +2414,7 @@ impl UsageImagesGroupBy {
 crate::closed_enum_impls!(UsageImagesGroupBy);
 /// The aggregated images usage details of the specific time bucket.
 ///
-/// Schema `#/components/schemas/UsageImagesResult`. Its `object` is always `organization.usage.images.result` (written when serializing, not stored).
+/// The spec's schema `UsageImagesResult`. Its `object` is always `organization.usage.images.result` (written when serializing, not stored).
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UsageImagesResult {
@@ -2478,7 +2478,7 @@ impl ::serde::Serialize for UsageImagesResult {
     }
 }
 
-/// Schema `#/paths/~1organization~1usage~1moderations/get/parameters/7/schema/items`. Allowed values: `project_id`, `user_id`, `api_key_id`, `model`.
+/// The values of the `group_by` parameter of [`Client::usage_moderations`](super::client::Client::usage_moderations) (`GET /organization/usage/moderations`). Allowed values: `project_id`, `user_id`, `api_key_id`, `model`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum UsageModerationsGroupBy {
@@ -2514,7 +2514,7 @@ impl UsageModerationsGroupBy {
 crate::closed_enum_impls!(UsageModerationsGroupBy);
 /// The aggregated moderations usage details of the specific time bucket.
 ///
-/// Schema `#/components/schemas/UsageModerationsResult`. Its `object` is always `organization.usage.moderations.result` (written when serializing, not stored).
+/// The spec's schema `UsageModerationsResult`. Its `object` is always `organization.usage.moderations.result` (written when serializing, not stored).
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UsageModerationsResult {
@@ -2568,7 +2568,7 @@ impl ::serde::Serialize for UsageModerationsResult {
 
 /// A page of time buckets.
 ///
-/// Schema `#/components/schemas/UsageResponse`. Its `object` is always `page` (written when serializing, not stored).
+/// The spec's schema `UsageResponse`. Its `object` is always `page` (written when serializing, not stored).
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UsageResponse {
@@ -2620,6 +2620,22 @@ impl crate::runtime::Page for UsageResponse {
 /// One result of a time bucket; its `object` says which kind.
 ///
 /// Schema `#/components/schemas/UsageTimeBucket/properties/results/items`. One of several objects, told apart by their `object` property. An object whose `object` is none of these is kept whole in [`UsageResult::Unknown`], so a kind the API adds later does not fail decoding.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// # let json = "{}";
+/// let value: openai_usage::UsageResult = serde_json::from_str(json)?;
+/// if let Some(completions) = value.as_completions() {
+///     println!("{completions:?}");
+/// } else if let Some(json) = value.as_unknown() {
+///     // A kind this version of the spec does not know, kept whole.
+///     println!("{json}");
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum UsageResult {
@@ -2949,7 +2965,7 @@ impl crate::runtime::de::Discriminated for UsageResult {
 
 /// The usage or costs of one time bucket.
 ///
-/// Schema `#/components/schemas/UsageTimeBucket`. Its `object` is always `bucket` (written when serializing, not stored).
+/// The spec's schema `UsageTimeBucket`. Its `object` is always `bucket` (written when serializing, not stored).
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UsageTimeBucket {
@@ -2982,7 +2998,7 @@ impl ::serde::Serialize for UsageTimeBucket {
     }
 }
 
-/// Schema `#/paths/~1organization~1usage~1vector_stores/get/parameters/4/schema/items`. Allowed values: `project_id`.
+/// The values of the `group_by` parameter of [`Client::usage_vector_stores`](super::client::Client::usage_vector_stores) (`GET /organization/usage/vector_stores`). Allowed values: `project_id`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum UsageVectorStoresGroupBy {
@@ -3005,7 +3021,7 @@ impl UsageVectorStoresGroupBy {
 crate::closed_enum_impls!(UsageVectorStoresGroupBy);
 /// The aggregated vector stores usage details of the specific time bucket.
 ///
-/// Schema `#/components/schemas/UsageVectorStoresResult`. Its `object` is always `organization.usage.vector_stores.result` (written when serializing, not stored).
+/// The spec's schema `UsageVectorStoresResult`. Its `object` is always `organization.usage.vector_stores.result` (written when serializing, not stored).
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UsageVectorStoresResult {
@@ -3034,7 +3050,7 @@ impl ::serde::Serialize for UsageVectorStoresResult {
     }
 }
 
-/// Schema `#/paths/~1organization~1usage~1web_search_calls/get/parameters/7/schema/items`. Allowed values: `low`, `medium`, `high`.
+/// The values of the `context_levels` parameter of [`Client::usage_web_search_calls`](super::client::Client::usage_web_search_calls) (`GET /organization/usage/web_search_calls`). Allowed values: `low`, `medium`, `high`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum UsageWebSearchCallsContextLevels {
@@ -3061,7 +3077,7 @@ impl UsageWebSearchCallsContextLevels {
 }
 
 crate::closed_enum_impls!(UsageWebSearchCallsContextLevels);
-/// Schema `#/paths/~1organization~1usage~1web_search_calls/get/parameters/8/schema/items`. Allowed values: `project_id`, `user_id`, `api_key_id`, `model`, `context_level`.
+/// The values of the `group_by` parameter of [`Client::usage_web_search_calls`](super::client::Client::usage_web_search_calls) (`GET /organization/usage/web_search_calls`). Allowed values: `project_id`, `user_id`, `api_key_id`, `model`, `context_level`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum UsageWebSearchCallsGroupBy {
@@ -3101,7 +3117,7 @@ impl UsageWebSearchCallsGroupBy {
 crate::closed_enum_impls!(UsageWebSearchCallsGroupBy);
 /// The aggregated web search calls usage details of the specific time bucket.
 ///
-/// Schema `#/components/schemas/UsageWebSearchCallsResult`. Its `object` is always `organization.usage.web_searches.result` (written when serializing, not stored).
+/// The spec's schema `UsageWebSearchCallsResult`. Its `object` is always `organization.usage.web_searches.result` (written when serializing, not stored).
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UsageWebSearchCallsResult {
@@ -3161,7 +3177,7 @@ impl ::serde::Serialize for UsageWebSearchCallsResult {
 
 /// Represents an individual `user` within an organization.
 ///
-/// Schema `#/components/schemas/User`. Its `object` is always `organization.user` (written when serializing, not stored).
+/// The spec's schema `User`. Its `object` is always `organization.user` (written when serializing, not stored).
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct User {
@@ -3281,7 +3297,7 @@ impl ::serde::Serialize for User {
 
 /// Nested user details.
 ///
-/// Schema `#/components/schemas/User/properties/user`. Its `object` is always `user` (written when serializing, not stored).
+/// The `user` property of the spec's schema `User`. Its `object` is always `user` (written when serializing, not stored).
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserDetails {
@@ -3342,7 +3358,7 @@ impl ::serde::Serialize for UserDetails {
 
 /// One page of a list; `has_more` says whether another follows, fetched by sending `last_id` as `after`.
 ///
-/// Schema `#/components/schemas/UserListResponse`. Its `object` is always `list` (written when serializing, not stored).
+/// The spec's schema `UserListResponse`. Its `object` is always `list` (written when serializing, not stored).
 #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserListResponse {

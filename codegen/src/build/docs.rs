@@ -39,10 +39,21 @@ impl<'a> Builder<'a> {
                 None => None,
             },
         };
+        let example = [node, target]
+            .into_iter()
+            .chain(node.get("schema").as_ref())
+            .find_map(|n| {
+                n.get("example").or_else(|| {
+                    n.get("examples")
+                        .and_then(|e| e.items().ok()?.into_iter().next())
+                })
+            })
+            .and_then(|e| e.scalar());
         Ok(Doc {
             description,
             default,
             allowed: Vec::new(),
+            example,
         })
     }
 

@@ -220,6 +220,7 @@ impl<'a> Builder<'a> {
             http_method: site.method,
             path,
             pointer: node.pointer.clone(),
+            doc_example: node.bool("x-doc-example")?.unwrap_or(false),
             summary: node.str("summary")?.map(str::to_string),
             description: node.str("description")?.map(str::to_string),
             params,

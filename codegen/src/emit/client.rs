@@ -17,10 +17,15 @@ pub fn file(api: &Api, options: &Options) -> TokenStream {
     let user_agent = format!("{}/{}", options.crate_name, options.crate_version);
     let error_body = rust_type(&api.error_body, &types_path());
     let title = &api.title;
-    let client_doc = docs::attrs(&format!(
+    let mut client_text = format!(
         "A client of the {title}: one async method per operation.\n\n\
          Cheap to clone: clones share one connection pool. Its `Debug` output never shows the API key."
-    ));
+    );
+    if let Some(example) = super::examples::client(api, options) {
+        client_text.push_str("\n\n");
+        client_text.push_str(&example);
+    }
+    let client_doc = docs::attrs(&client_text);
     let base_doc = docs::attrs(&format!(
         "The server the spec names (`{base_url}`); [`ClientBuilder::base_url`] sends requests elsewhere."
     ));

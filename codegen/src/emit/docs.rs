@@ -163,6 +163,7 @@ mod tests {
             description: None,
             default: Some("1d".into()),
             allowed: vec!["1m".into(), "1d".into()],
+            example: None,
         };
         assert_eq!(
             facts(&doc, "Query parameter `w`.".into(), None),

@@ -4,6 +4,7 @@
 
 mod client;
 mod docs;
+mod examples;
 mod glue;
 mod manifest;
 mod params;
@@ -89,17 +90,22 @@ pub fn crate_files(api: &Api, options: &Options) -> Result<Vec<OutputFile>> {
     let (lib, client, types, params) = std::thread::scope(|s| {
         let lib = s.spawn(|| format("src/lib.rs", lib_rs(api, options)));
         let client = s.spawn(|| format("src/client.rs", client::file(api, options)));
-        let types_a = s.spawn(|| format("src/types.rs", types::file(api, 0..half, true)));
+        let types_a = s.spawn(|| format("src/types.rs", types::file(api, 0..half, true, options)));
         let types_b = s.spawn(|| {
             format(
                 "src/types.rs",
-                types::file(api, half..api.types.len(), false),
+                types::file(api, half..api.types.len(), false, options),
             )
         });
-        let params_a = s.spawn(|| format("src/params.rs", params::file(api, 0..ops_half, true)));
+        let params_a = s.spawn(|| {
+            format(
+                "src/params.rs",
+                params::file(api, 0..ops_half, true, options),
+            )
+        });
         let params_b = format(
             "src/params.rs",
-            params::file(api, ops_half..api.operations.len(), false),
+            params::file(api, ops_half..api.operations.len(), false, options),
         );
         let join = |h: std::thread::ScopedJoinHandle<'_, Result<String>>| {
             h.join().expect("formatting does not panic")
@@ -214,6 +220,11 @@ fn lib_rs(api: &Api, options: &Options) -> TokenStream {
             ));
         }
     }
+    if let Some(example) = examples::crate_root(api, options) {
+        text.push('\n');
+        text.push_str(&example);
+        text.push('\n');
+    }
     let text = docs::visible(&text);
     let inner_docs = text.trim_end().lines().map(|line| {
         let line = if line.is_empty() {
@@ -271,7 +282,6 @@ fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         mod client;
         #[rustfmt::skip]
         mod params;
-        #[doc(hidden)]
         pub mod runtime;
         #[rustfmt::skip]
         mod types;
@@ -351,7 +361,7 @@ mod tests {
     #[test]
     fn every_params_struct_defines_the_methods_build_reserves_for_it() {
         let api = sample();
-        let file = parse(params::file(&api, 0..1, true));
+        let file = parse(params::file(&api, 0..1, true, &options()));
         let defined = methods(&file, &api.operations[0].params_name);
         for method in PARAMS_METHODS {
             assert!(

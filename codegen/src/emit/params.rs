@@ -9,9 +9,14 @@ use super::{docs, ident, rust_type};
 use crate::ir::{Api, Location, Number, Operation, Param, PathPart, Type, TypeKind};
 
 /// The parameter structs of `operations[range]`; with `head`, the module's doc comment first.
-pub fn file(api: &Api, range: std::ops::Range<usize>, head: bool) -> TokenStream {
+pub fn file(
+    api: &Api,
+    range: std::ops::Range<usize>,
+    head: bool,
+    options: &crate::Options,
+) -> TokenStream {
     let items = api.operations[range].iter().map(|op| {
-        let params = operation(api, op);
+        let params = operation(api, op, options);
         let request = super::glue::request_impl(api, op);
         quote!(#params #request)
     });
@@ -34,7 +39,7 @@ fn types_path() -> TokenStream {
     quote!(super::types::)
 }
 
-fn operation(api: &Api, op: &Operation) -> TokenStream {
+fn operation(api: &Api, op: &Operation, options: &crate::Options) -> TokenStream {
     let name = ident(&op.params_name);
     let (id, method, path) = (&op.id, op.http_method.as_str(), &op.path.template);
     let mut text = format!("Parameters of `{method} {path}` (operation `{id}`).");
@@ -48,6 +53,13 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
         "\n\nRequired parameters are the arguments of [`new`](Self::new); each optional one has a \
          chainable setter of the same name and is not sent while unset.",
     );
+    // One parameter struct carries the example (each doctest is a compilation of its own).
+    if super::examples::showcase(api).is_some_and(|shown| shown.id == op.id) {
+        if let Some(example) = super::examples::params(api, op, options) {
+            text.push_str("\n\n");
+            text.push_str(&example);
+        }
+    }
     let doc = docs::attrs(&text);
     let struct_deprecated = super::deprecated(&op.deprecated);
 
@@ -568,7 +580,12 @@ mod tests {
 
     fn printed(params: &str) -> (String, Vec<String>) {
         let api = api(&doc(&get(params, "{type: object}"), ""));
-        let file = parse(file(&api, 0..1, true));
+        let file = parse(file(
+            &api,
+            0..1,
+            true,
+            &crate::Options::for_spec(std::path::Path::new("t.yaml")),
+        ));
         let names = methods(&file, "AParams");
         (prettyplease::unparse(&file), names)
     }

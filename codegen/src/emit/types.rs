@@ -8,9 +8,14 @@ use crate::ir::{Api, Enum, Field, Struct, Type, TypeDef, TypeKind, Union};
 use crate::naming;
 
 /// The named types `types[range]`; with `head`, the module's doc comment first.
-pub fn file(api: &Api, range: std::ops::Range<usize>, head: bool) -> TokenStream {
+pub fn file(
+    api: &Api,
+    range: std::ops::Range<usize>,
+    head: bool,
+    options: &crate::Options,
+) -> TokenStream {
     let items = api.types[range].iter().map(|def| {
-        let item = type_def(def);
+        let item = type_def(def, &origin(api, def), options);
         // A response type that operations page through reads as a page (once, however many
         // operations share it).
         let page = api
@@ -32,22 +37,71 @@ pub fn file(api: &Api, range: std::ops::Range<usize>, head: bool) -> TokenStream
     }
 }
 
-fn type_def(def: &TypeDef) -> TokenStream {
+fn type_def(def: &TypeDef, origin: &str, options: &crate::Options) -> TokenStream {
     match &def.kind {
-        TypeKind::Struct(s) => structure(def, s),
-        TypeKind::Enum(e) => enumeration(def, e),
-        TypeKind::Union(u) => union(def, u),
+        TypeKind::Struct(s) => structure(def, s, origin),
+        TypeKind::Enum(e) => enumeration(def, e, origin),
+        TypeKind::Union(u) => union(def, u, origin, options),
     }
 }
 
-fn origin(def: &TypeDef) -> String {
-    format!("Schema `{}`.", def.pointer)
+/// Where a type comes from, in words: the spec's schema of that name, the values of an
+/// operation's parameter, or a property of another schema; the JSON pointer when none fits.
+fn origin(api: &Api, def: &TypeDef) -> String {
+    let segments: Vec<String> = def
+        .pointer
+        .trim_start_matches("#/")
+        .split('/')
+        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+        .collect();
+    let uses = |ty: &Type| {
+        matches!(ty.non_null(), Type::Named(n) if *n == def.name)
+            || matches!(ty.non_null(), Type::Array(item) if matches!(item.non_null(), Type::Named(n) if *n == def.name))
+    };
+    match segments.as_slice() {
+        [components, schemas, name] if components == "components" && schemas == "schemas" => {
+            format!("The spec's schema `{name}`.")
+        }
+        [components, schemas, parent, .., properties, field]
+            if components == "components" && schemas == "schemas" && properties == "properties" =>
+        {
+            format!("The `{field}` property of the spec's schema `{parent}`.")
+        }
+        _ => {
+            let users: Vec<_> = api
+                .operations
+                .iter()
+                .filter_map(|op| Some((op, op.params.iter().find(|p| uses(&p.ty))?)))
+                .collect();
+            let link = |op: &crate::ir::Operation| {
+                let method = naming::unraw(&op.method_name);
+                format!("[`Client::{method}`](super::client::Client::{method})")
+            };
+            match users.as_slice() {
+                [] => format!("Schema `{}`.", def.pointer),
+                [(op, param)] => format!(
+                    "The values of the `{}` parameter of {} (`{} {}`).",
+                    param.wire_name,
+                    link(op),
+                    op.http_method,
+                    op.path.template
+                ),
+                [(op, param), rest @ ..] => format!(
+                    "The values of the `{}` parameter of {} and {} other operation{}.",
+                    param.wire_name,
+                    link(op),
+                    rest.len(),
+                    if rest.len() == 1 { "" } else { "s" }
+                ),
+            }
+        }
+    }
 }
 
-fn structure(def: &TypeDef, s: &Struct) -> TokenStream {
+fn structure(def: &TypeDef, s: &Struct, origin: &str) -> TokenStream {
     let name = ident(&def.name);
     let name_str = &def.name;
-    let mut lead = origin(def);
+    let mut lead = origin.to_owned();
     for constant in &s.constants {
         lead.push_str(&format!(
             " Its `{}` is always `{}` (written when serializing, not stored).",
@@ -141,24 +195,22 @@ fn field(f: &Field) -> TokenStream {
     }
 }
 
-fn enumeration(def: &TypeDef, e: &Enum) -> TokenStream {
+fn enumeration(def: &TypeDef, e: &Enum, origin: &str) -> TokenStream {
     let name = ident(&def.name);
     let kind = if e.requests_listed_only {
         format!(
             "{} A response may hold it, so a value the spec does not list is kept in [`{}::{}`] rather than failing the page; as a parameter, only the listed values are sent (`validate` rejects the other).",
-            origin(def),
+            origin,
             def.name,
             e.other_name
         )
     } else if e.open {
         format!(
             "{} Open: a value the spec does not list is kept in [`{}::{}`] rather than rejected.",
-            origin(def),
-            def.name,
-            e.other_name
+            origin, def.name, e.other_name
         )
     } else {
-        origin(def)
+        origin.to_owned()
     };
     let facts = docs::facts(&def.doc, kind, None);
     let doc = docs::attrs(&docs::item(def.doc.description.as_deref(), &facts));
@@ -231,17 +283,22 @@ fn enumeration(def: &TypeDef, e: &Enum) -> TokenStream {
     }
 }
 
-fn union(def: &TypeDef, u: &Union) -> TokenStream {
+fn union(def: &TypeDef, u: &Union, origin: &str, options: &crate::Options) -> TokenStream {
     let name = ident(&def.name);
     let name_str = &def.name;
     let property = &u.property;
     let lead = format!(
         "{} One of several objects, told apart by their `{property}` property. An object whose `{property}` is none of these is kept whole in [`{}::{}`], so a kind the API adds later does not fail decoding.",
-        origin(def),
+        origin,
         def.name,
         u.unknown_name
     );
-    let doc = docs::attrs(&docs::item(def.doc.description.as_deref(), &lead));
+    let mut text = docs::item(def.doc.description.as_deref(), &lead);
+    if let Some(example) = super::examples::union(&def.name, u, options) {
+        text.push_str("\n\n");
+        text.push_str(&example);
+    }
+    let doc = docs::attrs(&text);
     let variants: Vec<_> = u.variants.iter().map(|v| ident(&v.rust_name)).collect();
     let types: Vec<_> = u.variants.iter().map(|v| ident(&v.type_name)).collect();
     let tags: Vec<_> = u.variants.iter().map(|v| v.tag.as_str()).collect();
@@ -381,7 +438,12 @@ mod tests {
         let text = doc(&get("[]", "{$ref: '#/components/schemas/R'}"), components)
             .replace("  schemas: {}\n", "  schemas:\n");
         let api = api(&text);
-        prettyplease::unparse(&parse(super::file(&api, 0..api.types.len(), true)))
+        prettyplease::unparse(&parse(super::file(
+            &api,
+            0..api.types.len(),
+            true,
+            &crate::Options::for_spec(std::path::Path::new("t.yaml")),
+        )))
     }
 
     #[test]
