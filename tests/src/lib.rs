@@ -28,6 +28,28 @@ pub fn conformance_file(name: &str) -> Option<std::path::PathBuf> {
     None
 }
 
+/// A unified diff of `expected` and `actual` (3 lines of context), cut at `max_lines` lines with a
+/// note of how many were left out: what a failing golden shows, so the change reads at a glance.
+pub fn unified_diff(label: &str, expected: &str, actual: &str, max_lines: usize) -> String {
+    let diff = similar::TextDiff::from_lines(expected, actual);
+    let text = diff
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{label}"), &format!("b/{label}"))
+        .to_string();
+    let total = text.lines().count();
+    if total <= max_lines {
+        return text;
+    }
+    let mut out: String = text
+        .lines()
+        .take(max_lines)
+        .flat_map(|l| [l, "\n"])
+        .collect();
+    out.push_str(&format!("... ({} more lines of diff)\n", total - max_lines));
+    out
+}
+
 /// The hand-written runtime that every generated crate gets a copy of, at the path the generated
 /// code calls (`crate::runtime`), with the macros the generated enums invoke at the crate root.
 pub use openai_usage_runtime::runtime;

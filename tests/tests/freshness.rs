@@ -10,13 +10,19 @@ fn generated_crate_is_up_to_date_with_the_spec() {
     let options = xtask::main_crate_options(root, &spec).unwrap();
     let files = codegen::generate(&spec, &options).unwrap_or_else(|e| panic!("{e}"));
     let changes = codegen::output::plan(&root.join("generated"), &files).unwrap();
-    let stale: Vec<String> = changes
-        .iter()
-        .map(|c| c.path().display().to_string())
-        .collect();
+    let mut diffs = String::new();
+    for change in &changes {
+        let label = format!("generated/{}", change.path().display());
+        let (old, new) = match change {
+            codegen::output::Change::Added(_, new) => ("", new.as_str()),
+            codegen::output::Change::Modified(_, old, new) => (old.as_str(), new.as_str()),
+            codegen::output::Change::Removed(_, old) => (old.as_str(), ""),
+        };
+        diffs.push_str(&tests::unified_diff(&label, old, new, 60));
+    }
     assert!(
-        stale.is_empty(),
-        "generated/ is not up to date with spec/openai-usage.yaml ({stale:?} differ): run `cargo xtask regen`"
+        changes.is_empty(),
+        "generated/ is not up to date with spec/openai-usage.yaml; run `cargo xtask regen` and commit the result.\n\n{diffs}"
     );
 }
 

@@ -33,11 +33,31 @@ fn every_fixture_matches_its_golden_output() {
     );
     let update = std::env::var_os("UPDATE_GOLDEN").is_some();
     let stale = xtask::goldens(root(), update).unwrap_or_else(|e| panic!("{e}"));
-    assert!(
-        update || stale.is_empty(),
-        "golden outputs differ from what the generator produces: {stale:#?}\n\
-         if the change is intended, run `UPDATE_GOLDEN=1 cargo test -p tests --test golden` (or \
-         `cargo xtask goldens`) and review the diff"
+    if update || stale.is_empty() {
+        return;
+    }
+    let mut diffs = String::new();
+    for golden in &stale {
+        let fixture = golden.parent().unwrap();
+        let spec = fixture.with_extension("yaml");
+        let file = Path::new("src").join(golden.file_name().unwrap());
+        let files = codegen::generate(&spec, &codegen::Options::for_spec(&spec)).unwrap();
+        let now = files
+            .iter()
+            .find(|f| f.path == file)
+            .map_or("", |f| &f.contents);
+        let before = fs::read_to_string(golden).unwrap_or_default();
+        let label = golden
+            .strip_prefix(root())
+            .unwrap_or(golden)
+            .display()
+            .to_string();
+        diffs.push_str(&tests::unified_diff(&label, &before, now, 40));
+    }
+    panic!(
+        "golden outputs differ from what the generator produces; if the change is intended, run \
+         `UPDATE_GOLDEN=1 cargo test -p tests --test golden` (or `cargo xtask goldens`) and review \
+         the diff:\n\n{diffs}"
     );
 }
 
