@@ -50,6 +50,31 @@ pub struct Options {
     pub extra_manifest: String,
     /// Files copied into the crate as they are, under the generated header.
     pub extra_files: Vec<ExtraFile>,
+    /// The package metadata of the generated `Cargo.toml` beyond name and version.
+    pub package: Package,
+}
+
+/// A project's package metadata for the generated crate: its choices, which the spec does not
+/// hold and the generator does not invent.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Package {
+    /// SPDX license expression.
+    pub license: Option<String>,
+    /// Where the source lives.
+    pub repository: Option<String>,
+    /// Where the documentation is.
+    pub documentation: Option<String>,
+    /// The project's home page.
+    pub homepage: Option<String>,
+    /// crates.io keywords (at most five).
+    pub keywords: Vec<String>,
+    /// crates.io category slugs.
+    pub categories: Vec<String>,
+    /// May `cargo publish` publish it? (Otherwise the manifest says `publish = false`.)
+    pub publish: bool,
+    /// Write a `README.md` from the spec (title, description, operations, example) and name it
+    /// as the package's readme.
+    pub readme: bool,
 }
 
 /// A file a project adds to its generated crate (an example, say), copied as it is.
@@ -78,6 +103,7 @@ impl Options {
             standalone: false,
             extra_manifest: String::new(),
             extra_files: Vec::new(),
+            package: Package::default(),
         }
     }
 }

@@ -21,6 +21,11 @@
 pub mod data;
 pub mod org;
 
+// The README's example is compiled (and run, as a doctest) with the crate's own.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -7,6 +7,24 @@
 //!
 //! Generated from `openai-usage.yaml` (API version 2.3.0) by `cargo xtask regen`.
 //!
+//! ## Example
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! use futures::TryStreamExt as _;
+//! use openai_usage::{Client, UsageCostsParams};
+//!
+//! let client = Client::from_env()?; // the key from `OPENAI_ADMIN_KEY`
+//! let params = UsageCostsParams::new(1_730_419_200);
+//! // Every item of every page, one page in memory at a time.
+//! let mut items = client.usage_costs_buckets(params);
+//! while let Some(item) = items.try_next().await? {
+//!     println!("{item:?}");
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! ## Operations
 //!
 //! Each operation has a parameter struct; required parameters are arguments of its `new`.
@@ -35,24 +53,6 @@
 //! - [`RetrieveUserParams`]: `GET /organization/users/{user_id}` (retrieve-user). Retrieves a user by their identifier.
 //! - [`GetOrganizationSpendLimitParams`]: `GET /organization/spend_limit` (Getorganizationspendlimit). Get the organization's hard spend limit.
 //! - [`GetProjectSpendLimitParams`]: `GET /organization/projects/{project_id}/spend_limit` (Getprojectspendlimit). Get a project's hard spend limit.
-//!
-//! # Example
-//!
-//! ```no_run
-//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-//! use futures::TryStreamExt as _;
-//! use openai_usage::{Client, UsageCostsParams};
-//!
-//! let client = Client::from_env()?; // the key from `OPENAI_ADMIN_KEY`
-//! let params = UsageCostsParams::new(1_730_419_200);
-//! // Every item of every page, one page in memory at a time.
-//! let mut items = client.usage_costs_buckets(params);
-//! while let Some(item) = items.try_next().await? {
-//!     println!("{item:?}");
-//! }
-//! # Ok(())
-//! # }
-//! ```
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]

@@ -28,6 +28,17 @@ pub fn conformance_file(name: &str) -> Option<std::path::PathBuf> {
     None
 }
 
+/// Copies the project's package settings (`spec/package.yaml` and the license files it names)
+/// into a scratch project root, so that `cargo xtask regen` runs there as it does here.
+pub fn copy_package_settings(to: &std::path::Path) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    std::fs::create_dir_all(to.join("spec")).unwrap();
+    for file in ["spec/package.yaml", "LICENSE-MIT", "LICENSE-APACHE"] {
+        std::fs::copy(root.join(file), to.join(file))
+            .unwrap_or_else(|e| panic!("copy {file}: {e}"));
+    }
+}
+
 /// A unified diff of `expected` and `actual` (3 lines of context), cut at `max_lines` lines with a
 /// note of how many were left out: what a failing golden shows, so the change reads at a glance.
 pub fn unified_diff(label: &str, expected: &str, actual: &str, max_lines: usize) -> String {

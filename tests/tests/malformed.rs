@@ -303,7 +303,7 @@ fn an_operations_own_paging_style_needs_its_cursor() {
 /// A temporary workspace root with a spec and a generated crate, as `cargo xtask regen` sees it.
 fn workspace(spec: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    fs::create_dir_all(dir.path().join("spec")).unwrap();
+    tests::copy_package_settings(dir.path());
     fs::write(dir.path().join("spec/openai-usage.yaml"), spec).unwrap();
     dir
 }
@@ -462,6 +462,44 @@ fn bad_arguments_are_explained() {
     // No command at all is an error with the list of commands, not a success.
     let (result, _) = run(root.path(), &[]);
     assert!(result.unwrap_err().contains("regen"));
+}
+
+#[test]
+fn bad_package_settings_name_the_place_and_write_nothing() {
+    let root = workspace(GOOD);
+    let settings = root.path().join("spec/package.yaml");
+    let good = fs::read_to_string(&settings).unwrap();
+    for (text, expected) in [
+        (
+            good.replace("publish: true", "publsh: true"),
+            "spec/package.yaml:",
+        ),
+        (
+            good.replace("version: 0.1.0", "version: one"),
+            "spec/package.yaml: `version: one` is not a semantic version (MAJOR.MINOR.PATCH)",
+        ),
+        (
+            good.replace("[LICENSE-MIT, ", "[LICENSE-MISSING, "),
+            "spec/package.yaml: license file `LICENSE-MISSING`: cannot read",
+        ),
+    ] {
+        fs::write(&settings, &text).unwrap();
+        let before = snapshot(root.path());
+        let (result, _) = run(root.path(), &["regen"]);
+        let message = result.unwrap_err();
+        assert!(message.starts_with(expected), "{message}");
+        assert_eq!(snapshot(root.path()), before, "nothing written");
+    }
+    // The unknown key is named, with its line.
+    fs::write(&settings, good.replace("publish: true", "publsh: true")).unwrap();
+    let (result, _) = run(root.path(), &["regen"]);
+    let message = result.unwrap_err();
+    assert!(message.contains("unknown field `publsh`"), "{message}");
+    let line = good.lines().position(|l| l.starts_with("publish")).unwrap() + 1;
+    assert!(
+        message.starts_with(&format!("spec/package.yaml:{line}:")),
+        "{message}"
+    );
 }
 
 #[test]

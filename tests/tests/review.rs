@@ -761,7 +761,7 @@ fn regen_summarizes_a_changed_spec_against_the_last_commit() {
             String::from_utf8_lossy(&status.stderr)
         );
     };
-    fs::create_dir_all(repo.join("spec")).unwrap();
+    tests::copy_package_settings(repo);
     fs::write(repo.join("spec/openai-usage.yaml"), spec_text()).unwrap();
     git(&["init", "-q"]);
     git(&["add", "."]);

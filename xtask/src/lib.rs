@@ -276,10 +276,89 @@ pub(crate) fn io(e: std::io::Error) -> String {
 /// The options `cargo xtask regen` generates `generated/` with: the package name. (The
 /// chargeback report, `report/`, depends on the generated crate like any user would, so nothing
 /// of the project's is copied into it.)
-pub fn main_crate_options(_root: &Path, spec: &Path) -> Result<Options, String> {
+pub fn main_crate_options(root: &Path, spec: &Path) -> Result<Options, String> {
+    let settings = PackageSettings::read(root)?;
     let mut options = Options::for_spec(spec);
-    options.crate_name = "openai-usage".into();
+    options.crate_name = settings.name;
+    options.crate_version = settings.version;
+    options.package = codegen::Package {
+        license: settings.license,
+        repository: settings.repository,
+        documentation: settings.documentation,
+        homepage: settings.homepage,
+        keywords: settings.keywords,
+        categories: settings.categories,
+        publish: settings.publish,
+        readme: true,
+    };
+    for name in settings.license_files {
+        let path = root.join(&name);
+        let contents = std::fs::read_to_string(&path).map_err(|e| {
+            format!(
+                "{PACKAGE}: license file `{name}`: cannot read {}: {e}",
+                path.display()
+            )
+        })?;
+        options.extra_files.push(codegen::ExtraFile {
+            path: PathBuf::from(&name),
+            origin: name,
+            contents,
+        });
+    }
     Ok(options)
+}
+
+/// The project's package settings for the generated crate.
+pub const PACKAGE: &str = "spec/package.yaml";
+
+/// `spec/package.yaml`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct PackageSettings {
+    name: String,
+    version: String,
+    license: Option<String>,
+    #[serde(default)]
+    license_files: Vec<String>,
+    repository: Option<String>,
+    documentation: Option<String>,
+    homepage: Option<String>,
+    #[serde(default)]
+    keywords: Vec<String>,
+    #[serde(default)]
+    categories: Vec<String>,
+    #[serde(default)]
+    publish: bool,
+}
+
+impl PackageSettings {
+    fn read(root: &Path) -> Result<Self, String> {
+        let path = root.join(PACKAGE);
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| format!("{PACKAGE}: cannot read {}: {e}", path.display()))?;
+        let settings: PackageSettings =
+            serde_yaml::from_str(&text).map_err(|e| match e.location() {
+                Some(at) => format!("{PACKAGE}:{}:{}: {e}", at.line(), at.column()),
+                None => format!("{PACKAGE}: {e}"),
+            })?;
+        let semver = settings
+            .version
+            .split(['-', '+'])
+            .next()
+            .unwrap_or_default();
+        let parts: Vec<&str> = semver.split('.').collect();
+        if parts.len() != 3
+            || parts
+                .iter()
+                .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err(format!(
+                "{PACKAGE}: `version: {}` is not a semantic version (MAJOR.MINOR.PATCH)",
+                settings.version
+            ));
+        }
+        Ok(settings)
+    }
 }
 
 /// The generated files a golden fixture keeps (the runtime copies and `Cargo.toml` are the same

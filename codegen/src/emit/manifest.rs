@@ -37,8 +37,33 @@ pub fn cargo_toml(api: &Api, options: &Options) -> String {
         "description = {}\n",
         toml_string(&format!("Typed client for the {}", api.title))
     ));
-    out.push_str("license = \"MIT OR Apache-2.0\"\n");
-    out.push_str("publish = false\n\n");
+    let package = &options.package;
+    for (key, value) in [
+        ("license", &package.license),
+        ("repository", &package.repository),
+        ("documentation", &package.documentation),
+        ("homepage", &package.homepage),
+    ] {
+        if let Some(value) = value {
+            out.push_str(&format!("{key} = {}\n", toml_string(value)));
+        }
+    }
+    if package.readme {
+        out.push_str("readme = \"README.md\"\n");
+    }
+    for (key, values) in [
+        ("keywords", &package.keywords),
+        ("categories", &package.categories),
+    ] {
+        if !values.is_empty() {
+            let list: Vec<String> = values.iter().map(|v| toml_string(v)).collect();
+            out.push_str(&format!("{key} = [{}]\n", list.join(", ")));
+        }
+    }
+    if !package.publish {
+        out.push_str("publish = false\n");
+    }
+    out.push('\n');
     out.push_str(&runtime_dependencies());
     if !options.extra_manifest.is_empty() {
         out.push('\n');

@@ -134,17 +134,58 @@ pub fn crate_files(api: &Api, options: &Options) -> Result<Vec<OutputFile>> {
             contents: format!("{header}\n{text}"),
         });
     }
+    if options.package.readme {
+        files.push(OutputFile {
+            path: "README.md".into(),
+            contents: readme(api, options),
+        });
+    }
     for extra in &options.extra_files {
-        let header = format!(
-            "// {MARKER}: a copy of {}. Do not edit: change the original and regenerate.\n",
+        let note = format!(
+            "{MARKER}: a copy of {}. Do not edit: change the original and regenerate.",
             extra.origin
         );
+        // In the file's own comment syntax, so that it stays a valid file of its kind.
+        let header = match extra.path.extension().and_then(|e| e.to_str()) {
+            Some("rs") => format!("// {note}\n\n"),
+            Some("md") => format!("<!-- {note} -->\n\n"),
+            Some("toml" | "yaml" | "yml") => format!("# {note}\n\n"),
+            _ => format!("{note}\n\n"),
+        };
         files.push(OutputFile {
             path: extra.path.clone(),
-            contents: format!("{header}\n{}", extra.contents),
+            contents: format!("{header}{}", extra.contents),
         });
     }
     Ok(files)
+}
+
+/// The package's README: the crate's front page as plain Markdown (code names instead of
+/// rustdoc links, the example without the lines rustdoc hides), under the generated header.
+fn readme(api: &Api, options: &Options) -> String {
+    let mut out = format!(
+        "<!-- {MARKER} from {}. Do not edit: change the spec and regenerate. -->\n\n",
+        options.spec_name
+    );
+    let mut in_code = false;
+    for line in crate_doc(api, options).lines() {
+        if line.starts_with("```") {
+            in_code = !in_code;
+            out.push_str(if in_code { "```rust" } else { "```" });
+            out.push('\n');
+            continue;
+        }
+        if in_code && (line == "#" || line.starts_with("# ")) {
+            continue; // hidden by rustdoc: the wrapper that makes the example compile
+        }
+        if in_code {
+            out.push_str(line);
+        } else {
+            out.push_str(&line.replace("[`", "`").replace("`]", "`"));
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// One file formatted in two halves, put back together (with the blank line between items).
@@ -197,7 +238,9 @@ fn space_items(code: &str) -> String {
     out
 }
 
-fn lib_rs(api: &Api, options: &Options) -> TokenStream {
+/// The crate's front page, as Markdown with rustdoc's links: title, description, the example,
+/// the operations. `lib.rs` carries it as its docs and the README is made from it.
+fn crate_doc(api: &Api, options: &Options) -> String {
     let mut text = format!("# {}\n", api.title);
     if let Some(description) = &api.description {
         text.push_str(&format!("\n{}\n", docs::sanitize(description)));
@@ -206,6 +249,11 @@ fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         "\nGenerated from `{}` (API version {}) by `cargo xtask regen`.\n",
         options.spec_name, api.version
     ));
+    if let Some(example) = examples::crate_root(api, options) {
+        text.push('\n');
+        text.push_str(&example.replacen("# Example", "## Example", 1));
+        text.push('\n');
+    }
     if !api.operations.is_empty() {
         text.push_str("\n## Operations\n\nEach operation has a parameter struct; required parameters are arguments of its `new`.\n\n");
         for op in &api.operations {
@@ -220,11 +268,11 @@ fn lib_rs(api: &Api, options: &Options) -> TokenStream {
             ));
         }
     }
-    if let Some(example) = examples::crate_root(api, options) {
-        text.push('\n');
-        text.push_str(&example);
-        text.push('\n');
-    }
+    text
+}
+
+fn lib_rs(api: &Api, options: &Options) -> TokenStream {
+    let text = crate_doc(api, options);
     let text = docs::visible(&text);
     let inner_docs = text.trim_end().lines().map(|line| {
         let line = if line.is_empty() {
