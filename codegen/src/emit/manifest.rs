@@ -5,17 +5,18 @@ use crate::Options;
 
 use super::MARKER;
 
-/// The runtime crate's manifest, whose `[dependencies]` table the generated crate takes as it is:
-/// the runtime is copied into the generated crate, so both must build against the same crates.
+/// The runtime crate's manifest, whose `[features]` and `[dependencies]` tables the generated
+/// crate takes as they are: the runtime is copied into the generated crate, so both must build
+/// against the same crates, with the same features.
 const RUNTIME_MANIFEST: &str = include_str!("../../../runtime/Cargo.toml");
 
-/// The `[dependencies]` table of the runtime's manifest, up to the next table.
-fn runtime_dependencies() -> String {
-    let start = RUNTIME_MANIFEST
-        .find("\n[dependencies]\n")
-        .expect("runtime/Cargo.toml has a [dependencies] table")
-        + 1;
-    let rest = &RUNTIME_MANIFEST[start..];
+/// The table `[name]` of the runtime's manifest, up to the next table, without trailing blank
+/// lines (or nothing, if it has no such table).
+fn runtime_table(name: &str) -> String {
+    let Some(found) = RUNTIME_MANIFEST.find(&format!("\n[{name}]\n")) else {
+        return String::new();
+    };
+    let rest = &RUNTIME_MANIFEST[found + 1..];
     let end = rest.find("\n[").map_or(rest.len(), |i| i + 1);
     format!("{}\n", rest[..end].trim_end())
 }
@@ -64,7 +65,12 @@ pub fn cargo_toml(api: &Api, options: &Options) -> String {
         out.push_str("publish = false\n");
     }
     out.push('\n');
-    out.push_str(&runtime_dependencies());
+    let features = runtime_table("features");
+    if !features.is_empty() {
+        out.push_str(&features);
+        out.push('\n');
+    }
+    out.push_str(&runtime_table("dependencies"));
     if !options.extra_manifest.is_empty() {
         out.push('\n');
         out.push_str(options.extra_manifest.trim_end());
@@ -97,11 +103,15 @@ mod tests {
 
     #[test]
     fn dependencies_are_the_runtime_table_alone() {
-        let deps = runtime_dependencies();
+        let deps = runtime_table("dependencies");
         assert!(deps.starts_with("[dependencies]\n"), "{deps}");
         assert!(deps.contains("\nreqwest = "), "{deps}");
         assert!(!deps.contains("[dev-dependencies]"), "{deps}");
         assert!(deps.ends_with('\n'));
+        let features = runtime_table("features");
+        assert!(features.starts_with("[features]\ndefault = "), "{features}");
+        assert!(!features.contains("[dependencies]"), "{features}");
+        assert_eq!(runtime_table("no-such-table"), "");
     }
 
     #[test]

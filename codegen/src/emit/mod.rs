@@ -334,6 +334,11 @@ fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         #[rustfmt::skip]
         mod types;
 
+        /// The HTTP client crate the client is built on, at the version it uses: for
+        /// [`ClientBuilder::http_client`](runtime::ClientBuilder::http_client),
+        /// [`ClientBuilder::proxy`](runtime::ClientBuilder::proxy) and header values, without a
+        /// second copy of reqwest in your dependency tree.
+        pub use ::reqwest;
         #(#exports)*
     }
 }

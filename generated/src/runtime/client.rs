@@ -15,6 +15,28 @@ use super::errors::{Error, InvalidParam};
 use super::retry::{self, Backoff, Verdict};
 use super::unrecognized::{self, Shape, TypeShape, Unrecognized};
 
+/// A tracing event when the `tracing` feature is on; nothing at all when it is off.
+macro_rules! event {
+    ($level:ident, $($rest:tt)*) => {
+        #[cfg(feature = "tracing")]
+        tracing::$level!($($rest)*);
+    };
+}
+
+/// What kind of transport failure `e` is, in words (never its URL or headers).
+#[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+fn transport_reason(e: &reqwest::Error) -> &'static str {
+    if e.is_timeout() {
+        "timed out"
+    } else if e.is_connect() {
+        "could not connect"
+    } else if e.is_body() || e.is_decode() {
+        "the body broke off"
+    } else {
+        "the connection failed"
+    }
+}
+
 /// What a generated parameter struct tells the transport about its operation.
 pub trait Request {
     /// The decoded success body.
@@ -125,6 +147,8 @@ pub struct ClientBuilder<C> {
     backoff: Backoff,
     user_agent: String,
     http: Option<reqwest::Client>,
+    proxy: Option<reqwest::Proxy>,
+    extra_headers: HeaderMap,
     on_unrecognized: Option<UnrecognizedHook>,
     client: PhantomData<fn() -> C>,
 }
@@ -140,6 +164,11 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("max_retries", &self.max_retries)
             .field("backoff", &self.backoff)
             .field("user_agent", &self.user_agent)
+            .field("proxy", &self.proxy.is_some())
+            .field(
+                "extra_headers",
+                &self.extra_headers.keys().collect::<Vec<_>>(),
+            )
             .field("on_unrecognized", &self.on_unrecognized.is_some())
             .finish_non_exhaustive()
     }
@@ -165,6 +194,8 @@ impl<C: FromTransport> ClientBuilder<C> {
             backoff: Backoff::default(),
             user_agent: user_agent.to_owned(),
             http: None,
+            proxy: None,
+            extra_headers: HeaderMap::new(),
             on_unrecognized: None,
             client: PhantomData,
         }
@@ -239,9 +270,26 @@ impl<C: FromTransport> ClientBuilder<C> {
     }
 
     /// A `reqwest::Client` to send requests with (sharing its connection pool, proxies, TLS
-    /// settings). The timeout set here still bounds every attempt.
+    /// settings). The timeout set here still bounds every attempt; the connect timeout and
+    /// [`proxy`](Self::proxy) are the given client's own business (set them on it).
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
+        self
+    }
+
+    /// Sends every request through this proxy (`reqwest::Proxy::all("http://proxy:3128")`).
+    /// Without it, reqwest's own rule applies: the `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY`
+    /// environment variables.
+    pub fn proxy(mut self, proxy: reqwest::Proxy) -> Self {
+        self.proxy = Some(proxy);
+        self
+    }
+
+    /// Adds a header to every request (a gateway's tenant header, say). The API key, `Accept`
+    /// and `User-Agent` are the builder's own and cannot be replaced this way; `build` says so.
+    /// Values marked sensitive stay out of `Debug` output like the key.
+    pub fn default_header(mut self, name: reqwest::header::HeaderName, value: HeaderValue) -> Self {
+        self.extra_headers.append(name, value);
         self
     }
 
@@ -272,14 +320,42 @@ impl<C: FromTransport> ClientBuilder<C> {
                 self.base_url
             )));
         }
-        let http = match self.http {
-            Some(http) => http,
-            None => reqwest::Client::builder()
-                .connect_timeout(self.connect_timeout)
-                .build()
-                .map_err(|e| Error::Config(format!("cannot set up HTTP: {e}")))?,
+        let http = match (self.http, self.proxy) {
+            (Some(_), Some(_)) => {
+                return Err(Error::Config(
+                    "both `http_client` and `proxy` are set: set the proxy on the `reqwest::Client` you pass".into(),
+                ))
+            }
+            (Some(http), None) => http,
+            (None, proxy) => {
+                // Compression (gzip, brotli) and HTTP/2 are on as the crate's features say.
+                let mut builder = reqwest::Client::builder().connect_timeout(self.connect_timeout);
+                if let Some(proxy) = proxy {
+                    builder = builder.proxy(proxy);
+                }
+                builder
+                    .build()
+                    .map_err(|e| Error::Config(format!("cannot set up HTTP: {e}")))?
+            }
         };
         let mut headers = HeaderMap::new();
+        for name in self.extra_headers.keys() {
+            if [ACCEPT, USER_AGENT, AUTHORIZATION].contains(name)
+                || self
+                    .key_header
+                    .is_some_and(|k| name.as_str().eq_ignore_ascii_case(k))
+            {
+                return Err(Error::Config(format!(
+                    "`{name}` is set by the client itself and cannot be a default header{}",
+                    if name == USER_AGENT {
+                        "; use `user_agent`"
+                    } else {
+                        ""
+                    }
+                )));
+            }
+        }
+        headers.extend(self.extra_headers);
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         let agent = HeaderValue::from_str(&self.user_agent)
             .map_err(|_| Error::Config("the user agent is not a valid header value".into()))?;
@@ -375,7 +451,35 @@ impl Transport {
         &self,
         request: &R,
     ) -> Result<Response<R::Response>, Error<R::ErrorBody>> {
-        request.check()?;
+        // One span per call, with what identifies it; the events below are its attempts. Neither
+        // holds a header, so the key can never reach a log.
+        #[cfg(feature = "tracing")]
+        {
+            use tracing::Instrument as _;
+            let span = tracing::info_span!(
+                "call",
+                operation = R::OPERATION_ID,
+                method = %R::METHOD,
+                path = %request.path(),
+            );
+            self.call_inner(request).instrument(span).await
+        }
+        #[cfg(not(feature = "tracing"))]
+        self.call_inner(request).await
+    }
+
+    async fn call_inner<R: Request>(
+        &self,
+        request: &R,
+    ) -> Result<Response<R::Response>, Error<R::ErrorBody>> {
+        if let Err(e) = request.check() {
+            event!(
+                warn,
+                param = e.param(),
+                "invalid parameter, nothing sent: {e}"
+            );
+            return Err(e.into());
+        }
         let inner = &*self.inner;
         let mut url = reqwest::Url::parse(&format!("{}{}", inner.base_url, request.path()))
             .map_err(|e| Error::Config(format!("cannot build the request URL: {e}")))?;
@@ -392,6 +496,8 @@ impl Transport {
         loop {
             attempt += 1;
             let retries_left = attempt <= inner.max_retries;
+            #[cfg(feature = "tracing")]
+            let started = std::time::Instant::now();
             let sent = inner
                 .http
                 .request(R::METHOD, url.clone())
@@ -403,34 +509,89 @@ impl Transport {
                 Ok(response) => response,
                 Err(e) => {
                     if retries_left {
-                        tokio::time::sleep(inner.backoff.delay(attempt, None)).await;
+                        let delay = inner.backoff.delay(attempt, None);
+                        event!(
+                            info,
+                            attempt,
+                            delay_ms = delay.as_millis() as u64,
+                            elapsed_ms = started.elapsed().as_millis() as u64,
+                            "no response ({}); retrying",
+                            transport_reason(&e)
+                        );
+                        tokio::time::sleep(delay).await;
                         continue;
                     }
+                    event!(
+                        warn,
+                        attempt,
+                        "no response ({}); giving up",
+                        transport_reason(&e)
+                    );
                     return Err(self.transport_error(e, attempt));
                 }
             };
             let status = response.status().as_u16();
             let headers = response.headers().clone();
+            event!(
+                debug,
+                attempt,
+                status,
+                request_id = header_str(&headers, "x-request-id"),
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "response"
+            );
             let verdict = retry::verdict(status, &headers);
             if verdict == Verdict::Retry && retries_left {
                 let asked = retry::retry_after(&headers, inner.backoff.max_retry_after);
                 // The body is not needed; dropping the response frees the connection.
                 drop(response);
-                tokio::time::sleep(inner.backoff.delay(attempt, asked)).await;
+                let delay = inner.backoff.delay(attempt, asked);
+                event!(
+                    info,
+                    attempt,
+                    status,
+                    request_id = header_str(&headers, "x-request-id"),
+                    delay_ms = delay.as_millis() as u64,
+                    "retryable status; retrying"
+                );
+                tokio::time::sleep(delay).await;
                 continue;
             }
             let body = match response.bytes().await {
                 Ok(body) => body,
                 Err(e) => {
                     if retries_left {
-                        tokio::time::sleep(inner.backoff.delay(attempt, None)).await;
+                        let delay = inner.backoff.delay(attempt, None);
+                        event!(
+                            info,
+                            attempt,
+                            status,
+                            delay_ms = delay.as_millis() as u64,
+                            "the body broke off ({}); retrying",
+                            transport_reason(&e)
+                        );
+                        tokio::time::sleep(delay).await;
                         continue;
                     }
+                    event!(
+                        warn,
+                        attempt,
+                        status,
+                        "the body broke off ({}); giving up",
+                        transport_reason(&e)
+                    );
                     return Err(self.transport_error(e, attempt));
                 }
             };
             let request_id = header_str(&headers, "x-request-id").map(str::to_owned);
             if !(200..300).contains(&status) {
+                event!(
+                    warn,
+                    attempt,
+                    status,
+                    request_id = request_id.as_deref(),
+                    "the API answered with an error"
+                );
                 // Parsed from the redacted text, so not even the body's `Debug` can show the key.
                 let text = self.redact(String::from_utf8_lossy(&body).into_owned());
                 return Err(Error::Api {
@@ -451,7 +612,11 @@ impl Transport {
                         headers,
                     })
                 }
-                Err(_) => Err(self.decode_error::<R>(status, request_id, &body)),
+                Err(_) => {
+                    let error = self.decode_error::<R>(status, request_id, &body);
+                    event!(warn, status, "the answer does not decode: {error}");
+                    Err(error)
+                }
             };
         }
     }
