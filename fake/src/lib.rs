@@ -109,6 +109,9 @@ pub struct Config {
     pub now: i64,
     /// Keep a log of requests (off for long benchmark runs, to keep memory flat).
     pub record: bool,
+    /// Answer gzip-compressed bodies to requests that accept them (`Accept-Encoding: gzip`), as
+    /// the real API does.
+    pub gzip: bool,
 }
 
 impl Default for Config {
@@ -117,6 +120,7 @@ impl Default for Config {
             // 2024-12-01T00:00:00Z: a fixed clock makes every answer reproducible.
             now: 1_733_011_200,
             record: true,
+            gzip: true,
         }
     }
 }
@@ -132,6 +136,7 @@ struct Shared {
     faults: Mutex<Faults>,
     log: Mutex<Vec<Recorded>>,
     count: AtomicU64,
+    body_bytes: AtomicU64,
 }
 
 /// A running fake; stops when dropped.
@@ -164,6 +169,7 @@ impl FakeApi {
             faults: Mutex::new(Faults::default()),
             log: Mutex::new(Vec::new()),
             count: AtomicU64::new(0),
+            body_bytes: AtomicU64::new(0),
         });
         let state = shared.clone();
         let task = tokio::spawn(async move {
@@ -205,6 +211,12 @@ impl FakeApi {
     pub fn request_count(&self) -> u64 {
         self.shared.count.load(Ordering::SeqCst)
     }
+
+    /// How many bytes of response bodies were written so far, as sent (compressed when the
+    /// answer was): what crossed the connection besides the status lines and headers.
+    pub fn body_bytes_sent(&self) -> u64 {
+        self.shared.body_bytes.load(Ordering::SeqCst)
+    }
 }
 
 async fn serve(socket: TcpStream, shared: Arc<Shared>) {
@@ -218,6 +230,7 @@ async fn serve(socket: TcpStream, shared: Arc<Shared>) {
         }
         let mut authorization = None;
         let mut user_agent = None;
+        let mut accepts_gzip = false;
         let mut headers = Vec::new();
         loop {
             let mut line = String::new();
@@ -234,6 +247,14 @@ async fn serve(socket: TcpStream, shared: Arc<Shared>) {
                 match name.trim().to_ascii_lowercase().as_str() {
                     "authorization" => authorization = Some(value.trim().to_owned()),
                     "user-agent" => user_agent = Some(value.trim().to_owned()),
+                    "accept-encoding" => {
+                        accepts_gzip = value.split(',').any(|coding| {
+                            coding
+                                .split(';')
+                                .next()
+                                .is_some_and(|c| c.trim().eq_ignore_ascii_case("gzip"))
+                        })
+                    }
                     _ => {}
                 }
             }
@@ -293,13 +314,30 @@ async fn serve(socket: TcpStream, shared: Arc<Shared>) {
             Some(Fault::RepeatCursor) => answer(&shared, &method, path, query, true),
             None => answer(&shared, &method, path, query, false),
         };
+        let (mut headers, body) = (headers, body.into_bytes());
+        let body = if accepts_gzip && shared.config.gzip {
+            headers.push(("content-encoding".into(), "gzip".into()));
+            gzip(&body)
+        } else {
+            body
+        };
+        shared
+            .body_bytes
+            .fetch_add(body.len() as u64, Ordering::SeqCst);
         let head = head(status, &headers, &request_id, body.len());
         let mut out = head.into_bytes();
-        out.extend_from_slice(body.as_bytes());
+        out.extend_from_slice(&body);
         if write.write_all(&out).await.is_err() {
             return;
         }
     }
+}
+
+fn gzip(body: &[u8]) -> Vec<u8> {
+    use std::io::Write as _;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(body).expect("writing to memory");
+    encoder.finish().expect("writing to memory")
 }
 
 fn head(status: u16, headers: &[(String, String)], request_id: &str, len: usize) -> String {

@@ -114,7 +114,11 @@ async fn main() -> ExitCode {
     // The fake (when asked for) lives as long as `main`.
     let mut fake = None;
     let builder = if args.demo {
-        let config = openai_usage_fake::Config { now, record: false };
+        let config = openai_usage_fake::Config {
+            now,
+            record: false,
+            ..Default::default()
+        };
         let server = openai_usage_fake::FakeApi::start_with(config).await;
         let builder = Client::builder()
             .api_key("sk-admin-demo")

@@ -90,8 +90,10 @@ async fn raw(http: &reqwest::Client, base_url: &str, pages: i64) -> f64 {
 async fn main() {
     let quick = std::env::args().any(|a| a == "--test");
     let (small, large) = if quick { (100, 300) } else { (2_000, 10_000) };
+    // Uncompressed, as the raw reqwest baseline reads it (compression is measured by `wire`).
     let fake = FakeApi::start_with(Config {
         record: false,
+        gzip: false,
         ..Config::default()
     })
     .await;

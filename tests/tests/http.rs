@@ -443,6 +443,96 @@ async fn sends_the_key_as_a_bearer_token_and_a_user_agent() {
 }
 
 #[tokio::test]
+async fn asks_for_compressed_answers_and_decodes_them() {
+    let fake = FakeApi::start().await;
+    let params = UsageCompletionsParams::new(1_730_419_200).end_time(1_730_419_200 + 86_400);
+    let page = client(&fake).usage_completions(&params).await.unwrap();
+    assert_eq!(page.data.len(), 1);
+    let request = &fake.requests()[0];
+    let accept = request
+        .headers
+        .iter()
+        .find(|(name, _)| name == "accept-encoding")
+        .map(|(_, value)| value.as_str())
+        .unwrap_or_default();
+    assert!(accept.contains("gzip") && accept.contains("br"), "{accept}");
+    // The fake answered gzip (it does when asked), and the page above was decoded from it: far
+    // fewer bytes crossed the connection than the JSON holds.
+    let json = serde_json::to_string(&page).unwrap().len() as u64;
+    let sent = fake.body_bytes_sent();
+    assert!(
+        sent * 2 < json,
+        "{sent} bytes sent for {json} bytes of JSON"
+    );
+}
+
+#[tokio::test]
+async fn default_headers_are_sent_and_the_clients_own_cannot_be_replaced() {
+    let fake = FakeApi::start().await;
+    let tenant = reqwest::header::HeaderName::from_static("x-tenant");
+    let client = builder(&fake)
+        .default_header(
+            tenant.clone(),
+            reqwest::header::HeaderValue::from_static("finops"),
+        )
+        .build()
+        .unwrap();
+    client
+        .usage_costs(&UsageCostsParams::new(1_730_419_200))
+        .await
+        .unwrap();
+    let headers = &fake.requests()[0].headers;
+    assert!(
+        headers.contains(&("x-tenant".into(), "finops".into())),
+        "{headers:?}"
+    );
+    let err = builder(&fake)
+        .default_header(
+            reqwest::header::AUTHORIZATION,
+            reqwest::header::HeaderValue::from_static("Bearer other"),
+        )
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid client configuration: `authorization` is set by the client itself and cannot be a default header"
+    );
+    let err = builder(&fake)
+        .proxy(reqwest::Proxy::all("http://127.0.0.1:9").unwrap())
+        .http_client(reqwest::Client::new())
+        .build()
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("set the proxy on the `reqwest::Client` you pass"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn a_proxy_carries_every_request() {
+    // The fake stands in for the proxy: a proxied plain-HTTP request arrives with the absolute
+    // URL as its target, and the fake answers it as a 404 of an unknown path.
+    let proxy = FakeApi::start().await;
+    let client = Client::builder()
+        .api_key("sk-admin-TEST")
+        .base_url("http://api.example.invalid/v1")
+        .max_retries(0)
+        .proxy(reqwest::Proxy::http(proxy.base_url().trim_end_matches("/v1")).unwrap())
+        .build()
+        .unwrap();
+    let _ = client
+        .usage_costs(&UsageCostsParams::new(1_730_419_200))
+        .await;
+    let requests = proxy.requests();
+    assert_eq!(requests.len(), 1, "the request went to the proxy");
+    assert_eq!(
+        requests[0].path,
+        "http://api.example.invalid/v1/organization/costs"
+    );
+}
+
+#[tokio::test]
 async fn decodes_what_the_fake_computes() {
     let fake = FakeApi::start().await;
     let params = UsageCompletionsParams::new(1_730_419_200)

@@ -474,7 +474,7 @@ impl Transport {
             event!(
                 warn,
                 param = e.param(),
-                "invalid parameter, nothing sent: {e}"
+                "nothing sent: {e}"
             );
             return Err(e.into());
         }
