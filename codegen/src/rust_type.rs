@@ -37,6 +37,7 @@ pub fn of(ty: &Type) -> RustType<'_> {
     match ty {
         Type::Integer => path(&["i64"], "i64"),
         Type::Number => path(&["f64"], "f64"),
+        Type::Decimal => path(&["", "rust_decimal", "Decimal"], "Decimal"),
         Type::Boolean => path(&["bool"], "bool"),
         Type::String => STRING,
         Type::Any => path(&["", "serde_json", "Value"], "serde_json::Value"),

@@ -69,6 +69,10 @@ mod types;
 /// [`ClientBuilder::proxy`](runtime::ClientBuilder::proxy) and header values, without a
 /// second copy of reqwest in your dependency tree.
 pub use ::reqwest;
+/// The exact decimal type of amounts (`format: decimal` in the spec): sum them without
+/// floating-point error; [`Decimal`](rust_decimal::Decimal) converts to and from strings,
+/// integers and (lossily) `f64`.
+pub use ::rust_decimal;
 pub use client::Client;
 pub use client::ClientBuilder;
 pub use client::Error;

@@ -222,8 +222,8 @@ pub struct CostsAmount {
     /// The numeric value of the cost. Sent as a JSON number or as a numeric string (such as `"12.50"` or `"0E-6176"`).
     ///
     /// JSON property `value`. Optional.
-    #[serde(default, deserialize_with = "crate::runtime::de::option_number")]
-    pub value: Option<f64>,
+    #[serde(default, deserialize_with = "crate::runtime::de::option_decimal")]
+    pub value: Option<::rust_decimal::Decimal>,
     /// Lowercase ISO-4217 currency e.g. "usd"
     ///
     /// JSON property `currency`. Optional.
@@ -238,7 +238,11 @@ impl ::serde::Serialize for CostsAmount {
     ) -> Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
         let mut state = serializer.serialize_struct("CostsAmount", 2)?;
-        crate::runtime::ser::optional(&mut state, "value", &self.value)?;
+        crate::runtime::ser::optional(
+            &mut state,
+            "value",
+            &self.value.as_ref().map(crate::runtime::ser::DecimalNumber),
+        )?;
         crate::runtime::ser::optional(&mut state, "currency", &self.currency)?;
         state.end()
     }
@@ -2640,27 +2644,27 @@ impl crate::runtime::Page for UsageResponse {
 #[non_exhaustive]
 pub enum UsageResult {
     /// `object: organization.usage.completions.result`: The aggregated completions usage details of the specific time bucket.
-    Completions(UsageCompletionsResult),
+    Completions(Box<UsageCompletionsResult>),
     /// `object: organization.usage.embeddings.result`: The aggregated embeddings usage details of the specific time bucket.
-    Embeddings(UsageEmbeddingsResult),
+    Embeddings(Box<UsageEmbeddingsResult>),
     /// `object: organization.usage.moderations.result`: The aggregated moderations usage details of the specific time bucket.
-    Moderations(UsageModerationsResult),
+    Moderations(Box<UsageModerationsResult>),
     /// `object: organization.usage.images.result`: The aggregated images usage details of the specific time bucket.
-    Images(UsageImagesResult),
+    Images(Box<UsageImagesResult>),
     /// `object: organization.usage.audio_speeches.result`: The aggregated audio speeches usage details of the specific time bucket.
-    AudioSpeeches(UsageAudioSpeechesResult),
+    AudioSpeeches(Box<UsageAudioSpeechesResult>),
     /// `object: organization.usage.audio_transcriptions.result`: The aggregated audio transcriptions usage details of the specific time bucket.
-    AudioTranscriptions(UsageAudioTranscriptionsResult),
+    AudioTranscriptions(Box<UsageAudioTranscriptionsResult>),
     /// `object: organization.usage.vector_stores.result`: The aggregated vector stores usage details of the specific time bucket.
-    VectorStores(UsageVectorStoresResult),
+    VectorStores(Box<UsageVectorStoresResult>),
     /// `object: organization.usage.code_interpreter_sessions.result`: The aggregated code interpreter sessions usage details of the specific time bucket.
-    CodeInterpreterSessions(UsageCodeInterpreterSessionsResult),
+    CodeInterpreterSessions(Box<UsageCodeInterpreterSessionsResult>),
     /// `object: organization.usage.file_searches.result`: The aggregated file search calls usage details of the specific time bucket.
-    FileSearchCalls(UsageFileSearchCallsResult),
+    FileSearchCalls(Box<UsageFileSearchCallsResult>),
     /// `object: organization.usage.web_searches.result`: The aggregated web search calls usage details of the specific time bucket.
-    WebSearchCalls(UsageWebSearchCallsResult),
+    WebSearchCalls(Box<UsageWebSearchCallsResult>),
     /// `object: organization.costs.result`: The aggregated costs details of the specific time bucket.
-    Costs(CostsResult),
+    Costs(Box<CostsResult>),
     /// An object whose `object` this version of the spec does not know (or that has none), as the JSON it came as.
     Unknown(::serde_json::Value),
 }
@@ -2693,7 +2697,7 @@ impl UsageResult {
     /// The [`UsageCompletionsResult`] this is, if its `object` is `organization.usage.completions.result`; `None` for any other kind.
     pub fn as_completions(&self) -> Option<&UsageCompletionsResult> {
         match self {
-            Self::Completions(value) => Some(value),
+            Self::Completions(value) => Some(&**value),
             _ => None,
         }
     }
@@ -2701,7 +2705,7 @@ impl UsageResult {
     /// Like [`as_completions`](Self::as_completions), taking the value: the [`UsageCompletionsResult`], or `None` (and the value is dropped) for any other kind.
     pub fn into_completions(self) -> Option<UsageCompletionsResult> {
         match self {
-            Self::Completions(value) => Some(value),
+            Self::Completions(value) => Some(*value),
             _ => None,
         }
     }
@@ -2709,7 +2713,7 @@ impl UsageResult {
     /// The [`UsageEmbeddingsResult`] this is, if its `object` is `organization.usage.embeddings.result`; `None` for any other kind.
     pub fn as_embeddings(&self) -> Option<&UsageEmbeddingsResult> {
         match self {
-            Self::Embeddings(value) => Some(value),
+            Self::Embeddings(value) => Some(&**value),
             _ => None,
         }
     }
@@ -2717,7 +2721,7 @@ impl UsageResult {
     /// Like [`as_embeddings`](Self::as_embeddings), taking the value: the [`UsageEmbeddingsResult`], or `None` (and the value is dropped) for any other kind.
     pub fn into_embeddings(self) -> Option<UsageEmbeddingsResult> {
         match self {
-            Self::Embeddings(value) => Some(value),
+            Self::Embeddings(value) => Some(*value),
             _ => None,
         }
     }
@@ -2725,7 +2729,7 @@ impl UsageResult {
     /// The [`UsageModerationsResult`] this is, if its `object` is `organization.usage.moderations.result`; `None` for any other kind.
     pub fn as_moderations(&self) -> Option<&UsageModerationsResult> {
         match self {
-            Self::Moderations(value) => Some(value),
+            Self::Moderations(value) => Some(&**value),
             _ => None,
         }
     }
@@ -2733,7 +2737,7 @@ impl UsageResult {
     /// Like [`as_moderations`](Self::as_moderations), taking the value: the [`UsageModerationsResult`], or `None` (and the value is dropped) for any other kind.
     pub fn into_moderations(self) -> Option<UsageModerationsResult> {
         match self {
-            Self::Moderations(value) => Some(value),
+            Self::Moderations(value) => Some(*value),
             _ => None,
         }
     }
@@ -2741,7 +2745,7 @@ impl UsageResult {
     /// The [`UsageImagesResult`] this is, if its `object` is `organization.usage.images.result`; `None` for any other kind.
     pub fn as_images(&self) -> Option<&UsageImagesResult> {
         match self {
-            Self::Images(value) => Some(value),
+            Self::Images(value) => Some(&**value),
             _ => None,
         }
     }
@@ -2749,7 +2753,7 @@ impl UsageResult {
     /// Like [`as_images`](Self::as_images), taking the value: the [`UsageImagesResult`], or `None` (and the value is dropped) for any other kind.
     pub fn into_images(self) -> Option<UsageImagesResult> {
         match self {
-            Self::Images(value) => Some(value),
+            Self::Images(value) => Some(*value),
             _ => None,
         }
     }
@@ -2757,7 +2761,7 @@ impl UsageResult {
     /// The [`UsageAudioSpeechesResult`] this is, if its `object` is `organization.usage.audio_speeches.result`; `None` for any other kind.
     pub fn as_audio_speeches(&self) -> Option<&UsageAudioSpeechesResult> {
         match self {
-            Self::AudioSpeeches(value) => Some(value),
+            Self::AudioSpeeches(value) => Some(&**value),
             _ => None,
         }
     }
@@ -2765,7 +2769,7 @@ impl UsageResult {
     /// Like [`as_audio_speeches`](Self::as_audio_speeches), taking the value: the [`UsageAudioSpeechesResult`], or `None` (and the value is dropped) for any other kind.
     pub fn into_audio_speeches(self) -> Option<UsageAudioSpeechesResult> {
         match self {
-            Self::AudioSpeeches(value) => Some(value),
+            Self::AudioSpeeches(value) => Some(*value),
             _ => None,
         }
     }
@@ -2773,7 +2777,7 @@ impl UsageResult {
     /// The [`UsageAudioTranscriptionsResult`] this is, if its `object` is `organization.usage.audio_transcriptions.result`; `None` for any other kind.
     pub fn as_audio_transcriptions(&self) -> Option<&UsageAudioTranscriptionsResult> {
         match self {
-            Self::AudioTranscriptions(value) => Some(value),
+            Self::AudioTranscriptions(value) => Some(&**value),
             _ => None,
         }
     }
@@ -2781,7 +2785,7 @@ impl UsageResult {
     /// Like [`as_audio_transcriptions`](Self::as_audio_transcriptions), taking the value: the [`UsageAudioTranscriptionsResult`], or `None` (and the value is dropped) for any other kind.
     pub fn into_audio_transcriptions(self) -> Option<UsageAudioTranscriptionsResult> {
         match self {
-            Self::AudioTranscriptions(value) => Some(value),
+            Self::AudioTranscriptions(value) => Some(*value),
             _ => None,
         }
     }
@@ -2789,7 +2793,7 @@ impl UsageResult {
     /// The [`UsageVectorStoresResult`] this is, if its `object` is `organization.usage.vector_stores.result`; `None` for any other kind.
     pub fn as_vector_stores(&self) -> Option<&UsageVectorStoresResult> {
         match self {
-            Self::VectorStores(value) => Some(value),
+            Self::VectorStores(value) => Some(&**value),
             _ => None,
         }
     }
@@ -2797,7 +2801,7 @@ impl UsageResult {
     /// Like [`as_vector_stores`](Self::as_vector_stores), taking the value: the [`UsageVectorStoresResult`], or `None` (and the value is dropped) for any other kind.
     pub fn into_vector_stores(self) -> Option<UsageVectorStoresResult> {
         match self {
-            Self::VectorStores(value) => Some(value),
+            Self::VectorStores(value) => Some(*value),
             _ => None,
         }
     }
@@ -2807,7 +2811,7 @@ impl UsageResult {
         &self,
     ) -> Option<&UsageCodeInterpreterSessionsResult> {
         match self {
-            Self::CodeInterpreterSessions(value) => Some(value),
+            Self::CodeInterpreterSessions(value) => Some(&**value),
             _ => None,
         }
     }
@@ -2817,7 +2821,7 @@ impl UsageResult {
         self,
     ) -> Option<UsageCodeInterpreterSessionsResult> {
         match self {
-            Self::CodeInterpreterSessions(value) => Some(value),
+            Self::CodeInterpreterSessions(value) => Some(*value),
             _ => None,
         }
     }
@@ -2825,7 +2829,7 @@ impl UsageResult {
     /// The [`UsageFileSearchCallsResult`] this is, if its `object` is `organization.usage.file_searches.result`; `None` for any other kind.
     pub fn as_file_search_calls(&self) -> Option<&UsageFileSearchCallsResult> {
         match self {
-            Self::FileSearchCalls(value) => Some(value),
+            Self::FileSearchCalls(value) => Some(&**value),
             _ => None,
         }
     }
@@ -2833,7 +2837,7 @@ impl UsageResult {
     /// Like [`as_file_search_calls`](Self::as_file_search_calls), taking the value: the [`UsageFileSearchCallsResult`], or `None` (and the value is dropped) for any other kind.
     pub fn into_file_search_calls(self) -> Option<UsageFileSearchCallsResult> {
         match self {
-            Self::FileSearchCalls(value) => Some(value),
+            Self::FileSearchCalls(value) => Some(*value),
             _ => None,
         }
     }
@@ -2841,7 +2845,7 @@ impl UsageResult {
     /// The [`UsageWebSearchCallsResult`] this is, if its `object` is `organization.usage.web_searches.result`; `None` for any other kind.
     pub fn as_web_search_calls(&self) -> Option<&UsageWebSearchCallsResult> {
         match self {
-            Self::WebSearchCalls(value) => Some(value),
+            Self::WebSearchCalls(value) => Some(&**value),
             _ => None,
         }
     }
@@ -2849,7 +2853,7 @@ impl UsageResult {
     /// Like [`as_web_search_calls`](Self::as_web_search_calls), taking the value: the [`UsageWebSearchCallsResult`], or `None` (and the value is dropped) for any other kind.
     pub fn into_web_search_calls(self) -> Option<UsageWebSearchCallsResult> {
         match self {
-            Self::WebSearchCalls(value) => Some(value),
+            Self::WebSearchCalls(value) => Some(*value),
             _ => None,
         }
     }
@@ -2857,7 +2861,7 @@ impl UsageResult {
     /// The [`CostsResult`] this is, if its `object` is `organization.costs.result`; `None` for any other kind.
     pub fn as_costs(&self) -> Option<&CostsResult> {
         match self {
-            Self::Costs(value) => Some(value),
+            Self::Costs(value) => Some(&**value),
             _ => None,
         }
     }
@@ -2865,7 +2869,7 @@ impl UsageResult {
     /// Like [`as_costs`](Self::as_costs), taking the value: the [`CostsResult`], or `None` (and the value is dropped) for any other kind.
     pub fn into_costs(self) -> Option<CostsResult> {
         match self {
-            Self::Costs(value) => Some(value),
+            Self::Costs(value) => Some(*value),
             _ => None,
         }
     }
@@ -2940,20 +2944,50 @@ impl crate::runtime::de::Discriminated for UsageResult {
         rest: D,
     ) -> Result<Self, D::Error> {
         match index {
-            0 => ::serde::Deserialize::deserialize(rest).map(Self::Completions),
-            1 => ::serde::Deserialize::deserialize(rest).map(Self::Embeddings),
-            2 => ::serde::Deserialize::deserialize(rest).map(Self::Moderations),
-            3 => ::serde::Deserialize::deserialize(rest).map(Self::Images),
-            4 => ::serde::Deserialize::deserialize(rest).map(Self::AudioSpeeches),
-            5 => ::serde::Deserialize::deserialize(rest).map(Self::AudioTranscriptions),
-            6 => ::serde::Deserialize::deserialize(rest).map(Self::VectorStores),
+            0 => {
+                ::serde::Deserialize::deserialize(rest)
+                    .map(|value| Self::Completions(Box::new(value)))
+            }
+            1 => {
+                ::serde::Deserialize::deserialize(rest)
+                    .map(|value| Self::Embeddings(Box::new(value)))
+            }
+            2 => {
+                ::serde::Deserialize::deserialize(rest)
+                    .map(|value| Self::Moderations(Box::new(value)))
+            }
+            3 => {
+                ::serde::Deserialize::deserialize(rest)
+                    .map(|value| Self::Images(Box::new(value)))
+            }
+            4 => {
+                ::serde::Deserialize::deserialize(rest)
+                    .map(|value| Self::AudioSpeeches(Box::new(value)))
+            }
+            5 => {
+                ::serde::Deserialize::deserialize(rest)
+                    .map(|value| Self::AudioTranscriptions(Box::new(value)))
+            }
+            6 => {
+                ::serde::Deserialize::deserialize(rest)
+                    .map(|value| Self::VectorStores(Box::new(value)))
+            }
             7 => {
                 ::serde::Deserialize::deserialize(rest)
-                    .map(Self::CodeInterpreterSessions)
+                    .map(|value| Self::CodeInterpreterSessions(Box::new(value)))
             }
-            8 => ::serde::Deserialize::deserialize(rest).map(Self::FileSearchCalls),
-            9 => ::serde::Deserialize::deserialize(rest).map(Self::WebSearchCalls),
-            10 => ::serde::Deserialize::deserialize(rest).map(Self::Costs),
+            8 => {
+                ::serde::Deserialize::deserialize(rest)
+                    .map(|value| Self::FileSearchCalls(Box::new(value)))
+            }
+            9 => {
+                ::serde::Deserialize::deserialize(rest)
+                    .map(|value| Self::WebSearchCalls(Box::new(value)))
+            }
+            10 => {
+                ::serde::Deserialize::deserialize(rest)
+                    .map(|value| Self::Costs(Box::new(value)))
+            }
             _ => Err(::serde::de::Error::custom("unknown variant index")),
         }
     }

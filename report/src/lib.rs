@@ -225,8 +225,8 @@ pub async fn collect(client: &Client, request: &Request) -> Result<Report, Failu
                 };
                 let cell = report.cells.entry((bucket.start_time, id)).or_default();
                 let amount = cost.amount.as_ref();
-                let value = amount.and_then(|a| a.value).unwrap_or(0.0);
-                cell.cost = Some(cell.cost.unwrap_or_default() + Money::from_f64(value));
+                let value = amount.and_then(|a| a.value).unwrap_or_default();
+                cell.cost = Some(cell.cost.unwrap_or_default() + Money::from_decimal(value));
                 if report.currency.is_none() {
                     report.currency = amount.and_then(|a| a.currency.clone());
                 }

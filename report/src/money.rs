@@ -1,91 +1,43 @@
-//! Exact sums of money. The generated crate reads costs as `f64`; each value is turned back into
-//! the shortest decimal that reads as the same `f64` (which is the text the API sent, for up to
-//! 15 significant digits) and kept as an integer number of billionths, so a month of line items
-//! adds up without drift.
+//! Exact sums of money. Costs arrive as exact decimals (`openai_usage::rust_decimal::Decimal`,
+//! decoded from the digits the API sent), so a month of line items adds up without drift; this
+//! type adds the report's roundings (cents, half away from zero) and its formats.
 
 use std::fmt;
 use std::ops::Add;
 
-/// Billionths of a currency unit.
-const SCALE: i128 = 1_000_000_000;
+use openai_usage::rust_decimal::{Decimal, RoundingStrategy};
 
-/// An amount of money, exact to a billionth of a unit.
+/// An amount of money, exact (28 significant digits).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Money(i128);
+pub struct Money(Decimal);
 
 impl Money {
-    /// The amount a decoded cost value stands for: its shortest decimal text, rounded half away
-    /// from zero to a billionth. Not-a-number and infinities count as zero.
-    pub fn from_f64(value: f64) -> Money {
-        if !value.is_finite() {
-            return Money(0);
-        }
-        Money::parse(&format!("{value}")).unwrap_or_default()
+    /// The amount a decoded cost value stands for.
+    pub fn from_decimal(value: Decimal) -> Money {
+        Money(value)
     }
 
     /// Parses a decimal (`12.50`, `-0.0036275`, `1e-3`).
     pub fn parse(text: &str) -> Option<Money> {
-        let (mantissa, exponent) = match text.split_once(['e', 'E']) {
-            Some((m, e)) => (m, e.parse::<i32>().ok()?),
-            None => (text, 0),
-        };
-        let (negative, digits) = match mantissa.strip_prefix('-') {
-            Some(rest) => (true, rest),
-            None => (false, mantissa.strip_prefix('+').unwrap_or(mantissa)),
-        };
-        let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
-        if whole.is_empty() && fraction.is_empty()
-            || !whole
-                .bytes()
-                .chain(fraction.bytes())
-                .all(|b| b.is_ascii_digit())
-        {
-            return None;
-        }
-        // The digits as an integer, and the power of ten that scales them to billionths.
-        let all: String = whole.chars().chain(fraction.chars()).collect();
-        let all = all.trim_start_matches('0');
-        let shift = 9 + exponent - fraction.len() as i32;
-        let mut value: i128 = 0;
-        let mut dropped_half = false;
-        let keep = if shift >= 0 {
-            all.len()
-        } else {
-            all.len().saturating_sub((-shift) as usize)
-        };
-        for (i, b) in all.bytes().enumerate() {
-            let digit = i128::from(b - b'0');
-            if i < keep {
-                value = value.checked_mul(10)?.checked_add(digit)?;
-            } else if i == keep {
-                dropped_half = digit >= 5;
-            }
-        }
-        if shift > 0 {
-            value = value.checked_mul(10i128.checked_pow(shift as u32)?)?;
-        }
-        if dropped_half {
-            value += 1;
-        }
-        Some(Money(if negative { -value } else { value }))
+        text.parse().ok().map(Money)
     }
 
     /// An amount in cents.
     pub fn from_cents(cents: i64) -> Money {
-        Money(i128::from(cents) * (SCALE / 100))
+        Money(Decimal::new(cents, 2))
     }
 
     /// Rounded to cents, half away from zero, as `1234.57`.
     pub fn to_cents_string(self) -> String {
-        let unit = SCALE / 100;
-        let half = unit / 2;
-        let cents = if self.0 >= 0 {
-            (self.0 + half) / unit
-        } else {
-            (self.0 - half) / unit
-        };
-        let sign = if cents < 0 { "-" } else { "" };
-        format!("{sign}{}.{:02}", cents.abs() / 100, cents.abs() % 100)
+        let mut cents = self
+            .0
+            .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+        cents.rescale(2);
+        if cents.is_zero() && self.0.is_sign_negative() && !self.0.is_zero() {
+            // -0.001 rounds to zero; show it as such, without a sign.
+            return "0.00".into();
+        }
+        cents.to_string()
     }
 
     /// Rounded to cents with thousands grouped, as `1,234.57`, for tables.
@@ -103,7 +55,14 @@ impl Money {
 
     /// This amount as a percentage of `cents`.
     pub fn percent_of_cents(self, cents: i64) -> f64 {
-        self.0 as f64 / (i128::from(cents) * (SCALE / 100)) as f64 * 100.0
+        let whole = Decimal::new(cents, 2);
+        if whole.is_zero() {
+            return 0.0;
+        }
+        (self.0 / whole * Decimal::ONE_HUNDRED)
+            .to_string()
+            .parse()
+            .unwrap_or(0.0)
     }
 }
 
@@ -118,16 +77,11 @@ impl Add for Money {
 /// The exact amount, with as many decimals as it needs (at least two): `12.50`, `0.0036275`.
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let sign = if self.0 < 0 { "-" } else { "" };
-        let abs = self.0.abs();
-        let fraction = format!("{:09}", abs % SCALE);
-        let trimmed = fraction.trim_end_matches('0');
-        let fraction = if trimmed.len() < 2 {
-            &fraction[..2]
-        } else {
-            trimmed
-        };
-        write!(f, "{sign}{}.{fraction}", abs / SCALE)
+        let mut value = self.0.normalize();
+        if value.scale() < 2 {
+            value.rescale(2);
+        }
+        write!(f, "{value}")
     }
 }
 
@@ -136,7 +90,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn decimals_are_read_exactly() {
+    fn amounts_show_their_exact_digits() {
         assert_eq!(Money::parse("12.50").unwrap().to_string(), "12.50");
         assert_eq!(Money::parse("0.0036275").unwrap().to_string(), "0.0036275");
         assert_eq!(
@@ -145,13 +99,8 @@ mod tests {
                 .to_string(),
             "0.0036275"
         );
-        assert_eq!(Money::parse("0E-6176").unwrap(), Money(0));
         assert_eq!(Money::parse("1e-3").unwrap().to_string(), "0.001");
         assert_eq!(Money::parse("-2").unwrap().to_string(), "-2.00");
-        assert_eq!(
-            Money::parse("1.0000000005").unwrap().to_string(),
-            "1.000000001"
-        );
         assert_eq!(Money::parse("abc"), None);
         assert_eq!(Money::parse("."), None);
     }
@@ -159,7 +108,7 @@ mod tests {
     #[test]
     fn sums_do_not_drift() {
         // 0.1 added a million times is 100000 exactly, unlike in f64.
-        let tenth = Money::from_f64(0.1);
+        let tenth = Money::parse("0.1").unwrap();
         let sum = (0..1_000_000).fold(Money::default(), |s, _| s + tenth);
         assert_eq!(sum.to_string(), "100000.00");
         let float: f64 = (0..1_000_000).map(|_| 0.1).sum();

@@ -6,7 +6,9 @@
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use openai_usage::UsageResponse;
-use tests::bench::{completions_page, PlainPage, TaggedPage};
+use tests::bench::{
+    completions_page, costs_page, FloatCostsPage, PlainCostsPage, PlainPage, TaggedPage,
+};
 
 fn decode(c: &mut Criterion) {
     let page = completions_page(1_440, 30, false);
@@ -28,6 +30,22 @@ fn decode(c: &mut Criterion) {
     });
     group.bench_function("serde_json::Value", |b| {
         b.iter(|| serde_json::from_str::<serde_json::Value>(black_box(&page)).unwrap())
+    });
+    group.finish();
+
+    // Costs: every result has an exact amount (`Decimal`, read from the number's digits).
+    let costs = costs_page(180, 300);
+    let mut group = c.benchmark_group("decode 180 buckets x 300 costs");
+    group.throughput(Throughput::Bytes(costs.len() as u64));
+    group.sample_size(20);
+    group.bench_function("plain struct (ceiling)", |b| {
+        b.iter(|| serde_json::from_str::<PlainCostsPage>(black_box(&costs)).unwrap())
+    });
+    group.bench_function("generated UsageResponse", |b| {
+        b.iter(|| serde_json::from_str::<UsageResponse>(black_box(&costs)).unwrap())
+    });
+    group.bench_function("amounts as f64 (inexact)", |b| {
+        b.iter(|| serde_json::from_str::<FloatCostsPage>(black_box(&costs)).unwrap())
     });
     group.finish();
 }

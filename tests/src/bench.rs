@@ -59,6 +59,92 @@ pub fn completions_page(buckets: usize, results: usize, tag_last: bool) -> Strin
     out
 }
 
+/// A costs page of `buckets` daily buckets with `results` costs results each, every result with
+/// an amount (a JSON number with up to nine decimals, as the API sends them), a line item and a
+/// project, `object` first.
+pub fn costs_page(buckets: usize, results: usize) -> String {
+    let mut out = String::with_capacity(buckets * results * 200 + 200);
+    out.push_str(r#"{"object":"page","data":["#);
+    let mut n: u64 = 0x2545_f491_4f6c_dd1d;
+    for b in 0..buckets {
+        if b > 0 {
+            out.push(',');
+        }
+        let start = 1_704_067_200 + b as i64 * 86_400;
+        out.push_str(&format!(
+            r#"{{"object":"bucket","start_time":{start},"end_time":{},"results":["#,
+            start + 86_400
+        ));
+        for r in 0..results {
+            if r > 0 {
+                out.push(',');
+            }
+            n ^= n << 13;
+            n ^= n >> 7;
+            n ^= n << 17;
+            let billionths = n % 50_000_000_000;
+            out.push_str(&format!(
+                r#"{{"object":"organization.costs.result","amount":{{"value":{}.{:09},"currency":"usd"}},"line_item":"gpt-4o-2024-08-06, input","project_id":"proj_{:04}"}}"#,
+                billionths / 1_000_000_000,
+                billionths % 1_000_000_000,
+                r % 50
+            ));
+        }
+        out.push_str("]}");
+    }
+    out.push_str(r#"],"has_more":false,"next_page":null}"#);
+    out
+}
+
+/// The costs ceiling: a costs page with plain structs where the union is (the generated
+/// `CostsResult`, exact amounts included).
+#[derive(Deserialize)]
+pub struct PlainCostsPage {
+    /// The buckets.
+    pub data: Vec<PlainCostsBucket>,
+}
+
+/// A bucket of [`PlainCostsPage`].
+#[derive(Deserialize)]
+pub struct PlainCostsBucket {
+    /// Results, known to be costs.
+    pub results: Vec<CostsResult>,
+}
+
+/// A costs page read the inexact way, amounts as `f64`: what exactness costs.
+#[derive(Deserialize)]
+pub struct FloatCostsPage {
+    /// The buckets.
+    pub data: Vec<FloatCostsBucket>,
+}
+
+/// A bucket of [`FloatCostsPage`].
+#[derive(Deserialize)]
+pub struct FloatCostsBucket {
+    /// Results.
+    pub results: Vec<FloatCost>,
+}
+
+/// A costs result with its amount as `f64`.
+#[derive(Deserialize)]
+pub struct FloatCost {
+    /// The amount.
+    pub amount: Option<FloatAmount>,
+    /// The line item.
+    pub line_item: Option<String>,
+    /// The project.
+    pub project_id: Option<String>,
+}
+
+/// An amount as `f64`.
+#[derive(Deserialize)]
+pub struct FloatAmount {
+    /// The value.
+    pub value: Option<f64>,
+    /// The currency.
+    pub currency: Option<String>,
+}
+
 /// The ceiling: the same page with plain structs where the union is.
 #[derive(Deserialize)]
 pub struct PlainPage {
@@ -117,15 +203,15 @@ pub enum Tagged {
 impl From<Tagged> for UsageResult {
     fn from(tagged: Tagged) -> Self {
         match tagged {
-            Tagged::Completions(r) => UsageResult::Completions(r),
-            Tagged::Embeddings(r) => UsageResult::Embeddings(r),
-            Tagged::Moderations(r) => UsageResult::Moderations(r),
-            Tagged::Images(r) => UsageResult::Images(r),
-            Tagged::AudioSpeeches(r) => UsageResult::AudioSpeeches(r),
-            Tagged::AudioTranscriptions(r) => UsageResult::AudioTranscriptions(r),
-            Tagged::VectorStores(r) => UsageResult::VectorStores(r),
-            Tagged::CodeInterpreterSessions(r) => UsageResult::CodeInterpreterSessions(r),
-            Tagged::Costs(r) => UsageResult::Costs(r),
+            Tagged::Completions(r) => UsageResult::Completions(Box::new(r)),
+            Tagged::Embeddings(r) => UsageResult::Embeddings(Box::new(r)),
+            Tagged::Moderations(r) => UsageResult::Moderations(Box::new(r)),
+            Tagged::Images(r) => UsageResult::Images(Box::new(r)),
+            Tagged::AudioSpeeches(r) => UsageResult::AudioSpeeches(Box::new(r)),
+            Tagged::AudioTranscriptions(r) => UsageResult::AudioTranscriptions(Box::new(r)),
+            Tagged::VectorStores(r) => UsageResult::VectorStores(Box::new(r)),
+            Tagged::CodeInterpreterSessions(r) => UsageResult::CodeInterpreterSessions(Box::new(r)),
+            Tagged::Costs(r) => UsageResult::Costs(Box::new(r)),
         }
     }
 }

@@ -3,6 +3,7 @@
 
 use std::str::FromStr;
 
+use openai_usage::rust_decimal;
 use openai_usage::*;
 use serde_json::{json, Value};
 
@@ -165,17 +166,24 @@ fn next_page_may_be_null_or_a_cursor_but_not_missing_has_more() {
 
 #[test]
 fn cost_amounts_arrive_as_numbers_or_numeric_strings() {
+    let dec = |text: &str| text.parse::<rust_decimal::Decimal>().unwrap();
+    // The wire facts of ../shared/conformance/README.md: numbers, and numeric strings with more
+    // digits than an f64 holds; each decodes to exactly the decimal it writes.
     for (sent, expected) in [
-        (json!(0.06), 0.06),
-        (json!(3), 3.0),
-        (json!("12.50"), 12.5),
-        (json!("0.0042"), 0.0042),
-        (json!("0.003627500000000000000000000000000000"), 0.0036275),
-        (json!("0E-6176"), 0.0),
-        (json!(" 7 "), 7.0),
+        (r#"0.06"#, "0.06"),
+        (r#"3"#, "3"),
+        (r#""12.50""#, "12.50"),
+        (r#""0.0042""#, "0.0042"),
+        (r#""0.003627500000000000000000000000000000""#, "0.0036275"),
+        (r#""0E-6176""#, "0"),
+        (r#"" 7 ""#, "7"),
+        (r#"1234567.123456789123"#, "1234567.123456789123"),
     ] {
-        let cost: CostsResult = serde_json::from_value(json!({"object": "organization.costs.result", "amount": {"value": sent, "currency": "usd"}})).unwrap();
-        assert_eq!(cost.amount.unwrap().value, Some(expected), "{sent}");
+        let text = format!(
+            r#"{{"object":"organization.costs.result","amount":{{"value":{sent},"currency":"usd"}}}}"#
+        );
+        let cost: CostsResult = serde_json::from_str(&text).unwrap();
+        assert_eq!(cost.amount.unwrap().value, Some(dec(expected)), "{sent}");
     }
     let none: CostsResult = serde_json::from_value(
         json!({"object": "organization.costs.result", "amount": {"value": null}}),
@@ -191,11 +199,62 @@ fn cost_amounts_arrive_as_numbers_or_numeric_strings() {
     ] {
         let err = serde_json::from_value::<CostsAmount>(json!({"value": bad})).unwrap_err();
         assert!(
-            err.to_string()
-                .contains("a number or a string holding a number"),
+            err.to_string().contains("expected a decimal number"),
             "{bad}: {err}"
         );
     }
+}
+
+#[test]
+fn a_hundred_thousand_amounts_sum_exactly() {
+    // Amounts with up to nine decimals, as the API sends line items; their exact sum is
+    // computed here in integer billionths, independently of the decoder.
+    let mut page = String::from(
+        r#"{"object":"page","has_more":false,"next_page":null,"data":[{"object":"bucket","start_time":1730419200,"end_time":1730505600,"results":["#,
+    );
+    let mut expected_billionths: i128 = 0;
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    for i in 0..100_000 {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let billionths = (state % 5_000_000_000) as i128; // 0 to 5 units
+        expected_billionths += billionths;
+        let text = format!(
+            "{}.{:09}",
+            billionths / 1_000_000_000,
+            billionths % 1_000_000_000
+        );
+        // Half as numbers, half as numeric strings, as the API mixes them.
+        let value = if i % 2 == 0 {
+            text
+        } else {
+            format!("\"{text}\"")
+        };
+        if i > 0 {
+            page.push(',');
+        }
+        page.push_str(&format!(r#"{{"object":"organization.costs.result","amount":{{"value":{value},"currency":"usd"}}}}"#));
+    }
+    page.push_str("]}]}");
+    let decoded: UsageResponse = serde_json::from_str(&page).unwrap();
+    let sum: rust_decimal::Decimal = decoded.data[0]
+        .results
+        .iter()
+        .filter_map(UsageResult::as_costs)
+        .filter_map(|c| c.amount.as_ref()?.value)
+        .sum();
+    let expected = rust_decimal::Decimal::from_i128_with_scale(expected_billionths, 9);
+    assert_eq!(sum, expected);
+    // The same sum in f64 drifts.
+    let float: f64 = decoded.data[0]
+        .results
+        .iter()
+        .filter_map(UsageResult::as_costs)
+        .filter_map(|c| c.amount.as_ref()?.value)
+        .map(|d| d.to_string().parse::<f64>().unwrap())
+        .sum();
+    assert_ne!(float.to_string(), expected.normalize().to_string());
 }
 
 #[test]
@@ -208,7 +267,7 @@ fn constants_are_written_and_values_round_trip() {
         json!({"object": "page", "data": [], "has_more": false, "next_page": null})
     );
     let costs: CostsResult = serde_json::from_value(json!({"line_item": "input"})).unwrap();
-    let costs = UsageResult::Costs(costs);
+    let costs = UsageResult::Costs(Box::new(costs));
     let written = serde_json::to_value(&costs).unwrap();
     assert_eq!(written["object"], json!("organization.costs.result"));
     assert_eq!(written["line_item"], json!("input"));

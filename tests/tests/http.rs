@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use futures::{StreamExt, TryStreamExt};
+use openai_usage::rust_decimal;
 use openai_usage::*;
 use serde_json::Value;
 use tests::fake::{data, FakeApi, Fault};
@@ -700,7 +701,10 @@ async fn costs_total_exactly_what_the_fake_computes_across_faults() {
                 let UsageResult::Costs(cost) = result else {
                     panic!("{result:?}")
                 };
-                cents += (cost.amount.unwrap().value.unwrap() * 100.0).round() as u64;
+                let value = cost.amount.unwrap().value.unwrap();
+                let in_cents = value * rust_decimal::Decimal::ONE_HUNDRED;
+                assert!(in_cents.fract().is_zero(), "{value} is whole cents");
+                cents += u64::try_from(in_cents.mantissa() / 10i128.pow(in_cents.scale())).unwrap();
             }
         }
     }
@@ -1145,7 +1149,7 @@ async fn bodies_that_are_not_the_spec_are_decode_errors_with_the_place() {
         assert_eq!(got, path);
         assert!(text.starts_with(message), "{text}");
         assert!(
-            text.contains("a number or a string holding a number"),
+            text.contains(r#"invalid value: "a lot", expected a decimal number"#),
             "{text}"
         );
         assert!(

@@ -201,6 +201,9 @@ impl<'a> Builder<'a> {
             };
         Ok(match ty {
             Some("integer") => Shape::Primitive(Type::Integer),
+            Some("number") if node.str("format")? == Some("decimal") => {
+                Shape::Primitive(Type::Decimal)
+            }
             Some("number") => Shape::Primitive(Type::Number),
             Some("boolean") => Shape::Primitive(Type::Boolean),
             Some("string") => Shape::Primitive(Type::String),

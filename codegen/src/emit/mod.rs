@@ -339,6 +339,10 @@ fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         /// [`ClientBuilder::proxy`](runtime::ClientBuilder::proxy) and header values, without a
         /// second copy of reqwest in your dependency tree.
         pub use ::reqwest;
+        /// The exact decimal type of amounts (`format: decimal` in the spec): sum them without
+        /// floating-point error; [`Decimal`](rust_decimal::Decimal) converts to and from strings,
+        /// integers and (lossily) `f64`.
+        pub use ::rust_decimal;
         #(#exports)*
     }
 }

@@ -118,10 +118,26 @@ fn structure(def: &TypeDef, s: &Struct, origin: &str) -> TokenStream {
     });
     let writes = s.fields.iter().map(|f| {
         let (wire, id) = (&f.wire_name, ident(&f.rust_name));
-        if f.is_option() && !matches!(f.ty, Type::Nullable(_)) {
-            quote!(crate::runtime::ser::optional(&mut state, #wire, &self.#id)?;)
-        } else {
-            quote!(state.serialize_field(#wire, &self.#id)?;)
+        // A decimal is written as the JSON number it is, with its exact digits.
+        let decimal = f.ty.non_null() == &Type::Decimal;
+        match (f.is_option() && !matches!(f.ty, Type::Nullable(_)), decimal) {
+            (true, false) => {
+                quote!(crate::runtime::ser::optional(&mut state, #wire, &self.#id)?;)
+            }
+            (true, true) => quote!(crate::runtime::ser::optional(
+                &mut state,
+                #wire,
+                &self.#id.as_ref().map(crate::runtime::ser::DecimalNumber),
+            )?;),
+            (false, false) => quote!(state.serialize_field(#wire, &self.#id)?;),
+            (false, true) if f.is_option() => quote!(state.serialize_field(
+                #wire,
+                &self.#id.as_ref().map(crate::runtime::ser::DecimalNumber),
+            )?;),
+            (false, true) => quote!(state.serialize_field(
+                #wire,
+                &crate::runtime::ser::DecimalNumber(&self.#id),
+            )?;),
         }
     });
     let state_binding = if count == 0 {
@@ -180,6 +196,12 @@ fn field(f: &Field) -> TokenStream {
         }
         (Type::Number, true) => serde.push(quote!(
             deserialize_with = "crate::runtime::de::option_number"
+        )),
+        (Type::Decimal, false) => {
+            serde.push(quote!(deserialize_with = "crate::runtime::de::decimal"))
+        }
+        (Type::Decimal, true) => serde.push(quote!(
+            deserialize_with = "crate::runtime::de::option_decimal"
         )),
         _ => {}
     }
@@ -339,7 +361,7 @@ fn union(def: &TypeDef, u: &Union, origin: &str, options: &crate::Options) -> To
             #as_doc
             pub fn #as_name(&self) -> Option<&#ty> {
                 match self {
-                    Self::#variant(value) => Some(value),
+                    Self::#variant(value) => Some(&**value),
                     _ => None,
                 }
             }
@@ -347,7 +369,7 @@ fn union(def: &TypeDef, u: &Union, origin: &str, options: &crate::Options) -> To
             #into_doc
             pub fn #into_name(self) -> Option<#ty> {
                 match self {
-                    Self::#variant(value) => Some(value),
+                    Self::#variant(value) => Some(*value),
                     _ => None,
                 }
             }
@@ -366,7 +388,7 @@ fn union(def: &TypeDef, u: &Union, origin: &str, options: &crate::Options) -> To
         #[derive(Clone, Debug, PartialEq)]
         #[non_exhaustive]
         pub enum #name {
-            #(#variant_docs #variants(#types),)*
+            #(#variant_docs #variants(Box<#types>),)*
             #unknown_doc
             #unknown(::serde_json::Value),
         }
@@ -413,7 +435,7 @@ fn union(def: &TypeDef, u: &Union, origin: &str, options: &crate::Options) -> To
 
             fn known<'de, D: ::serde::Deserializer<'de>>(index: usize, rest: D) -> Result<Self, D::Error> {
                 match index {
-                    #(#indices => ::serde::Deserialize::deserialize(rest).map(Self::#variants),)*
+                    #(#indices => ::serde::Deserialize::deserialize(rest).map(|value| Self::#variants(Box::new(value))),)*
                     _ => Err(::serde::de::Error::custom("unknown variant index")),
                 }
             }

@@ -73,6 +73,89 @@ impl<'de> Visitor<'de> for OptionNumberVisitor {
     }
 }
 
+/// Decodes an exact decimal (`format: decimal`) from the literal text of a JSON number (`0.0036275`,
+/// `1e-7`) or from a string holding one (`"12.50"`, `"0E-6176"`), never through `f64`: the text
+/// is read as serde_json's raw value. Digits past the 28th decimal place (the most a `Decimal`
+/// holds) are rounded half away from zero; a value of more than 29 integer digits is an error.
+/// (From an already-parsed `serde_json::Value`, a number is read from its shortest `f64` text,
+/// which is exact up to 15 significant digits.)
+pub fn decimal<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<rust_decimal::Decimal, D::Error> {
+    let raw = Box::<serde_json::value::RawValue>::deserialize(deserializer)?;
+    decimal_from_json(raw.get()).map_err(de::Error::custom)
+}
+
+/// Like [`decimal`], for a field that may be absent or `null`.
+pub fn option_decimal<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<rust_decimal::Decimal>, D::Error> {
+    let raw = Option::<Box<serde_json::value::RawValue>>::deserialize(deserializer)?;
+    match raw {
+        None => Ok(None),
+        Some(raw) if raw.get() == "null" => Ok(None),
+        Some(raw) => decimal_from_json(raw.get())
+            .map(Some)
+            .map_err(de::Error::custom),
+    }
+}
+
+/// The decimal a JSON number or numeric string (as JSON text) holds.
+fn decimal_from_json(json: &str) -> Result<rust_decimal::Decimal, String> {
+    let text = match json.strip_prefix('"').and_then(|s| s.strip_suffix('"')) {
+        Some(inner) => inner.trim(),
+        None => json.trim(),
+    };
+    parse_decimal(text).ok_or_else(|| {
+        format!("invalid value: {json}, expected a decimal number (at most 29 integer digits)")
+    })
+}
+
+/// `text` (`-12.50`, `1.5E+3`, `0E-6176`) as a decimal, rounded to 28 decimal places.
+pub fn parse_decimal(text: &str) -> Option<rust_decimal::Decimal> {
+    use std::str::FromStr as _;
+    // With an exponent, the number is written out in full first, so that every spelling of a
+    // value rounds the same way (the parser's own exponent path rounds differently).
+    let Some((mantissa, exponent)) = text.split_once(['e', 'E']) else {
+        return rust_decimal::Decimal::from_str(text).ok();
+    };
+    let exponent: i64 = exponent.parse().ok()?;
+    let (sign, digits) = match mantissa.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", mantissa.strip_prefix('+').unwrap_or(mantissa)),
+    };
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    if whole.is_empty() && fraction.is_empty()
+        || !whole
+            .bytes()
+            .chain(fraction.bytes())
+            .all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let all: String = format!("{whole}{fraction}");
+    if all.bytes().all(|b| b == b'0') {
+        return Some(rust_decimal::Decimal::ZERO);
+    }
+    // The decimal point sits after `point` digits of `all`.
+    let point = whole.len() as i64 + exponent;
+    if point < -64 {
+        return Some(rust_decimal::Decimal::ZERO); // rounds to zero at 28 places
+    }
+    if point > 64 {
+        return None; // far beyond the 29 integer digits a Decimal holds
+    }
+    let plain = if point <= 0 {
+        format!("{sign}0.{}{all}", "0".repeat((-point) as usize))
+    } else if point as usize >= all.len() {
+        format!("{sign}{all}{}", "0".repeat(point as usize - all.len()))
+    } else {
+        let (int, frac) = all.split_at(point as usize);
+        format!("{sign}{int}.{frac}")
+    };
+    rust_decimal::Decimal::from_str(&plain).ok()
+}
+
 /// Decodes a string enum through its `FromStr`, so that the wire strings live in one place.
 pub fn from_str<'de, D, T>(deserializer: D) -> Result<T, D::Error>
 where
@@ -315,6 +398,71 @@ mod tests {
             assert!(message.contains(&format!("\"{text}\"")), "{message}");
             assert!(message.contains("a string holding a number"), "{message}");
         }
+    }
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Money {
+        #[serde(deserialize_with = "decimal")]
+        value: rust_decimal::Decimal,
+        #[serde(default, deserialize_with = "option_decimal")]
+        tax: Option<rust_decimal::Decimal>,
+    }
+
+    fn dec(text: &str) -> rust_decimal::Decimal {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn decimals_keep_the_literal_digits_of_numbers_and_numeric_strings() {
+        // 0.1 + 0.2 in f64 is 0.30000000000000004; these are the digits as written.
+        let c: Money = serde_json::from_str(r#"{"value": 0.1, "tax": "0.2"}"#).unwrap();
+        assert_eq!(c.value + c.tax.unwrap(), dec("0.3"));
+        // More significant digits than an f64 holds (17): kept.
+        let c: Money = serde_json::from_str(r#"{"value": 1234567890.123456789012}"#).unwrap();
+        assert_eq!(c.value.to_string(), "1234567890.123456789012");
+        assert_eq!(c.tax, None);
+        let c: Money = serde_json::from_str(r#"{"value": "0E-6176", "tax": null}"#).unwrap();
+        assert_eq!((c.value, c.tax), (rust_decimal::Decimal::ZERO, None));
+        let c: Money = serde_json::from_str(r#"{"value": 1.5E+3}"#).unwrap();
+        assert_eq!(c.value, dec("1500"));
+    }
+
+    #[test]
+    fn more_than_28_decimal_places_round_half_away_from_zero() {
+        let c: Money =
+            serde_json::from_str(r#"{"value": "0.003627500000000000000000000000000000"}"#).unwrap();
+        assert_eq!(c.value, dec("0.0036275"));
+        assert_eq!(
+            parse_decimal("0.00000000000000000000000000125"),
+            Some(dec("0.0000000000000000000000000013"))
+        );
+        assert_eq!(
+            parse_decimal("-0.00000000000000000000000000125"),
+            Some(dec("-0.0000000000000000000000000013"))
+        );
+        assert_eq!(
+            parse_decimal("125E-29"),
+            Some(dec("0.0000000000000000000000000013"))
+        );
+        assert_eq!(parse_decimal("5E-70"), Some(rust_decimal::Decimal::ZERO));
+    }
+
+    #[test]
+    fn a_decimal_too_big_or_not_a_number_is_an_error_naming_it() {
+        for json in [
+            r#"{"value": 1e40}"#,
+            r#"{"value": "twelve"}"#,
+            r#"{"value": true}"#,
+        ] {
+            let err = serde_json::from_str::<Money>(json).unwrap_err().to_string();
+            assert!(err.contains("expected a decimal number"), "{json}: {err}");
+        }
+    }
+
+    #[test]
+    fn decimals_also_decode_from_an_already_parsed_value() {
+        let c: Money = serde_json::from_value(json!({"value": 0.0036275, "tax": "1.10"})).unwrap();
+        assert_eq!((c.value, c.tax), (dec("0.0036275"), Some(dec("1.10"))));
     }
 
     #[derive(Debug, PartialEq, Deserialize)]

@@ -471,11 +471,7 @@ impl Transport {
         request: &R,
     ) -> Result<Response<R::Response>, Error<R::ErrorBody>> {
         if let Err(e) = request.check() {
-            event!(
-                warn,
-                param = e.param(),
-                "nothing sent: {e}"
-            );
+            event!(warn, param = e.param(), "nothing sent: {e}");
             return Err(e.into());
         }
         let inner = &*self.inner;

@@ -15,6 +15,20 @@ pub fn optional<S: SerializeStruct, T: Serialize>(
     }
 }
 
+/// A decimal written as a JSON number with exactly its digits (`0.0036275`, not `"0.0036275"` or
+/// the nearest `f64`): through serde_json's raw value, which its serializer writes as it is.
+/// Serializers other than serde_json's see the number as text.
+pub struct DecimalNumber<'a>(pub &'a rust_decimal::Decimal);
+
+impl Serialize for DecimalNumber<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match serde_json::value::RawValue::from_string(self.0.to_string()) {
+            Ok(raw) => raw.serialize(serializer),
+            Err(_) => serializer.serialize_str(&self.0.to_string()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use serde::ser::{SerializeStruct, Serializer};
@@ -31,6 +45,15 @@ mod tests {
             super::optional(&mut state, "after", &self.after)?;
             state.end()
         }
+    }
+
+    #[test]
+    fn a_decimal_is_written_as_a_number_with_its_exact_digits() {
+        let d: rust_decimal::Decimal = "0.003627500000000000000001".parse().unwrap();
+        let text = serde_json::to_string(&super::DecimalNumber(&d)).unwrap();
+        assert_eq!(text, "0.003627500000000000000001");
+        let value = serde_json::to_value(super::DecimalNumber(&"12.50".parse().unwrap())).unwrap();
+        assert_eq!(value, serde_json::json!(12.5));
     }
 
     #[test]
