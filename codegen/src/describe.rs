@@ -43,9 +43,13 @@ pub fn types(api: &Api) -> Vec<TypeShape> {
 /// The shape of one use of a type.
 pub fn shape(api: &Api, ty: &Type) -> Shape {
     match ty {
-        Type::Integer | Type::Number | Type::Decimal | Type::Boolean | Type::String | Type::Any => {
-            Shape::Leaf
-        }
+        Type::Integer
+        | Type::Number
+        | Type::Decimal
+        | Type::Timestamp
+        | Type::Boolean
+        | Type::String
+        | Type::Any => Shape::Leaf,
         Type::Named(name) => Shape::Named(index(api, name)),
         Type::Array(item) => Shape::Array(Box::leak(Box::new(shape(api, item)))),
         Type::Map(value) => Shape::Map(Box::leak(Box::new(shape(api, value)))),

@@ -334,6 +334,9 @@ pub enum Type {
     Integer,
     /// A JSON number; decoded from a number or a numeric string.
     Number,
+    /// A JSON integer with `format: unix-time`: whole seconds since the Unix epoch, as the
+    /// runtime's `Timestamp`.
+    Timestamp,
     /// A JSON number with `format: decimal` (the OpenAPI format registry's name): an exact
     /// decimal, decoded from the number's literal text or a numeric string, never through `f64`.
     Decimal,

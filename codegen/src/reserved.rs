@@ -12,6 +12,7 @@ pub const ROOT_EXPORTS: &[(&str, &str)] = &[
     ("client", "PageError"),
     ("runtime", "InvalidParam"),
     ("runtime", "Response"),
+    ("runtime", "Timestamp"),
     ("runtime", "UnknownValue"),
     ("runtime", "Unrecognized"),
     ("runtime", "UnrecognizedKind"),

@@ -38,6 +38,7 @@ pub fn of(ty: &Type) -> RustType<'_> {
         Type::Integer => path(&["i64"], "i64"),
         Type::Number => path(&["f64"], "f64"),
         Type::Decimal => path(&["", "rust_decimal", "Decimal"], "Decimal"),
+        Type::Timestamp => path(&["crate", "runtime", "Timestamp"], "Timestamp"),
         Type::Boolean => path(&["bool"], "bool"),
         Type::String => STRING,
         Type::Any => path(&["", "serde_json", "Value"], "serde_json::Value"),

@@ -104,6 +104,7 @@ pub use params::UsageVectorStoresParams;
 pub use params::UsageWebSearchCallsParams;
 pub use runtime::InvalidParam;
 pub use runtime::Response;
+pub use runtime::Timestamp;
 pub use runtime::UnknownValue;
 pub use runtime::Unrecognized;
 pub use runtime::UnrecognizedKind;

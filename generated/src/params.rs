@@ -146,8 +146,8 @@ impl crate::runtime::Paged for ListAdminApiKeysParams {
 #[derive(Clone, Debug, PartialEq)]
 #[must_use]
 pub struct UsageCostsParams {
-    start_time: i64,
-    end_time: Option<i64>,
+    start_time: crate::runtime::Timestamp,
+    end_time: Option<crate::runtime::Timestamp>,
     bucket_width: Option<super::types::UsageCostsBucketWidth>,
     project_ids: Vec<String>,
     api_key_ids: Vec<String>,
@@ -172,9 +172,9 @@ impl UsageCostsParams {
     /// `start_time`: Start time (Unix seconds) of the query time range, inclusive.
     ///
     /// Query parameter `start_time`. Required.
-    pub fn new(start_time: i64) -> Self {
+    pub fn new(start_time: impl Into<crate::runtime::Timestamp>) -> Self {
         Self {
-            start_time,
+            start_time: start_time.into(),
             end_time: None,
             bucket_width: None,
             project_ids: Vec::new(),
@@ -188,8 +188,8 @@ impl UsageCostsParams {
     /// End time (Unix seconds) of the query time range, exclusive.
     ///
     /// Query parameter `end_time`. Optional. Must be greater than `start_time`.
-    pub fn end_time(mut self, end_time: i64) -> Self {
-        self.end_time = Some(end_time);
+    pub fn end_time(mut self, end_time: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.end_time = Some(end_time.into());
         self
     }
 
@@ -266,9 +266,9 @@ impl UsageCostsParams {
     /// parameters are left out.
     pub fn to_query(&self) -> Vec<(&'static str, String)> {
         let mut query = Vec::new();
-        query.push(("start_time", self.start_time.to_string()));
+        query.push(("start_time", self.start_time.as_unix_seconds().to_string()));
         if let Some(value) = &self.end_time {
-            query.push(("end_time", value.to_string()));
+            query.push(("end_time", value.as_unix_seconds().to_string()));
         }
         if let Some(value) = &self.bucket_width {
             query.push(("bucket_width", value.to_string()));
@@ -294,7 +294,28 @@ impl UsageCostsParams {
     /// Checks the bounds the spec states, and that each path parameter can be one path
     /// segment, so that a request the API would reject (or a different path) is not sent.
     pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
+        {
+            let value = self.start_time;
+            if let Some(problem) = value.parameter_problem() {
+                return Err(
+                    crate::runtime::InvalidParam::new(
+                        Self::OPERATION_ID,
+                        "start_time",
+                        problem,
+                    ),
+                );
+            }
+        }
         if let Some(value) = self.end_time {
+            if let Some(problem) = value.parameter_problem() {
+                return Err(
+                    crate::runtime::InvalidParam::new(
+                        Self::OPERATION_ID,
+                        "end_time",
+                        problem,
+                    ),
+                );
+            }
             let other = self.start_time;
             if value <= other {
                 return Err(
@@ -1373,8 +1394,8 @@ impl crate::runtime::Paged for ListOrganizationSpendAlertsParams {
 #[derive(Clone, Debug, PartialEq)]
 #[must_use]
 pub struct UsageAudioSpeechesParams {
-    start_time: i64,
-    end_time: Option<i64>,
+    start_time: crate::runtime::Timestamp,
+    end_time: Option<crate::runtime::Timestamp>,
     bucket_width: Option<super::types::UsageBucketWidth>,
     project_ids: Vec<String>,
     user_ids: Vec<String>,
@@ -1401,9 +1422,9 @@ impl UsageAudioSpeechesParams {
     /// `start_time`: Start time (Unix seconds) of the query time range, inclusive.
     ///
     /// Query parameter `start_time`. Required.
-    pub fn new(start_time: i64) -> Self {
+    pub fn new(start_time: impl Into<crate::runtime::Timestamp>) -> Self {
         Self {
-            start_time,
+            start_time: start_time.into(),
             end_time: None,
             bucket_width: None,
             project_ids: Vec::new(),
@@ -1419,8 +1440,8 @@ impl UsageAudioSpeechesParams {
     /// End time (Unix seconds) of the query time range, exclusive.
     ///
     /// Query parameter `end_time`. Optional. Must be greater than `start_time`.
-    pub fn end_time(mut self, end_time: i64) -> Self {
-        self.end_time = Some(end_time);
+    pub fn end_time(mut self, end_time: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.end_time = Some(end_time.into());
         self
     }
 
@@ -1521,9 +1542,9 @@ impl UsageAudioSpeechesParams {
     /// parameters are left out.
     pub fn to_query(&self) -> Vec<(&'static str, String)> {
         let mut query = Vec::new();
-        query.push(("start_time", self.start_time.to_string()));
+        query.push(("start_time", self.start_time.as_unix_seconds().to_string()));
         if let Some(value) = &self.end_time {
-            query.push(("end_time", value.to_string()));
+            query.push(("end_time", value.as_unix_seconds().to_string()));
         }
         if let Some(value) = &self.bucket_width {
             query.push(("bucket_width", value.to_string()));
@@ -1555,7 +1576,28 @@ impl UsageAudioSpeechesParams {
     /// Checks the bounds the spec states, and that each path parameter can be one path
     /// segment, so that a request the API would reject (or a different path) is not sent.
     pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
+        {
+            let value = self.start_time;
+            if let Some(problem) = value.parameter_problem() {
+                return Err(
+                    crate::runtime::InvalidParam::new(
+                        Self::OPERATION_ID,
+                        "start_time",
+                        problem,
+                    ),
+                );
+            }
+        }
         if let Some(value) = self.end_time {
+            if let Some(problem) = value.parameter_problem() {
+                return Err(
+                    crate::runtime::InvalidParam::new(
+                        Self::OPERATION_ID,
+                        "end_time",
+                        problem,
+                    ),
+                );
+            }
             let other = self.start_time;
             if value <= other {
                 return Err(
@@ -1651,8 +1693,8 @@ impl crate::runtime::Paged for UsageAudioSpeechesParams {
 #[derive(Clone, Debug, PartialEq)]
 #[must_use]
 pub struct UsageAudioTranscriptionsParams {
-    start_time: i64,
-    end_time: Option<i64>,
+    start_time: crate::runtime::Timestamp,
+    end_time: Option<crate::runtime::Timestamp>,
     bucket_width: Option<super::types::UsageBucketWidth>,
     project_ids: Vec<String>,
     user_ids: Vec<String>,
@@ -1679,9 +1721,9 @@ impl UsageAudioTranscriptionsParams {
     /// `start_time`: Start time (Unix seconds) of the query time range, inclusive.
     ///
     /// Query parameter `start_time`. Required.
-    pub fn new(start_time: i64) -> Self {
+    pub fn new(start_time: impl Into<crate::runtime::Timestamp>) -> Self {
         Self {
-            start_time,
+            start_time: start_time.into(),
             end_time: None,
             bucket_width: None,
             project_ids: Vec::new(),
@@ -1697,8 +1739,8 @@ impl UsageAudioTranscriptionsParams {
     /// End time (Unix seconds) of the query time range, exclusive.
     ///
     /// Query parameter `end_time`. Optional. Must be greater than `start_time`.
-    pub fn end_time(mut self, end_time: i64) -> Self {
-        self.end_time = Some(end_time);
+    pub fn end_time(mut self, end_time: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.end_time = Some(end_time.into());
         self
     }
 
@@ -1799,9 +1841,9 @@ impl UsageAudioTranscriptionsParams {
     /// parameters are left out.
     pub fn to_query(&self) -> Vec<(&'static str, String)> {
         let mut query = Vec::new();
-        query.push(("start_time", self.start_time.to_string()));
+        query.push(("start_time", self.start_time.as_unix_seconds().to_string()));
         if let Some(value) = &self.end_time {
-            query.push(("end_time", value.to_string()));
+            query.push(("end_time", value.as_unix_seconds().to_string()));
         }
         if let Some(value) = &self.bucket_width {
             query.push(("bucket_width", value.to_string()));
@@ -1833,7 +1875,28 @@ impl UsageAudioTranscriptionsParams {
     /// Checks the bounds the spec states, and that each path parameter can be one path
     /// segment, so that a request the API would reject (or a different path) is not sent.
     pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
+        {
+            let value = self.start_time;
+            if let Some(problem) = value.parameter_problem() {
+                return Err(
+                    crate::runtime::InvalidParam::new(
+                        Self::OPERATION_ID,
+                        "start_time",
+                        problem,
+                    ),
+                );
+            }
+        }
         if let Some(value) = self.end_time {
+            if let Some(problem) = value.parameter_problem() {
+                return Err(
+                    crate::runtime::InvalidParam::new(
+                        Self::OPERATION_ID,
+                        "end_time",
+                        problem,
+                    ),
+                );
+            }
             let other = self.start_time;
             if value <= other {
                 return Err(
@@ -1929,8 +1992,8 @@ impl crate::runtime::Paged for UsageAudioTranscriptionsParams {
 #[derive(Clone, Debug, PartialEq)]
 #[must_use]
 pub struct UsageCodeInterpreterSessionsParams {
-    start_time: i64,
-    end_time: Option<i64>,
+    start_time: crate::runtime::Timestamp,
+    end_time: Option<crate::runtime::Timestamp>,
     bucket_width: Option<super::types::UsageBucketWidth>,
     project_ids: Vec<String>,
     group_by: Vec<super::types::UsageCodeInterpreterSessionsGroupBy>,
@@ -1954,9 +2017,9 @@ impl UsageCodeInterpreterSessionsParams {
     /// `start_time`: Start time (Unix seconds) of the query time range, inclusive.
     ///
     /// Query parameter `start_time`. Required.
-    pub fn new(start_time: i64) -> Self {
+    pub fn new(start_time: impl Into<crate::runtime::Timestamp>) -> Self {
         Self {
-            start_time,
+            start_time: start_time.into(),
             end_time: None,
             bucket_width: None,
             project_ids: Vec::new(),
@@ -1969,8 +2032,8 @@ impl UsageCodeInterpreterSessionsParams {
     /// End time (Unix seconds) of the query time range, exclusive.
     ///
     /// Query parameter `end_time`. Optional. Must be greater than `start_time`.
-    pub fn end_time(mut self, end_time: i64) -> Self {
-        self.end_time = Some(end_time);
+    pub fn end_time(mut self, end_time: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.end_time = Some(end_time.into());
         self
     }
 
@@ -2038,9 +2101,9 @@ impl UsageCodeInterpreterSessionsParams {
     /// parameters are left out.
     pub fn to_query(&self) -> Vec<(&'static str, String)> {
         let mut query = Vec::new();
-        query.push(("start_time", self.start_time.to_string()));
+        query.push(("start_time", self.start_time.as_unix_seconds().to_string()));
         if let Some(value) = &self.end_time {
-            query.push(("end_time", value.to_string()));
+            query.push(("end_time", value.as_unix_seconds().to_string()));
         }
         if let Some(value) = &self.bucket_width {
             query.push(("bucket_width", value.to_string()));
@@ -2063,7 +2126,28 @@ impl UsageCodeInterpreterSessionsParams {
     /// Checks the bounds the spec states, and that each path parameter can be one path
     /// segment, so that a request the API would reject (or a different path) is not sent.
     pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
+        {
+            let value = self.start_time;
+            if let Some(problem) = value.parameter_problem() {
+                return Err(
+                    crate::runtime::InvalidParam::new(
+                        Self::OPERATION_ID,
+                        "start_time",
+                        problem,
+                    ),
+                );
+            }
+        }
         if let Some(value) = self.end_time {
+            if let Some(problem) = value.parameter_problem() {
+                return Err(
+                    crate::runtime::InvalidParam::new(
+                        Self::OPERATION_ID,
+                        "end_time",
+                        problem,
+                    ),
+                );
+            }
             let other = self.start_time;
             if value <= other {
                 return Err(
@@ -2159,8 +2243,8 @@ impl crate::runtime::Paged for UsageCodeInterpreterSessionsParams {
 #[derive(Clone, Debug, PartialEq)]
 #[must_use]
 pub struct UsageCompletionsParams {
-    start_time: i64,
-    end_time: Option<i64>,
+    start_time: crate::runtime::Timestamp,
+    end_time: Option<crate::runtime::Timestamp>,
     bucket_width: Option<super::types::UsageBucketWidth>,
     project_ids: Vec<String>,
     user_ids: Vec<String>,
@@ -2188,9 +2272,9 @@ impl UsageCompletionsParams {
     /// `start_time`: Start time (Unix seconds) of the query time range, inclusive.
     ///
     /// Query parameter `start_time`. Required.
-    pub fn new(start_time: i64) -> Self {
+    pub fn new(start_time: impl Into<crate::runtime::Timestamp>) -> Self {
         Self {
-            start_time,
+            start_time: start_time.into(),
             end_time: None,
             bucket_width: None,
             project_ids: Vec::new(),
@@ -2207,8 +2291,8 @@ impl UsageCompletionsParams {
     /// End time (Unix seconds) of the query time range, exclusive.
     ///
     /// Query parameter `end_time`. Optional. Must be greater than `start_time`.
-    pub fn end_time(mut self, end_time: i64) -> Self {
-        self.end_time = Some(end_time);
+    pub fn end_time(mut self, end_time: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.end_time = Some(end_time.into());
         self
     }
 
@@ -2317,9 +2401,9 @@ impl UsageCompletionsParams {
     /// parameters are left out.
     pub fn to_query(&self) -> Vec<(&'static str, String)> {
         let mut query = Vec::new();
-        query.push(("start_time", self.start_time.to_string()));
+        query.push(("start_time", self.start_time.as_unix_seconds().to_string()));
         if let Some(value) = &self.end_time {
-            query.push(("end_time", value.to_string()));
+            query.push(("end_time", value.as_unix_seconds().to_string()));
         }
         if let Some(value) = &self.bucket_width {
             query.push(("bucket_width", value.to_string()));
@@ -2354,7 +2438,28 @@ impl UsageCompletionsParams {
     /// Checks the bounds the spec states, and that each path parameter can be one path
     /// segment, so that a request the API would reject (or a different path) is not sent.
     pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
+        {
+            let value = self.start_time;
+            if let Some(problem) = value.parameter_problem() {
+                return Err(
+                    crate::runtime::InvalidParam::new(
+                        Self::OPERATION_ID,
+                        "start_time",
+                        problem,
+                    ),
+                );
+            }
+        }
         if let Some(value) = self.end_time {
+            if let Some(problem) = value.parameter_problem() {
+                return Err(
+                    crate::runtime::InvalidParam::new(
+                        Self::OPERATION_ID,
+                        "end_time",
+                        problem,
+                    ),
+                );
+            }
             let other = self.start_time;
             if value <= other {
                 return Err(
@@ -2450,8 +2555,8 @@ impl crate::runtime::Paged for UsageCompletionsParams {
 #[derive(Clone, Debug, PartialEq)]
 #[must_use]
 pub struct UsageEmbeddingsParams {
-    start_time: i64,
-    end_time: Option<i64>,
+    start_time: crate::runtime::Timestamp,
+    end_time: Option<crate::runtime::Timestamp>,
     bucket_width: Option<super::types::UsageBucketWidth>,
     project_ids: Vec<String>,
     user_ids: Vec<String>,
@@ -2478,9 +2583,9 @@ impl UsageEmbeddingsParams {
     /// `start_time`: Start time (Unix seconds) of the query time range, inclusive.
     ///
     /// Query parameter `start_time`. Required.
-    pub fn new(start_time: i64) -> Self {
+    pub fn new(start_time: impl Into<crate::runtime::Timestamp>) -> Self {
         Self {
-            start_time,
+            start_time: start_time.into(),
             end_time: None,
             bucket_width: None,
             project_ids: Vec::new(),
@@ -2496,8 +2601,8 @@ impl UsageEmbeddingsParams {
     /// End time (Unix seconds) of the query time range, exclusive.
     ///
     /// Query parameter `end_time`. Optional. Must be greater than `start_time`.
-    pub fn end_time(mut self, end_time: i64) -> Self {
-        self.end_time = Some(end_time);
+    pub fn end_time(mut self, end_time: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.end_time = Some(end_time.into());
         self
     }
 
@@ -2598,9 +2703,9 @@ impl UsageEmbeddingsParams {
     /// parameters are left out.
     pub fn to_query(&self) -> Vec<(&'static str, String)> {
         let mut query = Vec::new();
-        query.push(("start_time", self.start_time.to_string()));
+        query.push(("start_time", self.start_time.as_unix_seconds().to_string()));
         if let Some(value) = &self.end_time {
-            query.push(("end_time", value.to_string()));
+            query.push(("end_time", value.as_unix_seconds().to_string()));
         }
         if let Some(value) = &self.bucket_width {
             query.push(("bucket_width", value.to_string()));
@@ -2632,7 +2737,28 @@ impl UsageEmbeddingsParams {
     /// Checks the bounds the spec states, and that each path parameter can be one path
     /// segment, so that a request the API would reject (or a different path) is not sent.
     pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
+        {
+            let value = self.start_time;
+            if let Some(problem) = value.parameter_problem() {
+                return Err(
+                    crate::runtime::InvalidParam::new(
+                        Self::OPERATION_ID,
+                        "start_time",
+                        problem,
+                    ),
+                );
+            }
+        }
         if let Some(value) = self.end_time {
+            if let Some(problem) = value.parameter_problem() {
+                return Err(
+                    crate::runtime::InvalidParam::new(
+                        Self::OPERATION_ID,
+                        "end_time",
+                        problem,
+                    ),
+                );
+            }
             let other = self.start_time;
             if value <= other {
                 return Err(
@@ -2728,8 +2854,8 @@ impl crate::runtime::Paged for UsageEmbeddingsParams {
 #[derive(Clone, Debug, PartialEq)]
 #[must_use]
 pub struct UsageFileSearchCallsParams {
-    start_time: i64,
-    end_time: Option<i64>,
+    start_time: crate::runtime::Timestamp,
+    end_time: Option<crate::runtime::Timestamp>,
     bucket_width: Option<super::types::UsageBucketWidth>,
     project_ids: Vec<String>,
     user_ids: Vec<String>,
@@ -2756,9 +2882,9 @@ impl UsageFileSearchCallsParams {
     /// `start_time`: Start time (Unix seconds) of the query time range, inclusive.
     ///
     /// Query parameter `start_time`. Required.
-    pub fn new(start_time: i64) -> Self {
+    pub fn new(start_time: impl Into<crate::runtime::Timestamp>) -> Self {
         Self {
-            start_time,
+            start_time: start_time.into(),
             end_time: None,
             bucket_width: None,
             project_ids: Vec::new(),
@@ -2774,8 +2900,8 @@ impl UsageFileSearchCallsParams {
     /// End time (Unix seconds) of the query time range, exclusive.
     ///
     /// Query parameter `end_time`. Optional. Must be greater than `start_time`.
-    pub fn end_time(mut self, end_time: i64) -> Self {
-        self.end_time = Some(end_time);
+    pub fn end_time(mut self, end_time: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.end_time = Some(end_time.into());
         self
     }
 
@@ -2876,9 +3002,9 @@ impl UsageFileSearchCallsParams {
     /// parameters are left out.
     pub fn to_query(&self) -> Vec<(&'static str, String)> {
         let mut query = Vec::new();
-        query.push(("start_time", self.start_time.to_string()));
+        query.push(("start_time", self.start_time.as_unix_seconds().to_string()));
         if let Some(value) = &self.end_time {
-            query.push(("end_time", value.to_string()));
+            query.push(("end_time", value.as_unix_seconds().to_string()));
         }
         if let Some(value) = &self.bucket_width {
             query.push(("bucket_width", value.to_string()));
@@ -2910,7 +3036,28 @@ impl UsageFileSearchCallsParams {
     /// Checks the bounds the spec states, and that each path parameter can be one path
     /// segment, so that a request the API would reject (or a different path) is not sent.
     pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
+        {
+            let value = self.start_time;
+            if let Some(problem) = value.parameter_problem() {
+                return Err(
+                    crate::runtime::InvalidParam::new(
+                        Self::OPERATION_ID,
+                        "start_time",
+                        problem,
+                    ),
+                );
+            }
+        }
         if let Some(value) = self.end_time {
+            if let Some(problem) = value.parameter_problem() {
+                return Err(
+                    crate::runtime::InvalidParam::new(
+                        Self::OPERATION_ID,
+                        "end_time",
+                        problem,
+                    ),
+                );
+            }
             let other = self.start_time;
             if value <= other {
                 return Err(
@@ -3006,8 +3153,8 @@ impl crate::runtime::Paged for UsageFileSearchCallsParams {
 #[derive(Clone, Debug, PartialEq)]
 #[must_use]
 pub struct UsageImagesParams {
-    start_time: i64,
-    end_time: Option<i64>,
+    start_time: crate::runtime::Timestamp,
+    end_time: Option<crate::runtime::Timestamp>,
     bucket_width: Option<super::types::UsageBucketWidth>,
     sources: Vec<super::types::ImageSource>,
     sizes: Vec<super::types::ImageSize>,
@@ -3036,9 +3183,9 @@ impl UsageImagesParams {
     /// `start_time`: Start time (Unix seconds) of the query time range, inclusive.
     ///
     /// Query parameter `start_time`. Required.
-    pub fn new(start_time: i64) -> Self {
+    pub fn new(start_time: impl Into<crate::runtime::Timestamp>) -> Self {
         Self {
-            start_time,
+            start_time: start_time.into(),
             end_time: None,
             bucket_width: None,
             sources: Vec::new(),
@@ -3056,8 +3203,8 @@ impl UsageImagesParams {
     /// End time (Unix seconds) of the query time range, exclusive.
     ///
     /// Query parameter `end_time`. Optional. Must be greater than `start_time`.
-    pub fn end_time(mut self, end_time: i64) -> Self {
-        self.end_time = Some(end_time);
+    pub fn end_time(mut self, end_time: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.end_time = Some(end_time.into());
         self
     }
 
@@ -3178,9 +3325,9 @@ impl UsageImagesParams {
     /// parameters are left out.
     pub fn to_query(&self) -> Vec<(&'static str, String)> {
         let mut query = Vec::new();
-        query.push(("start_time", self.start_time.to_string()));
+        query.push(("start_time", self.start_time.as_unix_seconds().to_string()));
         if let Some(value) = &self.end_time {
-            query.push(("end_time", value.to_string()));
+            query.push(("end_time", value.as_unix_seconds().to_string()));
         }
         if let Some(value) = &self.bucket_width {
             query.push(("bucket_width", value.to_string()));
@@ -3218,7 +3365,28 @@ impl UsageImagesParams {
     /// Checks the bounds the spec states, and that each path parameter can be one path
     /// segment, so that a request the API would reject (or a different path) is not sent.
     pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
+        {
+            let value = self.start_time;
+            if let Some(problem) = value.parameter_problem() {
+                return Err(
+                    crate::runtime::InvalidParam::new(
+                        Self::OPERATION_ID,
+                        "start_time",
+                        problem,
+                    ),
+                );
+            }
+        }
         if let Some(value) = self.end_time {
+            if let Some(problem) = value.parameter_problem() {
+                return Err(
+                    crate::runtime::InvalidParam::new(
+                        Self::OPERATION_ID,
+                        "end_time",
+                        problem,
+                    ),
+                );
+            }
             let other = self.start_time;
             if value <= other {
                 return Err(
@@ -3314,8 +3482,8 @@ impl crate::runtime::Paged for UsageImagesParams {
 #[derive(Clone, Debug, PartialEq)]
 #[must_use]
 pub struct UsageModerationsParams {
-    start_time: i64,
-    end_time: Option<i64>,
+    start_time: crate::runtime::Timestamp,
+    end_time: Option<crate::runtime::Timestamp>,
     bucket_width: Option<super::types::UsageBucketWidth>,
     project_ids: Vec<String>,
     user_ids: Vec<String>,
@@ -3342,9 +3510,9 @@ impl UsageModerationsParams {
     /// `start_time`: Start time (Unix seconds) of the query time range, inclusive.
     ///
     /// Query parameter `start_time`. Required.
-    pub fn new(start_time: i64) -> Self {
+    pub fn new(start_time: impl Into<crate::runtime::Timestamp>) -> Self {
         Self {
-            start_time,
+            start_time: start_time.into(),
             end_time: None,
             bucket_width: None,
             project_ids: Vec::new(),
@@ -3360,8 +3528,8 @@ impl UsageModerationsParams {
     /// End time (Unix seconds) of the query time range, exclusive.
     ///
     /// Query parameter `end_time`. Optional. Must be greater than `start_time`.
-    pub fn end_time(mut self, end_time: i64) -> Self {
-        self.end_time = Some(end_time);
+    pub fn end_time(mut self, end_time: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.end_time = Some(end_time.into());
         self
     }
 
@@ -3462,9 +3630,9 @@ impl UsageModerationsParams {
     /// parameters are left out.
     pub fn to_query(&self) -> Vec<(&'static str, String)> {
         let mut query = Vec::new();
-        query.push(("start_time", self.start_time.to_string()));
+        query.push(("start_time", self.start_time.as_unix_seconds().to_string()));
         if let Some(value) = &self.end_time {
-            query.push(("end_time", value.to_string()));
+            query.push(("end_time", value.as_unix_seconds().to_string()));
         }
         if let Some(value) = &self.bucket_width {
             query.push(("bucket_width", value.to_string()));
@@ -3496,7 +3664,28 @@ impl UsageModerationsParams {
     /// Checks the bounds the spec states, and that each path parameter can be one path
     /// segment, so that a request the API would reject (or a different path) is not sent.
     pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
+        {
+            let value = self.start_time;
+            if let Some(problem) = value.parameter_problem() {
+                return Err(
+                    crate::runtime::InvalidParam::new(
+                        Self::OPERATION_ID,
+                        "start_time",
+                        problem,
+                    ),
+                );
+            }
+        }
         if let Some(value) = self.end_time {
+            if let Some(problem) = value.parameter_problem() {
+                return Err(
+                    crate::runtime::InvalidParam::new(
+                        Self::OPERATION_ID,
+                        "end_time",
+                        problem,
+                    ),
+                );
+            }
             let other = self.start_time;
             if value <= other {
                 return Err(
@@ -3592,8 +3781,8 @@ impl crate::runtime::Paged for UsageModerationsParams {
 #[derive(Clone, Debug, PartialEq)]
 #[must_use]
 pub struct UsageVectorStoresParams {
-    start_time: i64,
-    end_time: Option<i64>,
+    start_time: crate::runtime::Timestamp,
+    end_time: Option<crate::runtime::Timestamp>,
     bucket_width: Option<super::types::UsageBucketWidth>,
     project_ids: Vec<String>,
     group_by: Vec<super::types::UsageVectorStoresGroupBy>,
@@ -3617,9 +3806,9 @@ impl UsageVectorStoresParams {
     /// `start_time`: Start time (Unix seconds) of the query time range, inclusive.
     ///
     /// Query parameter `start_time`. Required.
-    pub fn new(start_time: i64) -> Self {
+    pub fn new(start_time: impl Into<crate::runtime::Timestamp>) -> Self {
         Self {
-            start_time,
+            start_time: start_time.into(),
             end_time: None,
             bucket_width: None,
             project_ids: Vec::new(),
@@ -3632,8 +3821,8 @@ impl UsageVectorStoresParams {
     /// End time (Unix seconds) of the query time range, exclusive.
     ///
     /// Query parameter `end_time`. Optional. Must be greater than `start_time`.
-    pub fn end_time(mut self, end_time: i64) -> Self {
-        self.end_time = Some(end_time);
+    pub fn end_time(mut self, end_time: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.end_time = Some(end_time.into());
         self
     }
 
@@ -3701,9 +3890,9 @@ impl UsageVectorStoresParams {
     /// parameters are left out.
     pub fn to_query(&self) -> Vec<(&'static str, String)> {
         let mut query = Vec::new();
-        query.push(("start_time", self.start_time.to_string()));
+        query.push(("start_time", self.start_time.as_unix_seconds().to_string()));
         if let Some(value) = &self.end_time {
-            query.push(("end_time", value.to_string()));
+            query.push(("end_time", value.as_unix_seconds().to_string()));
         }
         if let Some(value) = &self.bucket_width {
             query.push(("bucket_width", value.to_string()));
@@ -3726,7 +3915,28 @@ impl UsageVectorStoresParams {
     /// Checks the bounds the spec states, and that each path parameter can be one path
     /// segment, so that a request the API would reject (or a different path) is not sent.
     pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
+        {
+            let value = self.start_time;
+            if let Some(problem) = value.parameter_problem() {
+                return Err(
+                    crate::runtime::InvalidParam::new(
+                        Self::OPERATION_ID,
+                        "start_time",
+                        problem,
+                    ),
+                );
+            }
+        }
         if let Some(value) = self.end_time {
+            if let Some(problem) = value.parameter_problem() {
+                return Err(
+                    crate::runtime::InvalidParam::new(
+                        Self::OPERATION_ID,
+                        "end_time",
+                        problem,
+                    ),
+                );
+            }
             let other = self.start_time;
             if value <= other {
                 return Err(
@@ -3822,8 +4032,8 @@ impl crate::runtime::Paged for UsageVectorStoresParams {
 #[derive(Clone, Debug, PartialEq)]
 #[must_use]
 pub struct UsageWebSearchCallsParams {
-    start_time: i64,
-    end_time: Option<i64>,
+    start_time: crate::runtime::Timestamp,
+    end_time: Option<crate::runtime::Timestamp>,
     bucket_width: Option<super::types::UsageBucketWidth>,
     project_ids: Vec<String>,
     user_ids: Vec<String>,
@@ -3851,9 +4061,9 @@ impl UsageWebSearchCallsParams {
     /// `start_time`: Start time (Unix seconds) of the query time range, inclusive.
     ///
     /// Query parameter `start_time`. Required.
-    pub fn new(start_time: i64) -> Self {
+    pub fn new(start_time: impl Into<crate::runtime::Timestamp>) -> Self {
         Self {
-            start_time,
+            start_time: start_time.into(),
             end_time: None,
             bucket_width: None,
             project_ids: Vec::new(),
@@ -3870,8 +4080,8 @@ impl UsageWebSearchCallsParams {
     /// End time (Unix seconds) of the query time range, exclusive.
     ///
     /// Query parameter `end_time`. Optional. Must be greater than `start_time`.
-    pub fn end_time(mut self, end_time: i64) -> Self {
-        self.end_time = Some(end_time);
+    pub fn end_time(mut self, end_time: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.end_time = Some(end_time.into());
         self
     }
 
@@ -3985,9 +4195,9 @@ impl UsageWebSearchCallsParams {
     /// parameters are left out.
     pub fn to_query(&self) -> Vec<(&'static str, String)> {
         let mut query = Vec::new();
-        query.push(("start_time", self.start_time.to_string()));
+        query.push(("start_time", self.start_time.as_unix_seconds().to_string()));
         if let Some(value) = &self.end_time {
-            query.push(("end_time", value.to_string()));
+            query.push(("end_time", value.as_unix_seconds().to_string()));
         }
         if let Some(value) = &self.bucket_width {
             query.push(("bucket_width", value.to_string()));
@@ -4022,7 +4232,28 @@ impl UsageWebSearchCallsParams {
     /// Checks the bounds the spec states, and that each path parameter can be one path
     /// segment, so that a request the API would reject (or a different path) is not sent.
     pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
+        {
+            let value = self.start_time;
+            if let Some(problem) = value.parameter_problem() {
+                return Err(
+                    crate::runtime::InvalidParam::new(
+                        Self::OPERATION_ID,
+                        "start_time",
+                        problem,
+                    ),
+                );
+            }
+        }
         if let Some(value) = self.end_time {
+            if let Some(problem) = value.parameter_problem() {
+                return Err(
+                    crate::runtime::InvalidParam::new(
+                        Self::OPERATION_ID,
+                        "end_time",
+                        problem,
+                    ),
+                );
+            }
             let other = self.start_time;
             if value <= other {
                 return Err(

@@ -24,17 +24,17 @@ pub struct AdminApiKey {
     /// The Unix timestamp (in seconds) of when the API key was created
     ///
     /// JSON property `created_at`. Required.
-    pub created_at: i64,
+    pub created_at: crate::runtime::Timestamp,
     /// The Unix timestamp (in seconds) of when the API key expires
     ///
     /// JSON property `expires_at`. Required; may be `null` (decoded as `None`, as is a missing value).
     #[serde(default)]
-    pub expires_at: Option<i64>,
+    pub expires_at: Option<crate::runtime::Timestamp>,
     /// The Unix timestamp (in seconds) of when the API key was last used
     ///
     /// JSON property `last_used_at`. Optional; may be `null` (decoded as `None`).
     #[serde(default)]
-    pub last_used_at: Option<i64>,
+    pub last_used_at: Option<crate::runtime::Timestamp>,
     /// The user who owns the admin API key.
     ///
     /// JSON property `owner`. Required.
@@ -90,7 +90,7 @@ pub struct AdminApiKeyOwner {
     ///
     /// JSON property `created_at`. Optional.
     #[serde(default)]
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// Always `owner`
     ///
     /// JSON property `role`. Optional.
@@ -670,12 +670,12 @@ pub struct Project {
     /// The Unix timestamp (in seconds) of when the project was created.
     ///
     /// JSON property `created_at`. Required.
-    pub created_at: i64,
+    pub created_at: crate::runtime::Timestamp,
     /// The Unix timestamp (in seconds) of when the project was archived or `null`.
     ///
     /// JSON property `archived_at`. Optional; may be `null` (decoded as `None`).
     #[serde(default)]
-    pub archived_at: Option<i64>,
+    pub archived_at: Option<crate::runtime::Timestamp>,
     /// `active` or `archived`
     ///
     /// JSON property `status`. Optional; may be `null` (decoded as `None`).
@@ -729,12 +729,12 @@ pub struct ProjectApiKey {
     /// The Unix timestamp (in seconds) of when the API key was created
     ///
     /// JSON property `created_at`. Required.
-    pub created_at: i64,
+    pub created_at: crate::runtime::Timestamp,
     /// The Unix timestamp (in seconds) of when the API key was last used.
     ///
     /// JSON property `last_used_at`. Required; may be `null` (decoded as `None`, as is a missing value).
     #[serde(default)]
-    pub last_used_at: Option<i64>,
+    pub last_used_at: Option<crate::runtime::Timestamp>,
     /// The identifier, which can be referenced in API endpoints
     ///
     /// JSON property `id`. Required.
@@ -912,7 +912,7 @@ pub struct ProjectApiKeyOwnerServiceAccount {
     /// The Unix timestamp (in seconds) of when the service account was created.
     ///
     /// JSON property `created_at`. Required.
-    pub created_at: i64,
+    pub created_at: crate::runtime::Timestamp,
     /// The service account's project role.
     ///
     /// JSON property `role`. Required.
@@ -985,7 +985,7 @@ pub struct ProjectApiKeyOwnerUser {
     /// The Unix timestamp (in seconds) of when the user was created.
     ///
     /// JSON property `created_at`. Required.
-    pub created_at: i64,
+    pub created_at: crate::runtime::Timestamp,
     /// The user's project role.
     ///
     /// JSON property `role`. Required.
@@ -1086,7 +1086,7 @@ pub struct ProjectServiceAccount {
     /// The Unix timestamp (in seconds) of when the service account was created
     ///
     /// JSON property `created_at`. Required.
-    pub created_at: i64,
+    pub created_at: crate::runtime::Timestamp,
 }
 
 impl ::serde::Serialize for ProjectServiceAccount {
@@ -1364,7 +1364,7 @@ pub struct ProjectUser {
     /// The Unix timestamp (in seconds) of when the project was added.
     ///
     /// JSON property `added_at`. Required.
-    pub added_at: i64,
+    pub added_at: crate::runtime::Timestamp,
 }
 
 impl ::serde::Serialize for ProjectUser {
@@ -3006,11 +3006,11 @@ pub struct UsageTimeBucket {
     /// Start of the bucket (Unix seconds), inclusive.
     ///
     /// JSON property `start_time`. Required.
-    pub start_time: i64,
+    pub start_time: crate::runtime::Timestamp,
     /// End of the bucket (Unix seconds), exclusive.
     ///
     /// JSON property `end_time`. Required.
-    pub end_time: i64,
+    pub end_time: crate::runtime::Timestamp,
     /// The results of the bucket, one per group; empty when nothing was used.
     ///
     /// JSON property `results`. Required.
@@ -3237,7 +3237,7 @@ pub struct User {
     /// The Unix timestamp (in seconds) of when the user was added.
     ///
     /// JSON property `added_at`. Required.
-    pub added_at: i64,
+    pub added_at: crate::runtime::Timestamp,
     /// Whether this is the organization's default user.
     ///
     /// JSON property `is_default`. Optional.
@@ -3272,7 +3272,7 @@ pub struct User {
     ///
     /// JSON property `api_key_last_used_at`. Optional; may be `null` (decoded as `None`).
     #[serde(default)]
-    pub api_key_last_used_at: Option<i64>,
+    pub api_key_last_used_at: Option<crate::runtime::Timestamp>,
     /// The technical level metadata for the user.
     ///
     /// JSON property `technical_level`. Optional; may be `null` (decoded as `None`).
@@ -3368,7 +3368,7 @@ pub struct UserDetails {
     ///
     /// JSON property `banned_at`. Optional; may be `null` (decoded as `None`).
     #[serde(default)]
-    pub banned_at: Option<i64>,
+    pub banned_at: Option<crate::runtime::Timestamp>,
 }
 
 impl ::serde::Serialize for UserDetails {

@@ -212,7 +212,11 @@ pub async fn collect(client: &Client, request: &Request) -> Result<Report, Failu
         let mut buckets = client.usage_costs_buckets(params);
         while let Some(bucket) = buckets.try_next().await? {
             progress.tick();
-            report.note_bucket(bucket.start_time, bucket.end_time, request.now);
+            report.note_bucket(
+                bucket.start_time.as_unix_seconds(),
+                bucket.end_time.as_unix_seconds(),
+                request.now,
+            );
             for cost in bucket
                 .results
                 .into_iter()
@@ -223,7 +227,10 @@ pub async fn collect(client: &Client, request: &Request) -> Result<Report, Failu
                     UsageCostsGroupBy::LineItem => cost.line_item,
                     _ => cost.api_key_id,
                 };
-                let cell = report.cells.entry((bucket.start_time, id)).or_default();
+                let cell = report
+                    .cells
+                    .entry((bucket.start_time.as_unix_seconds(), id))
+                    .or_default();
                 let amount = cost.amount.as_ref();
                 let value = amount.and_then(|a| a.value).unwrap_or_default();
                 cell.cost = Some(cell.cost.unwrap_or_default() + Money::from_decimal(value));
@@ -242,7 +249,11 @@ pub async fn collect(client: &Client, request: &Request) -> Result<Report, Failu
         let mut buckets = client.usage_completions_buckets(params);
         while let Some(bucket) = buckets.try_next().await? {
             progress.tick();
-            report.note_bucket(bucket.start_time, bucket.end_time, request.now);
+            report.note_bucket(
+                bucket.start_time.as_unix_seconds(),
+                bucket.end_time.as_unix_seconds(),
+                request.now,
+            );
             for c in bucket
                 .results
                 .into_iter()
@@ -254,7 +265,10 @@ pub async fn collect(client: &Client, request: &Request) -> Result<Report, Failu
                     UsageCompletionsGroupBy::ApiKeyId => c.api_key_id,
                     _ => c.user_id,
                 };
-                let cell = report.cells.entry((bucket.start_time, id)).or_default();
+                let cell = report
+                    .cells
+                    .entry((bucket.start_time.as_unix_seconds(), id))
+                    .or_default();
                 cell.requests += c.num_model_requests;
                 cell.input_tokens += c.input_tokens;
                 cell.output_tokens += c.output_tokens;

@@ -240,8 +240,14 @@ fn every_example_response_decodes_to_known_results_with_every_field() {
             "{name}"
         );
         for (bucket, raw) in page.data.iter().zip(json["data"].as_array().unwrap()) {
-            assert_eq!(bucket.start_time, raw["start_time"].as_i64().unwrap());
-            assert_eq!(bucket.end_time, raw["end_time"].as_i64().unwrap());
+            assert_eq!(
+                bucket.start_time.as_unix_seconds(),
+                raw["start_time"].as_i64().unwrap()
+            );
+            assert_eq!(
+                bucket.end_time.as_unix_seconds(),
+                raw["end_time"].as_i64().unwrap()
+            );
             for (result, raw) in bucket
                 .results
                 .iter()
@@ -296,7 +302,7 @@ fn example_values_are_decoded_as_sent() {
     );
 
     let (_, page) = example(&shared, "costs.json");
-    assert_eq!(page.data[0].start_time, 1730419200);
+    assert_eq!(page.data[0].start_time.as_unix_seconds(), 1730419200);
     let UsageResult::Costs(cost) = &page.data[0].results[0] else {
         panic!("{page:?}")
     };

@@ -329,7 +329,8 @@ fn the_streaming_union_decoder_agrees_with_serdes_derived_one_in_either_order() 
             (derived.has_more, &derived.next_page)
         );
         for (a, b) in ours.data.into_iter().zip(derived.data) {
-            assert_eq!((a.start_time, a.end_time), (b.start_time, b.end_time));
+            let a_range = (a.start_time.as_unix_seconds(), a.end_time.as_unix_seconds());
+            assert_eq!(a_range, (b.start_time, b.end_time));
             let b: Vec<UsageResult> = b.results.into_iter().map(UsageResult::from).collect();
             assert_eq!(a.results, b);
         }

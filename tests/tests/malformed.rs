@@ -534,8 +534,9 @@ fn bounds_that_cannot_be_checked_are_errors_or_ignored() {
     );
     let e = error(&op("{type: string, x-greater-than: n}"));
     assert!(
-        e.message
-            .contains("`x-greater-than` applies to integer parameters only"),
+        e.message.contains(
+            "`x-greater-than` applies to integer and `format: unix-time` parameters only"
+        ),
         "{e}"
     );
     let e = error(&op(

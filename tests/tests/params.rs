@@ -108,7 +108,8 @@ fn end_time_must_come_after_start_time() {
         .end_time(100)
         .validate()
         .unwrap_err();
-    assert_eq!(err.to_string(), "invalid parameter `end_time` for usage-completions: 100 must be greater than `start_time` (100)");
+    // Times are shown as dates (100 seconds after the epoch).
+    assert_eq!(err.to_string(), "invalid parameter `end_time` for usage-completions: 1970-01-01T00:01:40Z must be greater than `start_time` (1970-01-01T00:01:40Z)");
     assert!(UsageCostsParams::new(100).end_time(50).validate().is_err());
 }
 
@@ -204,4 +205,56 @@ paths:
     assert_eq!(bounds.minimum, None);
     assert_eq!(bounds.maximum, Some(Number::Integer(9)));
     assert_eq!(bounds.exclusive_maximum, None);
+}
+
+#[test]
+fn times_are_timestamps_sent_as_unix_seconds() {
+    use std::time::{Duration, SystemTime, UNIX_EPOCH};
+    // 2024-11-01T00:00:00Z, from a SystemTime, a Timestamp or plain seconds: the same query.
+    let nov1 = UNIX_EPOCH + Duration::from_secs(1_730_419_200);
+    let from_system = UsageCostsParams::new(nov1).end_time(nov1 + Duration::from_secs(86_400));
+    let from_seconds = UsageCostsParams::new(1_730_419_200).end_time(1_730_505_600);
+    let from_timestamp = UsageCostsParams::new(Timestamp::from_unix_seconds(1_730_419_200))
+        .end_time(Timestamp::from(1_730_505_600));
+    for params in [&from_system, &from_seconds, &from_timestamp] {
+        assert_eq!(
+            query(params.to_query()),
+            "start_time=1730419200&end_time=1730505600"
+        );
+        assert!(params.validate().is_ok());
+    }
+    assert!(UsageCostsParams::new(Timestamp::now()).validate().is_ok());
+    assert_eq!(
+        Timestamp::from(SystemTime::from(Timestamp::from(1_730_419_200))).to_string(),
+        "2024-11-01T00:00:00Z"
+    );
+}
+
+#[test]
+fn milliseconds_or_negative_times_are_refused_before_sending() {
+    // A JavaScript-style `Date.now()` in milliseconds would ask for the year 56,800 and get
+    // nothing back; it is refused instead, naming the parameter and the likely mistake.
+    let err = UsageCostsParams::new(1_730_419_200_000)
+        .validate()
+        .unwrap_err();
+    assert_eq!(err.param(), "start_time");
+    assert!(err.to_string().contains("looks like milliseconds"), "{err}");
+    assert!(err.to_string().contains("divide by 1000"), "{err}");
+    let err = UsageCompletionsParams::new(1_730_419_200)
+        .end_time(-1)
+        .validate()
+        .unwrap_err();
+    assert_eq!(err.param(), "end_time");
+    assert!(err.to_string().contains("before 1970"), "{err}");
+    // The order between the two is checked on the timestamps too.
+    let err = UsageCostsParams::new(1_730_505_600)
+        .end_time(1_730_419_200)
+        .validate()
+        .unwrap_err();
+    assert_eq!(err.param(), "end_time");
+    assert!(
+        err.to_string()
+            .contains("must be greater than `start_time`"),
+        "{err}"
+    );
 }

@@ -94,11 +94,17 @@ impl<'a> Builder<'a> {
         this: &Param,
         params: &[Param],
     ) -> Result<Bounds> {
-        for key in ["x-greater-than", "x-maximum-by"] {
-            if let Some(node) = schema.get(key) {
-                if this.ty.non_null() != &Type::Integer {
-                    return Err(node.error(format!("`{key}` applies to integer parameters only")));
-                }
+        let this_ty = this.ty.non_null();
+        if let Some(node) = schema.get("x-maximum-by") {
+            if this_ty != &Type::Integer {
+                return Err(node.error("`x-maximum-by` applies to integer parameters only"));
+            }
+        }
+        if let Some(node) = schema.get("x-greater-than") {
+            if !matches!(this_ty, Type::Integer | Type::Timestamp) {
+                return Err(node.error(
+                    "`x-greater-than` applies to integer and `format: unix-time` parameters only",
+                ));
             }
         }
         let find = |node: &Node<'a>, name: &str| {
@@ -119,10 +125,16 @@ impl<'a> Builder<'a> {
         let mut bounds = Bounds::default();
         if let Some(node) = schema.get("x-greater-than") {
             let (reference, other) = find(&node, node.as_str()?)?;
-            if other.ty.non_null() != &Type::Integer {
-                return Err(
-                    node.error(format!("parameter `{}` is not an integer", other.wire_name))
-                );
+            if other.ty.non_null() != this_ty {
+                let kind = if this_ty == &Type::Timestamp {
+                    "a `format: unix-time` integer"
+                } else {
+                    "an integer"
+                };
+                return Err(node.error(format!(
+                    "parameter `{}` is not {kind} like this one",
+                    other.wire_name
+                )));
             }
             bounds.greater_than = Some(reference);
         }

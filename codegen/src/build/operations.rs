@@ -297,7 +297,12 @@ impl<'a> Builder<'a> {
         };
         let queryable = matches!(
             item,
-            Type::Integer | Type::Number | Type::Decimal | Type::Boolean | Type::String
+            Type::Integer
+                | Type::Timestamp
+                | Type::Number
+                | Type::Decimal
+                | Type::Boolean
+                | Type::String
         ) || matches!(&item, Type::Named(n) if matches!(self.types.get(n).map(|t| &t.kind), Some(TypeKind::Enum(_))));
         if !queryable {
             return Err(schema.error(

@@ -200,6 +200,9 @@ impl<'a> Builder<'a> {
                 },
             };
         Ok(match ty {
+            Some("integer") if node.str("format")? == Some("unix-time") => {
+                Shape::Primitive(Type::Timestamp)
+            }
             Some("integer") => Shape::Primitive(Type::Integer),
             Some("number") if node.str("format")? == Some("decimal") => {
                 Shape::Primitive(Type::Decimal)

@@ -56,7 +56,7 @@ fn required_args(api: &Api, op: &Operation) -> Option<String> {
 fn value(api: &Api, p: &Param) -> Option<String> {
     let given = p.doc.example.as_deref().or(p.doc.default.as_deref());
     match p.ty.non_null() {
-        Type::Integer => {
+        Type::Integer | Type::Timestamp => {
             let from_bounds = match (p.bounds.minimum, p.bounds.exclusive_minimum) {
                 (Some(Number::Integer(n)), _) => Some(n),
                 (_, Some(Number::Integer(n))) => n.checked_add(1),

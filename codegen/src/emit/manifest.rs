@@ -33,7 +33,8 @@ pub fn cargo_toml(api: &Api, options: &Options) -> String {
         toml_string(&options.crate_version)
     ));
     out.push_str("edition = \"2021\"\n");
-    out.push_str("rust-version = \"1.80\"\n");
+    // reqwest 0.13, which the runtime uses, needs 1.85.
+    out.push_str("rust-version = \"1.85\"\n");
     out.push_str(&format!(
         "description = {}\n",
         toml_string(&format!("Typed client for the {}", api.title))

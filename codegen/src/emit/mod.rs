@@ -65,6 +65,10 @@ const RUNTIME: &[(&str, &str)] = &[
         include_str!("../../../runtime/src/runtime/ser.rs"),
     ),
     (
+        "timestamp.rs",
+        include_str!("../../../runtime/src/runtime/timestamp.rs"),
+    ),
+    (
         "unrecognized.rs",
         include_str!("../../../runtime/src/runtime/unrecognized.rs"),
     ),

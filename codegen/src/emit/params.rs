@@ -78,7 +78,7 @@ fn operation(api: &Api, op: &Operation, options: &crate::Options) -> TokenStream
         let id = ident(&p.rust_name);
         match (p.required, is_array(p)) {
             (true, true) => quote!(#id: #id.into_iter().map(Into::into).collect()),
-            (true, false) if is_string(p) => quote!(#id: #id.into()),
+            (true, false) if is_string(p) || is_timestamp(p) => quote!(#id: #id.into()),
             (true, false) => quote!(#id),
             (false, true) => quote!(#id: Vec::new()),
             (false, false) => quote!(#id: None),
@@ -226,6 +226,18 @@ fn is_string(p: &Param) -> bool {
     matches!(p.ty.non_null(), Type::String)
 }
 
+fn is_timestamp(p: &Param) -> bool {
+    matches!(p.ty.non_null(), Type::Timestamp)
+}
+
+/// `value` as the text sent for it: a timestamp as its Unix seconds, anything else as printed.
+fn wire_text(ty: &Type, value: TokenStream) -> TokenStream {
+    match ty.non_null() {
+        Type::Timestamp => quote!(#value.as_unix_seconds().to_string()),
+        _ => quote!(#value.to_string()),
+    }
+}
+
 /// The stored type: arrays as a `Vec` (empty = unset), optional scalars as an `Option`.
 fn field_type(p: &Param) -> TokenStream {
     let ty = rust_type(p.ty.non_null(), &types_path());
@@ -244,6 +256,7 @@ fn arg_type(p: &Param) -> TokenStream {
             quote!(impl IntoIterator<Item = impl Into<#item>>)
         }
         Type::String => quote!(impl Into<String>),
+        Type::Timestamp => quote!(impl Into<crate::runtime::Timestamp>),
         other => rust_type(other, &types_path()),
     }
 }
@@ -267,7 +280,7 @@ fn setter(p: &Param) -> TokenStream {
     let deprecated = super::deprecated(&p.deprecated);
     let assign = if is_array(p) {
         quote!(self.#id = #id.into_iter().map(Into::into).collect();)
-    } else if is_string(p) {
+    } else if is_string(p) || is_timestamp(p) {
         quote!(self.#id = Some(#id.into());)
     } else {
         quote!(self.#id = Some(#id);)
@@ -285,22 +298,36 @@ fn setter(p: &Param) -> TokenStream {
 fn query_push(p: &Param) -> TokenStream {
     let id = ident(&p.rust_name);
     let wire = &p.wire_name;
+    let item = match p.ty.non_null() {
+        Type::Array(item) => item.as_ref(),
+        other => other,
+    };
+    let text = wire_text(item, quote!(value));
     match (is_array(p), p.explode, p.required) {
         (true, true, _) => quote! {
             for value in &self.#id {
-                query.push((#wire, value.to_string()));
+                query.push((#wire, #text));
             }
         },
-        (true, false, _) => quote! {
-            if !self.#id.is_empty() {
-                let values: Vec<String> = self.#id.iter().map(ToString::to_string).collect();
-                query.push((#wire, values.join(",")));
+        (true, false, _) => {
+            let map = match item.non_null() {
+                Type::Timestamp => quote!(|value| #text),
+                _ => quote!(ToString::to_string),
+            };
+            quote! {
+                if !self.#id.is_empty() {
+                    let values: Vec<String> = self.#id.iter().map(#map).collect();
+                    query.push((#wire, values.join(",")));
+                }
             }
-        },
-        (false, _, true) => quote!(query.push((#wire, self.#id.to_string()));),
+        }
+        (false, _, true) => {
+            let text = wire_text(item, quote!(self.#id));
+            quote!(query.push((#wire, #text));)
+        }
         (false, _, false) => quote! {
             if let Some(value) = &self.#id {
-                query.push((#wire, value.to_string()));
+                query.push((#wire, #text));
             }
         },
     }
@@ -388,12 +415,21 @@ fn numeric_checks(p: &Param, op: &Operation) -> TokenStream {
         && b.exclusive_maximum.is_none()
         && b.maximum_by.is_none()
         && b.greater_than.is_none()
+        && !is_timestamp(p)
     {
         return quote!();
     }
     let id = ident(&p.rust_name);
     let wire = &p.wire_name;
     let mut body = Vec::new();
+    if is_timestamp(p) {
+        // Milliseconds by mistake (or a negative value) would silently ask for nothing.
+        body.push(quote! {
+            if let Some(problem) = value.parameter_problem() {
+                return Err(crate::runtime::InvalidParam::new(Self::OPERATION_ID, #wire, problem));
+            }
+        });
+    }
     if let Some(min) = &b.minimum {
         let lit = number(*min);
         let message = format!(

@@ -22,6 +22,7 @@ pub mod path;
 mod retry;
 #[doc(hidden)]
 pub mod ser;
+mod timestamp;
 #[doc(hidden)]
 pub mod unrecognized;
 
@@ -34,4 +35,5 @@ pub use client::{FromTransport, Request, Transport};
 pub use errors::{Error, InvalidParam, PageError, UnknownValue};
 #[doc(hidden)]
 pub use paging::{items, pages, Page, Paged};
+pub use timestamp::Timestamp;
 pub use unrecognized::{Unrecognized, UnrecognizedKind};
