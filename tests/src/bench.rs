@@ -96,34 +96,25 @@ pub fn costs_page(buckets: usize, results: usize) -> String {
     out
 }
 
-/// The costs ceiling: a costs page with plain structs where the union is (the generated
-/// `CostsResult`, exact amounts included).
+/// A costs page with plain structs where the union is, its results of type `R`.
 #[derive(Deserialize)]
-pub struct PlainCostsPage {
+pub struct CostsPage<R> {
     /// The buckets.
-    pub data: Vec<PlainCostsBucket>,
+    pub data: Vec<CostsBucket<R>>,
 }
 
-/// A bucket of [`PlainCostsPage`].
+/// A bucket of [`CostsPage`].
 #[derive(Deserialize)]
-pub struct PlainCostsBucket {
+pub struct CostsBucket<R> {
     /// Results, known to be costs.
-    pub results: Vec<CostsResult>,
+    pub results: Vec<R>,
 }
+
+/// The costs ceiling: the generated `CostsResult` (exact amounts included) where the union is.
+pub type PlainCostsPage = CostsPage<CostsResult>;
 
 /// A costs page read the inexact way, amounts as `f64`: what exactness costs.
-#[derive(Deserialize)]
-pub struct FloatCostsPage {
-    /// The buckets.
-    pub data: Vec<FloatCostsBucket>,
-}
-
-/// A bucket of [`FloatCostsPage`].
-#[derive(Deserialize)]
-pub struct FloatCostsBucket {
-    /// Results.
-    pub results: Vec<FloatCost>,
-}
+pub type FloatCostsPage = CostsPage<FloatCost>;
 
 /// A costs result with its amount as `f64`.
 #[derive(Deserialize)]

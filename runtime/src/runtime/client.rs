@@ -285,7 +285,7 @@ impl<C: FromTransport> ClientBuilder<C> {
 
     /// Adds a header to every request (a gateway's tenant header, say). The API key, `Accept`
     /// and `User-Agent` are the builder's own and cannot be replaced this way; `build` says so.
-    /// Values marked sensitive stay out of `Debug` output like the key.
+    /// `Debug` output shows the names of these headers, never their values.
     pub fn default_header(mut self, name: reqwest::header::HeaderName, value: HeaderValue) -> Self {
         self.extra_headers.append(name, value);
         self
