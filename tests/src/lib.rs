@@ -33,8 +33,19 @@ pub fn conformance_file(name: &str) -> Option<std::path::PathBuf> {
 pub fn copy_package_settings(to: &std::path::Path) {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     std::fs::create_dir_all(to.join("spec")).unwrap();
-    for file in ["spec/package.yaml", "LICENSE-MIT", "LICENSE-APACHE"] {
-        std::fs::copy(root.join(file), to.join(file))
+    // The license files are the ones the settings name, so a renamed one is copied too.
+    let settings: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(root.join("spec/package.yaml")).unwrap())
+            .unwrap();
+    let licenses = settings["license-files"]
+        .as_sequence()
+        .cloned()
+        .unwrap_or_default();
+    let named = licenses
+        .iter()
+        .filter_map(|f| f.as_str().map(str::to_owned));
+    for file in std::iter::once("spec/package.yaml".to_owned()).chain(named) {
+        std::fs::copy(root.join(&file), to.join(&file))
             .unwrap_or_else(|e| panic!("copy {file}: {e}"));
     }
 }

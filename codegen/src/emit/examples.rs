@@ -26,19 +26,15 @@ fn fenced(body: &str) -> String {
 /// (the most common use), else the first, among those whose required parameters all have a
 /// value to write.
 pub fn showcase(api: &Api) -> Option<&Operation> {
-    let usable = |op: &&Operation| required_args(api, op).is_some();
-    let mut candidates = api.operations.iter().filter(usable);
-    api.operations
+    let usable: Vec<&Operation> = api
+        .operations
         .iter()
-        .filter(usable)
-        .find(|op| op.doc_example)
-        .or_else(|| {
-            api.operations
-                .iter()
-                .filter(usable)
-                .find(|op| op.paging.is_some())
-        })
-        .or_else(|| candidates.next())
+        .filter(|op| required_args(api, op).is_some())
+        .collect();
+    let first = |wanted: fn(&Operation) -> bool| usable.iter().copied().find(|op| wanted(op));
+    first(|op| op.doc_example)
+        .or_else(|| first(|op| op.paging.is_some()))
+        .or_else(|| usable.first().copied())
 }
 
 /// `XParams::new(args)` for `op`, or `None` if a required parameter has no value to write.

@@ -15,8 +15,14 @@ pub fn file(
     head: bool,
     options: &crate::Options,
 ) -> TokenStream {
+    // One parameter struct carries the example (each doctest is a compilation of its own);
+    // which one is found once, not per operation.
+    let shown = super::examples::showcase(api).map(|op| op.id.as_str());
     let items = api.operations[range].iter().map(|op| {
-        let params = operation(api, op, options);
+        let example = (shown == Some(op.id.as_str()))
+            .then(|| super::examples::params(api, op, options))
+            .flatten();
+        let params = operation(api, op, example);
         let request = super::glue::request_impl(api, op);
         quote!(#params #request)
     });
@@ -39,7 +45,7 @@ fn types_path() -> TokenStream {
     quote!(super::types::)
 }
 
-fn operation(api: &Api, op: &Operation, options: &crate::Options) -> TokenStream {
+fn operation(api: &Api, op: &Operation, example: Option<String>) -> TokenStream {
     let name = ident(&op.params_name);
     let (id, method, path) = (&op.id, op.http_method.as_str(), &op.path.template);
     let mut text = format!("Parameters of `{method} {path}` (operation `{id}`).");
@@ -53,12 +59,9 @@ fn operation(api: &Api, op: &Operation, options: &crate::Options) -> TokenStream
         "\n\nRequired parameters are the arguments of [`new`](Self::new); each optional one has a \
          chainable setter of the same name and is not sent while unset.",
     );
-    // One parameter struct carries the example (each doctest is a compilation of its own).
-    if super::examples::showcase(api).is_some_and(|shown| shown.id == op.id) {
-        if let Some(example) = super::examples::params(api, op, options) {
-            text.push_str("\n\n");
-            text.push_str(&example);
-        }
+    if let Some(example) = example {
+        text.push_str("\n\n");
+        text.push_str(&example);
     }
     let doc = docs::attrs(&text);
     let struct_deprecated = super::deprecated(&op.deprecated);
