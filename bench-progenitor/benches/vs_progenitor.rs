@@ -1,5 +1,5 @@
 //! Our generator and progenitor (pinned in this crate's lockfile) on the same OpenAPI 3.0 inputs,
-//! in the same process: OpenAI's 3.0 usage spec (`../shared/conformance/`) and synthetic 3.0
+//! in the same process: OpenAI's 3.0 usage spec (`tests/conformance/`) and synthetic 3.0
 //! specs of 50, 100 and 200 operations and schemas. Each run is text in, formatted Rust out
 //! (YAML parsed, code generated, tokens parsed by syn and printed by prettyplease, as both
 //! projects do). Rounds are interleaved (ours, then progenitor's, ten times) so that a slow
@@ -68,7 +68,7 @@ fn main() {
     let quick = !std::env::args().any(|a| a == "--bench");
     let rounds = if quick { 1 } else { ROUNDS };
     let upstream = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/conformance/openai-usage.upstream-3.0.yaml");
+        .join("../tests/conformance/openai-usage.upstream-3.0.yaml");
     let mut inputs = Vec::new();
     match std::fs::read_to_string(&upstream) {
         // Upstream requires `sessions`, a property that does not exist (`num_sessions` does),

@@ -11,6 +11,7 @@ pub fn types(api: &Api) -> Vec<TypeShape> {
         .iter()
         .map(|def| match &def.kind {
             TypeKind::Struct(s) => TypeShape::Struct {
+                schema: leak_str(&def.pointer),
                 fields: leak(
                     s.fields
                         .iter()
@@ -25,9 +26,11 @@ pub fn types(api: &Api) -> Vec<TypeShape> {
                 ),
             },
             TypeKind::Enum(e) => TypeShape::Enum {
+                schema: leak_str(&def.pointer),
                 values: leak(e.variants.iter().map(|v| leak_str(&v.wire)).collect()),
             },
             TypeKind::Union(u) => TypeShape::Union {
+                schema: leak_str(&def.pointer),
                 property: leak_str(&u.property),
                 variants: leak(
                     u.variants
@@ -122,7 +125,7 @@ mod tests {
             "{types:?}"
         );
         assert!(
-            matches!(&types[1], TypeShape::Enum { values } if values == &["tokens"]),
+            matches!(&types[1], TypeShape::Enum { schema, values } if values == &["tokens"] && *schema == "#/components/schemas/U"),
             "{types:?}"
         );
     }

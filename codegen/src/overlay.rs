@@ -14,9 +14,17 @@
 //! ```
 //!
 //! `update` merges a mapping into each selected mapping (recursively: mapping into mapping,
-//! anything else replaces), or appends to each selected list. Actions apply in order, each to the
+//! anything else replaces), or appends to each selected list (a list update appends each of its
+//! values). Actions apply in order, each to the
 //! result of the ones before. An action whose target selects nothing is an error: an overlay must
 //! not rot silently when the description it applies to changes.
+//!
+//! Two refinements of the specification's wording, so that an overlay survives the description
+//! catching up with it: a node selected twice by one target is changed once, and a value is not
+//! appended to a list that already holds it (an added enum value that upstream now lists stays
+//! listed once). [`Overlay::apply`] reports the actions whose update was already wholly present
+//! in what they selected ([`Applied::redundant`]): what the description now says itself, so the
+//! action can go.
 
 use std::path::{Path, PathBuf};
 
@@ -65,6 +73,16 @@ impl Action {
     /// The JSON pointer of this action in its overlay file.
     pub fn pointer(&self) -> String {
         format!("#/actions/{}", self.index)
+    }
+
+    /// One line saying that the action is redundant and can be removed.
+    pub fn redundancy_note(&self, file: &Path) -> String {
+        format!(
+            "{}: at {}: {} is redundant: the description already has what it adds; remove it",
+            file.display(),
+            self.pointer(),
+            self.name()
+        )
     }
 
     /// How errors name the action: its place and the start of its description.
@@ -183,21 +201,24 @@ impl Overlay {
     }
 
     /// Applies every action, in order, to `document`.
-    pub fn apply(&self, document: &mut Value) -> Result<()> {
+    pub fn apply(&self, document: &mut Value) -> Result<Applied> {
         self.apply_except(document, None)
     }
 
     /// Applies every action but the one at `skip` (to learn what that one action changes).
-    pub fn apply_except(&self, document: &mut Value, skip: Option<usize>) -> Result<()> {
+    pub fn apply_except(&self, document: &mut Value, skip: Option<usize>) -> Result<Applied> {
+        let mut applied = Applied::default();
         for action in &self.actions {
-            if Some(action.index) != skip {
-                self.apply_action(action, document)?;
+            if Some(action.index) != skip && self.apply_action(action, document)? {
+                applied.redundant.push(action.clone());
             }
         }
-        Ok(())
+        Ok(applied)
     }
 
-    fn apply_action(&self, action: &Action, document: &mut Value) -> Result<()> {
+    /// Applies one action; `true` when it changed nothing because every node it selects already
+    /// held its update.
+    fn apply_action(&self, action: &Action, document: &mut Value) -> Result<bool> {
         let error = |message: String| Error::at(&self.file, &action.pointer(), message);
         let json = to_json(document);
         let mut targets: Vec<Vec<Step>> = action
@@ -222,13 +243,17 @@ impl Overlay {
                 action.target
             )));
         }
-        // Later list entries first, so that removing one does not move the others.
+        // Later list entries first, so that removing one does not move the others; a node
+        // selected twice (`$..x` and `$.a.x` in one union) is changed once.
         targets.sort_by(|a, b| b.cmp(a));
+        targets.dedup();
+        let mut redundant = matches!(action.change, ActionChange::Update(_));
         for steps in targets {
             let shown = pointer_of(&steps);
             match &action.change {
                 ActionChange::Update(update) => {
                     let node = walk(document, &steps).expect("the query found it");
+                    redundant &= contains(node, update);
                     match node {
                         Value::Mapping(map) => {
                             let Value::Mapping(update) = update else {
@@ -236,7 +261,7 @@ impl Overlay {
                             };
                             merge(map, update);
                         }
-                        Value::Sequence(items) => items.push(update.clone()),
+                        Value::Sequence(items) => append(items, update),
                         _ => {
                             return Err(error(format!(
                                 "{}: the target selects {shown}, which is neither a mapping nor a list; select its parent and update the key",
@@ -266,7 +291,50 @@ impl Overlay {
                 }
             }
         }
-        Ok(())
+        Ok(redundant)
+    }
+}
+
+/// What applying an overlay found besides the changed document.
+#[derive(Clone, Debug, Default)]
+pub struct Applied {
+    /// The update actions that changed nothing: every node they select already held what they
+    /// add (the description caught up with them), in overlay order.
+    pub redundant: Vec<Action>,
+}
+
+/// Appends `update` to `items` (each of its values, when it is a list), leaving out what the
+/// list already holds.
+fn append(items: &mut Vec<Value>, update: &Value) {
+    let values = match update {
+        Value::Sequence(values) => values.as_slice(),
+        value => std::slice::from_ref(value),
+    };
+    for value in values {
+        if !items.contains(value) {
+            items.push(value.clone());
+        }
+    }
+}
+
+/// Whether `node` already holds `update`: a mapping holds every key of an update mapping with a
+/// value it holds; a list holds an appended value it lists; anything else is equal.
+fn contains(node: &Value, update: &Value) -> bool {
+    match (node, update) {
+        (Value::Mapping(map), Value::Mapping(update)) => update.iter().all(|(key, value)| {
+            scalar(key)
+                .and_then(|k| find_key(map, &k))
+                .and_then(|k| map.get(&k))
+                .is_some_and(|existing| match (existing, value) {
+                    (Value::Mapping(_), Value::Mapping(_)) => contains(existing, value),
+                    _ => existing == value,
+                })
+        }),
+        (Value::Sequence(items), Value::Sequence(values)) => {
+            values.iter().all(|v| items.contains(v))
+        }
+        (Value::Sequence(items), update) => items.contains(update),
+        (node, update) => node == update,
     }
 }
 
@@ -402,6 +470,60 @@ mod tests {
             doc,
             yaml("a: {b: {c: 2, e: 5}, f: 1, d: 3}\nlist: [y, z]\nr: {200: {ok: true}}")
         );
+    }
+
+    #[test]
+    fn an_action_the_description_caught_up_with_is_reported_and_appends_nothing() {
+        let o = overlay(&format!(
+            "{HEAD}actions:
+  - target: $.enum
+    description: adds b
+    update: b
+  - target: $.schema
+    description: adds a field
+    update: {{properties: {{x: {{type: integer}}}}}}
+  - target: $.schema
+    description: still needed
+    update: {{properties: {{y: {{type: string}}}}}}
+  - target: $..[?@ == 'a']
+    description: removals are never redundant
+    remove: true"
+        ))
+        .unwrap();
+        let mut doc =
+            yaml("enum: [a, b]\nschema: {properties: {x: {type: integer, description: d}}}");
+        let applied = o.apply(&mut doc).unwrap();
+        let redundant: Vec<usize> = applied.redundant.iter().map(|a| a.index).collect();
+        assert_eq!(redundant, [0, 1]);
+        assert_eq!(
+            doc,
+            yaml("enum: [b]\nschema: {properties: {x: {type: integer, description: d}, y: {type: string}}}"),
+            "`b` is listed once"
+        );
+        let note = applied.redundant[0].redundancy_note(Path::new("spec/overlay.yaml"));
+        assert_eq!(
+            note,
+            "spec/overlay.yaml: at #/actions/0: action 0 (\"adds b\") is redundant: the description already has what it adds; remove it"
+        );
+    }
+
+    #[test]
+    fn a_node_selected_twice_is_changed_once() {
+        let o = overlay(&format!(
+            "{HEAD}actions:\n  - target: $['a','a']\n    description: twice\n    update: z"
+        ))
+        .unwrap();
+        let mut doc = yaml("a: [x]");
+        let applied = o.apply(&mut doc).unwrap();
+        assert_eq!(doc, yaml("a: [x, z]"));
+        let several = overlay(&format!(
+            "{HEAD}actions:\n  - target: $.a\n    description: several\n    update: [x, y, z]"
+        ))
+        .unwrap();
+        let mut doc = yaml("a: [x]");
+        several.apply(&mut doc).unwrap();
+        assert_eq!(doc, yaml("a: [x, y, z]"), "each value once");
+        assert!(applied.redundant.is_empty());
     }
 
     #[test]

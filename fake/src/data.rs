@@ -45,6 +45,9 @@ pub struct Endpoint {
     pub costs: bool,
     /// Fields the API sends as `null` because they are not grouped by here.
     pub null_fields: &'static [&'static str],
+    /// Integer fields that are the sum of metrics (cache writes: the 30-minute and the 12-hour
+    /// ones together), so that the parts always add up to the whole.
+    pub sums: &'static [(&'static str, &'static [&'static str])],
 }
 
 const PROJECT: Dim = Dim {
@@ -65,6 +68,57 @@ const KEY: Dim = Dim {
     values: &["key_main", "key_ci"],
     boolean: false,
 };
+
+/// Where usage or cost is attributed (`agents_api`, `unlabeled`); only some endpoints group by it.
+const API_SOURCE: Dim = Dim {
+    name: "api_source",
+    filter: None,
+    values: &["agents_api", "unlabeled"],
+    boolean: false,
+};
+
+const BATCH: Dim = Dim {
+    name: "batch",
+    filter: Some("batch"),
+    values: &["false", "true"],
+    boolean: true,
+};
+
+const SERVICE_TIER: Dim = Dim {
+    name: "service_tier",
+    filter: None,
+    values: &["default", "flex"],
+    boolean: false,
+};
+
+/// The token metrics of completions and decisions, and their ranges per hour and group.
+const TOKEN_METRICS: &[(&str, u64, u64)] = &[
+    ("input_tokens", 100, 20_000),
+    ("output_tokens", 10, 4_000),
+    ("input_cached_tokens", 0, 100),
+    ("input_cache_write_30m_tokens", 0, 30),
+    ("input_cache_write_12h_tokens", 0, 10),
+    ("input_uncached_tokens", 50, 15_000),
+    ("input_text_tokens", 50, 12_000),
+    ("output_text_tokens", 10, 3_000),
+    ("input_cached_text_tokens", 0, 80),
+    ("input_audio_tokens", 0, 50),
+    ("input_cached_audio_tokens", 0, 10),
+    ("output_audio_tokens", 0, 50),
+    ("input_image_tokens", 0, 300),
+    ("input_cached_image_tokens", 0, 20),
+    ("output_image_tokens", 0, 200),
+    ("num_model_requests", 1, 20),
+];
+
+/// Cache writes are the 30-minute and the 12-hour writes together.
+const CACHE_WRITES: &[(&str, &[&str])] = &[(
+    "input_cache_write_tokens",
+    &[
+        "input_cache_write_30m_tokens",
+        "input_cache_write_12h_tokens",
+    ],
+)];
 
 const fn model(values: &'static [&'static str]) -> Dim {
     Dim {
@@ -92,38 +146,32 @@ pub const ENDPOINTS: &[Endpoint] = &[
             USER,
             KEY,
             model(&["gpt-4o", "gpt-4o-mini"]),
-            Dim {
-                name: "batch",
-                filter: Some("batch"),
-                values: &["false", "true"],
-                boolean: true,
-            },
-            Dim {
-                name: "service_tier",
-                filter: None,
-                values: &["default", "flex"],
-                boolean: false,
-            },
+            BATCH,
+            SERVICE_TIER,
+            API_SOURCE,
         ],
-        metrics: &[
-            ("input_tokens", 100, 20_000),
-            ("output_tokens", 10, 4_000),
-            ("input_cached_tokens", 0, 100),
-            ("input_cache_write_tokens", 0, 40),
-            ("input_uncached_tokens", 50, 15_000),
-            ("input_text_tokens", 50, 12_000),
-            ("output_text_tokens", 10, 3_000),
-            ("input_cached_text_tokens", 0, 80),
-            ("input_audio_tokens", 0, 50),
-            ("input_cached_audio_tokens", 0, 10),
-            ("output_audio_tokens", 0, 50),
-            ("input_image_tokens", 0, 300),
-            ("input_cached_image_tokens", 0, 20),
-            ("output_image_tokens", 0, 200),
-            ("num_model_requests", 1, 20),
-        ],
+        metrics: TOKEN_METRICS,
         costs: false,
         null_fields: &[],
+        sums: CACHE_WRITES,
+    },
+    Endpoint {
+        path: "/organization/usage/decisions",
+        object: "organization.usage.decisions.result",
+        widths: ALL_WIDTHS,
+        dims: &[
+            PROJECT,
+            USER,
+            KEY,
+            model(&["gpt-4o-mini"]),
+            BATCH,
+            SERVICE_TIER,
+            API_SOURCE,
+        ],
+        metrics: TOKEN_METRICS,
+        costs: false,
+        null_fields: &[],
+        sums: CACHE_WRITES,
     },
     Endpoint {
         path: "/organization/usage/embeddings",
@@ -138,6 +186,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         metrics: &[("input_tokens", 10, 50_000), ("num_model_requests", 1, 50)],
         costs: false,
         null_fields: &[],
+        sums: &[],
     },
     Endpoint {
         path: "/organization/usage/moderations",
@@ -147,6 +196,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         metrics: &[("input_tokens", 10, 5_000), ("num_model_requests", 1, 30)],
         costs: false,
         null_fields: &[],
+        sums: &[],
     },
     Endpoint {
         path: "/organization/usage/images",
@@ -173,6 +223,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         metrics: &[("images", 1, 8), ("num_model_requests", 1, 8)],
         costs: false,
         null_fields: &[],
+        sums: &[],
     },
     Endpoint {
         path: "/organization/usage/audio_speeches",
@@ -182,6 +233,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         metrics: &[("characters", 10, 5_000), ("num_model_requests", 1, 10)],
         costs: false,
         null_fields: &[],
+        sums: &[],
     },
     Endpoint {
         path: "/organization/usage/audio_transcriptions",
@@ -191,6 +243,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         metrics: &[("seconds", 1, 600), ("num_model_requests", 1, 10)],
         costs: false,
         null_fields: &[],
+        sums: &[],
     },
     Endpoint {
         path: "/organization/usage/vector_stores",
@@ -200,6 +253,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         metrics: &[("usage_bytes", 1_000, 5_000_000)],
         costs: false,
         null_fields: &[],
+        sums: &[],
     },
     Endpoint {
         path: "/organization/usage/code_interpreter_sessions",
@@ -209,6 +263,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         metrics: &[("num_sessions", 1, 5)],
         costs: false,
         null_fields: &[],
+        sums: &[],
     },
     Endpoint {
         path: "/organization/usage/file_search_calls",
@@ -228,6 +283,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         metrics: &[("num_requests", 1, 40)],
         costs: false,
         null_fields: &[],
+        sums: &[],
     },
     Endpoint {
         path: "/organization/usage/web_search_calls",
@@ -244,10 +300,12 @@ pub const ENDPOINTS: &[Endpoint] = &[
                 values: &["low", "medium", "high"],
                 boolean: false,
             },
+            API_SOURCE,
         ],
         metrics: &[("num_model_requests", 1, 12), ("num_requests", 1, 30)],
         costs: false,
         null_fields: &[],
+        sums: &[],
     },
     Endpoint {
         path: "/organization/costs",
@@ -257,15 +315,18 @@ pub const ENDPOINTS: &[Endpoint] = &[
             PROJECT,
             Dim {
                 name: "line_item",
-                filter: None,
+                filter: Some("line_items"),
                 values: COST_LINE_ITEMS,
                 boolean: false,
             },
             KEY,
+            USER,
+            API_SOURCE,
         ],
         metrics: &[("amount_cents", 1, 5_000), ("quantity", 100, 90_000)],
         costs: true,
         null_fields: &[],
+        sums: &[],
     },
 ];
 
@@ -450,6 +511,29 @@ pub fn ask(endpoint: &Endpoint, query: &Query, now: i64) -> Result<Ask, BadReque
     })
 }
 
+/// Refuses what the costs endpoint refuses for organizations that do not support it: grouping
+/// by `user_id` together with `project_id` grouping or the `project_ids` filter (OpenAI: "Support
+/// for combining `user_id` with `project_id` grouping or the `project_ids` filter depends on the
+/// organization and requested time range"). The fake's organization is one of those unless
+/// [`Config::costs_user_with_project`](crate::Config::costs_user_with_project) is set.
+pub fn check_combinations(endpoint: &Endpoint, ask: &Ask) -> Result<(), BadRequest> {
+    if !endpoint.costs {
+        return Ok(());
+    }
+    let position = |name: &str| endpoint.dims.iter().position(|d| d.name == name);
+    let (Some(user), Some(project)) = (position("user_id"), position("project_id")) else {
+        return Ok(());
+    };
+    let with_project = ask.group_by.contains(&project) || !ask.filters[project].is_empty();
+    if ask.group_by.contains(&user) && with_project {
+        return Err(bad(
+            "group_by",
+            "Support for combining `user_id` with `project_id` grouping or the `project_ids` filter depends on the organization and requested time range; it is not available for this request".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// The page cursor for a page that starts at `at`.
 pub fn cursor(at: i64) -> String {
     format!("page_{at:x}")
@@ -581,6 +665,10 @@ fn result(endpoint: &Endpoint, key: &[Option<usize>], sums: &[u64]) -> Value {
     } else {
         for ((name, _, _), sum) in endpoint.metrics.iter().zip(sums) {
             object.insert((*name).into(), json!(sum));
+        }
+        for (name, parts) in endpoint.sums {
+            let total: u64 = parts.iter().map(|p| object[*p].as_u64().unwrap_or(0)).sum();
+            object.insert((*name).into(), json!(total));
         }
     }
     for (dim, value) in endpoint.dims.iter().zip(key) {

@@ -112,6 +112,11 @@ pub struct Config {
     /// Answer gzip-compressed bodies to requests that accept them (`Accept-Encoding: gzip`), as
     /// the real API does.
     pub gzip: bool,
+    /// Whether costs may be grouped by `user_id` together with `project_id` grouping or the
+    /// `project_ids` filter. OpenAI allows it for some organizations and time ranges only; the
+    /// fake's organization, by default, is one that answers such a request with HTTP 400 (see
+    /// [`data::check_combinations`]).
+    pub costs_user_with_project: bool,
 }
 
 impl Default for Config {
@@ -121,6 +126,7 @@ impl Default for Config {
             now: 1_733_011_200,
             record: true,
             gzip: true,
+            costs_user_with_project: false,
         }
     }
 }
@@ -131,8 +137,17 @@ struct Faults {
     every: Option<(u64, Vec<Fault>)>,
 }
 
+/// A value put into every successful answer to one path (see [`FakeApi::inject`]).
+#[derive(Clone, Debug)]
+struct Injection {
+    path: String,
+    pointer: String,
+    value: Value,
+}
+
 struct Shared {
     config: Config,
+    injections: Mutex<Vec<Injection>>,
     faults: Mutex<Faults>,
     log: Mutex<Vec<Recorded>>,
     count: AtomicU64,
@@ -166,6 +181,7 @@ impl FakeApi {
         let addr = listener.local_addr().expect("bound");
         let shared = Arc::new(Shared {
             config,
+            injections: Mutex::new(Vec::new()),
             faults: Mutex::new(Faults::default()),
             log: Mutex::new(Vec::new()),
             count: AtomicU64::new(0),
@@ -200,6 +216,20 @@ impl FakeApi {
     /// `cycle`, in turn.
     pub fn fault_every(&self, n: u64, cycle: Vec<Fault>) {
         self.shared.faults.lock().unwrap().every = Some((n, cycle));
+    }
+
+    /// From now on, every successful answer to `path` (relative to the base URL, such as
+    /// `/organization/costs`) holds `value` at the JSON pointer `pointer` of its body, such as
+    /// `/data/0/results/0/invoice_id` (a field the spec does not describe) or
+    /// `/data/0/object` (a value it does not list). The parent must exist in the answer (a page
+    /// with no results has no `/data/0/results/0`); the last step is added or replaced. For
+    /// testing what a client does with what the API sends and the spec does not say.
+    pub fn inject(&self, path: &str, pointer: &str, value: Value) {
+        self.shared.injections.lock().unwrap().push(Injection {
+            path: path.to_owned(),
+            pointer: pointer.to_owned(),
+            value,
+        });
     }
 
     /// The requests received so far.
@@ -365,8 +395,52 @@ fn head(status: u16, headers: &[(String, String)], request_id: &str, len: usize)
     head
 }
 
-/// The normal answer to `method path?query`.
+/// The normal answer to `method path?query`, with what [`FakeApi::inject`] asked for.
 fn answer(
+    shared: &Shared,
+    method: &str,
+    path: &str,
+    query: &str,
+    repeat_cursor: bool,
+) -> (u16, Vec<(String, String)>, String) {
+    let (status, headers, body) = plain_answer(shared, method, path, query, repeat_cursor);
+    let relative = path.strip_prefix(PREFIX).unwrap_or(path);
+    let injections: Vec<Injection> = shared
+        .injections
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|i| i.path == relative)
+        .cloned()
+        .collect();
+    if status != 200 || injections.is_empty() {
+        return (status, headers, body);
+    }
+    let Ok(mut json) = serde_json::from_str::<Value>(&body) else {
+        return (status, headers, body);
+    };
+    for injection in injections {
+        let (parent, key) = injection
+            .pointer
+            .rsplit_once('/')
+            .unwrap_or(("", &injection.pointer));
+        let key = key.replace("~1", "/").replace("~0", "~");
+        match json.pointer_mut(parent) {
+            Some(Value::Object(map)) => {
+                map.insert(key, injection.value);
+            }
+            Some(Value::Array(items)) => {
+                if let Some(slot) = key.parse::<usize>().ok().and_then(|i| items.get_mut(i)) {
+                    *slot = injection.value;
+                }
+            }
+            _ => {}
+        }
+    }
+    (status, headers, json.to_string())
+}
+
+fn plain_answer(
     shared: &Shared,
     method: &str,
     path: &str,
@@ -403,7 +477,13 @@ fn answer(
     let Some(endpoint) = data::endpoint(relative) else {
         return not_found(&format!("Unknown path {path}"));
     };
-    match data::ask(endpoint, &query, shared.config.now) {
+    let asked = data::ask(endpoint, &query, shared.config.now).and_then(|ask| {
+        if !shared.config.costs_user_with_project {
+            data::check_combinations(endpoint, &ask)?;
+        }
+        Ok(ask)
+    });
+    match asked {
         Err(bad) => bad_request(bad),
         Ok(ask) => {
             let mut page: Value = data::page(endpoint, &ask);

@@ -961,12 +961,53 @@ impl Client {
     > {
         self.transport.call(params).await
     }
+
+    /// Get decisions usage details for the organization.
+    ///
+    /// `GET /organization/usage/decisions` (operation `usage-decisions`). The parameters are checked first ([`UsageDecisionsParams::validate`](super::params::UsageDecisionsParams::validate)); failures that may pass on a second try are retried as the client is configured.
+    pub async fn usage_decisions(
+        &self,
+        params: &super::params::UsageDecisionsParams,
+    ) -> Result<super::types::UsageResponse, Error> {
+        self.transport.call(params).await.map(crate::runtime::Response::into_value)
+    }
+
+    /// Like [`usage_decisions`](Self::usage_decisions), with the response's status and headers (request id, rate limits).
+    pub async fn usage_decisions_with_response(
+        &self,
+        params: &super::params::UsageDecisionsParams,
+    ) -> Result<crate::runtime::Response<super::types::UsageResponse>, Error> {
+        self.transport.call(params).await
+    }
+
+    /// Every page of `GET /organization/usage/decisions`, from the one `params` asks for (its `page`, or the first) to the last: the cursor is followed while the server says there is more. One page is held at a time. After an error (which carries the cursor to resume from) the stream ends.
+    pub fn usage_decisions_pages(
+        &self,
+        params: super::params::UsageDecisionsParams,
+    ) -> ::futures::stream::BoxStream<
+        'static,
+        Result<super::types::UsageResponse, PageError>,
+    > {
+        crate::runtime::pages(self.transport.clone(), params)
+    }
+
+    /// Every item of every page of `GET /organization/usage/decisions`, in order; see [`usage_decisions_pages`](Self::usage_decisions_pages).
+    pub fn usage_decisions_buckets(
+        &self,
+        params: super::params::UsageDecisionsParams,
+    ) -> ::futures::stream::BoxStream<
+        'static,
+        Result<super::types::UsageTimeBucket, PageError>,
+    > {
+        crate::runtime::items(self.transport.clone(), params)
+    }
 }
 
 /// The spec's types as the check for unrecognized response content reads them, in the
 /// order `Shape::Named` indexes them.
 pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
     crate::runtime::unrecognized::TypeShape::Struct {
+        schema: "#/components/schemas/AdminApiKey",
         fields: &[
             ("id", crate::runtime::unrecognized::Shape::Leaf),
             (
@@ -994,6 +1035,7 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
         constants: &[("object", "organization.admin_api_key")],
     },
     crate::runtime::unrecognized::TypeShape::Struct {
+        schema: "#/components/schemas/AdminApiKey/properties/owner",
         fields: &[
             ("type", crate::runtime::unrecognized::Shape::Leaf),
             ("object", crate::runtime::unrecognized::Shape::Leaf),
@@ -1005,6 +1047,7 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
         constants: &[],
     },
     crate::runtime::unrecognized::TypeShape::Struct {
+        schema: "#/components/schemas/Error",
         fields: &[
             (
                 "code",
@@ -1024,6 +1067,7 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
         constants: &[],
     },
     crate::runtime::unrecognized::TypeShape::Struct {
+        schema: "#/components/schemas/ApiKeyList",
         fields: &[
             (
                 "data",
@@ -1047,7 +1091,12 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
         ],
         constants: &[("object", "list")],
     },
+    crate::runtime::unrecognized::TypeShape::Enum {
+        schema: "#/components/schemas/UsageCompletionsResult/properties/api_source/anyOf/0",
+        values: &["agents_api", "unlabeled"],
+    },
     crate::runtime::unrecognized::TypeShape::Struct {
+        schema: "#/components/schemas/CostsResult/properties/amount",
         fields: &[
             ("value", crate::runtime::unrecognized::Shape::Leaf),
             ("currency", crate::runtime::unrecognized::Shape::Leaf),
@@ -1055,8 +1104,9 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
         constants: &[],
     },
     crate::runtime::unrecognized::TypeShape::Struct {
+        schema: "#/components/schemas/CostsResult",
         fields: &[
-            ("amount", crate::runtime::unrecognized::Shape::Named(4)),
+            ("amount", crate::runtime::unrecognized::Shape::Named(5)),
             (
                 "line_item",
                 crate::runtime::unrecognized::Shape::Nullable(
@@ -1084,13 +1134,26 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
             (
                 "quantity_unit",
                 crate::runtime::unrecognized::Shape::Nullable(
-                    &crate::runtime::unrecognized::Shape::Named(6),
+                    &crate::runtime::unrecognized::Shape::Named(7),
+                ),
+            ),
+            (
+                "api_source",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Named(4),
+                ),
+            ),
+            (
+                "user_id",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
                 ),
             ),
         ],
         constants: &[("object", "organization.costs.result")],
     },
     crate::runtime::unrecognized::TypeShape::Enum {
+        schema: "#/components/schemas/CostsResult/properties/quantity_unit",
         values: &[
             "tokens",
             "1000_tokens",
@@ -1103,34 +1166,40 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
         ],
     },
     crate::runtime::unrecognized::TypeShape::Struct {
+        schema: "#/components/schemas/ErrorResponse",
         fields: &[("error", crate::runtime::unrecognized::Shape::Named(2))],
         constants: &[],
     },
     crate::runtime::unrecognized::TypeShape::Enum {
+        schema: "#/paths/~1organization~1usage~1images/get/parameters/4/schema/items",
         values: &["256x256", "512x512", "1024x1024", "1792x1792", "1024x1792"],
     },
     crate::runtime::unrecognized::TypeShape::Enum {
+        schema: "#/paths/~1organization~1usage~1images/get/parameters/3/schema/items",
         values: &["image.generation", "image.edit", "image.variation"],
     },
     crate::runtime::unrecognized::TypeShape::Enum {
+        schema: "#/paths/~1organization~1admin_api_keys/get/parameters/1/schema",
         values: &["asc", "desc"],
     },
     crate::runtime::unrecognized::TypeShape::Struct {
+        schema: "#/components/schemas/OrganizationSpendAlert",
         fields: &[
             ("id", crate::runtime::unrecognized::Shape::Leaf),
             ("threshold_amount", crate::runtime::unrecognized::Shape::Leaf),
             ("currency", crate::runtime::unrecognized::Shape::Leaf),
             ("interval", crate::runtime::unrecognized::Shape::Leaf),
-            ("notification_channel", crate::runtime::unrecognized::Shape::Named(33)),
+            ("notification_channel", crate::runtime::unrecognized::Shape::Named(34)),
         ],
         constants: &[("object", "organization.spend_alert")],
     },
     crate::runtime::unrecognized::TypeShape::Struct {
+        schema: "#/components/schemas/OrganizationSpendAlertListResource",
         fields: &[
             (
                 "data",
                 crate::runtime::unrecognized::Shape::Array(
-                    &crate::runtime::unrecognized::Shape::Named(11),
+                    &crate::runtime::unrecognized::Shape::Named(12),
                 ),
             ),
             (
@@ -1150,18 +1219,21 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
         constants: &[("object", "list")],
     },
     crate::runtime::unrecognized::TypeShape::Struct {
+        schema: "#/components/schemas/OrganizationSpendLimitResource",
         fields: &[
             ("threshold_amount", crate::runtime::unrecognized::Shape::Leaf),
-            ("currency", crate::runtime::unrecognized::Shape::Named(34)),
-            ("interval", crate::runtime::unrecognized::Shape::Named(37)),
-            ("enforcement", crate::runtime::unrecognized::Shape::Named(35)),
+            ("currency", crate::runtime::unrecognized::Shape::Named(35)),
+            ("interval", crate::runtime::unrecognized::Shape::Named(38)),
+            ("enforcement", crate::runtime::unrecognized::Shape::Named(36)),
         ],
         constants: &[("object", "organization.spend_limit")],
     },
     crate::runtime::unrecognized::TypeShape::Enum {
+        schema: "#/paths/~1organization~1projects~1{project_id}~1api_keys/get/parameters/3/schema",
         values: &["active", "inactive", "any"],
     },
     crate::runtime::unrecognized::TypeShape::Struct {
+        schema: "#/components/schemas/Project",
         fields: &[
             ("id", crate::runtime::unrecognized::Shape::Leaf),
             (
@@ -1189,11 +1261,12 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
                     &crate::runtime::unrecognized::Shape::Leaf,
                 ),
             ),
-            ("residency", crate::runtime::unrecognized::Shape::Named(32)),
+            ("residency", crate::runtime::unrecognized::Shape::Named(33)),
         ],
         constants: &[("object", "organization.project")],
     },
     crate::runtime::unrecognized::TypeShape::Struct {
+        schema: "#/components/schemas/ProjectApiKey",
         fields: &[
             ("redacted_value", crate::runtime::unrecognized::Shape::Leaf),
             ("name", crate::runtime::unrecognized::Shape::Leaf),
@@ -1205,12 +1278,82 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
                 ),
             ),
             ("id", crate::runtime::unrecognized::Shape::Leaf),
-            ("owner_project_access", crate::runtime::unrecognized::Shape::Named(19)),
-            ("owner", crate::runtime::unrecognized::Shape::Named(18)),
+            ("owner_project_access", crate::runtime::unrecognized::Shape::Named(20)),
+            ("owner", crate::runtime::unrecognized::Shape::Named(19)),
+            (
+                "expires_at",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
         ],
         constants: &[("object", "organization.project.api_key")],
     },
     crate::runtime::unrecognized::TypeShape::Struct {
+        schema: "#/components/schemas/ProjectApiKeyListResponse",
+        fields: &[
+            (
+                "data",
+                crate::runtime::unrecognized::Shape::Array(
+                    &crate::runtime::unrecognized::Shape::Named(17),
+                ),
+            ),
+            (
+                "first_id",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "last_id",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            ("has_more", crate::runtime::unrecognized::Shape::Leaf),
+        ],
+        constants: &[("object", "list")],
+    },
+    crate::runtime::unrecognized::TypeShape::Struct {
+        schema: "#/components/schemas/ProjectApiKey/properties/owner",
+        fields: &[
+            ("type", crate::runtime::unrecognized::Shape::Named(22)),
+            ("user", crate::runtime::unrecognized::Shape::Named(23)),
+            ("service_account", crate::runtime::unrecognized::Shape::Named(21)),
+        ],
+        constants: &[],
+    },
+    crate::runtime::unrecognized::TypeShape::Enum {
+        schema: "#/components/schemas/ProjectApiKey/properties/owner_project_access",
+        values: &["active", "inactive"],
+    },
+    crate::runtime::unrecognized::TypeShape::Struct {
+        schema: "#/components/schemas/ProjectApiKeyOwnerServiceAccount",
+        fields: &[
+            ("id", crate::runtime::unrecognized::Shape::Leaf),
+            ("name", crate::runtime::unrecognized::Shape::Leaf),
+            ("created_at", crate::runtime::unrecognized::Shape::Leaf),
+            ("role", crate::runtime::unrecognized::Shape::Leaf),
+        ],
+        constants: &[],
+    },
+    crate::runtime::unrecognized::TypeShape::Enum {
+        schema: "#/components/schemas/ProjectApiKey/properties/owner/properties/type",
+        values: &["user", "service_account"],
+    },
+    crate::runtime::unrecognized::TypeShape::Struct {
+        schema: "#/components/schemas/ProjectApiKeyOwnerUser",
+        fields: &[
+            ("id", crate::runtime::unrecognized::Shape::Leaf),
+            ("email", crate::runtime::unrecognized::Shape::Leaf),
+            ("name", crate::runtime::unrecognized::Shape::Leaf),
+            ("created_at", crate::runtime::unrecognized::Shape::Leaf),
+            ("role", crate::runtime::unrecognized::Shape::Leaf),
+        ],
+        constants: &[],
+    },
+    crate::runtime::unrecognized::TypeShape::Struct {
+        schema: "#/components/schemas/ProjectListResponse",
         fields: &[
             (
                 "data",
@@ -1235,77 +1378,22 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
         constants: &[("object", "list")],
     },
     crate::runtime::unrecognized::TypeShape::Struct {
-        fields: &[
-            ("type", crate::runtime::unrecognized::Shape::Named(21)),
-            ("user", crate::runtime::unrecognized::Shape::Named(22)),
-            ("service_account", crate::runtime::unrecognized::Shape::Named(20)),
-        ],
-        constants: &[],
-    },
-    crate::runtime::unrecognized::TypeShape::Enum {
-        values: &["active", "inactive"],
-    },
-    crate::runtime::unrecognized::TypeShape::Struct {
+        schema: "#/components/schemas/ProjectServiceAccount",
         fields: &[
             ("id", crate::runtime::unrecognized::Shape::Leaf),
             ("name", crate::runtime::unrecognized::Shape::Leaf),
-            ("created_at", crate::runtime::unrecognized::Shape::Leaf),
-            ("role", crate::runtime::unrecognized::Shape::Leaf),
-        ],
-        constants: &[],
-    },
-    crate::runtime::unrecognized::TypeShape::Enum {
-        values: &["user", "service_account"],
-    },
-    crate::runtime::unrecognized::TypeShape::Struct {
-        fields: &[
-            ("id", crate::runtime::unrecognized::Shape::Leaf),
-            ("email", crate::runtime::unrecognized::Shape::Leaf),
-            ("name", crate::runtime::unrecognized::Shape::Leaf),
-            ("created_at", crate::runtime::unrecognized::Shape::Leaf),
-            ("role", crate::runtime::unrecognized::Shape::Leaf),
-        ],
-        constants: &[],
-    },
-    crate::runtime::unrecognized::TypeShape::Struct {
-        fields: &[
-            (
-                "data",
-                crate::runtime::unrecognized::Shape::Array(
-                    &crate::runtime::unrecognized::Shape::Named(15),
-                ),
-            ),
-            (
-                "first_id",
-                crate::runtime::unrecognized::Shape::Nullable(
-                    &crate::runtime::unrecognized::Shape::Leaf,
-                ),
-            ),
-            (
-                "last_id",
-                crate::runtime::unrecognized::Shape::Nullable(
-                    &crate::runtime::unrecognized::Shape::Leaf,
-                ),
-            ),
-            ("has_more", crate::runtime::unrecognized::Shape::Leaf),
-        ],
-        constants: &[("object", "list")],
-    },
-    crate::runtime::unrecognized::TypeShape::Struct {
-        fields: &[
-            ("id", crate::runtime::unrecognized::Shape::Leaf),
-            ("name", crate::runtime::unrecognized::Shape::Leaf),
-            ("role", crate::runtime::unrecognized::Shape::Named(26)),
+            ("role", crate::runtime::unrecognized::Shape::Named(27)),
             ("created_at", crate::runtime::unrecognized::Shape::Leaf),
         ],
         constants: &[("object", "organization.project.service_account")],
     },
     crate::runtime::unrecognized::TypeShape::Struct {
+        schema: "#/components/schemas/ProjectServiceAccountListResponse",
         fields: &[
             (
                 "data",
                 crate::runtime::unrecognized::Shape::Array(
-                    &crate::runtime::unrecognized::Shape::Named(24),
+                    &crate::runtime::unrecognized::Shape::Named(25),
                 ),
             ),
             (
@@ -1325,24 +1413,27 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
         constants: &[("object", "list")],
     },
     crate::runtime::unrecognized::TypeShape::Enum {
+        schema: "#/components/schemas/ProjectServiceAccount/properties/role",
         values: &["owner", "member", "none"],
     },
     crate::runtime::unrecognized::TypeShape::Struct {
+        schema: "#/components/schemas/ProjectSpendAlert",
         fields: &[
             ("id", crate::runtime::unrecognized::Shape::Leaf),
             ("threshold_amount", crate::runtime::unrecognized::Shape::Leaf),
             ("currency", crate::runtime::unrecognized::Shape::Leaf),
             ("interval", crate::runtime::unrecognized::Shape::Leaf),
-            ("notification_channel", crate::runtime::unrecognized::Shape::Named(33)),
+            ("notification_channel", crate::runtime::unrecognized::Shape::Named(34)),
         ],
         constants: &[("object", "project.spend_alert")],
     },
     crate::runtime::unrecognized::TypeShape::Struct {
+        schema: "#/components/schemas/ProjectSpendAlertListResource",
         fields: &[
             (
                 "data",
                 crate::runtime::unrecognized::Shape::Array(
-                    &crate::runtime::unrecognized::Shape::Named(27),
+                    &crate::runtime::unrecognized::Shape::Named(28),
                 ),
             ),
             (
@@ -1362,15 +1453,17 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
         constants: &[("object", "list")],
     },
     crate::runtime::unrecognized::TypeShape::Struct {
+        schema: "#/components/schemas/ProjectSpendLimitResource",
         fields: &[
             ("threshold_amount", crate::runtime::unrecognized::Shape::Leaf),
-            ("currency", crate::runtime::unrecognized::Shape::Named(34)),
-            ("interval", crate::runtime::unrecognized::Shape::Named(37)),
-            ("enforcement", crate::runtime::unrecognized::Shape::Named(35)),
+            ("currency", crate::runtime::unrecognized::Shape::Named(35)),
+            ("interval", crate::runtime::unrecognized::Shape::Named(38)),
+            ("enforcement", crate::runtime::unrecognized::Shape::Named(36)),
         ],
         constants: &[("object", "project.spend_limit")],
     },
     crate::runtime::unrecognized::TypeShape::Struct {
+        schema: "#/components/schemas/ProjectUser",
         fields: &[
             ("id", crate::runtime::unrecognized::Shape::Leaf),
             (
@@ -1391,12 +1484,13 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
         constants: &[("object", "organization.project.user")],
     },
     crate::runtime::unrecognized::TypeShape::Struct {
+        schema: "#/components/schemas/ProjectUserListResponse",
         fields: &[
             ("object", crate::runtime::unrecognized::Shape::Leaf),
             (
                 "data",
                 crate::runtime::unrecognized::Shape::Array(
-                    &crate::runtime::unrecognized::Shape::Named(30),
+                    &crate::runtime::unrecognized::Shape::Named(31),
                 ),
             ),
             (
@@ -1416,6 +1510,7 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
         constants: &[],
     },
     crate::runtime::unrecognized::TypeShape::Enum {
+        schema: "#/components/schemas/PublicProjectResidency",
         values: &[
             "GLOBAL",
             "US_STORAGE_PROCESSING",
@@ -1429,9 +1524,13 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
             "GB_STORAGE",
             "AE_STORAGE",
             "AE_STORAGE_PROCESSING",
+            "JP_STORAGE_PROCESSING",
+            "IN_STORAGE_PROCESSING",
+            "AU_STORAGE_PROCESSING",
         ],
     },
     crate::runtime::unrecognized::TypeShape::Struct {
+        schema: "#/components/schemas/SpendAlertNotificationChannel",
         fields: &[
             (
                 "recipients",
@@ -1449,22 +1548,28 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
         constants: &[("type", "email")],
     },
     crate::runtime::unrecognized::TypeShape::Enum {
+        schema: "#/components/schemas/SpendLimitCurrency",
         values: &["USD"],
     },
     crate::runtime::unrecognized::TypeShape::Struct {
-        fields: &[("status", crate::runtime::unrecognized::Shape::Named(36))],
+        schema: "#/components/schemas/SpendLimitEnforcement",
+        fields: &[("status", crate::runtime::unrecognized::Shape::Named(37))],
         constants: &[],
     },
     crate::runtime::unrecognized::TypeShape::Enum {
+        schema: "#/components/schemas/SpendLimitEnforcementStatus",
         values: &["inactive", "enforcing"],
     },
     crate::runtime::unrecognized::TypeShape::Enum {
+        schema: "#/components/schemas/SpendLimitInterval",
         values: &["month"],
     },
     crate::runtime::unrecognized::TypeShape::Enum {
+        schema: "#/paths/~1organization~1usage~1audio_speeches/get/parameters/7/schema/items",
         values: &["project_id", "user_id", "api_key_id", "model"],
     },
     crate::runtime::unrecognized::TypeShape::Struct {
+        schema: "#/components/schemas/UsageAudioSpeechesResult",
         fields: &[
             ("characters", crate::runtime::unrecognized::Shape::Leaf),
             ("num_model_requests", crate::runtime::unrecognized::Shape::Leaf),
@@ -1496,9 +1601,11 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
         constants: &[("object", "organization.usage.audio_speeches.result")],
     },
     crate::runtime::unrecognized::TypeShape::Enum {
+        schema: "#/paths/~1organization~1usage~1audio_transcriptions/get/parameters/7/schema/items",
         values: &["project_id", "user_id", "api_key_id", "model"],
     },
     crate::runtime::unrecognized::TypeShape::Struct {
+        schema: "#/components/schemas/UsageAudioTranscriptionsResult",
         fields: &[
             ("seconds", crate::runtime::unrecognized::Shape::Leaf),
             ("num_model_requests", crate::runtime::unrecognized::Shape::Leaf),
@@ -1530,12 +1637,15 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
         constants: &[("object", "organization.usage.audio_transcriptions.result")],
     },
     crate::runtime::unrecognized::TypeShape::Enum {
+        schema: "#/paths/~1organization~1usage~1audio_speeches/get/parameters/2/schema",
         values: &["1m", "1h", "1d"],
     },
     crate::runtime::unrecognized::TypeShape::Enum {
+        schema: "#/paths/~1organization~1usage~1code_interpreter_sessions/get/parameters/4/schema/items",
         values: &["project_id"],
     },
     crate::runtime::unrecognized::TypeShape::Struct {
+        schema: "#/components/schemas/UsageCodeInterpreterSessionsResult",
         fields: &[
             ("num_sessions", crate::runtime::unrecognized::Shape::Leaf),
             (
@@ -1548,6 +1658,7 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
         constants: &[("object", "organization.usage.code_interpreter_sessions.result")],
     },
     crate::runtime::unrecognized::TypeShape::Enum {
+        schema: "#/paths/~1organization~1usage~1completions/get/parameters/8/schema/items",
         values: &[
             "project_id",
             "user_id",
@@ -1555,9 +1666,11 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
             "model",
             "batch",
             "service_tier",
+            "api_source",
         ],
     },
     crate::runtime::unrecognized::TypeShape::Struct {
+        schema: "#/components/schemas/UsageCompletionsResult",
         fields: &[
             ("input_tokens", crate::runtime::unrecognized::Shape::Leaf),
             ("input_cached_tokens", crate::runtime::unrecognized::Shape::Leaf),
@@ -1610,19 +1723,108 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
                     &crate::runtime::unrecognized::Shape::Leaf,
                 ),
             ),
+            (
+                "api_source",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Named(4),
+                ),
+            ),
+            ("input_cache_write_30m_tokens", crate::runtime::unrecognized::Shape::Leaf),
+            ("input_cache_write_12h_tokens", crate::runtime::unrecognized::Shape::Leaf),
         ],
         constants: &[("object", "organization.usage.completions.result")],
     },
     crate::runtime::unrecognized::TypeShape::Enum {
+        schema: "#/paths/~1organization~1costs/get/parameters/2/schema",
         values: &["1d"],
     },
     crate::runtime::unrecognized::TypeShape::Enum {
-        values: &["project_id", "line_item", "api_key_id"],
+        schema: "#/paths/~1organization~1costs/get/parameters/5/schema/items",
+        values: &["project_id", "line_item", "api_key_id", "api_source", "user_id"],
     },
     crate::runtime::unrecognized::TypeShape::Enum {
+        schema: "#/paths/~1organization~1usage~1decisions/get/parameters/8/schema/items",
+        values: &[
+            "project_id",
+            "user_id",
+            "api_key_id",
+            "model",
+            "batch",
+            "service_tier",
+            "api_source",
+        ],
+    },
+    crate::runtime::unrecognized::TypeShape::Struct {
+        schema: "#/components/schemas/UsageTimeBucket/properties/results/items/oneOf/11",
+        fields: &[
+            ("input_tokens", crate::runtime::unrecognized::Shape::Leaf),
+            ("input_cached_tokens", crate::runtime::unrecognized::Shape::Leaf),
+            ("input_cache_write_tokens", crate::runtime::unrecognized::Shape::Leaf),
+            ("input_cache_write_30m_tokens", crate::runtime::unrecognized::Shape::Leaf),
+            ("input_cache_write_12h_tokens", crate::runtime::unrecognized::Shape::Leaf),
+            ("input_uncached_tokens", crate::runtime::unrecognized::Shape::Leaf),
+            ("output_tokens", crate::runtime::unrecognized::Shape::Leaf),
+            ("input_text_tokens", crate::runtime::unrecognized::Shape::Leaf),
+            ("output_text_tokens", crate::runtime::unrecognized::Shape::Leaf),
+            ("input_cached_text_tokens", crate::runtime::unrecognized::Shape::Leaf),
+            ("input_audio_tokens", crate::runtime::unrecognized::Shape::Leaf),
+            ("input_cached_audio_tokens", crate::runtime::unrecognized::Shape::Leaf),
+            ("output_audio_tokens", crate::runtime::unrecognized::Shape::Leaf),
+            ("input_image_tokens", crate::runtime::unrecognized::Shape::Leaf),
+            ("input_cached_image_tokens", crate::runtime::unrecognized::Shape::Leaf),
+            ("output_image_tokens", crate::runtime::unrecognized::Shape::Leaf),
+            ("num_model_requests", crate::runtime::unrecognized::Shape::Leaf),
+            (
+                "project_id",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "user_id",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "api_key_id",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "model",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "batch",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "service_tier",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Leaf,
+                ),
+            ),
+            (
+                "api_source",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Named(4),
+                ),
+            ),
+        ],
+        constants: &[("object", "organization.usage.decisions.result")],
+    },
+    crate::runtime::unrecognized::TypeShape::Enum {
+        schema: "#/paths/~1organization~1usage~1embeddings/get/parameters/7/schema/items",
         values: &["project_id", "user_id", "api_key_id", "model"],
     },
     crate::runtime::unrecognized::TypeShape::Struct {
+        schema: "#/components/schemas/UsageEmbeddingsResult",
         fields: &[
             ("input_tokens", crate::runtime::unrecognized::Shape::Leaf),
             ("num_model_requests", crate::runtime::unrecognized::Shape::Leaf),
@@ -1654,9 +1856,11 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
         constants: &[("object", "organization.usage.embeddings.result")],
     },
     crate::runtime::unrecognized::TypeShape::Enum {
+        schema: "#/paths/~1organization~1usage~1file_search_calls/get/parameters/7/schema/items",
         values: &["project_id", "user_id", "api_key_id", "vector_store_id"],
     },
     crate::runtime::unrecognized::TypeShape::Struct {
+        schema: "#/components/schemas/UsageFileSearchCallsResult",
         fields: &[
             ("num_requests", crate::runtime::unrecognized::Shape::Leaf),
             (
@@ -1687,9 +1891,11 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
         constants: &[("object", "organization.usage.file_searches.result")],
     },
     crate::runtime::unrecognized::TypeShape::Enum {
+        schema: "#/paths/~1organization~1usage~1images/get/parameters/9/schema/items",
         values: &["project_id", "user_id", "api_key_id", "model", "size", "source"],
     },
     crate::runtime::unrecognized::TypeShape::Struct {
+        schema: "#/components/schemas/UsageImagesResult",
         fields: &[
             ("images", crate::runtime::unrecognized::Shape::Leaf),
             ("num_model_requests", crate::runtime::unrecognized::Shape::Leaf),
@@ -1733,9 +1939,11 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
         constants: &[("object", "organization.usage.images.result")],
     },
     crate::runtime::unrecognized::TypeShape::Enum {
+        schema: "#/paths/~1organization~1usage~1moderations/get/parameters/7/schema/items",
         values: &["project_id", "user_id", "api_key_id", "model"],
     },
     crate::runtime::unrecognized::TypeShape::Struct {
+        schema: "#/components/schemas/UsageModerationsResult",
         fields: &[
             ("input_tokens", crate::runtime::unrecognized::Shape::Leaf),
             ("num_model_requests", crate::runtime::unrecognized::Shape::Leaf),
@@ -1767,11 +1975,12 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
         constants: &[("object", "organization.usage.moderations.result")],
     },
     crate::runtime::unrecognized::TypeShape::Struct {
+        schema: "#/components/schemas/UsageResponse",
         fields: &[
             (
                 "data",
                 crate::runtime::unrecognized::Shape::Array(
-                    &crate::runtime::unrecognized::Shape::Named(59),
+                    &crate::runtime::unrecognized::Shape::Named(62),
                 ),
             ),
             ("has_more", crate::runtime::unrecognized::Shape::Leaf),
@@ -1785,38 +1994,43 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
         constants: &[("object", "page")],
     },
     crate::runtime::unrecognized::TypeShape::Union {
+        schema: "#/components/schemas/UsageTimeBucket/properties/results/items",
         property: "object",
         variants: &[
-            ("organization.usage.completions.result", 46),
-            ("organization.usage.embeddings.result", 50),
-            ("organization.usage.moderations.result", 56),
-            ("organization.usage.images.result", 54),
-            ("organization.usage.audio_speeches.result", 39),
-            ("organization.usage.audio_transcriptions.result", 41),
-            ("organization.usage.vector_stores.result", 61),
-            ("organization.usage.code_interpreter_sessions.result", 44),
-            ("organization.usage.file_searches.result", 52),
-            ("organization.usage.web_searches.result", 64),
-            ("organization.costs.result", 5),
+            ("organization.usage.completions.result", 47),
+            ("organization.usage.embeddings.result", 53),
+            ("organization.usage.moderations.result", 59),
+            ("organization.usage.images.result", 57),
+            ("organization.usage.audio_speeches.result", 40),
+            ("organization.usage.audio_transcriptions.result", 42),
+            ("organization.usage.vector_stores.result", 64),
+            ("organization.usage.code_interpreter_sessions.result", 45),
+            ("organization.usage.file_searches.result", 55),
+            ("organization.usage.web_searches.result", 67),
+            ("organization.costs.result", 6),
+            ("organization.usage.decisions.result", 51),
         ],
     },
     crate::runtime::unrecognized::TypeShape::Struct {
+        schema: "#/components/schemas/UsageTimeBucket",
         fields: &[
             ("start_time", crate::runtime::unrecognized::Shape::Leaf),
             ("end_time", crate::runtime::unrecognized::Shape::Leaf),
             (
                 "results",
                 crate::runtime::unrecognized::Shape::Array(
-                    &crate::runtime::unrecognized::Shape::Named(58),
+                    &crate::runtime::unrecognized::Shape::Named(61),
                 ),
             ),
         ],
         constants: &[("object", "bucket")],
     },
     crate::runtime::unrecognized::TypeShape::Enum {
+        schema: "#/paths/~1organization~1usage~1vector_stores/get/parameters/4/schema/items",
         values: &["project_id"],
     },
     crate::runtime::unrecognized::TypeShape::Struct {
+        schema: "#/components/schemas/UsageVectorStoresResult",
         fields: &[
             ("usage_bytes", crate::runtime::unrecognized::Shape::Leaf),
             (
@@ -1829,12 +2043,22 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
         constants: &[("object", "organization.usage.vector_stores.result")],
     },
     crate::runtime::unrecognized::TypeShape::Enum {
+        schema: "#/paths/~1organization~1usage~1web_search_calls/get/parameters/7/schema/items",
         values: &["low", "medium", "high"],
     },
     crate::runtime::unrecognized::TypeShape::Enum {
-        values: &["project_id", "user_id", "api_key_id", "model", "context_level"],
+        schema: "#/paths/~1organization~1usage~1web_search_calls/get/parameters/8/schema/items",
+        values: &[
+            "project_id",
+            "user_id",
+            "api_key_id",
+            "model",
+            "context_level",
+            "api_source",
+        ],
     },
     crate::runtime::unrecognized::TypeShape::Struct {
+        schema: "#/components/schemas/UsageWebSearchCallsResult",
         fields: &[
             ("num_model_requests", crate::runtime::unrecognized::Shape::Leaf),
             ("num_requests", crate::runtime::unrecognized::Shape::Leaf),
@@ -1868,10 +2092,17 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
                     &crate::runtime::unrecognized::Shape::Leaf,
                 ),
             ),
+            (
+                "api_source",
+                crate::runtime::unrecognized::Shape::Nullable(
+                    &crate::runtime::unrecognized::Shape::Named(4),
+                ),
+            ),
         ],
         constants: &[("object", "organization.usage.web_searches.result")],
     },
     crate::runtime::unrecognized::TypeShape::Struct {
+        schema: "#/components/schemas/User",
         fields: &[
             ("id", crate::runtime::unrecognized::Shape::Leaf),
             (
@@ -1895,7 +2126,7 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
             ("added_at", crate::runtime::unrecognized::Shape::Leaf),
             ("is_default", crate::runtime::unrecognized::Shape::Leaf),
             ("created", crate::runtime::unrecognized::Shape::Leaf),
-            ("user", crate::runtime::unrecognized::Shape::Named(66)),
+            ("user", crate::runtime::unrecognized::Shape::Named(69)),
             ("is_service_account", crate::runtime::unrecognized::Shape::Leaf),
             (
                 "is_scale_tier_authorized_purchaser",
@@ -1925,13 +2156,14 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
             (
                 "projects",
                 crate::runtime::unrecognized::Shape::Nullable(
-                    &crate::runtime::unrecognized::Shape::Named(69),
+                    &crate::runtime::unrecognized::Shape::Named(72),
                 ),
             ),
         ],
         constants: &[("object", "organization.user")],
     },
     crate::runtime::unrecognized::TypeShape::Struct {
+        schema: "#/components/schemas/User/properties/user",
         fields: &[
             ("id", crate::runtime::unrecognized::Shape::Leaf),
             (
@@ -1974,11 +2206,12 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
         constants: &[("object", "user")],
     },
     crate::runtime::unrecognized::TypeShape::Struct {
+        schema: "#/components/schemas/UserListResponse",
         fields: &[
             (
                 "data",
                 crate::runtime::unrecognized::Shape::Array(
-                    &crate::runtime::unrecognized::Shape::Named(65),
+                    &crate::runtime::unrecognized::Shape::Named(68),
                 ),
             ),
             (
@@ -1998,6 +2231,7 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
         constants: &[("object", "list")],
     },
     crate::runtime::unrecognized::TypeShape::Struct {
+        schema: "#/components/schemas/User/properties/projects/anyOf/0/properties/data/items",
         fields: &[
             (
                 "id",
@@ -2021,11 +2255,12 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
         constants: &[],
     },
     crate::runtime::unrecognized::TypeShape::Struct {
+        schema: "#/components/schemas/User/properties/projects/anyOf/0",
         fields: &[
             (
                 "data",
                 crate::runtime::unrecognized::Shape::Array(
-                    &crate::runtime::unrecognized::Shape::Named(68),
+                    &crate::runtime::unrecognized::Shape::Named(71),
                 ),
             ),
         ],

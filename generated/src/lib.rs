@@ -53,6 +53,7 @@
 //! - [`RetrieveUserParams`]: `GET /organization/users/{user_id}` (retrieve-user). Retrieves a user by their identifier.
 //! - [`GetOrganizationSpendLimitParams`]: `GET /organization/spend_limit` (Getorganizationspendlimit). Get the organization's hard spend limit.
 //! - [`GetProjectSpendLimitParams`]: `GET /organization/projects/{project_id}/spend_limit` (Getprojectspendlimit). Get a project's hard spend limit.
+//! - [`UsageDecisionsParams`]: `GET /organization/usage/decisions` (usage-decisions). Get decisions usage details for the organization.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -96,6 +97,7 @@ pub use params::UsageAudioTranscriptionsParams;
 pub use params::UsageCodeInterpreterSessionsParams;
 pub use params::UsageCompletionsParams;
 pub use params::UsageCostsParams;
+pub use params::UsageDecisionsParams;
 pub use params::UsageEmbeddingsParams;
 pub use params::UsageFileSearchCallsParams;
 pub use params::UsageImagesParams;
@@ -113,6 +115,7 @@ pub use types::AdminApiKey;
 pub use types::AdminApiKeyOwner;
 pub use types::ApiError;
 pub use types::ApiKeyList;
+pub use types::ApiSource;
 pub use types::CostsAmount;
 pub use types::CostsResult;
 pub use types::CostsResultQuantityUnit;
@@ -158,6 +161,8 @@ pub use types::UsageCompletionsGroupBy;
 pub use types::UsageCompletionsResult;
 pub use types::UsageCostsBucketWidth;
 pub use types::UsageCostsGroupBy;
+pub use types::UsageDecisionsGroupBy;
+pub use types::UsageDecisionsResult;
 pub use types::UsageEmbeddingsGroupBy;
 pub use types::UsageEmbeddingsResult;
 pub use types::UsageFileSearchCallsGroupBy;

@@ -154,6 +154,7 @@ pub struct UsageCostsParams {
     group_by: Vec<super::types::UsageCostsGroupBy>,
     limit: Option<i64>,
     page: Option<String>,
+    line_items: Vec<String>,
 }
 
 impl UsageCostsParams {
@@ -182,6 +183,7 @@ impl UsageCostsParams {
             group_by: Vec::new(),
             limit: None,
             page: None,
+            line_items: Vec::new(),
         }
     }
 
@@ -226,9 +228,9 @@ impl UsageCostsParams {
         self
     }
 
-    /// Group the costs by the specified fields. Support fields include `project_id`, `line_item`, `api_key_id` and any combination of them.
+    /// Group the costs by the specified fields. Support fields include `project_id`, `user_id`, `line_item`, `api_key_id`, `api_source` and any combination of them. Support for combining `user_id` with `project_id` grouping or the `project_ids` filter depends on the organization and requested time range; combinations that are not supported answer HTTP 400.
     ///
-    /// Query parameter `group_by`. Optional. Allowed values: `project_id`, `line_item`, `api_key_id`.
+    /// Query parameter `group_by`. Optional. Allowed values: `project_id`, `line_item`, `api_key_id`, `api_source`, `user_id`.
     pub fn group_by(
         mut self,
         group_by: impl IntoIterator<Item = impl Into<super::types::UsageCostsGroupBy>>,
@@ -250,6 +252,17 @@ impl UsageCostsParams {
     /// Query parameter `page`. Optional.
     pub fn page(mut self, page: impl Into<String>) -> Self {
         self.page = Some(page.into());
+        self
+    }
+
+    /// Return only costs for these line items, each the complete `line_item` value (for example `gpt-6-astra, input_tokens`).
+    ///
+    /// Query parameter `line_items`. Optional.
+    pub fn line_items(
+        mut self,
+        line_items: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.line_items = line_items.into_iter().map(Into::into).collect();
         self
     }
 
@@ -287,6 +300,9 @@ impl UsageCostsParams {
         }
         if let Some(value) = &self.page {
             query.push(("page", value.to_string()));
+        }
+        for value in &self.line_items {
+            query.push(("line_items", value.to_string()));
         }
         query
     }
@@ -357,7 +373,7 @@ impl crate::runtime::Request for UsageCostsParams {
     const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "usage-costs";
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        57,
+        60,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
     fn path(&self) -> String {
@@ -474,7 +490,7 @@ impl crate::runtime::Request for ListProjectsParams {
     const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "list-projects";
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        23,
+        24,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
     fn path(&self) -> String {
@@ -569,7 +585,7 @@ impl crate::runtime::Request for RetrieveProjectParams {
     const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "retrieve-project";
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        15,
+        16,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
     fn path(&self) -> String {
@@ -698,7 +714,7 @@ impl crate::runtime::Request for ListProjectApiKeysParams {
     const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "list-project-api-keys";
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        17,
+        18,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
     fn path(&self) -> String {
@@ -806,7 +822,7 @@ impl crate::runtime::Request for RetrieveProjectApiKeyParams {
     const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "retrieve-project-api-key";
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        16,
+        17,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
     fn path(&self) -> String {
@@ -919,7 +935,7 @@ impl crate::runtime::Request for ListProjectServiceAccountsParams {
     const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "list-project-service-accounts";
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        25,
+        26,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
     fn path(&self) -> String {
@@ -1088,7 +1104,7 @@ impl crate::runtime::Request for ListProjectSpendAlertsParams {
     const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "list-project-spend-alerts";
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        28,
+        29,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
     fn path(&self) -> String {
@@ -1211,7 +1227,7 @@ impl crate::runtime::Request for ListProjectUsersParams {
     const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "list-project-users";
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        31,
+        32,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
     fn path(&self) -> String {
@@ -1360,7 +1376,7 @@ impl crate::runtime::Request for ListOrganizationSpendAlertsParams {
     const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "list-organization-spend-alerts";
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        12,
+        13,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
     fn path(&self) -> String {
@@ -1659,7 +1675,7 @@ impl crate::runtime::Request for UsageAudioSpeechesParams {
     const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "usage-audio-speeches";
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        57,
+        60,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
     fn path(&self) -> String {
@@ -1958,7 +1974,7 @@ impl crate::runtime::Request for UsageAudioTranscriptionsParams {
     const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "usage-audio-transcriptions";
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        57,
+        60,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
     fn path(&self) -> String {
@@ -2209,7 +2225,7 @@ impl crate::runtime::Request for UsageCodeInterpreterSessionsParams {
     const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "usage-code-interpreter-sessions";
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        57,
+        60,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
     fn path(&self) -> String {
@@ -2358,7 +2374,7 @@ impl UsageCompletionsParams {
 
     /// Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model`, `batch`, `service_tier` or any combination of them.
     ///
-    /// Query parameter `group_by`. Optional. Allowed values: `project_id`, `user_id`, `api_key_id`, `model`, `batch`, `service_tier`.
+    /// Query parameter `group_by`. Optional. Allowed values: `project_id`, `user_id`, `api_key_id`, `model`, `batch`, `service_tier`, `api_source`.
     pub fn group_by(
         mut self,
         group_by: impl IntoIterator<
@@ -2521,7 +2537,7 @@ impl crate::runtime::Request for UsageCompletionsParams {
     const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "usage-completions";
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        57,
+        60,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
     fn path(&self) -> String {
@@ -2820,7 +2836,7 @@ impl crate::runtime::Request for UsageEmbeddingsParams {
     const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "usage-embeddings";
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        57,
+        60,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
     fn path(&self) -> String {
@@ -3119,7 +3135,7 @@ impl crate::runtime::Request for UsageFileSearchCallsParams {
     const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "usage-file-search-calls";
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        57,
+        60,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
     fn path(&self) -> String {
@@ -3448,7 +3464,7 @@ impl crate::runtime::Request for UsageImagesParams {
     const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "usage-images";
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        57,
+        60,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
     fn path(&self) -> String {
@@ -3747,7 +3763,7 @@ impl crate::runtime::Request for UsageModerationsParams {
     const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "usage-moderations";
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        57,
+        60,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
     fn path(&self) -> String {
@@ -3998,7 +4014,7 @@ impl crate::runtime::Request for UsageVectorStoresParams {
     const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "usage-vector-stores";
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        57,
+        60,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
     fn path(&self) -> String {
@@ -4152,7 +4168,7 @@ impl UsageWebSearchCallsParams {
 
     /// Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model`, `context_level` or any combination of them.
     ///
-    /// Query parameter `group_by`. Optional. Allowed values: `project_id`, `user_id`, `api_key_id`, `model`, `context_level`.
+    /// Query parameter `group_by`. Optional. Allowed values: `project_id`, `user_id`, `api_key_id`, `model`, `context_level`, `api_source`.
     pub fn group_by(
         mut self,
         group_by: impl IntoIterator<
@@ -4315,7 +4331,7 @@ impl crate::runtime::Request for UsageWebSearchCallsParams {
     const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "usage-web-search-calls";
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        57,
+        60,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
     fn path(&self) -> String {
@@ -4435,7 +4451,7 @@ impl crate::runtime::Request for ListUsersParams {
     const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "list-users";
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        67,
+        70,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
     fn path(&self) -> String {
@@ -4528,7 +4544,7 @@ impl crate::runtime::Request for RetrieveUserParams {
     const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "retrieve-user";
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        65,
+        68,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
     fn path(&self) -> String {
@@ -4596,7 +4612,7 @@ impl crate::runtime::Request for GetOrganizationSpendLimitParams {
     const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "Getorganizationspendlimit";
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        13,
+        14,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
     fn path(&self) -> String {
@@ -4682,7 +4698,7 @@ impl crate::runtime::Request for GetProjectSpendLimitParams {
     const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "Getprojectspendlimit";
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        29,
+        30,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
     fn path(&self) -> String {
@@ -4695,5 +4711,317 @@ impl crate::runtime::Request for GetProjectSpendLimitParams {
 
     fn check(&self) -> Result<(), crate::runtime::InvalidParam> {
         self.validate()
+    }
+}
+
+/// Get decisions usage details for the organization.
+///
+/// Parameters of `GET /organization/usage/decisions` (operation `usage-decisions`).
+///
+/// Required parameters are the arguments of [`new`](Self::new); each optional one has a chainable setter of the same name and is not sent while unset.
+#[derive(Clone, Debug, PartialEq)]
+#[must_use]
+pub struct UsageDecisionsParams {
+    start_time: crate::runtime::Timestamp,
+    end_time: Option<crate::runtime::Timestamp>,
+    bucket_width: Option<super::types::UsageBucketWidth>,
+    project_ids: Vec<String>,
+    user_ids: Vec<String>,
+    api_key_ids: Vec<String>,
+    models: Vec<String>,
+    batch: Option<bool>,
+    group_by: Vec<super::types::UsageDecisionsGroupBy>,
+    limit: Option<i64>,
+    page: Option<String>,
+}
+
+impl UsageDecisionsParams {
+    /// The `operationId` of the operation these parameters are for.
+    pub const OPERATION_ID: &'static str = "usage-decisions";
+
+    /// The HTTP method of the operation.
+    pub const METHOD: &'static str = "GET";
+
+    /// The path template of the operation, relative to the server URL, as the spec
+    /// writes it; [`to_path`](Self::to_path) fills its placeholders in.
+    pub const PATH: &'static str = "/organization/usage/decisions";
+
+    /// Creates the parameters from the required ones; every optional one starts unset.
+    ///
+    /// `start_time`: Start time (Unix seconds) of the query time range, inclusive.
+    ///
+    /// Query parameter `start_time`. Required.
+    pub fn new(start_time: impl Into<crate::runtime::Timestamp>) -> Self {
+        Self {
+            start_time: start_time.into(),
+            end_time: None,
+            bucket_width: None,
+            project_ids: Vec::new(),
+            user_ids: Vec::new(),
+            api_key_ids: Vec::new(),
+            models: Vec::new(),
+            batch: None,
+            group_by: Vec::new(),
+            limit: None,
+            page: None,
+        }
+    }
+
+    /// End time (Unix seconds) of the query time range, exclusive.
+    ///
+    /// Query parameter `end_time`. Optional. Must be greater than `start_time`.
+    pub fn end_time(mut self, end_time: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.end_time = Some(end_time.into());
+        self
+    }
+
+    /// Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
+    ///
+    /// Query parameter `bucket_width`. Optional. Default: `1d`. Allowed values: `1m`, `1h`, `1d`.
+    pub fn bucket_width(mut self, bucket_width: super::types::UsageBucketWidth) -> Self {
+        self.bucket_width = Some(bucket_width);
+        self
+    }
+
+    /// Return only usage for these projects.
+    ///
+    /// Query parameter `project_ids`. Optional.
+    pub fn project_ids(
+        mut self,
+        project_ids: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.project_ids = project_ids.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Return only usage for these users.
+    ///
+    /// Query parameter `user_ids`. Optional.
+    pub fn user_ids(
+        mut self,
+        user_ids: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.user_ids = user_ids.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Return only usage for these API keys.
+    ///
+    /// Query parameter `api_key_ids`. Optional.
+    pub fn api_key_ids(
+        mut self,
+        api_key_ids: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.api_key_ids = api_key_ids.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Return only usage for these models.
+    ///
+    /// Query parameter `models`. Optional.
+    pub fn models(
+        mut self,
+        models: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.models = models.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// If `true`, return batch jobs only. If `false`, return non-batch jobs only. By default, return both.
+    ///
+    /// Query parameter `batch`. Optional.
+    pub fn batch(mut self, batch: bool) -> Self {
+        self.batch = Some(batch);
+        self
+    }
+
+    /// Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model`, `batch`, `service_tier`, `api_source` or any combination of them.
+    ///
+    /// Query parameter `group_by`. Optional. Allowed values: `project_id`, `user_id`, `api_key_id`, `model`, `batch`, `service_tier`, `api_source`.
+    pub fn group_by(
+        mut self,
+        group_by: impl IntoIterator<
+            Item = impl Into<super::types::UsageDecisionsGroupBy>,
+        >,
+    ) -> Self {
+        self.group_by = group_by.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Specifies the number of buckets to return.
+    /// - `bucket_width=1d`: default: 7, max: 31
+    /// - `bucket_width=1h`: default: 24, max: 168
+    /// - `bucket_width=1m`: default: 60, max: 1440
+    ///
+    /// Query parameter `limit`. Optional. Minimum: 1. Maximum: 1440. At most 31 when `bucket_width` is `1d`, 168 when `bucket_width` is `1h`, 1440 when `bucket_width` is `1m` (unset `bucket_width` counts as `1d`).
+    pub fn limit(mut self, limit: i64) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
+    ///
+    /// Query parameter `page`. Optional.
+    pub fn page(mut self, page: impl Into<String>) -> Self {
+        self.page = Some(page.into());
+        self
+    }
+
+    /// The path as sent, relative to the server URL: every path parameter fills exactly one
+    /// segment, percent-encoded (a `/`, `?`, `#`, `%`, space or non-ASCII character in a
+    /// value is data, never part of the path's syntax).
+    pub fn to_path(&self) -> String {
+        "/organization/usage/decisions".to_owned()
+    }
+
+    /// The query string as `(name, value)` pairs, in the order the spec lists the
+    /// parameters, exactly as they are sent (before percent-encoding): enums as their wire
+    /// strings, booleans as `true`/`false`, arrays as the spec's style says. Unset
+    /// parameters are left out.
+    pub fn to_query(&self) -> Vec<(&'static str, String)> {
+        let mut query = Vec::new();
+        query.push(("start_time", self.start_time.as_unix_seconds().to_string()));
+        if let Some(value) = &self.end_time {
+            query.push(("end_time", value.as_unix_seconds().to_string()));
+        }
+        if let Some(value) = &self.bucket_width {
+            query.push(("bucket_width", value.to_string()));
+        }
+        for value in &self.project_ids {
+            query.push(("project_ids", value.to_string()));
+        }
+        for value in &self.user_ids {
+            query.push(("user_ids", value.to_string()));
+        }
+        for value in &self.api_key_ids {
+            query.push(("api_key_ids", value.to_string()));
+        }
+        for value in &self.models {
+            query.push(("models", value.to_string()));
+        }
+        if let Some(value) = &self.batch {
+            query.push(("batch", value.to_string()));
+        }
+        for value in &self.group_by {
+            query.push(("group_by", value.to_string()));
+        }
+        if let Some(value) = &self.limit {
+            query.push(("limit", value.to_string()));
+        }
+        if let Some(value) = &self.page {
+            query.push(("page", value.to_string()));
+        }
+        query
+    }
+
+    /// Checks the bounds the spec states, and that each path parameter can be one path
+    /// segment, so that a request the API would reject (or a different path) is not sent.
+    pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
+        {
+            let value = self.start_time;
+            if let Some(problem) = value.parameter_problem() {
+                return Err(
+                    crate::runtime::InvalidParam::new(
+                        Self::OPERATION_ID,
+                        "start_time",
+                        problem,
+                    ),
+                );
+            }
+        }
+        if let Some(value) = self.end_time {
+            if let Some(problem) = value.parameter_problem() {
+                return Err(
+                    crate::runtime::InvalidParam::new(
+                        Self::OPERATION_ID,
+                        "end_time",
+                        problem,
+                    ),
+                );
+            }
+            let other = self.start_time;
+            if value <= other {
+                return Err(
+                    crate::runtime::InvalidParam::new(
+                        Self::OPERATION_ID,
+                        "end_time",
+                        format!("{value} must be greater than `start_time` ({other})"),
+                    ),
+                );
+            }
+        }
+        if let Some(value) = self.limit {
+            if value < 1 {
+                return Err(
+                    crate::runtime::InvalidParam::new(
+                        Self::OPERATION_ID,
+                        "limit",
+                        format!("{value} is below the minimum, 1"),
+                    ),
+                );
+            }
+            if value > 1440 {
+                return Err(
+                    crate::runtime::InvalidParam::new(
+                        Self::OPERATION_ID,
+                        "limit",
+                        format!("{value} is above the maximum, 1440"),
+                    ),
+                );
+            }
+            let basis = self.bucket_width.as_ref().map_or("1d", |v| v.as_str());
+            let maximum = match basis {
+                "1d" => Some(31),
+                "1h" => Some(168),
+                "1m" => Some(1440),
+                _ => None,
+            };
+            if let Some(maximum) = maximum {
+                if value > maximum {
+                    return Err(
+                        crate::runtime::InvalidParam::new(
+                            Self::OPERATION_ID,
+                            "limit",
+                            format!(
+                                "{value} is above the maximum, {maximum}, for `bucket_width={basis}`"
+                            ),
+                        ),
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl crate::runtime::Request for UsageDecisionsParams {
+    type Response = super::types::UsageResponse;
+    type ErrorBody = super::types::ErrorResponse;
+    const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
+    const OPERATION_ID: &'static str = "usage-decisions";
+    const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
+        60,
+    );
+    const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
+    fn path(&self) -> String {
+        self.to_path()
+    }
+
+    fn query(&self) -> Vec<(&'static str, String)> {
+        self.to_query()
+    }
+
+    fn check(&self) -> Result<(), crate::runtime::InvalidParam> {
+        self.validate()
+    }
+}
+
+impl crate::runtime::Paged for UsageDecisionsParams {
+    fn set_cursor(&mut self, cursor: Option<String>) {
+        self.page = cursor;
+    }
+
+    fn cursor(&self) -> Option<&str> {
+        self.page.as_deref()
     }
 }

@@ -213,6 +213,35 @@ impl crate::runtime::Page for ApiKeyList {
     }
 }
 
+/// Where usage or cost is attributed: `agents_api` is activity attributed to the Agents API; `unlabeled` is every record without published source attribution (historical and unknown origins included; it does not mean direct API use).
+///
+/// Schema `#/components/schemas/UsageCompletionsResult/properties/api_source/anyOf/0`. A response may hold it, so a value the spec does not list is kept in [`ApiSource::Other`] rather than failing the page; as a parameter, only the listed values are sent (`validate` rejects the other). Allowed values: `agents_api`, `unlabeled`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ApiSource {
+    /// `agents_api`
+    AgentsApi,
+    /// `unlabeled`
+    Unlabeled,
+    /// A value the spec does not list, as it was received.
+    Other(String),
+}
+
+impl ApiSource {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 2] = [Self::AgentsApi, Self::Unlabeled];
+
+    /// The value as it is sent and received.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AgentsApi => "agents_api",
+            Self::Unlabeled => "unlabeled",
+            Self::Other(value) => value,
+        }
+    }
+}
+
+crate::open_enum_impls!(ApiSource, Other);
 /// The monetary value in its associated currency.
 ///
 /// The `amount` property of the spec's schema `CostsResult`.
@@ -284,6 +313,16 @@ pub struct CostsResult {
     /// JSON property `quantity_unit`. Optional; may be `null` (decoded as `None`). Allowed values: `tokens`, `1000_tokens`, `duration_seconds`, `duration_minutes`, `duration_hours`, `gibibyte_hours`, `images`, `characters`.
     #[serde(default)]
     pub quantity_unit: Option<CostsResultQuantityUnit>,
+    /// When `group_by=api_source`, the source the usage or cost is attributed to; `null` without that grouping.
+    ///
+    /// JSON property `api_source`. Optional; may be `null` (decoded as `None`). Allowed values: `agents_api`, `unlabeled`.
+    #[serde(default)]
+    pub api_source: Option<ApiSource>,
+    /// When `group_by=user_id`, this field provides the user ID of the grouped costs result.
+    ///
+    /// JSON property `user_id`. Optional; may be `null` (decoded as `None`).
+    #[serde(default)]
+    pub user_id: Option<String>,
 }
 
 impl ::serde::Serialize for CostsResult {
@@ -292,7 +331,7 @@ impl ::serde::Serialize for CostsResult {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("CostsResult", 7)?;
+        let mut state = serializer.serialize_struct("CostsResult", 9)?;
         state.serialize_field("object", "organization.costs.result")?;
         crate::runtime::ser::optional(&mut state, "amount", &self.amount)?;
         state.serialize_field("line_item", &self.line_item)?;
@@ -300,6 +339,8 @@ impl ::serde::Serialize for CostsResult {
         state.serialize_field("api_key_id", &self.api_key_id)?;
         state.serialize_field("quantity", &self.quantity)?;
         state.serialize_field("quantity_unit", &self.quantity_unit)?;
+        state.serialize_field("api_source", &self.api_source)?;
+        state.serialize_field("user_id", &self.user_id)?;
         state.end()
     }
 }
@@ -688,7 +729,7 @@ pub struct Project {
     pub external_key_id: Option<String>,
     /// The residency configuration for the project.
     ///
-    /// JSON property `residency`. Optional. Allowed values: `GLOBAL`, `US_STORAGE_PROCESSING`, `EU_STORAGE_PROCESSING`, `JP_STORAGE`, `KR_STORAGE`, `CA_STORAGE`, `SG_STORAGE`, `IN_STORAGE`, `AU_STORAGE`, `GB_STORAGE`, `AE_STORAGE`, `AE_STORAGE_PROCESSING`.
+    /// JSON property `residency`. Optional. Allowed values: `GLOBAL`, `US_STORAGE_PROCESSING`, `EU_STORAGE_PROCESSING`, `JP_STORAGE`, `KR_STORAGE`, `CA_STORAGE`, `SG_STORAGE`, `IN_STORAGE`, `AU_STORAGE`, `GB_STORAGE`, `AE_STORAGE`, `AE_STORAGE_PROCESSING`, `JP_STORAGE_PROCESSING`, `IN_STORAGE_PROCESSING`, `AU_STORAGE_PROCESSING`.
     #[serde(default)]
     pub residency: Option<PublicProjectResidency>,
 }
@@ -747,6 +788,11 @@ pub struct ProjectApiKey {
     ///
     /// JSON property `owner`. Required.
     pub owner: ProjectApiKeyOwner,
+    /// The Unix timestamp (in seconds) of when the API key expires; `null` if it does not expire.
+    ///
+    /// JSON property `expires_at`. Optional; may be `null` (decoded as `None`).
+    #[serde(default)]
+    pub expires_at: Option<crate::runtime::Timestamp>,
 }
 
 impl ::serde::Serialize for ProjectApiKey {
@@ -755,7 +801,7 @@ impl ::serde::Serialize for ProjectApiKey {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("ProjectApiKey", 8)?;
+        let mut state = serializer.serialize_struct("ProjectApiKey", 9)?;
         state.serialize_field("object", "organization.project.api_key")?;
         state.serialize_field("redacted_value", &self.redacted_value)?;
         state.serialize_field("name", &self.name)?;
@@ -764,6 +810,7 @@ impl ::serde::Serialize for ProjectApiKey {
         state.serialize_field("id", &self.id)?;
         state.serialize_field("owner_project_access", &self.owner_project_access)?;
         state.serialize_field("owner", &self.owner)?;
+        state.serialize_field("expires_at", &self.expires_at)?;
         state.end()
     }
 }
@@ -1447,7 +1494,7 @@ impl crate::runtime::Page for ProjectUserListResponse {
 
 /// Where a project's data is stored and processed.
 ///
-/// The spec's schema `PublicProjectResidency`. A response may hold it, so a value the spec does not list is kept in [`PublicProjectResidency::Other`] rather than failing the page; as a parameter, only the listed values are sent (`validate` rejects the other). Allowed values: `GLOBAL`, `US_STORAGE_PROCESSING`, `EU_STORAGE_PROCESSING`, `JP_STORAGE`, `KR_STORAGE`, `CA_STORAGE`, `SG_STORAGE`, `IN_STORAGE`, `AU_STORAGE`, `GB_STORAGE`, `AE_STORAGE`, `AE_STORAGE_PROCESSING`.
+/// The spec's schema `PublicProjectResidency`. A response may hold it, so a value the spec does not list is kept in [`PublicProjectResidency::Other`] rather than failing the page; as a parameter, only the listed values are sent (`validate` rejects the other). Allowed values: `GLOBAL`, `US_STORAGE_PROCESSING`, `EU_STORAGE_PROCESSING`, `JP_STORAGE`, `KR_STORAGE`, `CA_STORAGE`, `SG_STORAGE`, `IN_STORAGE`, `AU_STORAGE`, `GB_STORAGE`, `AE_STORAGE`, `AE_STORAGE_PROCESSING`, `JP_STORAGE_PROCESSING`, `IN_STORAGE_PROCESSING`, `AU_STORAGE_PROCESSING`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PublicProjectResidency {
@@ -1475,13 +1522,19 @@ pub enum PublicProjectResidency {
     AeStorage,
     /// `AE_STORAGE_PROCESSING`
     AeStorageProcessing,
+    /// `JP_STORAGE_PROCESSING`
+    JpStorageProcessing,
+    /// `IN_STORAGE_PROCESSING`
+    InStorageProcessing,
+    /// `AU_STORAGE_PROCESSING`
+    AuStorageProcessing,
     /// A value the spec does not list, as it was received.
     Other(String),
 }
 
 impl PublicProjectResidency {
     /// Every value the spec lists, in its order.
-    pub const KNOWN: [Self; 12] = [
+    pub const KNOWN: [Self; 15] = [
         Self::Global,
         Self::UsStorageProcessing,
         Self::EuStorageProcessing,
@@ -1494,6 +1547,9 @@ impl PublicProjectResidency {
         Self::GbStorage,
         Self::AeStorage,
         Self::AeStorageProcessing,
+        Self::JpStorageProcessing,
+        Self::InStorageProcessing,
+        Self::AuStorageProcessing,
     ];
     /// The value as it is sent and received.
     pub fn as_str(&self) -> &str {
@@ -1510,6 +1566,9 @@ impl PublicProjectResidency {
             Self::GbStorage => "GB_STORAGE",
             Self::AeStorage => "AE_STORAGE",
             Self::AeStorageProcessing => "AE_STORAGE_PROCESSING",
+            Self::JpStorageProcessing => "JP_STORAGE_PROCESSING",
+            Self::InStorageProcessing => "IN_STORAGE_PROCESSING",
+            Self::AuStorageProcessing => "AU_STORAGE_PROCESSING",
             Self::Other(value) => value,
         }
     }
@@ -1836,7 +1895,7 @@ impl ::serde::Serialize for UsageAudioTranscriptionsResult {
 
 /// Width of a time bucket.
 ///
-/// The values of the `bucket_width` parameter of [`Client::usage_audio_speeches`](super::client::Client::usage_audio_speeches) and 9 other operations. Default: `1d`. Allowed values: `1m`, `1h`, `1d`.
+/// The values of the `bucket_width` parameter of [`Client::usage_audio_speeches`](super::client::Client::usage_audio_speeches) and 10 other operations. Default: `1d`. Allowed values: `1m`, `1h`, `1d`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum UsageBucketWidth {
@@ -1921,7 +1980,7 @@ impl ::serde::Serialize for UsageCodeInterpreterSessionsResult {
     }
 }
 
-/// The values of the `group_by` parameter of [`Client::usage_completions`](super::client::Client::usage_completions) (`GET /organization/usage/completions`). Allowed values: `project_id`, `user_id`, `api_key_id`, `model`, `batch`, `service_tier`.
+/// The values of the `group_by` parameter of [`Client::usage_completions`](super::client::Client::usage_completions) (`GET /organization/usage/completions`). Allowed values: `project_id`, `user_id`, `api_key_id`, `model`, `batch`, `service_tier`, `api_source`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum UsageCompletionsGroupBy {
@@ -1937,17 +1996,20 @@ pub enum UsageCompletionsGroupBy {
     Batch,
     /// `service_tier`
     ServiceTier,
+    /// `api_source`
+    ApiSource,
 }
 
 impl UsageCompletionsGroupBy {
     /// Every value, in the order the spec lists them.
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 7] = [
         Self::ProjectId,
         Self::UserId,
         Self::ApiKeyId,
         Self::Model,
         Self::Batch,
         Self::ServiceTier,
+        Self::ApiSource,
     ];
     /// The value as it is sent and received.
     pub const fn as_str(&self) -> &'static str {
@@ -1958,6 +2020,7 @@ impl UsageCompletionsGroupBy {
             Self::Model => "model",
             Self::Batch => "batch",
             Self::ServiceTier => "service_tier",
+            Self::ApiSource => "api_source",
         }
     }
 }
@@ -2071,6 +2134,21 @@ pub struct UsageCompletionsResult {
     /// JSON property `service_tier`. Optional; may be `null` (decoded as `None`).
     #[serde(default)]
     pub service_tier: Option<String>,
+    /// When `group_by=api_source`, the source the usage or cost is attributed to; `null` without that grouping.
+    ///
+    /// JSON property `api_source`. Optional; may be `null` (decoded as `None`). Allowed values: `agents_api`, `unlabeled`.
+    #[serde(default)]
+    pub api_source: Option<ApiSource>,
+    /// The aggregated number of input tokens written to the 30-minute cache.
+    ///
+    /// JSON property `input_cache_write_30m_tokens`. Optional.
+    #[serde(default)]
+    pub input_cache_write_30m_tokens: Option<i64>,
+    /// The aggregated number of input tokens written to the 12-hour cache.
+    ///
+    /// JSON property `input_cache_write_12h_tokens`. Optional.
+    #[serde(default)]
+    pub input_cache_write_12h_tokens: Option<i64>,
 }
 
 impl ::serde::Serialize for UsageCompletionsResult {
@@ -2079,7 +2157,7 @@ impl ::serde::Serialize for UsageCompletionsResult {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("UsageCompletionsResult", 22)?;
+        let mut state = serializer.serialize_struct("UsageCompletionsResult", 25)?;
         state.serialize_field("object", "organization.usage.completions.result")?;
         state.serialize_field("input_tokens", &self.input_tokens)?;
         crate::runtime::ser::optional(
@@ -2150,6 +2228,17 @@ impl ::serde::Serialize for UsageCompletionsResult {
         state.serialize_field("model", &self.model)?;
         state.serialize_field("batch", &self.batch)?;
         state.serialize_field("service_tier", &self.service_tier)?;
+        state.serialize_field("api_source", &self.api_source)?;
+        crate::runtime::ser::optional(
+            &mut state,
+            "input_cache_write_30m_tokens",
+            &self.input_cache_write_30m_tokens,
+        )?;
+        crate::runtime::ser::optional(
+            &mut state,
+            "input_cache_write_12h_tokens",
+            &self.input_cache_write_12h_tokens,
+        )?;
         state.end()
     }
 }
@@ -2176,7 +2265,7 @@ impl UsageCostsBucketWidth {
 }
 
 crate::closed_enum_impls!(UsageCostsBucketWidth);
-/// The values of the `group_by` parameter of [`Client::usage_costs`](super::client::Client::usage_costs) (`GET /organization/costs`). Allowed values: `project_id`, `line_item`, `api_key_id`.
+/// The values of the `group_by` parameter of [`Client::usage_costs`](super::client::Client::usage_costs) (`GET /organization/costs`). Allowed values: `project_id`, `line_item`, `api_key_id`, `api_source`, `user_id`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum UsageCostsGroupBy {
@@ -2186,23 +2275,297 @@ pub enum UsageCostsGroupBy {
     LineItem,
     /// `api_key_id`
     ApiKeyId,
+    /// `api_source`
+    ApiSource,
+    /// `user_id`
+    UserId,
 }
 
 impl UsageCostsGroupBy {
     /// Every value, in the order the spec lists them.
-    pub const ALL: [Self; 3] = [Self::ProjectId, Self::LineItem, Self::ApiKeyId];
-
+    pub const ALL: [Self; 5] = [
+        Self::ProjectId,
+        Self::LineItem,
+        Self::ApiKeyId,
+        Self::ApiSource,
+        Self::UserId,
+    ];
     /// The value as it is sent and received.
     pub const fn as_str(&self) -> &'static str {
         match self {
             Self::ProjectId => "project_id",
             Self::LineItem => "line_item",
             Self::ApiKeyId => "api_key_id",
+            Self::ApiSource => "api_source",
+            Self::UserId => "user_id",
         }
     }
 }
 
 crate::closed_enum_impls!(UsageCostsGroupBy);
+/// The values of the `group_by` parameter of [`Client::usage_decisions`](super::client::Client::usage_decisions) (`GET /organization/usage/decisions`). Allowed values: `project_id`, `user_id`, `api_key_id`, `model`, `batch`, `service_tier`, `api_source`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum UsageDecisionsGroupBy {
+    /// `project_id`
+    ProjectId,
+    /// `user_id`
+    UserId,
+    /// `api_key_id`
+    ApiKeyId,
+    /// `model`
+    Model,
+    /// `batch`
+    Batch,
+    /// `service_tier`
+    ServiceTier,
+    /// `api_source`
+    ApiSource,
+}
+
+impl UsageDecisionsGroupBy {
+    /// Every value, in the order the spec lists them.
+    pub const ALL: [Self; 7] = [
+        Self::ProjectId,
+        Self::UserId,
+        Self::ApiKeyId,
+        Self::Model,
+        Self::Batch,
+        Self::ServiceTier,
+        Self::ApiSource,
+    ];
+    /// The value as it is sent and received.
+    pub const fn as_str(&self) -> &'static str {
+        match self {
+            Self::ProjectId => "project_id",
+            Self::UserId => "user_id",
+            Self::ApiKeyId => "api_key_id",
+            Self::Model => "model",
+            Self::Batch => "batch",
+            Self::ServiceTier => "service_tier",
+            Self::ApiSource => "api_source",
+        }
+    }
+}
+
+crate::closed_enum_impls!(UsageDecisionsGroupBy);
+/// The aggregated decisions usage details of the specific time bucket.
+///
+/// Schema `#/components/schemas/UsageTimeBucket/properties/results/items/oneOf/11`. Its `object` is always `organization.usage.decisions.result` (written when serializing, not stored).
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct UsageDecisionsResult {
+    /// The aggregated number of input tokens used, including cached and cache-write tokens. This includes text, audio, and image tokens.
+    ///
+    /// JSON property `input_tokens`. Required.
+    pub input_tokens: i64,
+    /// The aggregated number of cached input tokens used across text, audio, and image inputs.
+    ///
+    /// JSON property `input_cached_tokens`. Optional.
+    #[serde(default)]
+    pub input_cached_tokens: Option<i64>,
+    /// The aggregated number of input tokens written to the cache (30-minute and 12-hour writes together).
+    ///
+    /// JSON property `input_cache_write_tokens`. Optional.
+    #[serde(default)]
+    pub input_cache_write_tokens: Option<i64>,
+    /// The aggregated number of input tokens written to the 30-minute cache.
+    ///
+    /// JSON property `input_cache_write_30m_tokens`. Optional.
+    #[serde(default)]
+    pub input_cache_write_30m_tokens: Option<i64>,
+    /// The aggregated number of input tokens written to the 12-hour cache.
+    ///
+    /// JSON property `input_cache_write_12h_tokens`. Optional.
+    #[serde(default)]
+    pub input_cache_write_12h_tokens: Option<i64>,
+    /// The aggregated number of uncached input tokens used across text, audio, and image inputs, excluding cache-write tokens.
+    ///
+    /// JSON property `input_uncached_tokens`. Optional.
+    #[serde(default)]
+    pub input_uncached_tokens: Option<i64>,
+    /// The aggregated number of output tokens used across text, audio, and image outputs.
+    ///
+    /// JSON property `output_tokens`. Required.
+    pub output_tokens: i64,
+    /// The aggregated number of uncached text input tokens used, excluding cache-write tokens.
+    ///
+    /// JSON property `input_text_tokens`. Optional.
+    #[serde(default)]
+    pub input_text_tokens: Option<i64>,
+    /// The aggregated number of text output tokens used.
+    ///
+    /// JSON property `output_text_tokens`. Optional.
+    #[serde(default)]
+    pub output_text_tokens: Option<i64>,
+    /// The aggregated number of cached text input tokens used.
+    ///
+    /// JSON property `input_cached_text_tokens`. Optional.
+    #[serde(default)]
+    pub input_cached_text_tokens: Option<i64>,
+    /// The aggregated number of uncached audio input tokens used.
+    ///
+    /// JSON property `input_audio_tokens`. Optional.
+    #[serde(default)]
+    pub input_audio_tokens: Option<i64>,
+    /// The aggregated number of cached audio input tokens used.
+    ///
+    /// JSON property `input_cached_audio_tokens`. Optional.
+    #[serde(default)]
+    pub input_cached_audio_tokens: Option<i64>,
+    /// The aggregated number of audio output tokens used.
+    ///
+    /// JSON property `output_audio_tokens`. Optional.
+    #[serde(default)]
+    pub output_audio_tokens: Option<i64>,
+    /// The aggregated number of uncached image input tokens used.
+    ///
+    /// JSON property `input_image_tokens`. Optional.
+    #[serde(default)]
+    pub input_image_tokens: Option<i64>,
+    /// The aggregated number of cached image input tokens used.
+    ///
+    /// JSON property `input_cached_image_tokens`. Optional.
+    #[serde(default)]
+    pub input_cached_image_tokens: Option<i64>,
+    /// The aggregated number of image output tokens used.
+    ///
+    /// JSON property `output_image_tokens`. Optional.
+    #[serde(default)]
+    pub output_image_tokens: Option<i64>,
+    /// The count of requests made to the model.
+    ///
+    /// JSON property `num_model_requests`. Required.
+    pub num_model_requests: i64,
+    /// When `group_by=project_id`, this field provides the project ID of the grouped usage result.
+    ///
+    /// JSON property `project_id`. Optional; may be `null` (decoded as `None`).
+    #[serde(default)]
+    pub project_id: Option<String>,
+    /// When `group_by=user_id`, this field provides the user ID of the grouped usage result.
+    ///
+    /// JSON property `user_id`. Optional; may be `null` (decoded as `None`).
+    #[serde(default)]
+    pub user_id: Option<String>,
+    /// When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result.
+    ///
+    /// JSON property `api_key_id`. Optional; may be `null` (decoded as `None`).
+    #[serde(default)]
+    pub api_key_id: Option<String>,
+    /// When `group_by=model`, this field provides the model name of the grouped usage result.
+    ///
+    /// JSON property `model`. Optional; may be `null` (decoded as `None`).
+    #[serde(default)]
+    pub model: Option<String>,
+    /// When `group_by=batch`, this field tells whether the grouped usage result is batch or not.
+    ///
+    /// JSON property `batch`. Optional; may be `null` (decoded as `None`).
+    #[serde(default)]
+    pub batch: Option<bool>,
+    /// When `group_by=service_tier`, this field provides the service tier of the grouped usage result.
+    ///
+    /// JSON property `service_tier`. Optional; may be `null` (decoded as `None`).
+    #[serde(default)]
+    pub service_tier: Option<String>,
+    /// When `group_by=api_source`, the source the usage or cost is attributed to; `null` without that grouping.
+    ///
+    /// JSON property `api_source`. Optional; may be `null` (decoded as `None`). Allowed values: `agents_api`, `unlabeled`.
+    #[serde(default)]
+    pub api_source: Option<ApiSource>,
+}
+
+impl ::serde::Serialize for UsageDecisionsResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("UsageDecisionsResult", 25)?;
+        state.serialize_field("object", "organization.usage.decisions.result")?;
+        state.serialize_field("input_tokens", &self.input_tokens)?;
+        crate::runtime::ser::optional(
+            &mut state,
+            "input_cached_tokens",
+            &self.input_cached_tokens,
+        )?;
+        crate::runtime::ser::optional(
+            &mut state,
+            "input_cache_write_tokens",
+            &self.input_cache_write_tokens,
+        )?;
+        crate::runtime::ser::optional(
+            &mut state,
+            "input_cache_write_30m_tokens",
+            &self.input_cache_write_30m_tokens,
+        )?;
+        crate::runtime::ser::optional(
+            &mut state,
+            "input_cache_write_12h_tokens",
+            &self.input_cache_write_12h_tokens,
+        )?;
+        crate::runtime::ser::optional(
+            &mut state,
+            "input_uncached_tokens",
+            &self.input_uncached_tokens,
+        )?;
+        state.serialize_field("output_tokens", &self.output_tokens)?;
+        crate::runtime::ser::optional(
+            &mut state,
+            "input_text_tokens",
+            &self.input_text_tokens,
+        )?;
+        crate::runtime::ser::optional(
+            &mut state,
+            "output_text_tokens",
+            &self.output_text_tokens,
+        )?;
+        crate::runtime::ser::optional(
+            &mut state,
+            "input_cached_text_tokens",
+            &self.input_cached_text_tokens,
+        )?;
+        crate::runtime::ser::optional(
+            &mut state,
+            "input_audio_tokens",
+            &self.input_audio_tokens,
+        )?;
+        crate::runtime::ser::optional(
+            &mut state,
+            "input_cached_audio_tokens",
+            &self.input_cached_audio_tokens,
+        )?;
+        crate::runtime::ser::optional(
+            &mut state,
+            "output_audio_tokens",
+            &self.output_audio_tokens,
+        )?;
+        crate::runtime::ser::optional(
+            &mut state,
+            "input_image_tokens",
+            &self.input_image_tokens,
+        )?;
+        crate::runtime::ser::optional(
+            &mut state,
+            "input_cached_image_tokens",
+            &self.input_cached_image_tokens,
+        )?;
+        crate::runtime::ser::optional(
+            &mut state,
+            "output_image_tokens",
+            &self.output_image_tokens,
+        )?;
+        state.serialize_field("num_model_requests", &self.num_model_requests)?;
+        state.serialize_field("project_id", &self.project_id)?;
+        state.serialize_field("user_id", &self.user_id)?;
+        state.serialize_field("api_key_id", &self.api_key_id)?;
+        state.serialize_field("model", &self.model)?;
+        state.serialize_field("batch", &self.batch)?;
+        state.serialize_field("service_tier", &self.service_tier)?;
+        state.serialize_field("api_source", &self.api_source)?;
+        state.end()
+    }
+}
+
 /// The values of the `group_by` parameter of [`Client::usage_embeddings`](super::client::Client::usage_embeddings) (`GET /organization/usage/embeddings`). Allowed values: `project_id`, `user_id`, `api_key_id`, `model`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2665,6 +3028,8 @@ pub enum UsageResult {
     WebSearchCalls(Box<UsageWebSearchCallsResult>),
     /// `object: organization.costs.result`: The aggregated costs details of the specific time bucket.
     Costs(Box<CostsResult>),
+    /// `object: organization.usage.decisions.result`: The aggregated decisions usage details of the specific time bucket.
+    Decisions(Box<UsageDecisionsResult>),
     /// An object whose `object` this version of the spec does not know (or that has none), as the JSON it came as.
     Unknown(::serde_json::Value),
 }
@@ -2688,6 +3053,7 @@ impl UsageResult {
             Self::FileSearchCalls(_) => Some("organization.usage.file_searches.result"),
             Self::WebSearchCalls(_) => Some("organization.usage.web_searches.result"),
             Self::Costs(_) => Some("organization.costs.result"),
+            Self::Decisions(_) => Some("organization.usage.decisions.result"),
             Self::Unknown(value) => {
                 value.get("object").and_then(::serde_json::Value::as_str)
             }
@@ -2874,6 +3240,22 @@ impl UsageResult {
         }
     }
 
+    /// The [`UsageDecisionsResult`] this is, if its `object` is `organization.usage.decisions.result`; `None` for any other kind.
+    pub fn as_decisions(&self) -> Option<&UsageDecisionsResult> {
+        match self {
+            Self::Decisions(value) => Some(&**value),
+            _ => None,
+        }
+    }
+
+    /// Like [`as_decisions`](Self::as_decisions), taking the value: the [`UsageDecisionsResult`], or `None` (and the value is dropped) for any other kind.
+    pub fn into_decisions(self) -> Option<UsageDecisionsResult> {
+        match self {
+            Self::Decisions(value) => Some(*value),
+            _ => None,
+        }
+    }
+
     /// The JSON of an object of a kind this version of the spec does not know (see [`UsageResult::Unknown`]), or `None` for a known kind.
     pub fn as_unknown(&self) -> Option<&::serde_json::Value> {
         match self {
@@ -2910,6 +3292,7 @@ impl ::serde::Serialize for UsageResult {
                 ::serde::Serialize::serialize(value, serializer)
             }
             Self::Costs(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Decisions(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
         }
     }
@@ -2938,6 +3321,7 @@ impl crate::runtime::de::Discriminated for UsageResult {
         "organization.usage.file_searches.result",
         "organization.usage.web_searches.result",
         "organization.costs.result",
+        "organization.usage.decisions.result",
     ];
     fn known<'de, D: ::serde::Deserializer<'de>>(
         index: usize,
@@ -2987,6 +3371,10 @@ impl crate::runtime::de::Discriminated for UsageResult {
             10 => {
                 ::serde::Deserialize::deserialize(rest)
                     .map(|value| Self::Costs(Box::new(value)))
+            }
+            11 => {
+                ::serde::Deserialize::deserialize(rest)
+                    .map(|value| Self::Decisions(Box::new(value)))
             }
             _ => Err(::serde::de::Error::custom("unknown variant index")),
         }
@@ -3111,7 +3499,7 @@ impl UsageWebSearchCallsContextLevels {
 }
 
 crate::closed_enum_impls!(UsageWebSearchCallsContextLevels);
-/// The values of the `group_by` parameter of [`Client::usage_web_search_calls`](super::client::Client::usage_web_search_calls) (`GET /organization/usage/web_search_calls`). Allowed values: `project_id`, `user_id`, `api_key_id`, `model`, `context_level`.
+/// The values of the `group_by` parameter of [`Client::usage_web_search_calls`](super::client::Client::usage_web_search_calls) (`GET /organization/usage/web_search_calls`). Allowed values: `project_id`, `user_id`, `api_key_id`, `model`, `context_level`, `api_source`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum UsageWebSearchCallsGroupBy {
@@ -3125,16 +3513,19 @@ pub enum UsageWebSearchCallsGroupBy {
     Model,
     /// `context_level`
     ContextLevel,
+    /// `api_source`
+    ApiSource,
 }
 
 impl UsageWebSearchCallsGroupBy {
     /// Every value, in the order the spec lists them.
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::ProjectId,
         Self::UserId,
         Self::ApiKeyId,
         Self::Model,
         Self::ContextLevel,
+        Self::ApiSource,
     ];
     /// The value as it is sent and received.
     pub const fn as_str(&self) -> &'static str {
@@ -3144,6 +3535,7 @@ impl UsageWebSearchCallsGroupBy {
             Self::ApiKeyId => "api_key_id",
             Self::Model => "model",
             Self::ContextLevel => "context_level",
+            Self::ApiSource => "api_source",
         }
     }
 }
@@ -3188,6 +3580,11 @@ pub struct UsageWebSearchCallsResult {
     /// JSON property `context_level`. Optional; may be `null` (decoded as `None`).
     #[serde(default)]
     pub context_level: Option<String>,
+    /// When `group_by=api_source`, the source the usage or cost is attributed to; `null` without that grouping.
+    ///
+    /// JSON property `api_source`. Optional; may be `null` (decoded as `None`). Allowed values: `agents_api`, `unlabeled`.
+    #[serde(default)]
+    pub api_source: Option<ApiSource>,
 }
 
 impl ::serde::Serialize for UsageWebSearchCallsResult {
@@ -3196,7 +3593,7 @@ impl ::serde::Serialize for UsageWebSearchCallsResult {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("UsageWebSearchCallsResult", 8)?;
+        let mut state = serializer.serialize_struct("UsageWebSearchCallsResult", 9)?;
         state.serialize_field("object", "organization.usage.web_searches.result")?;
         state.serialize_field("num_model_requests", &self.num_model_requests)?;
         state.serialize_field("num_requests", &self.num_requests)?;
@@ -3205,6 +3602,7 @@ impl ::serde::Serialize for UsageWebSearchCallsResult {
         state.serialize_field("api_key_id", &self.api_key_id)?;
         state.serialize_field("model", &self.model)?;
         state.serialize_field("context_level", &self.context_level)?;
+        state.serialize_field("api_source", &self.api_source)?;
         state.end()
     }
 }

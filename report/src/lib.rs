@@ -7,6 +7,7 @@
 //! (`openai-usage-report`) is a thin command line around these.
 
 pub mod dates;
+pub mod doctor;
 pub mod money;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -16,10 +17,10 @@ use std::time::Duration;
 use futures::{StreamExt as _, TryStreamExt as _};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use openai_usage::{
-    Client, Error, GetProjectSpendLimitParams, ListProjectApiKeysParams,
+    ApiSource, Client, Error, GetProjectSpendLimitParams, ListProjectApiKeysParams,
     ListProjectSpendAlertsParams, ListProjectsParams, ListUsersParams, PageError, Project,
     UsageCompletionsGroupBy, UsageCompletionsParams, UsageCostsGroupBy, UsageCostsParams,
-    UsageResult,
+    UsageDecisionsGroupBy, UsageDecisionsParams, UsageResult, UsageTimeBucket,
 };
 
 pub use money::Money;
@@ -35,8 +36,10 @@ pub enum GroupBy {
     Model,
     /// Per API key (costs and tokens), with the key's name and owner.
     ApiKey,
-    /// Per user (tokens only: costs are not reported per user), with the user's email.
+    /// Per user (costs and tokens), with the user's email: per-user chargeback.
     User,
+    /// Per source the API attributes usage to (`agents_api`, `unlabeled`; costs and tokens).
+    ApiSource,
 }
 
 impl GroupBy {
@@ -48,6 +51,7 @@ impl GroupBy {
             GroupBy::Model => "model",
             GroupBy::ApiKey => "api_key",
             GroupBy::User => "user",
+            GroupBy::ApiSource => "api_source",
         }
     }
 
@@ -59,6 +63,7 @@ impl GroupBy {
             GroupBy::Model => "Model",
             GroupBy::ApiKey => "API key",
             GroupBy::User => "User",
+            GroupBy::ApiSource => "API source",
         }
     }
 
@@ -67,19 +72,58 @@ impl GroupBy {
             GroupBy::Project => Some(UsageCostsGroupBy::ProjectId),
             GroupBy::LineItem => Some(UsageCostsGroupBy::LineItem),
             GroupBy::ApiKey => Some(UsageCostsGroupBy::ApiKeyId),
-            GroupBy::Model | GroupBy::User => None,
+            GroupBy::User => Some(UsageCostsGroupBy::UserId),
+            GroupBy::ApiSource => Some(UsageCostsGroupBy::ApiSource),
+            GroupBy::Model => None,
         }
     }
 
-    fn tokens(self) -> Option<UsageCompletionsGroupBy> {
+    /// The grouping of the tokens table: completions and decisions take the same ones.
+    fn tokens(self) -> Option<(UsageCompletionsGroupBy, UsageDecisionsGroupBy)> {
         match self {
-            GroupBy::Project => Some(UsageCompletionsGroupBy::ProjectId),
-            GroupBy::Model => Some(UsageCompletionsGroupBy::Model),
-            GroupBy::ApiKey => Some(UsageCompletionsGroupBy::ApiKeyId),
-            GroupBy::User => Some(UsageCompletionsGroupBy::UserId),
+            GroupBy::Project => Some((
+                UsageCompletionsGroupBy::ProjectId,
+                UsageDecisionsGroupBy::ProjectId,
+            )),
+            GroupBy::Model => Some((UsageCompletionsGroupBy::Model, UsageDecisionsGroupBy::Model)),
+            GroupBy::ApiKey => Some((
+                UsageCompletionsGroupBy::ApiKeyId,
+                UsageDecisionsGroupBy::ApiKeyId,
+            )),
+            GroupBy::User => Some((
+                UsageCompletionsGroupBy::UserId,
+                UsageDecisionsGroupBy::UserId,
+            )),
+            GroupBy::ApiSource => Some((
+                UsageCompletionsGroupBy::ApiSource,
+                UsageDecisionsGroupBy::ApiSource,
+            )),
             GroupBy::LineItem => None,
         }
     }
+
+    /// The group of a result, from the fields the result has (`None` for what it lacks).
+    fn id_of(self, fields: GroupFields) -> Option<String> {
+        match self {
+            GroupBy::Project => fields.project_id,
+            GroupBy::LineItem => fields.line_item,
+            GroupBy::Model => fields.model,
+            GroupBy::ApiKey => fields.api_key_id,
+            GroupBy::User => fields.user_id,
+            GroupBy::ApiSource => fields.api_source.map(|s| s.as_str().to_owned()),
+        }
+    }
+}
+
+/// The group-by fields of one result.
+#[derive(Default)]
+struct GroupFields {
+    project_id: Option<String>,
+    line_item: Option<String>,
+    model: Option<String>,
+    api_key_id: Option<String>,
+    user_id: Option<String>,
+    api_source: Option<ApiSource>,
 }
 
 /// What to report on.
@@ -97,12 +141,13 @@ pub struct Request {
     pub progress: bool,
 }
 
-/// Costs and tokens of one group on one day.
+/// Costs and tokens of one group on one day. Tokens and requests are those of completions and
+/// decisions together (the two endpoints that report model tokens).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Cell {
     /// Cost, exactly, if the endpoint reports costs for this grouping.
     pub cost: Option<Money>,
-    /// Requests made.
+    /// Requests made (completions and decisions).
     pub requests: i64,
     /// Input tokens (cached included).
     pub input_tokens: i64,
@@ -154,11 +199,13 @@ impl Report {
     }
 
     /// Notes a daily bucket, marking its day partial when it is not over yet (it ends after
-    /// now, or the API cut it at now).
-    fn note_bucket(&mut self, start: i64, end: i64, now: i64) {
-        if end > now || start + dates::DAY > now {
+    /// now, or the API cut it at now); returns the day it starts.
+    fn note_bucket(&mut self, bucket: &UsageTimeBucket, now: i64) -> i64 {
+        let start = bucket.start_time.as_unix_seconds();
+        if bucket.end_time.as_unix_seconds() > now || start + dates::DAY > now {
             self.partial_days.insert(start);
         }
+        start
     }
 
     /// Totals per group ID over the period.
@@ -180,13 +227,19 @@ impl Report {
     }
 }
 
+impl Cell {
+    fn add_tokens(&mut self, requests: i64, input_tokens: i64, output_tokens: i64) {
+        self.requests += requests;
+        self.input_tokens += input_tokens;
+        self.output_tokens += output_tokens;
+    }
+}
+
 fn add(into: &mut Cell, cell: &Cell) {
     if let Some(cost) = cell.cost {
         into.cost = Some(into.cost.unwrap_or_default() + cost);
     }
-    into.requests += cell.requests;
-    into.input_tokens += cell.input_tokens;
-    into.output_tokens += cell.output_tokens;
+    into.add_tokens(cell.requests, cell.input_tokens, cell.output_tokens);
 }
 
 /// How many name and budget lookups run at once.
@@ -212,25 +265,21 @@ pub async fn collect(client: &Client, request: &Request) -> Result<Report, Failu
         let mut buckets = client.usage_costs_buckets(params);
         while let Some(bucket) = buckets.try_next().await? {
             progress.tick();
-            report.note_bucket(
-                bucket.start_time.as_unix_seconds(),
-                bucket.end_time.as_unix_seconds(),
-                request.now,
-            );
+            let day = report.note_bucket(&bucket, request.now);
             for cost in bucket
                 .results
                 .into_iter()
                 .filter_map(UsageResult::into_costs)
             {
-                let id = match costs_group {
-                    UsageCostsGroupBy::ProjectId => cost.project_id,
-                    UsageCostsGroupBy::LineItem => cost.line_item,
-                    _ => cost.api_key_id,
-                };
-                let cell = report
-                    .cells
-                    .entry((bucket.start_time.as_unix_seconds(), id))
-                    .or_default();
+                let id = group_by.id_of(GroupFields {
+                    project_id: cost.project_id,
+                    line_item: cost.line_item,
+                    api_key_id: cost.api_key_id,
+                    user_id: cost.user_id,
+                    api_source: cost.api_source,
+                    ..GroupFields::default()
+                });
+                let cell = report.cells.entry((day, id)).or_default();
                 let amount = cost.amount.as_ref();
                 let value = amount.and_then(|a| a.value).unwrap_or_default();
                 cell.cost = Some(cell.cost.unwrap_or_default() + Money::from_decimal(value));
@@ -240,38 +289,63 @@ pub async fn collect(client: &Client, request: &Request) -> Result<Report, Failu
             }
         }
     }
-    if let Some(tokens_group) = group_by.tokens() {
-        progress.phase("tokens");
+    if let Some((completions_group, decisions_group)) = group_by.tokens() {
+        progress.phase("completions");
         let params = UsageCompletionsParams::new(request.start)
             .end_time(request.end)
-            .group_by([tokens_group])
+            .group_by([completions_group])
             .limit(31);
         let mut buckets = client.usage_completions_buckets(params);
         while let Some(bucket) = buckets.try_next().await? {
             progress.tick();
-            report.note_bucket(
-                bucket.start_time.as_unix_seconds(),
-                bucket.end_time.as_unix_seconds(),
-                request.now,
-            );
+            let day = report.note_bucket(&bucket, request.now);
             for c in bucket
                 .results
                 .into_iter()
                 .filter_map(UsageResult::into_completions)
             {
-                let id = match tokens_group {
-                    UsageCompletionsGroupBy::ProjectId => c.project_id,
-                    UsageCompletionsGroupBy::Model => c.model,
-                    UsageCompletionsGroupBy::ApiKeyId => c.api_key_id,
-                    _ => c.user_id,
-                };
-                let cell = report
-                    .cells
-                    .entry((bucket.start_time.as_unix_seconds(), id))
-                    .or_default();
-                cell.requests += c.num_model_requests;
-                cell.input_tokens += c.input_tokens;
-                cell.output_tokens += c.output_tokens;
+                let id = group_by.id_of(GroupFields {
+                    project_id: c.project_id,
+                    model: c.model,
+                    api_key_id: c.api_key_id,
+                    user_id: c.user_id,
+                    api_source: c.api_source,
+                    ..GroupFields::default()
+                });
+                report.cells.entry((day, id)).or_default().add_tokens(
+                    c.num_model_requests,
+                    c.input_tokens,
+                    c.output_tokens,
+                );
+            }
+        }
+        progress.phase("decisions");
+        let params = UsageDecisionsParams::new(request.start)
+            .end_time(request.end)
+            .group_by([decisions_group])
+            .limit(31);
+        let mut buckets = client.usage_decisions_buckets(params);
+        while let Some(bucket) = buckets.try_next().await? {
+            progress.tick();
+            let day = report.note_bucket(&bucket, request.now);
+            for d in bucket
+                .results
+                .into_iter()
+                .filter_map(UsageResult::into_decisions)
+            {
+                let id = group_by.id_of(GroupFields {
+                    project_id: d.project_id,
+                    model: d.model,
+                    api_key_id: d.api_key_id,
+                    user_id: d.user_id,
+                    api_source: d.api_source,
+                    ..GroupFields::default()
+                });
+                report.cells.entry((day, id)).or_default().add_tokens(
+                    d.num_model_requests,
+                    d.input_tokens,
+                    d.output_tokens,
+                );
             }
         }
     }
@@ -288,7 +362,7 @@ pub async fn collect(client: &Client, request: &Request) -> Result<Report, Failu
         }
         GroupBy::ApiKey => report.names = key_names(client, &progress).await?,
         GroupBy::User => report.names = user_names(client, &progress).await?,
-        GroupBy::LineItem | GroupBy::Model => {}
+        GroupBy::LineItem | GroupBy::Model | GroupBy::ApiSource => {}
     }
     progress.finish();
     Ok(report)

@@ -7,9 +7,11 @@ use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::{CommandFactory as _, Parser};
-use openai_usage::Client;
+use openai_usage::{Client, ClientBuilder};
 use openai_usage_report::dates::{self, DAY};
-use openai_usage_report::{collect, render_csv, render_json, render_table, GroupBy, Request};
+use openai_usage_report::{
+    collect, doctor, render_csv, render_json, render_table, GroupBy, Request,
+};
 
 /// How the report is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -29,8 +31,15 @@ enum Format {
 /// Reads every page of the period (retrying what fails). Data goes to stdout, so
 /// `> report.csv` works; a progress indicator goes to stderr when it is a terminal.
 #[derive(Debug, Parser)]
-#[command(name = "openai-usage-report", version)]
+#[command(
+    name = "openai-usage-report",
+    version,
+    args_conflicts_with_subcommands = true
+)]
 struct Args {
+    #[command(subcommand)]
+    command: Option<Command>,
+
     /// Report on the last N days (UTC), today included; today is partial and marked so.
     #[arg(long, value_name = "N", default_value_t = 7, value_parser = clap::value_parser!(u16).range(1..=3660), conflicts_with_all = ["since", "until"])]
     days: u16,
@@ -43,8 +52,8 @@ struct Args {
     #[arg(long, value_name = "DATE", requires = "since", value_parser = parse_date)]
     until: Option<i64>,
 
-    /// What each row is about. Costs are reported per project, line item or API key; tokens per
-    /// project, model, API key or user.
+    /// What each row is about. Costs are reported per project, line item, API key, user or API
+    /// source; tokens (completions and decisions) per project, model, API key, user or API source.
     #[arg(long, value_enum, default_value_t = GroupBy::Project)]
     group_by: GroupBy,
 
@@ -53,7 +62,7 @@ struct Args {
     format: Format,
 
     /// Run against a local fake of the API with made-up data; no key needed.
-    #[arg(long)]
+    #[arg(long, global = true)]
     demo: bool,
 
     /// An admin API key of the organization.
@@ -61,7 +70,8 @@ struct Args {
         long,
         env = "OPENAI_ADMIN_KEY",
         hide_env_values = true,
-        value_name = "KEY"
+        value_name = "KEY",
+        global = true
     )]
     api_key: Option<String>,
 
@@ -70,7 +80,8 @@ struct Args {
         long,
         env = "OPENAI_BASE_URL",
         hide_env_values = true,
-        value_name = "URL"
+        value_name = "URL",
+        global = true
     )]
     base_url: Option<String>,
 
@@ -79,8 +90,51 @@ struct Args {
     quiet: bool,
 }
 
+#[derive(Debug, clap::Subcommand)]
+enum Command {
+    /// Check that the crate's spec still describes what the API sends.
+    ///
+    /// Calls every read operation once (one page of the last day, one call at a time), and
+    /// prints per operation OK, or each JSON pointer of the answer that the spec does not
+    /// describe with the spec/overlay.yaml action that would describe it. Exits 0 when
+    /// everything is described, 1 when something is not, 2 on a usage or connection error.
+    Doctor {
+        /// The pause between two calls, in milliseconds (to stay well inside rate limits).
+        #[arg(long, value_name = "MS", default_value_t = 500)]
+        interval_ms: u64,
+    },
+}
+
 fn parse_date(text: &str) -> Result<i64, String> {
     dates::parse_date(text)
+}
+
+/// The client's builder for `--demo` (with the fake it talks to, which must outlive it) or for
+/// the organization of `--api-key` and `--base-url`.
+async fn client_builder(
+    args: &Args,
+    now: i64,
+) -> Result<(ClientBuilder, Option<openai_usage_fake::FakeApi>), String> {
+    if args.demo {
+        let config = openai_usage_fake::Config {
+            now,
+            record: false,
+            ..Default::default()
+        };
+        let server = openai_usage_fake::FakeApi::start_with(config).await;
+        let builder = Client::builder()
+            .api_key("sk-admin-demo")
+            .base_url(server.base_url());
+        return Ok((builder, Some(server)));
+    }
+    let Some(key) = args.api_key.clone().filter(|k| !k.trim().is_empty()) else {
+        return Err("no admin API key: set OPENAI_ADMIN_KEY or pass --api-key (or run with --demo to use a local fake of the API)".into());
+    };
+    let mut builder = Client::builder().api_key(key);
+    if let Some(url) = args.base_url.clone().filter(|u| !u.trim().is_empty()) {
+        builder = builder.base_url(url);
+    }
+    Ok((builder, None))
 }
 
 #[tokio::main]
@@ -112,32 +166,36 @@ async fn main() -> ExitCode {
     };
 
     // The fake (when asked for) lives as long as `main`.
-    let mut fake = None;
-    let builder = if args.demo {
-        let config = openai_usage_fake::Config {
-            now,
-            record: false,
-            ..Default::default()
-        };
-        let server = openai_usage_fake::FakeApi::start_with(config).await;
-        let builder = Client::builder()
-            .api_key("sk-admin-demo")
-            .base_url(server.base_url());
-        fake = Some(server);
-        builder
-    } else {
-        let Some(key) = args.api_key.filter(|k| !k.trim().is_empty()) else {
-            eprintln!(
-                "error: no admin API key: set OPENAI_ADMIN_KEY or pass --api-key (or run with --demo to use a local fake of the API)"
-            );
+    let (builder, fake) = match client_builder(&args, now).await {
+        Ok(found) => found,
+        Err(message) => {
+            eprintln!("error: {message}");
             return ExitCode::from(2);
-        };
-        let mut builder = Client::builder().api_key(key);
-        if let Some(url) = args.base_url.filter(|u| !u.trim().is_empty()) {
-            builder = builder.base_url(url);
         }
-        builder
     };
+    if let Some(Command::Doctor { interval_ms }) = args.command {
+        let request = doctor::Request {
+            now,
+            interval: std::time::Duration::from_millis(interval_ms),
+        };
+        let result = doctor::run(builder, &request).await;
+        drop(fake);
+        return match result {
+            Ok(checked) => {
+                print!("{}", doctor::render(&checked));
+                if doctor::all_described(&checked) {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::from(1)
+                }
+            }
+            Err(failed) => {
+                print!("{}", doctor::render(&failed.checked));
+                eprintln!("error: {}: {}", failed.operation, failed.error);
+                ExitCode::from(2)
+            }
+        };
+    }
     let client = match builder.build() {
         Ok(client) => client,
         Err(e) => {

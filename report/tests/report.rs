@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use openai_usage::Client;
 use openai_usage_fake::{data, org, Config, FakeApi, Fault};
-use openai_usage_report::{collect, render_csv, GroupBy, Request};
+use openai_usage_report::{collect, doctor, render_csv, GroupBy, Request};
 
 /// A fake with a fault on every third request (retried by the client).
 async fn faulty_fake() -> (FakeApi, Client) {
@@ -301,4 +301,294 @@ fn bad_arguments_are_refused_with_usage() {
     let output = binary().env_remove("OPENAI_ADMIN_KEY").output().unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("OPENAI_ADMIN_KEY"));
+}
+
+/// The fake's own costs over `[start, end)` grouped by the result field `group`, in cents.
+fn fake_costs_by(group: &str, start: i64, end: i64, now: i64) -> BTreeMap<String, i64> {
+    let costs = data::endpoint("/organization/costs").unwrap();
+    let query = data::Query(vec![
+        ("start_time".into(), start.to_string()),
+        ("end_time".into(), end.to_string()),
+        ("group_by".into(), group.into()),
+    ]);
+    let ask = data::ask(costs, &query, now).unwrap();
+    let mut totals = BTreeMap::new();
+    for bucket in data::all_buckets(costs, &ask) {
+        for result in bucket["results"].as_array().unwrap() {
+            let value = &result["amount"]["value"];
+            let text = value
+                .as_str()
+                .map_or_else(|| value.to_string(), str::to_owned);
+            *totals
+                .entry(result[group].as_str().unwrap().to_owned())
+                .or_default() += cents(&text);
+        }
+    }
+    totals
+}
+
+/// The fake's own sum of `field` over every result of `path` in `[start, end)`.
+fn fake_sum(path: &str, field: &str, start: i64, end: i64, now: i64) -> i64 {
+    let endpoint = data::endpoint(path).unwrap();
+    let query = data::Query(vec![
+        ("start_time".into(), start.to_string()),
+        ("end_time".into(), end.to_string()),
+    ]);
+    let ask = data::ask(endpoint, &query, now).unwrap();
+    data::all_buckets(endpoint, &ask)
+        .iter()
+        .flat_map(|b| b["results"].as_array().unwrap().clone())
+        .map(|r| r[field].as_i64().unwrap())
+        .sum()
+}
+
+#[tokio::test]
+async fn costs_per_user_carry_the_users_email_and_equal_the_fakes_totals() {
+    let (fake, client) = faulty_fake().await;
+    let now = fake.config().now;
+    let start = now - 20 * 86_400;
+    let request = Request {
+        start,
+        end: now,
+        now,
+        group_by: GroupBy::User,
+        progress: false,
+    };
+    let report = collect(&client, &request).await.unwrap();
+    assert!(report.has_costs && report.has_tokens);
+    let mut per_user: BTreeMap<String, i64> = BTreeMap::new();
+    for (id, cell) in report.totals() {
+        let id = id.expect("every cost is grouped by a user here");
+        per_user.insert(id, cents(&cell.cost.unwrap().to_string()));
+    }
+    assert_eq!(per_user, fake_costs_by("user_id", start, now, now));
+    for user in org::USERS.iter().filter(|u| per_user.contains_key(u.id)) {
+        assert_eq!(report.name(Some(user.id)), user.email);
+    }
+    // The costs were asked for by user, and by user alone.
+    let costs = fake
+        .requests()
+        .into_iter()
+        .find(|r| r.path.ends_with("/organization/costs"))
+        .unwrap();
+    assert!(costs.query.contains("group_by=user_id"), "{}", costs.query);
+    assert!(!costs.query.contains("project"), "{}", costs.query);
+}
+
+#[tokio::test]
+async fn the_tokens_table_holds_completions_and_decisions_and_groups_by_api_source() {
+    let (fake, client) = faulty_fake().await;
+    let now = fake.config().now;
+    let start = now - 5 * 86_400;
+    let request = Request {
+        start,
+        end: now,
+        now,
+        group_by: GroupBy::ApiSource,
+        progress: false,
+    };
+    let report = collect(&client, &request).await.unwrap();
+    let total = report.total();
+    let expected_requests = fake_sum(
+        "/organization/usage/completions",
+        "num_model_requests",
+        start,
+        now,
+        now,
+    ) + fake_sum(
+        "/organization/usage/decisions",
+        "num_model_requests",
+        start,
+        now,
+        now,
+    );
+    assert_eq!(total.requests, expected_requests);
+    let expected_input = fake_sum(
+        "/organization/usage/completions",
+        "input_tokens",
+        start,
+        now,
+        now,
+    ) + fake_sum(
+        "/organization/usage/decisions",
+        "input_tokens",
+        start,
+        now,
+        now,
+    );
+    assert_eq!(total.input_tokens, expected_input);
+    let groups: Vec<Option<String>> = report.totals().into_keys().collect();
+    assert_eq!(
+        groups,
+        [Some("agents_api".to_owned()), Some("unlabeled".to_owned())]
+    );
+    let cost_cents: i64 = report
+        .totals()
+        .values()
+        .map(|c| cents(&c.cost.unwrap().to_string()))
+        .sum();
+    assert_eq!(
+        cost_cents,
+        fake_costs_by("api_source", start, now, now)
+            .values()
+            .sum::<i64>()
+    );
+}
+
+#[tokio::test]
+async fn doctor_finds_every_operation_described_by_the_fake() {
+    let fake = FakeApi::start().await;
+    let builder = Client::builder()
+        .api_key("sk-admin-test")
+        .base_url(fake.base_url());
+    let request = doctor::Request {
+        now: fake.config().now,
+        interval: Duration::ZERO,
+    };
+    let checked = doctor::run(builder, &request).await.unwrap();
+    // Every operation of the spec is called once.
+    let spec = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../spec/openai-usage.yaml"
+    ))
+    .unwrap();
+    let spec_ops = spec
+        .lines()
+        .filter(|l| l.trim_start().starts_with("operationId: "))
+        .count();
+    assert_eq!(checked.len(), spec_ops);
+    assert!(
+        doctor::all_described(&checked),
+        "{}",
+        doctor::render(&checked)
+    );
+    let calls = fake.request_count() as usize;
+    assert_eq!(calls, spec_ops, "one call per operation");
+}
+
+#[tokio::test]
+async fn doctor_names_an_undescribed_field_and_value_with_the_overlay_action() {
+    let fake = FakeApi::start().await;
+    fake.inject(
+        "/organization/costs",
+        "/data/0/results/0/invoice_id",
+        serde_json::json!("inv_123"),
+    );
+    fake.inject(
+        "/organization/projects",
+        "/data/0/residency",
+        serde_json::json!("MARS_STORAGE"),
+    );
+    let builder = Client::builder()
+        .api_key("sk-admin-test")
+        .base_url(fake.base_url());
+    let request = doctor::Request {
+        now: fake.config().now,
+        interval: Duration::ZERO,
+    };
+    let checked = doctor::run(builder, &request).await.unwrap();
+    assert!(!doctor::all_described(&checked));
+    let undescribed: Vec<&str> = checked
+        .iter()
+        .filter(|c| matches!(c.outcome, doctor::Outcome::Undescribed(_)))
+        .map(|c| c.operation)
+        .collect();
+    assert_eq!(undescribed, ["usage-costs", "list-projects"]);
+    let text = doctor::render(&checked);
+    assert!(text.contains("UNDESCRIBED usage-costs: 1 thing the spec does not describe\n  /data/0/results/0/invoice_id: a field the spec does not describe\n"), "{text}");
+    assert!(
+        text.contains("- target: \"$['components']['schemas']['CostsResult']['properties']\""),
+        "{text}"
+    );
+    assert!(text.contains("\"invoice_id\": {type: string}"), "{text}");
+    assert!(
+        text.contains("/data/0/residency: `MARS_STORAGE` is not one of the values the spec lists"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "- target: \"$['components']['schemas']['PublicProjectResidency']..['enum']\""
+        ),
+        "{text}"
+    );
+    assert!(text.contains("    - \"MARS_STORAGE\"\n"), "{text}");
+}
+
+#[test]
+fn doctor_exits_0_on_the_demo_and_2_when_the_api_cannot_be_reached() {
+    let output = binary()
+        .args(["doctor", "--demo", "--interval-ms", "0"])
+        .env_remove("OPENAI_ADMIN_KEY")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("OK         usage-decisions\n"), "{stdout}");
+    assert!(
+        stdout
+            .ends_with("0 of 25 operations answered with something the spec does not describe.\n"),
+        "{stdout}"
+    );
+
+    // A port nothing listens on: a connection error, exit 2, saying which call failed.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let output = binary()
+        .args(["doctor", "--interval-ms", "0", "--api-key", "sk-admin-test"])
+        .args(["--base-url", &format!("http://127.0.0.1:{port}/v1")])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.starts_with("error: usage-completions: "), "{stderr}");
+    assert!(!stderr.contains("sk-admin-test"), "{stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn doctor_exits_1_naming_the_pointer_of_an_injected_field() {
+    let fake = FakeApi::start().await;
+    fake.inject(
+        "/organization/usage/decisions",
+        "/data/0/results/0/reasoning_effort",
+        serde_json::json!("high"),
+    );
+    let base_url = fake.base_url();
+    let output = tokio::task::spawn_blocking(move || {
+        binary()
+            .args([
+                "doctor",
+                "--interval-ms",
+                "0",
+                "--api-key",
+                "sk-admin-test",
+                "--base-url",
+                &base_url,
+            ])
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("UNDESCRIBED usage-decisions: 1 thing"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("/data/0/results/0/reasoning_effort: a field the spec does not describe"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "['UsageTimeBucket']['properties']['results']['items']['oneOf'][11]['properties']"
+        ),
+        "{stdout}"
+    );
 }

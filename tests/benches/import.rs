@@ -32,42 +32,33 @@ fn main() {
     let smoke = std::env::args().any(|a| a == "--test");
     let rounds = if smoke { 1 } else { 11 };
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    let full = root.join("../shared/conformance/openai-openapi.full.yaml");
-    let text = match std::fs::read_to_string(&full) {
-        Ok(text) => text,
-        Err(e) if std::env::var("CI").map_or(true, |v| v != "true") => {
-            eprintln!("SKIPPED import: {}: {e}", full.display());
-            String::new()
-        }
-        Err(e) => panic!("{}: {e} (CI must have ../shared)", full.display()),
-    };
-    if !text.is_empty() {
-        let selection = Selection::parse(
-            Path::new("selection.yaml"),
-            &std::fs::read_to_string(root.join("spec/selection.yaml")).unwrap(),
-        )
-        .unwrap();
-        let overlay = Overlay::parse(
-            Path::new("overlay.yaml"),
-            &std::fs::read_to_string(root.join("spec/overlay.yaml")).unwrap(),
-        )
-        .unwrap();
-        let mut parse = Duration::ZERO;
-        let total = time(rounds, || {
-            let start = Instant::now();
-            let document = codegen::load::parse(&full, &text).unwrap();
-            parse = start.elapsed();
-            let mut slice = import::slice(&document, &selection).unwrap();
-            overlay.apply(&mut slice).unwrap();
-            std::hint::black_box(import::to_yaml(&slice));
-        });
-        println!(
-            "import: {:.1} MB description: {:.0} ms in all (YAML parse {:.0} ms of it)",
-            text.len() as f64 / 1e6,
-            total.as_secs_f64() * 1e3,
-            parse.as_secs_f64() * 1e3
-        );
-    }
+    let full = root.join("spec/upstream/openapi.yaml");
+    let text = std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{}: {e}", full.display()));
+    let selection = Selection::parse(
+        Path::new("selection.yaml"),
+        &std::fs::read_to_string(root.join("spec/selection.yaml")).unwrap(),
+    )
+    .unwrap();
+    let overlay = Overlay::parse(
+        Path::new("overlay.yaml"),
+        &std::fs::read_to_string(root.join("spec/overlay.yaml")).unwrap(),
+    )
+    .unwrap();
+    let mut parse = Duration::ZERO;
+    let total = time(rounds, || {
+        let start = Instant::now();
+        let document = codegen::load::parse(&full, &text).unwrap();
+        parse = start.elapsed();
+        let mut slice = import::slice(&document, &selection).unwrap();
+        overlay.apply(&mut slice).unwrap();
+        std::hint::black_box(import::to_yaml(&slice));
+    });
+    println!(
+        "import: {:.1} MB description: {:.0} ms in all (YAML parse {:.0} ms of it)",
+        text.len() as f64 / 1e6,
+        total.as_secs_f64() * 1e3,
+        parse.as_secs_f64() * 1e3
+    );
 
     // The unrecognized check, beside typed decoding of the decode benchmark's page.
     let (buckets, results) = if smoke { (10, 5) } else { (1_440, 30) };

@@ -2,6 +2,8 @@
 //! - [`bench`](mod@bench): benchmark inputs and the types they compare against;
 //! - [`fake`]: the `openai-usage-fake` crate (the local fake of the API), used by the HTTP
 //!   tests and the benchmarks;
+//! - [`conformance_file`], [`upstream_description`]: the published material the tests read,
+//!   kept in the repository;
 //! - [`golden`]: the golden outputs of the codegen fixtures (`tests/fixtures/<name>/`), compiled
 //!   against the runtime they are generated to call, so that a golden that does not build (or that
 //!   clippy rejects) fails the build.
@@ -9,23 +11,31 @@
 pub mod bench;
 pub use openai_usage_fake as fake;
 
-/// A file of `../shared/conformance/` (OpenAI's published description, example responses),
-/// which CI always has beside the checkout. Missing under CI (`CI=true`) is a failure; missing
-/// elsewhere gives `None` with a notice, and the test skips.
-pub fn conformance_file(name: &str) -> Option<std::path::PathBuf> {
+/// A file of `tests/conformance/` (OpenAI's published usage subsets and example responses,
+/// copied into the repository with their provenance in its README), which every test that
+/// reads it needs: a missing one fails, never skips.
+pub fn conformance_file(name: &str) -> std::path::PathBuf {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/conformance")
+        .join("conformance")
         .join(name);
-    if path.exists() {
-        return Some(path);
-    }
     assert!(
-        std::env::var("CI").map_or(true, |v| v != "true"),
-        "{} is missing under CI: CI must have ../shared beside the checkout",
+        path.exists(),
+        "{} is missing: it is part of the repository",
         path.display()
     );
-    eprintln!("SKIPPED: {} is missing (not under CI)", path.display());
-    None
+    path
+}
+
+/// OpenAI's whole published description, as vendored in `spec/upstream/openapi.yaml`.
+pub fn upstream_description() -> std::path::PathBuf {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/upstream/openapi.yaml");
+    assert!(
+        path.exists(),
+        "{} is missing: it is part of the repository",
+        path.display()
+    );
+    path
 }
 
 /// Copies the project's package settings (`spec/package.yaml` and the license files it names)

@@ -1,4 +1,4 @@
-//! Conformance with OpenAI's own material in `../shared/conformance/`: its published OpenAPI
+//! Conformance with OpenAI's own material (`tests/conformance/`, `spec/upstream/`): its published OpenAPI
 //! descriptions go through `cargo xtask regen --spec --out` and the crates compile; its example
 //! responses decode with the crate generated from our spec.
 //!
@@ -25,21 +25,9 @@ fn root() -> PathBuf {
         .to_path_buf()
 }
 
-/// `../shared/conformance`, which CI always has beside the checkout. Missing under CI is a
-/// failure; missing elsewhere skips the test with a notice.
-fn shared() -> Option<PathBuf> {
-    let dir = root().join("../shared/conformance");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!(
-            "{} is missing; CI must have ../shared beside the checkout",
-            dir.display()
-        );
-    }
-    eprintln!("SKIPPED: {} is missing (not under CI)", dir.display());
-    None
+/// `tests/conformance/`, the published material copied into the repository.
+fn conformance() -> PathBuf {
+    tests::conformance_file("")
 }
 
 fn regen(spec: &Path, out: &Path) -> Result<xtask::Outcome, String> {
@@ -82,7 +70,7 @@ fn cargo_check(dir: &Path) {
 
 #[test]
 fn upstream_descriptions_generate_and_compile() {
-    let Some(shared) = shared() else { return };
+    let shared = conformance();
     let temp = tempfile::tempdir().unwrap();
 
     let out31 = temp.path().join("upstream-31");
@@ -147,7 +135,7 @@ fn upstream_descriptions_generate_and_compile() {
 
 #[test]
 fn upstream_30_is_rejected_for_requiring_a_property_it_does_not_define() {
-    let Some(shared) = shared() else { return };
+    let shared = conformance();
     let temp = tempfile::tempdir().unwrap();
     let out = temp.path().join("out");
     let message = regen(&shared.join("openai-usage.upstream-3.0.yaml"), &out).unwrap_err();
@@ -197,10 +185,9 @@ fn our_api() -> codegen::ir::Api {
 
 #[test]
 fn openais_whole_description_loads() {
-    let Some(shared) = shared() else { return };
-    let document = codegen::load::load(&shared.join("openai-openapi.full.yaml")).unwrap();
+    let document = codegen::load::load(&tests::upstream_description()).unwrap();
     // The 64-bit bounds OpenAI writes as `-9223372036854776000` load as numbers.
-    let text = fs::read_to_string(shared.join("openai-openapi.full.yaml")).unwrap();
+    let text = fs::read_to_string(tests::upstream_description()).unwrap();
     assert!(text.contains("minimum: -9223372036854776000"));
     let found = find_number(&document.root, -9.223372036854776e18);
     assert!(found, "the out-of-range bound is read as a number");
@@ -217,7 +204,7 @@ fn find_number(value: &serde_yaml::Value, wanted: f64) -> bool {
 
 #[test]
 fn every_example_response_decodes_to_known_results_with_every_field() {
-    let Some(shared) = shared() else { return };
+    let shared = conformance();
     let api = our_api();
     let mut names: Vec<String> = fs::read_dir(shared.join("examples"))
         .unwrap()
@@ -274,7 +261,7 @@ fn every_example_response_decodes_to_known_results_with_every_field() {
 
 #[test]
 fn example_values_are_decoded_as_sent() {
-    let Some(shared) = shared() else { return };
+    let shared = conformance();
     let (_, page) = example(&shared, "completions.json");
     assert!(page.has_more);
     assert_eq!(
@@ -340,7 +327,7 @@ fn example_values_are_decoded_as_sent() {
 
 #[test]
 fn every_result_object_decodes_to_its_typed_variant_with_every_field() {
-    let Some(shared) = shared() else { return };
+    let shared = conformance();
     let api = our_api();
     let dir = shared.join("examples/result-objects");
     let mut seen = 0;
@@ -369,7 +356,7 @@ fn every_result_object_decodes_to_its_typed_variant_with_every_field() {
 
 #[test]
 fn the_detailed_token_fields_of_a_real_page_are_all_kept() {
-    let Some(shared) = shared() else { return };
+    let shared = conformance();
     let text =
         fs::read_to_string(shared.join("examples/result-objects/UsageCompletionsResult.json"))
             .unwrap();

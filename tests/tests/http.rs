@@ -1359,3 +1359,211 @@ async fn an_api_key_scheme_in_a_header_sends_the_key_there_and_nowhere_else() {
     assert_eq!(request.authorization, None, "no bearer token besides");
     assert!(!format!("{client:?}").contains(KEY));
 }
+
+// ------------------------------------------------------------------ today's API: decisions, per-user costs
+
+/// The integer `field` of every result of `buckets`, summed.
+fn sum_of(buckets: &[Value], field: &str) -> i64 {
+    buckets
+        .iter()
+        .flat_map(|b| b["results"].as_array().unwrap())
+        .map(|r| r[field].as_i64().unwrap_or(0))
+        .sum()
+}
+
+/// Cents of every cost of `buckets`, per value of the result field `group` (`None` when null).
+fn cents_by(buckets: &[Value], group: &str) -> std::collections::BTreeMap<Option<String>, i64> {
+    let mut out = std::collections::BTreeMap::new();
+    for r in buckets
+        .iter()
+        .flat_map(|b| b["results"].as_array().unwrap())
+    {
+        let value = &r["amount"]["value"];
+        // The fake sends two decimals, as a number or a string: cents by integer arithmetic.
+        let text = value
+            .as_str()
+            .map_or_else(|| format!("{:.2}", value.as_f64().unwrap()), str::to_owned);
+        let (whole, fraction) = text.split_once('.').unwrap_or((&text, "0"));
+        let cents =
+            whole.parse::<i64>().unwrap() * 100 + format!("{fraction:0<2}").parse::<i64>().unwrap();
+        *out.entry(r[group].as_str().map(str::to_owned)).or_default() += cents;
+    }
+    out
+}
+
+#[tokio::test]
+async fn decisions_page_to_the_end_and_split_cache_writes_into_their_parts() {
+    let fake = FakeApi::start().await;
+    let c = client(&fake);
+    let start = 1_730_419_200;
+    let params = UsageDecisionsParams::new(start)
+        .end_time(start + 40 * 86_400)
+        .group_by([
+            UsageDecisionsGroupBy::ApiSource,
+            UsageDecisionsGroupBy::UserId,
+        ]);
+    let buckets: Vec<UsageTimeBucket> = c
+        .usage_decisions_buckets(params)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(
+        buckets.len(),
+        40,
+        "two pages of the default 31 daily buckets"
+    );
+    let query = &fake.requests()[0].query;
+    assert_eq!(
+        query,
+        &format!(
+            "start_time={start}&end_time={}&group_by=api_source&group_by=user_id",
+            start + 40 * 86_400
+        )
+    );
+    let mut sources = std::collections::BTreeSet::new();
+    let mut requests = 0;
+    for d in buckets
+        .iter()
+        .flat_map(|b| &b.results)
+        .filter_map(UsageResult::as_decisions)
+    {
+        let (m30, h12) = (
+            d.input_cache_write_30m_tokens.unwrap(),
+            d.input_cache_write_12h_tokens.unwrap(),
+        );
+        assert_eq!(
+            d.input_cache_write_tokens,
+            Some(m30 + h12),
+            "the parts add up to the whole"
+        );
+        sources.insert(d.api_source.as_ref().unwrap().as_str().to_owned());
+        assert!(d.user_id.is_some() && d.project_id.is_none());
+        requests += d.num_model_requests;
+    }
+    // The values OpenAI's SDK lists for `api_source`, all known to the crate.
+    assert_eq!(
+        sources.into_iter().collect::<Vec<_>>(),
+        ["agents_api", "unlabeled"]
+    );
+    let decisions = data::endpoint("/organization/usage/decisions").unwrap();
+    let query = data::Query::parse(&format!(
+        "start_time={start}&end_time={}",
+        start + 40 * 86_400
+    ));
+    let expected = data::all_buckets(decisions, &data::ask(decisions, &query, 0).unwrap());
+    assert_eq!(requests, sum_of(&expected, "num_model_requests"));
+}
+
+#[tokio::test]
+async fn costs_per_user_and_per_source_add_up_to_the_total_and_filter_by_line_item() {
+    let fake = FakeApi::start().await;
+    let c = client(&fake);
+    let start = 1_730_419_200;
+    let end = start + 10 * 86_400;
+    let costs = |group_by: Vec<UsageCostsGroupBy>, line_items: Vec<&'static str>| {
+        let c = c.clone();
+        async move {
+            let params = UsageCostsParams::new(start)
+                .end_time(end)
+                .group_by(group_by)
+                .line_items(line_items);
+            let buckets: Vec<UsageTimeBucket> =
+                c.usage_costs_buckets(params).try_collect().await.unwrap();
+            let json: Vec<Value> = buckets
+                .iter()
+                .map(|b| serde_json::to_value(b).unwrap())
+                .collect();
+            json
+        }
+    };
+    let total: i64 = cents_by(&costs(vec![], vec![]).await, "user_id")
+        .values()
+        .sum();
+    let by_user = cents_by(
+        &costs(vec![UsageCostsGroupBy::UserId], vec![]).await,
+        "user_id",
+    );
+    let by_source = cents_by(
+        &costs(vec![UsageCostsGroupBy::ApiSource], vec![]).await,
+        "api_source",
+    );
+    assert!(total > 0);
+    assert_eq!(by_user.values().sum::<i64>(), total, "{by_user:?}");
+    assert_eq!(by_source.values().sum::<i64>(), total, "{by_source:?}");
+    let users: Vec<Option<String>> = by_user.keys().cloned().collect();
+    assert_eq!(
+        users,
+        [Some("user_ann".to_owned()), Some("user_bob".to_owned())]
+    );
+    assert!(
+        last_query(&fake).contains("&group_by=api_source"),
+        "{}",
+        last_query(&fake)
+    );
+
+    // One line item, by its complete name: only its costs, and they are part of the total.
+    let item = "gpt-4o, input";
+    let by_item = cents_by(
+        &costs(vec![UsageCostsGroupBy::LineItem], vec![item]).await,
+        "line_item",
+    );
+    assert_eq!(
+        by_item.keys().cloned().collect::<Vec<_>>(),
+        [Some(item.to_owned())]
+    );
+    assert!(by_item[&Some(item.to_owned())] < total);
+    assert!(
+        last_query(&fake).contains("line_items=gpt-4o%2C+input"),
+        "{}",
+        last_query(&fake)
+    );
+}
+
+#[tokio::test]
+async fn costs_by_user_with_project_grouping_or_filter_answer_400_unless_the_organization_allows_it(
+) {
+    let fake = FakeApi::start().await;
+    let c = client(&fake);
+    let start = 1_730_419_200;
+    for params in [
+        UsageCostsParams::new(start)
+            .group_by([UsageCostsGroupBy::UserId, UsageCostsGroupBy::ProjectId]),
+        UsageCostsParams::new(start)
+            .group_by([UsageCostsGroupBy::UserId])
+            .project_ids(["proj_alpha"]),
+    ] {
+        match c.usage_costs(&params).await {
+            Err(Error::Api {
+                status: 400, body, ..
+            }) => {
+                let message = body.map(|b| b.error.message).unwrap_or_default();
+                assert!(
+                    message
+                        .starts_with("Support for combining `user_id` with `project_id` grouping"),
+                    "{message}"
+                );
+            }
+            other => panic!("expected HTTP 400, got {other:?}"),
+        }
+    }
+    // Not retried: a 400 is the answer.
+    assert_eq!(fake.request_count(), 2);
+    let allowing = FakeApi::start_with(tests::fake::Config {
+        costs_user_with_project: true,
+        ..Default::default()
+    })
+    .await;
+    let page = client(&allowing)
+        .usage_costs(
+            &UsageCostsParams::new(start)
+                .group_by([UsageCostsGroupBy::UserId, UsageCostsGroupBy::ProjectId]),
+        )
+        .await
+        .unwrap();
+    let first = page.data[0]
+        .results
+        .iter()
+        .find_map(UsageResult::as_costs)
+        .unwrap();
+    assert!(first.user_id.is_some() && first.project_id.is_some());
+}

@@ -4,6 +4,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -12,8 +13,8 @@ fn root() -> PathBuf {
         .to_path_buf()
 }
 
-fn openai_description() -> Option<PathBuf> {
-    tests::conformance_file("openai-openapi.full.yaml")
+fn openai_description() -> PathBuf {
+    tests::upstream_description()
 }
 
 fn run(root: &Path, args: &[&str]) -> (Result<xtask::Outcome, String>, String) {
@@ -26,8 +27,14 @@ fn run(root: &Path, args: &[&str]) -> (Result<xtask::Outcome, String>, String) {
 /// A copy of the repository's `spec/` in a scratch root, to import into without touching ours.
 fn scratch_root() -> tempfile::TempDir {
     let temp = tempfile::tempdir().unwrap();
-    fs::create_dir(temp.path().join("spec")).unwrap();
-    for name in ["openai-usage.yaml", "overlay.yaml", "selection.yaml"] {
+    fs::create_dir_all(temp.path().join("spec/upstream")).unwrap();
+    for name in [
+        "openai-usage.yaml",
+        "overlay.yaml",
+        "selection.yaml",
+        "upstream/openapi.yaml",
+        "upstream/source.yaml",
+    ] {
         fs::copy(
             root().join("spec").join(name),
             temp.path().join("spec").join(name),
@@ -48,6 +55,13 @@ fn import_error_after_appending(full: &Path, file: &str, addition: &str) -> Stri
     let before = fs::read_to_string(&spec).unwrap();
     let (result, out) = run(scratch.path(), &["import", full.to_str().unwrap()]);
     let message = result.expect_err(&out);
+    let (vendored, out) = run(scratch.path(), &["import"]);
+    let first_words = |m: &str| m.split(" in ").next().unwrap().to_owned();
+    assert_eq!(
+        first_words(&vendored.expect_err(&out)),
+        first_words(&message),
+        "the vendored copy fails alike"
+    );
     assert_eq!(
         before,
         fs::read_to_string(&spec).unwrap(),
@@ -57,76 +71,225 @@ fn import_error_after_appending(full: &Path, file: &str, addition: &str) -> Stri
 }
 
 #[test]
-fn importing_openais_description_reproduces_the_spec_byte_for_byte() {
-    let Some(full) = openai_description() else {
-        return;
-    };
-    let text = xtask::import::imported_text(&root(), &full, &Default::default()).unwrap();
+fn importing_the_vendored_description_reproduces_the_spec_byte_for_byte() {
+    let full = openai_description();
     let spec = fs::read_to_string(root().join("spec/openai-usage.yaml")).unwrap();
-    assert!(
-        text == spec,
-        "spec/openai-usage.yaml is not what the import gives: run `cargo xtask import {}`",
-        full.display()
-    );
-    // The header records the source.
+    // The header records the vendored source and the revision spec/upstream/source.yaml has.
     let source = xtask::import::Source::recorded(&spec).expect("a header");
-    assert_eq!(source.name, "openai-openapi.full.yaml");
+    assert_eq!(source.name, "openapi.yaml");
     assert_eq!(source.version, "2.3.0");
-    assert_eq!(source.sha256.len(), 64);
+    let upstream = xtask::import::Upstream::read(&root()).unwrap();
+    assert_eq!(source.sha256, upstream.sha256);
+    assert_eq!(source.revision.as_deref(), Some(upstream.revision.as_str()));
+    assert_eq!(
+        upstream.revision,
+        "f85dbe223d40e1a31cba812ab2d755c7e98a92a3"
+    );
+    // The recorded SHA-256 is the file's, computed here independently of the import.
+    let digest = Command::new("sha256sum").arg(&full).output().unwrap();
+    let digest = String::from_utf8(digest.stdout).unwrap();
+    assert_eq!(
+        digest.split_whitespace().next(),
+        Some(upstream.sha256.as_str())
+    );
 
+    let (result, out) = run(&root(), &["import", "--check"]);
+    assert_eq!(result, Ok(xtask::Outcome::Success), "{out}");
+    assert!(!out.contains("redundant"), "{out}");
+    // The vendored file given as FILE is the same import.
     let (result, out) = run(&root(), &["import", "--check", full.to_str().unwrap()]);
     assert_eq!(result, Ok(xtask::Outcome::Success), "{out}");
 }
 
-#[test]
-fn import_check_fails_on_a_changed_description_and_writes_nothing() {
-    let Some(full) = openai_description() else {
-        return;
-    };
-    let scratch = scratch_root();
-    let changed = scratch.path().join("openapi.yaml");
-    let text = fs::read_to_string(&full).unwrap();
-    let edited = text.replacen(
-        "summary: Get costs details for the organization.",
-        "summary: Get the costs of the organization.",
-        1,
-    );
-    assert_ne!(
-        edited, text,
-        "the costs operation's summary is where it was"
-    );
-    fs::write(&changed, edited).unwrap();
-    let before = fs::read_to_string(scratch.path().join("spec/openai-usage.yaml")).unwrap();
+/// OpenAI's description with `edit` applied (it must change something), as a new download.
+fn download(dir: &Path, edit: impl Fn(&str) -> String) -> PathBuf {
+    let text = fs::read_to_string(openai_description()).unwrap();
+    let edited = edit(&text);
+    assert_ne!(edited, text, "the edit changes the description");
+    let path = dir.join("openapi.yaml");
+    fs::write(&path, edited).unwrap();
+    path
+}
 
+#[test]
+fn following_openai_is_one_command_that_vendors_and_the_check_then_passes() {
+    let scratch = scratch_root();
+    let changed = download(scratch.path(), |text| {
+        text.replacen(
+            "summary: Get costs details for the organization.",
+            "summary: Get the costs of the organization.",
+            1,
+        )
+    });
+    let spec = scratch.path().join("spec/openai-usage.yaml");
+    let before = fs::read_to_string(&spec).unwrap();
+
+    // A new download is not the vendored copy: --check says how to vendor it, writes nothing.
     let (result, out) = run(
         scratch.path(),
         &["import", "--check", changed.to_str().unwrap()],
     );
     assert_eq!(result, Ok(xtask::Outcome::Failure), "{out}");
-    assert!(
-        out.contains("-      summary: Get costs details for the organization."),
-        "{out}"
+    assert!(out.contains("spec/upstream/openapi.yaml is not"), "{out}");
+    assert!(out.contains("--source-rev"), "{out}");
+    // Without its revision it is refused: provenance is not optional.
+    let (result, _) = run(scratch.path(), &["import", changed.to_str().unwrap()]);
+    assert!(result.unwrap_err().contains("--source-rev REV"));
+    assert_eq!(
+        before,
+        fs::read_to_string(&spec).unwrap(),
+        "nothing written"
     );
-    assert!(
-        out.contains("+      summary: Get the costs of the organization."),
-        "{out}"
-    );
-    assert!(out.contains("run `cargo xtask import"), "{out}");
-    let after = fs::read_to_string(scratch.path().join("spec/openai-usage.yaml")).unwrap();
-    assert_eq!(before, after, "--check writes nothing");
 
-    // Without --check, the spec follows.
-    let (result, out) = run(scratch.path(), &["import", changed.to_str().unwrap()]);
+    let (result, out) = run(
+        scratch.path(),
+        &[
+            "import",
+            changed.to_str().unwrap(),
+            "--source-rev",
+            "0123abc",
+        ],
+    );
     assert_eq!(result, Ok(xtask::Outcome::Success), "{out}");
-    let after = fs::read_to_string(scratch.path().join("spec/openai-usage.yaml")).unwrap();
+    let after = fs::read_to_string(&spec).unwrap();
     assert!(after.contains("summary: Get the costs of the organization."));
+    assert!(after.contains("# source revision: 0123abc\n"), "{after}");
+    assert_eq!(
+        fs::read(changed).unwrap(),
+        fs::read(scratch.path().join("spec/upstream/openapi.yaml")).unwrap(),
+        "vendored byte for byte"
+    );
+    let source = fs::read_to_string(scratch.path().join("spec/upstream/source.yaml")).unwrap();
+    assert!(source.contains("revision: 0123abc\n"), "{source}");
+    // From the repository alone, the check now passes.
+    let (result, out) = run(scratch.path(), &["import", "--check"]);
+    assert_eq!(result, Ok(xtask::Outcome::Success), "{out}");
+}
+
+#[test]
+fn import_check_shows_the_diff_of_a_stale_spec_and_writes_nothing() {
+    let scratch = scratch_root();
+    let spec = scratch.path().join("spec/openai-usage.yaml");
+    let text = fs::read_to_string(&spec).unwrap();
+    let stale = text.replacen(
+        "summary: Get costs details for the organization.",
+        "summary: Edited by hand.",
+        1,
+    );
+    assert_ne!(stale, text);
+    fs::write(&spec, &stale).unwrap();
+    let (result, out) = run(scratch.path(), &["import", "--check"]);
+    assert_eq!(result, Ok(xtask::Outcome::Failure), "{out}");
+    assert!(out.contains("-      summary: Edited by hand."), "{out}");
+    assert!(
+        out.contains("+      summary: Get costs details for the organization."),
+        "{out}"
+    );
+    assert!(out.contains("run `cargo xtask import`"), "{out}");
+    assert_eq!(
+        stale,
+        fs::read_to_string(&spec).unwrap(),
+        "--check writes nothing"
+    );
+}
+
+#[test]
+fn a_vendored_copy_edited_by_hand_is_refused() {
+    let scratch = scratch_root();
+    let vendored = scratch.path().join("spec/upstream/openapi.yaml");
+    let mut text = fs::read_to_string(&vendored).unwrap();
+    text.push_str("# an edit\n");
+    fs::write(&vendored, text).unwrap();
+    for args in [&["import"][..], &["import", "--check"]] {
+        let (result, _) = run(scratch.path(), args);
+        let message = result.unwrap_err();
+        assert!(
+            message.starts_with("spec/upstream/openapi.yaml has SHA-256 "),
+            "{message}"
+        );
+        assert!(
+            message.contains("spec/upstream/source.yaml records db5d7478"),
+            "{message}"
+        );
+    }
+}
+
+#[test]
+fn a_revision_or_source_that_would_write_yaml_into_the_header_is_refused() {
+    let scratch = scratch_root();
+    let file = openai_description();
+    let (result, _) = run(
+        scratch.path(),
+        &[
+            "import",
+            file.to_str().unwrap(),
+            "--source-rev",
+            "abc\nx-injected: 1",
+        ],
+    );
+    assert!(result
+        .unwrap_err()
+        .contains("a revision is a commit or tag name"));
+    let spec = fs::read_to_string(scratch.path().join("spec/openai-usage.yaml")).unwrap();
+    assert!(!spec.contains("x-injected"));
+}
+
+#[test]
+fn import_names_the_overlay_actions_openai_has_caught_up_with() {
+    // OpenAI publishes costs grouped by user: its description now lists `user_id` among the
+    // costs group-by values, which an overlay action adds today.
+    let scratch = scratch_root();
+    let caught_up = download(scratch.path(), |text| {
+        let costs = text.find("operationId: usage-costs").unwrap();
+        let at = costs + text[costs..].find("                - line_item\n").unwrap();
+        format!("{}                - user_id\n{}", &text[..at], &text[at..])
+    });
+    let (result, out) = run(
+        scratch.path(),
+        &[
+            "import",
+            caught_up.to_str().unwrap(),
+            "--source-rev",
+            "caughtup1",
+        ],
+    );
+    assert_eq!(result, Ok(xtask::Outcome::Success), "{out}");
+    let overlay: serde_yaml::Value =
+        serde_yaml::from_str(&fs::read_to_string(root().join("spec/overlay.yaml")).unwrap())
+            .unwrap();
+    let index = overlay["actions"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .position(|a| {
+            a["update"]
+                .as_sequence()
+                .is_some_and(|u| u.len() == 1 && u[0] == "user_id")
+        })
+        .expect("the overlay adds user_id to the costs group-by values");
+    let redundant: Vec<&str> = out.lines().filter(|l| l.contains("redundant")).collect();
+    assert_eq!(redundant.len(), 1, "{out}");
+    assert!(
+        redundant[0].starts_with(&format!(
+            "warning: spec/overlay.yaml: at #/actions/{index}: action {index} (\"Costs can be grouped by user"
+        )),
+        "{out}"
+    );
+    assert!(
+        redundant[0].ends_with("is redundant: the description already has what it adds; remove it")
+    );
+    // `user_id` is listed once, where OpenAI put it.
+    let spec = fs::read_to_string(scratch.path().join("spec/openai-usage.yaml")).unwrap();
+    let costs = &spec[spec.find("operationId: usage-costs").unwrap()..];
+    let group_by =
+        &costs[costs.find("- name: group_by").unwrap()..costs.find("- name: limit").unwrap()];
+    assert_eq!(group_by.matches("- user_id").count(), 1, "{group_by}");
+    assert!(group_by.find("- user_id").unwrap() < group_by.find("- line_item").unwrap());
 }
 
 #[test]
 fn a_dead_overlay_action_fails_with_its_name_and_writes_nothing() {
-    let Some(full) = openai_description() else {
-        return;
-    };
+    let full = openai_description();
     let message = import_error_after_appending(
         &full,
         "overlay.yaml",
@@ -145,9 +308,7 @@ fn a_dead_overlay_action_fails_with_its_name_and_writes_nothing() {
 
 #[test]
 fn a_selection_naming_a_missing_operation_fails() {
-    let Some(full) = openai_description() else {
-        return;
-    };
+    let full = openai_description();
     let message =
         import_error_after_appending(&full, "selection.yaml", "  - usage-teleport-calls\n");
     // The appended entry comes after every operation the selection already lists.
@@ -167,9 +328,7 @@ fn a_selection_naming_a_missing_operation_fails() {
 
 #[test]
 fn a_bad_jsonpath_in_the_overlay_names_its_place() {
-    let Some(full) = openai_description() else {
-        return;
-    };
+    let full = openai_description();
     let message = import_error_after_appending(
         &full,
         "overlay.yaml",

@@ -156,6 +156,20 @@ fn every_operation_fully_set() -> Vec<Row> {
                 .page("p")
         ),
         row!(
+            UsageDecisionsParams,
+            UsageDecisionsParams::new(1)
+                .end_time(2)
+                .bucket_width(UsageBucketWidth::OneHour)
+                .project_ids(ids)
+                .user_ids(ids)
+                .api_key_ids(ids)
+                .models(ids)
+                .batch(true)
+                .group_by(UsageDecisionsGroupBy::ALL)
+                .limit(3)
+                .page("p")
+        ),
+        row!(
             UsageEmbeddingsParams,
             UsageEmbeddingsParams::new(1)
                 .end_time(2)
@@ -240,6 +254,7 @@ fn every_operation_fully_set() -> Vec<Row> {
                 .bucket_width(UsageCostsBucketWidth::OneDay)
                 .project_ids(ids)
                 .api_key_ids(ids)
+                .line_items(ids)
                 .group_by(UsageCostsGroupBy::ALL)
                 .limit(3)
                 .page("p")
@@ -387,6 +402,10 @@ fn operations_and_their_parameters_agree() {
         (
             UsageCompletionsParams::OPERATION_ID,
             format!("{:?}", UsageCompletionsParams::new(1)),
+        ),
+        (
+            UsageDecisionsParams::OPERATION_ID,
+            format!("{:?}", UsageDecisionsParams::new(1)),
         ),
         (
             UsageEmbeddingsParams::OPERATION_ID,
@@ -592,6 +611,9 @@ fn every_allowed_value_round_trips_as_its_wire_string() {
         }),
         ("usage-completions.group_by", |v| {
             check_enum(&UsageCompletionsGroupBy::ALL, v)
+        }),
+        ("usage-decisions.group_by", |v| {
+            check_enum(&UsageDecisionsGroupBy::ALL, v)
         }),
         ("usage-embeddings.group_by", |v| {
             check_enum(&UsageEmbeddingsGroupBy::ALL, v)

@@ -1,5 +1,11 @@
-//! `cargo xtask import FILE`: `spec/openai-usage.yaml` from OpenAI's whole published description,
-//! the operations listed in `spec/selection.yaml`, and the changes in `spec/overlay.yaml`.
+//! `cargo xtask import [FILE]`: `spec/openai-usage.yaml` from OpenAI's whole published
+//! description, the operations listed in `spec/selection.yaml`, and the changes in
+//! `spec/overlay.yaml`.
+//!
+//! OpenAI's description is vendored: `spec/upstream/openapi.yaml`, byte for byte, with its
+//! revision and SHA-256 in `spec/upstream/source.yaml`. Without FILE the import reads that copy
+//! (checking its SHA-256); with FILE (a new download) it vendors FILE first, so following OpenAI
+//! is `import FILE --source-rev REV` and then `import --check` passes from the repository alone.
 
 use std::io::Write;
 use std::path::Path;
@@ -13,6 +19,10 @@ use crate::{io, Outcome, SPEC};
 pub const SELECTION: &str = "spec/selection.yaml";
 /// The project's changes to OpenAI's description.
 pub const OVERLAY: &str = "spec/overlay.yaml";
+/// OpenAI's whole published description, vendored byte for byte.
+pub const UPSTREAM: &str = "spec/upstream/openapi.yaml";
+/// Where [`UPSTREAM`] comes from: repository, revision, SHA-256.
+pub const UPSTREAM_SOURCE: &str = "spec/upstream/source.yaml";
 
 /// Where the imported spec came from, as its header records it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -37,7 +47,7 @@ impl Source {
         let mut out = format!(
             "# Produced by `cargo xtask import` from OpenAI's published OpenAPI description and\n\
              # {OVERLAY} (operations: {SELECTION}). Do not edit by hand: change the overlay or the\n\
-             # selection and run `cargo xtask import FILE` again.\n\
+             # selection and run `cargo xtask import` again.\n\
              {HEADER_SOURCE}{}\n{HEADER_VERSION}{}\n{HEADER_SHA}{}\n",
             self.name, self.version, self.sha256
         );
@@ -74,6 +84,16 @@ pub struct ImportOptions {
     pub revision: Option<String>,
 }
 
+/// An import: the spec's text and what the overlay no longer needs to say.
+#[derive(Clone, Debug)]
+pub struct Imported {
+    /// The text of `spec/openai-usage.yaml`.
+    pub text: String,
+    /// One line per overlay action the description has caught up with (its update is already
+    /// there), to remove from the overlay.
+    pub redundant: Vec<String>,
+}
+
 /// The text of the imported spec: header, then the slice with the overlay applied. Also checks
 /// that the generator accepts the result, so that a broken overlay is caught here, not by regen.
 pub fn imported_text(
@@ -81,28 +101,56 @@ pub fn imported_text(
     source: &Path,
     options: &ImportOptions,
 ) -> Result<String, String> {
+    let text = read_source(source)?;
+    import_from(root, source, &file_name(source), &text, options).map(|imported| imported.text)
+}
+
+fn read_source(source: &Path) -> Result<String, String> {
     let bytes =
         std::fs::read(source).map_err(|e| format!("cannot read {}: {e}", source.display()))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
+    String::from_utf8(bytes).map_err(|e| {
         format!(
             "{}: not UTF-8 text (at byte {})",
             source.display(),
             e.utf8_error().valid_up_to()
         )
-    })?;
-    let document = codegen::load::parse(source, &text).map_err(|e| e.to_string())?;
+    })
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Imports `text`, read from `source` (named in errors); `name` is the file name the header
+/// records.
+fn import_from(
+    root: &Path,
+    source: &Path,
+    name: &str,
+    text: &str,
+    options: &ImportOptions,
+) -> Result<Imported, String> {
+    let document = codegen::load::parse(source, text).map_err(|e| e.to_string())?;
     let selection_path = root.join(SELECTION);
     let selection_text = std::fs::read_to_string(&selection_path)
         .map_err(|e| format!("cannot read {SELECTION}: {e}"))?;
     let selection =
         Selection::parse(Path::new(SELECTION), &selection_text).map_err(|e| e.to_string())?;
     let mut slice = import::slice(&document, &selection).map_err(|e| e.to_string())?;
+    let mut redundant = Vec::new();
     if !options.without_overlay {
         let overlay_text = std::fs::read_to_string(root.join(OVERLAY))
             .map_err(|e| format!("cannot read {OVERLAY}: {e}"))?;
         let overlay =
             Overlay::parse(Path::new(OVERLAY), &overlay_text).map_err(|e| e.to_string())?;
-        overlay.apply(&mut slice).map_err(|e| e.to_string())?;
+        let applied = overlay.apply(&mut slice).map_err(|e| e.to_string())?;
+        redundant = applied
+            .redundant
+            .iter()
+            .map(|action| action.redundancy_note(Path::new(OVERLAY)))
+            .collect();
     }
     let version = document
         .node()
@@ -110,12 +158,8 @@ pub fn imported_text(
         .and_then(|i| i.get("version"))
         .and_then(|v| v.scalar())
         .unwrap_or_default();
-    let name = source
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
     let sha256 = sha256_hex(text.as_bytes());
-    // Without `--source-rev`, a revision recorded for these very bytes is kept.
+    // Without a revision, one recorded for these very bytes is kept.
     let revision = options.revision.clone().or_else(|| {
         let current = std::fs::read_to_string(root.join(SPEC)).ok()?;
         Source::recorded(&current)
@@ -123,8 +167,8 @@ pub fn imported_text(
             .and_then(|s| s.revision)
     });
     let source = Source {
-        name,
-        version,
+        name: one_line("the source's file name", name)?.to_owned(),
+        version: one_line("the source's info.version", &version)?.to_owned(),
         sha256,
         revision,
     };
@@ -132,7 +176,40 @@ pub fn imported_text(
     codegen::api_from_str(Path::new(SPEC), &out).map_err(|e| {
         format!("the imported spec does not generate: {e}\n(fix {OVERLAY} or {SELECTION})")
     })?;
-    Ok(out)
+    Ok(Imported {
+        text: out,
+        redundant,
+    })
+}
+
+/// `text`, if it can be written into a one-line header field: no line breaks or other control
+/// characters (they would write YAML of their own into the spec).
+fn one_line<'t>(what: &str, text: &'t str) -> Result<&'t str, String> {
+    match text.chars().find(|c| c.is_control()) {
+        None => Ok(text),
+        Some(c) => Err(format!(
+            "{what} `{}` holds the control character U+{:04X}; it cannot go into the spec's header",
+            text.escape_debug(),
+            c as u32
+        )),
+    }
+}
+
+/// A revision as given on the command line: a commit or tag name, nothing that could write
+/// YAML of its own into a header.
+fn check_revision(revision: &str) -> Result<(), String> {
+    let fine = !revision.is_empty()
+        && revision
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/'));
+    if fine {
+        Ok(())
+    } else {
+        Err(format!(
+            "--source-rev `{}`: a revision is a commit or tag name (letters, digits, `.`, `_`, `-`, `/`)",
+            revision.escape_debug()
+        ))
+    }
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -143,27 +220,161 @@ fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// `cargo xtask import [--check] [--source-rev REV] FILE`.
+/// What `spec/upstream/source.yaml` records.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Upstream {
+    /// The repository the description comes from (`openai/openai-openapi`).
+    pub repository: String,
+    /// The file's path in that repository.
+    pub path: String,
+    /// The commit it was taken at.
+    pub revision: String,
+    /// SHA-256 of the vendored bytes, in hex.
+    pub sha256: String,
+    /// Its `info.version`.
+    pub info_version: String,
+    /// Its license.
+    pub license: String,
+}
+
+const UPSTREAM_SOURCE_HEADER: &str = "\
+# Where spec/upstream/openapi.yaml comes from. Written by
+# `cargo xtask import FILE --source-rev REV`; read by `cargo xtask import [--check]`, which refuses
+# an openapi.yaml whose SHA-256 is not the one recorded here (an edit by hand, a partial copy).
+";
+
+impl Upstream {
+    /// Reads `spec/upstream/source.yaml`, with the file and place in errors.
+    pub fn read(root: &Path) -> Result<Upstream, String> {
+        let path = root.join(UPSTREAM_SOURCE);
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| format!("cannot read {UPSTREAM_SOURCE}: {e}"))?;
+        serde_yaml::from_str(&text).map_err(|e| match e.location() {
+            Some(at) => format!("{UPSTREAM_SOURCE}:{}:{}: {e}", at.line(), at.column()),
+            None => format!("{UPSTREAM_SOURCE}: {e}"),
+        })
+    }
+
+    fn text(&self) -> String {
+        format!(
+            "{UPSTREAM_SOURCE_HEADER}{}",
+            serde_yaml::to_string(self).expect("plain strings")
+        )
+    }
+}
+
+/// The vendored description's text, after checking that its bytes are the ones recorded.
+fn vendored(root: &Path) -> Result<(String, Upstream), String> {
+    let upstream = Upstream::read(root)?;
+    let text = read_source(&root.join(UPSTREAM))?;
+    let sha256 = sha256_hex(text.as_bytes());
+    if sha256 != upstream.sha256 {
+        return Err(format!(
+            "{UPSTREAM} has SHA-256 {sha256}, but {UPSTREAM_SOURCE} records {} (revision {}): the copy was changed by hand or is incomplete; \
+             vendor a download with `cargo xtask import FILE --source-rev REV`, or restore it with `git checkout -- {UPSTREAM}`",
+            upstream.sha256, upstream.revision
+        ));
+    }
+    Ok((text, upstream))
+}
+
+/// `cargo xtask import [--check] [FILE [--source-rev REV]]`.
 pub fn run(
-    file: &Path,
+    file: Option<&Path>,
     check: bool,
     revision: Option<String>,
     root: &Path,
     out: &mut dyn Write,
 ) -> Result<Outcome, String> {
+    if let Some(revision) = &revision {
+        check_revision(revision)?;
+    }
+    let vendored_copy = root.join(UPSTREAM);
+    let (source_path, text, upstream, vendor) = match file {
+        // Errors name the file read; the header names the vendored copy.
+        // (clap lets --source-rev come only with FILE.)
+        None => {
+            let (text, upstream) = vendored(root)?;
+            (vendored_copy.clone(), text, upstream, false)
+        }
+        Some(file) => {
+            let text = read_source(file)?;
+            let sha256 = sha256_hex(text.as_bytes());
+            let current = Upstream::read(root).ok();
+            let same_bytes = current.as_ref().filter(|u| u.sha256 == sha256);
+            let revision = match (revision, same_bytes) {
+                (_, None) if check => {
+                    writeln!(
+                        out,
+                        "{UPSTREAM} is not {}: vendor it with `cargo xtask import {} --source-rev REV` (REV: the commit of openai/openai-openapi it comes from) and commit the result",
+                        file.display(),
+                        file.display()
+                    )
+                    .map_err(io)?;
+                    return Ok(Outcome::Failure);
+                }
+                (Some(revision), _) => revision,
+                (None, Some(upstream)) => upstream.revision.clone(),
+                (None, None) => {
+                    return Err(format!(
+                        "{} is not the vendored {UPSTREAM}: say which commit of openai/openai-openapi it is with --source-rev REV",
+                        file.display()
+                    ))
+                }
+            };
+            let info_version = codegen::load::parse(file, &text)
+                .map_err(|e| e.to_string())?
+                .node()
+                .get("info")
+                .and_then(|i| i.get("version"))
+                .and_then(|v| v.scalar())
+                .unwrap_or_default();
+            let upstream = Upstream {
+                repository: "openai/openai-openapi".into(),
+                path: "openapi.yaml".into(),
+                revision,
+                sha256,
+                info_version,
+                license: current.map_or_else(|| "MIT".into(), |u| u.license),
+            };
+            (file.to_path_buf(), text, upstream, true)
+        }
+    };
     let options = ImportOptions {
-        revision,
+        revision: Some(upstream.revision.clone()),
         ..ImportOptions::default()
     };
-    let text = imported_text(root, file, &options)?;
+    let imported = import_from(
+        root,
+        &source_path,
+        &file_name(&vendored_copy),
+        &text,
+        &options,
+    )?;
+    for note in &imported.redundant {
+        writeln!(out, "warning: {note}").map_err(io)?;
+    }
     let target = root.join(SPEC);
     let current = std::fs::read_to_string(&target).unwrap_or_default();
+    let vendored_current = std::fs::read_to_string(&vendored_copy).unwrap_or_default();
+    let source_current = std::fs::read_to_string(root.join(UPSTREAM_SOURCE)).unwrap_or_default();
+    let shown = file.unwrap_or(Path::new(UPSTREAM)).display().to_string();
     if check {
-        if current == text {
-            writeln!(out, "{SPEC} is up to date with {}", file.display()).map_err(io)?;
+        if vendor && (vendored_current != text || source_current != upstream.text()) {
+            writeln!(
+                out,
+                "{UPSTREAM} and {UPSTREAM_SOURCE} are not {shown} at revision {}: run `cargo xtask import {shown} --source-rev {}` and commit the result",
+                upstream.revision, upstream.revision
+            )
+            .map_err(io)?;
+            return Ok(Outcome::Failure);
+        }
+        if current == imported.text {
+            writeln!(out, "{SPEC} is up to date with {shown}").map_err(io)?;
             return Ok(Outcome::Success);
         }
-        let diff = similar::TextDiff::from_lines(&current, &text);
+        let diff = similar::TextDiff::from_lines(&current, &imported.text);
         write!(
             out,
             "{}",
@@ -174,22 +385,35 @@ pub fn run(
         .map_err(io)?;
         writeln!(
             out,
-            "\n{SPEC} is not what importing {} gives: run `cargo xtask import {}` and commit the result",
-            file.display(),
-            file.display()
+            "\n{SPEC} is not what importing {shown} gives: run `cargo xtask import` and commit the result"
         )
         .map_err(io)?;
         return Ok(Outcome::Failure);
     }
-    if current == text {
+    // Everything is computed before anything is written: a failing import changes nothing.
+    if vendor {
+        if vendored_current != text {
+            codegen::output::write_atomic(&vendored_copy, &text).map_err(|e| e.to_string())?;
+        }
+        if source_current != upstream.text() {
+            codegen::output::write_atomic(&root.join(UPSTREAM_SOURCE), &upstream.text())
+                .map_err(|e| e.to_string())?;
+        }
+        writeln!(
+            out,
+            "{UPSTREAM}: vendored {shown} (revision {}, SHA-256 {})",
+            upstream.revision, upstream.sha256
+        )
+        .map_err(io)?;
+    }
+    if current == imported.text {
         writeln!(out, "{SPEC}: up to date, nothing changed").map_err(io)?;
         return Ok(Outcome::Success);
     }
-    codegen::output::write_atomic(&target, &text).map_err(|e| e.to_string())?;
+    codegen::output::write_atomic(&target, &imported.text).map_err(|e| e.to_string())?;
     writeln!(
         out,
-        "{SPEC}: updated from {}; now run `cargo xtask regen` to regenerate the crate and see what changed for its users",
-        file.display()
+        "{SPEC}: updated from {shown}; now run `cargo xtask regen` to regenerate the crate and see what changed for its users"
     )
     .map_err(io)?;
     Ok(Outcome::Success)

@@ -39,18 +39,23 @@ struct Cli {
 enum Command {
     /// Write spec/openai-usage.yaml from OpenAI's published description.
     ///
-    /// Takes the operations in spec/selection.yaml from FILE, everything they reference, and
-    /// applies the changes in spec/overlay.yaml.
+    /// Takes the operations in spec/selection.yaml from OpenAI's description (the copy vendored
+    /// in spec/upstream/openapi.yaml, or FILE), everything they reference, and applies the
+    /// changes in spec/overlay.yaml. With FILE (a new download), FILE is vendored first: copied
+    /// to spec/upstream/openapi.yaml, with its revision and SHA-256 in spec/upstream/source.yaml.
+    /// Overlay actions whose update the description already has are named, to be removed.
     Import {
-        /// Write nothing; exit 1 with a diff if importing FILE would change spec/openai-usage.yaml.
+        /// Write nothing; exit 1 with a diff if the import would change spec/openai-usage.yaml
+        /// (or, with FILE, the vendored copy).
         #[arg(long)]
         check: bool,
-        /// Record REV (OpenAI's commit) as the source revision in the spec's header.
-        #[arg(long, value_name = "REV")]
+        /// With FILE: the commit of openai/openai-openapi it was downloaded at, recorded in
+        /// spec/upstream/source.yaml and the spec's header.
+        #[arg(long, value_name = "REV", requires = "file")]
         source_rev: Option<String>,
-        /// OpenAI's whole OpenAPI description (openapi.yaml).
+        /// A new download of OpenAI's whole description (openapi.yaml) to vendor and import.
         #[arg(value_name = "FILE")]
-        file: PathBuf,
+        file: Option<PathBuf>,
     },
     /// Report what a real response holds that the spec does not describe.
     ///
@@ -148,7 +153,7 @@ pub fn run(args: &[String], root: &Path, out: &mut dyn Write) -> Result<Outcome,
             check,
             source_rev,
             file,
-        } => import::run(&file, check, source_rev, root, out),
+        } => import::run(file.as_deref(), check, source_rev, root, out),
         Command::CheckResponse { operation, file } => check_response(&operation, &file, root, out),
         Command::Regen {
             check,

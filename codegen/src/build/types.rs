@@ -95,7 +95,7 @@ impl<'a> Builder<'a> {
                 }
                 TypeKind::Enum(e)
             }
-            Shape::Union => TypeKind::Union(self.union(node)?),
+            Shape::Union => TypeKind::Union(self.union(node, name)?),
             _ => unreachable!("named() is only called for named shapes"),
         };
         let mut doc = self.doc_of(node, node)?;
@@ -261,7 +261,10 @@ impl<'a> Builder<'a> {
         Ok(None)
     }
 
-    pub(super) fn union(&mut self, node: &Node<'a>) -> Result<Union> {
+    /// The union `name` at `node`. Its alternatives are `$ref`s to object schemas, or object
+    /// schemas written in place (named by their `x-type-name`, else after the union and their
+    /// tag: `{Union}{Tag}`).
+    pub(super) fn union(&mut self, node: &Node<'a>, name: &str) -> Result<Union> {
         let list = node
             .get("oneOf")
             .or_else(|| node.get("anyOf"))
@@ -302,11 +305,17 @@ impl<'a> Builder<'a> {
         let mut names_scope = Scope::default();
         let mut tags_scope = Scope::default();
         for (index, member) in members.iter().enumerate() {
-            let Some(target) = resolve::reference(member)? else {
-                return Err(member.error("each alternative of a discriminated union must be a `$ref` to an object schema"));
+            let (target, key) = match resolve::reference(member)? {
+                Some(target) => (
+                    target,
+                    target.rsplit('/').next().unwrap_or(target).to_owned(),
+                ),
+                None => (
+                    member.pointer.as_str(),
+                    inline_alternative_name(name, member, &property, index),
+                ),
             };
-            let key = target.rsplit('/').next().unwrap_or(target);
-            let type_name = match self.core(member, &naming::type_name(key).unwrap_or_default())? {
+            let type_name = match self.core(member, &naming::type_name(&key).unwrap_or_default())? {
                 Type::Named(name) => name,
                 _ => {
                     return Err(member.error(
@@ -340,7 +349,7 @@ impl<'a> Builder<'a> {
                     )))
                 }
                 (Some(tag), _) | (None, Some(tag)) => tag,
-                (None, None) => key.to_string(),
+                (None, None) => key.clone(),
             };
             let rust_name = match names.get(index, &tag)? {
                 Some(given) => given,
@@ -430,6 +439,24 @@ impl<'a> VariantNames<'a> {
     }
 }
 
+/// The name of an alternative written in place without an `x-type-name`: the union's name and
+/// the alternative's constant tag (`UsageResult` + `organization.x.result` →
+/// `UsageResultOrganizationXResult`), or its position when it has no constant tag.
+fn inline_alternative_name(union: &str, member: &Node<'_>, property: &str, index: usize) -> String {
+    let tag = member
+        .get("properties")
+        .and_then(|p| p.get(property))
+        .and_then(|p| p.get("enum"))
+        .and_then(|e| e.items().ok())
+        .filter(|values| values.len() == 1)
+        .and_then(|values| values[0].scalar());
+    // Words, not a finished name: the caller turns them into one with `naming::type_name`.
+    match tag {
+        Some(tag) => format!("{union} {tag}"),
+        None => format!("{union} alternative {}", index + 1),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::ir::{Api, TypeKind};
@@ -507,5 +534,35 @@ mod tests {
             .collect();
         assert_eq!(tags, [("a", "A"), ("b", "B")]);
         assert_eq!(u.unknown_name, "Unknown");
+    }
+
+    #[test]
+    fn a_union_alternative_may_be_written_in_place() {
+        let api = api(&with(
+            "    R: {oneOf: [{$ref: '#/components/schemas/A'}, {type: object, x-type-name: Named, required: [kind], properties: {kind: {type: string, enum: [b]}}}, {type: object, required: [kind], properties: {kind: {type: string, enum: [c.d]}}}], discriminator: {propertyName: kind}}\n    A: {type: object, required: [kind], properties: {kind: {type: string, enum: [a]}}}",
+        ));
+        let TypeKind::Union(u) = kind(&api, "R") else {
+            panic!("a union")
+        };
+        let variants: Vec<(&str, &str, &str)> = u
+            .variants
+            .iter()
+            .map(|v| (v.tag.as_str(), v.rust_name.as_str(), v.type_name.as_str()))
+            .collect();
+        assert_eq!(
+            variants,
+            [
+                ("a", "A", "A"),
+                ("b", "Named", "Named"),
+                ("c.d", "RCD", "RCD")
+            ]
+        );
+        assert!(matches!(kind(&api, "Named"), TypeKind::Struct(_)));
+        // An alternative in place must still be an object.
+        let e = error(&with(
+            "    R: {oneOf: [{type: string}], discriminator: {propertyName: kind}}",
+        ));
+        let (pointer, _) = at(&e);
+        assert_eq!(pointer, "#/components/schemas/R/oneOf/0");
     }
 }

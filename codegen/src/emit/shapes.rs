@@ -16,7 +16,11 @@ pub fn table(api: &Api) -> TokenStream {
     let entries = crate::describe::types(api)
         .into_iter()
         .map(|shape| match shape {
-            TypeShape::Struct { fields, constants } => {
+            TypeShape::Struct {
+                schema,
+                fields,
+                constants,
+            } => {
                 let fields = fields.iter().map(|(wire, shape)| {
                     let shape = shape_tokens(shape);
                     quote!((#wire, #shape))
@@ -25,19 +29,25 @@ pub fn table(api: &Api) -> TokenStream {
                     .iter()
                     .map(|(wire, value)| quote!((#wire, #value)));
                 quote!(crate::runtime::unrecognized::TypeShape::Struct {
+                    schema: #schema,
                     fields: &[#(#fields),*],
                     constants: &[#(#constants),*],
                 })
             }
-            TypeShape::Enum { values } => {
-                quote!(crate::runtime::unrecognized::TypeShape::Enum { values: &[#(#values),*] })
+            TypeShape::Enum { schema, values } => {
+                quote!(crate::runtime::unrecognized::TypeShape::Enum { schema: #schema, values: &[#(#values),*] })
             }
-            TypeShape::Union { property, variants } => {
+            TypeShape::Union {
+                schema,
+                property,
+                variants,
+            } => {
                 let variants = variants.iter().map(|(tag, index)| {
                     let index = proc_macro2::Literal::usize_unsuffixed(*index);
                     quote!((#tag, #index))
                 });
                 quote!(crate::runtime::unrecognized::TypeShape::Union {
+                    schema: #schema,
                     property: #property,
                     variants: &[#(#variants),*],
                 })
@@ -87,8 +97,9 @@ mod tests {
         let names: Vec<&str> = api.types.iter().map(|t| t.name.as_str()).collect();
         assert_eq!(names, ["R", "U"]);
         let table = table(&api).to_string().replace(' ', "");
-        let r = table.find("TypeShape::Struct{fields:&[(\"unit\",crate::runtime::unrecognized::Shape::Named(1)),(\"n\",crate::runtime::unrecognized::Shape::Leaf)]");
-        let u = table.find("TypeShape::Enum{values:&[\"tokens\"]}");
+        let r = table.find("TypeShape::Struct{schema:\"#/components/schemas/R\",fields:&[(\"unit\",crate::runtime::unrecognized::Shape::Named(1)),(\"n\",crate::runtime::unrecognized::Shape::Leaf)]");
+        let u =
+            table.find("TypeShape::Enum{schema:\"#/components/schemas/U\",values:&[\"tokens\"]}");
         assert!(r.is_some() && u.is_some() && r < u, "{table}");
     }
 

@@ -32,6 +32,8 @@ pub enum Shape {
 pub enum TypeShape {
     /// An object with known properties.
     Struct {
+        /// Where the spec defines it (a JSON pointer into the spec, `#/components/schemas/X`).
+        schema: &'static str,
         /// Wire name and shape of each property.
         fields: &'static [(&'static str, Shape)],
         /// Properties that can hold only one string: wire name and value.
@@ -39,11 +41,15 @@ pub enum TypeShape {
     },
     /// A string enum.
     Enum {
+        /// Where the spec defines it.
+        schema: &'static str,
         /// The values the spec lists.
         values: &'static [&'static str],
     },
     /// Objects told apart by one property.
     Union {
+        /// Where the spec defines it.
+        schema: &'static str,
         /// The wire name of the discriminator property.
         property: &'static str,
         /// Each known discriminator value and the index of its struct.
@@ -58,6 +64,14 @@ pub struct Unrecognized {
     pub path: String,
     /// What it is.
     pub kind: UnrecognizedKind,
+    /// The schema that does not describe it, as a JSON pointer into the spec the crate was
+    /// generated from (`#/components/schemas/CostsResult`): the object for a field or a
+    /// constant, the enum for a value, the union for a tag. Where a change to the spec (an
+    /// overlay action) would describe it.
+    pub schema: &'static str,
+    /// The JSON type of the value found there: `string`, `integer`, `number`, `boolean`,
+    /// `object`, `array` or `null`.
+    pub value_type: &'static str,
 }
 
 /// What kind of thing the spec does not describe.
@@ -119,10 +133,12 @@ struct Walk<'t> {
 }
 
 impl Walk<'_> {
-    fn report(&mut self, kind: UnrecognizedKind) {
+    fn report(&mut self, kind: UnrecognizedKind, schema: &'static str, value: &Value) {
         self.found.push(Unrecognized {
             path: self.path.clone(),
             kind,
+            schema,
+            value_type: json_type(value),
         });
     }
 
@@ -166,24 +182,42 @@ impl Walk<'_> {
             return;
         };
         match (def, value) {
-            (TypeShape::Struct { fields, constants }, Value::Object(map)) => {
+            (
+                TypeShape::Struct {
+                    schema,
+                    fields,
+                    constants,
+                },
+                Value::Object(map),
+            ) => {
                 for (key, v) in map {
                     if let Some((_, shape)) = fields.iter().find(|(name, _)| name == key) {
                         self.at(key, |w| w.shape(shape, v));
                     } else if let Some((_, expected)) = constants.iter().find(|(n, _)| n == key) {
                         if v.as_str() != Some(expected) {
                             let shown = v.as_str().map_or_else(|| v.to_string(), str::to_owned);
-                            self.at(key, |w| w.report(UnrecognizedKind::Constant(shown)));
+                            self.at(key, |w| {
+                                w.report(UnrecognizedKind::Constant(shown), schema, v)
+                            });
                         }
                     } else {
-                        self.at(key, |w| w.report(UnrecognizedKind::Field));
+                        self.at(key, |w| w.report(UnrecognizedKind::Field, schema, v));
                     }
                 }
             }
-            (TypeShape::Enum { values }, Value::String(s)) if !values.contains(&s.as_str()) => {
-                self.report(UnrecognizedKind::EnumValue(s.clone()));
+            (TypeShape::Enum { schema, values }, Value::String(s))
+                if !values.contains(&s.as_str()) =>
+            {
+                self.report(UnrecognizedKind::EnumValue(s.clone()), schema, value);
             }
-            (TypeShape::Union { property, variants }, Value::Object(map)) => {
+            (
+                TypeShape::Union {
+                    schema,
+                    property,
+                    variants,
+                },
+                Value::Object(map),
+            ) => {
                 let tag = map.get(property);
                 match variants
                     .iter()
@@ -196,12 +230,28 @@ impl Walk<'_> {
                             Some(other) => other.to_string(),
                             None => "(none)".to_owned(),
                         };
-                        self.at(property, |w| w.report(UnrecognizedKind::UnionTag(shown)));
+                        let found = tag.unwrap_or(&Value::Null);
+                        self.at(property, |w| {
+                            w.report(UnrecognizedKind::UnionTag(shown), schema, found)
+                        });
                     }
                 }
             }
             _ => {}
         }
+    }
+}
+
+/// The JSON type of `value`, as JSON Schema names it.
+fn json_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
     }
 }
 
@@ -213,6 +263,7 @@ mod tests {
     // 0: a page; 1: a union of 2 and 3; 2, 3: results; 4: an enum.
     const TYPES: &[TypeShape] = &[
         TypeShape::Struct {
+            schema: "#/page",
             fields: &[
                 ("data", Shape::Array(&Shape::Named(1))),
                 ("next", Shape::Nullable(&Shape::Leaf)),
@@ -220,10 +271,12 @@ mod tests {
             constants: &[("object", "page")],
         },
         TypeShape::Union {
+            schema: "#/result",
             property: "object",
             variants: &[("a", 2), ("b", 3)],
         },
         TypeShape::Struct {
+            schema: "#/a",
             fields: &[
                 ("n", Shape::Leaf),
                 ("unit", Shape::Nullable(&Shape::Named(4))),
@@ -231,10 +284,12 @@ mod tests {
             constants: &[("object", "a")],
         },
         TypeShape::Struct {
+            schema: "#/b",
             fields: &[("tags", Shape::Map(&Shape::Named(4)))],
             constants: &[("object", "b")],
         },
         TypeShape::Enum {
+            schema: "#/unit",
             values: &["x", "y"],
         },
     ];
@@ -276,6 +331,29 @@ mod tests {
                 "/object: `list` is not the one value the spec allows",
             ]
         );
+    }
+
+    #[test]
+    fn each_finding_names_the_schema_that_lacks_it_and_the_type_found() {
+        let page = json!({"object": "page", "data": [
+            {"object": "a", "n": 1, "unit": "z", "extra": 2.5},
+            {"object": "c"},
+        ], "more": true});
+        let found: Vec<(String, &str, &str)> = unrecognized(TYPES, &Shape::Named(0), &page)
+            .into_iter()
+            .map(|u| (u.path, u.schema, u.value_type))
+            .collect();
+        let expected = [
+            ("/data/0/extra", "#/a", "number"),
+            ("/data/0/unit", "#/unit", "string"),
+            ("/data/1/object", "#/result", "string"),
+            ("/more", "#/page", "boolean"),
+        ];
+        let expected: Vec<(String, &str, &str)> = expected
+            .iter()
+            .map(|(p, s, t)| (p.to_string(), *s, *t))
+            .collect();
+        assert_eq!(found, expected);
     }
 
     #[test]
