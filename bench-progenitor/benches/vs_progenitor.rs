@@ -81,7 +81,7 @@ fn main() {
             ),
         )),
         Err(e) => panic!(
-            "{}: {e} (../shared must be beside the checkout)",
+            "{}: {e} (tests/conformance/ is part of the repository)",
             upstream.display()
         ),
     }

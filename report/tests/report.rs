@@ -46,26 +46,7 @@ fn cents(text: &str) -> i64 {
 
 /// What the fake itself says each project cost over `[start, end)`, in cents.
 fn fake_costs_per_project(start: i64, end: i64, now: i64) -> BTreeMap<String, i64> {
-    let costs = data::endpoint("/organization/costs").unwrap();
-    let query = data::Query(vec![
-        ("start_time".into(), start.to_string()),
-        ("end_time".into(), end.to_string()),
-        ("group_by".into(), "project_id".into()),
-    ]);
-    let ask = data::ask(costs, &query, now).unwrap();
-    let mut totals = BTreeMap::new();
-    for bucket in data::all_buckets(costs, &ask) {
-        for result in bucket["results"].as_array().unwrap() {
-            let id = result["project_id"].as_str().unwrap().to_owned();
-            let value = &result["amount"]["value"];
-            let text = match value {
-                serde_json::Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
-            *totals.entry(id).or_default() += cents(&text);
-        }
-    }
-    totals
+    fake_costs_by("project_id", start, end, now)
 }
 
 /// A project's name as the organization (the fake) has it, marked when archived.

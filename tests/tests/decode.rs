@@ -1,5 +1,5 @@
 //! How the generated types decode what the API sends: the wire facts of
-//! `../shared/conformance/README.md`, the union's two decoding paths, and its catch-all.
+//! `tests/conformance/README.md`, the union's two decoding paths, and its catch-all.
 
 use std::str::FromStr;
 
@@ -167,7 +167,7 @@ fn next_page_may_be_null_or_a_cursor_but_not_missing_has_more() {
 #[test]
 fn cost_amounts_arrive_as_numbers_or_numeric_strings() {
     let dec = |text: &str| text.parse::<rust_decimal::Decimal>().unwrap();
-    // The wire facts of ../shared/conformance/README.md: numbers, and numeric strings with more
+    // The wire facts of tests/conformance/README.md: numbers, and numeric strings with more
     // digits than an f64 holds; each decodes to exactly the decimal it writes.
     for (sent, expected) in [
         (r#"0.06"#, "0.06"),
