@@ -92,6 +92,8 @@ pub struct Imported {
     /// One line per overlay action the description has caught up with (its update is already
     /// there), to remove from the overlay.
     pub redundant: Vec<String>,
+    /// The description's `info.version`.
+    pub version: String,
 }
 
 /// The text of the imported spec: header, then the slice with the overlay applied. Also checks
@@ -179,6 +181,7 @@ fn import_from(
     Ok(Imported {
         text: out,
         redundant,
+        version: source.version,
     })
 }
 
@@ -323,19 +326,13 @@ pub fn run(
                     ))
                 }
             };
-            let info_version = codegen::load::parse(file, &text)
-                .map_err(|e| e.to_string())?
-                .node()
-                .get("info")
-                .and_then(|i| i.get("version"))
-                .and_then(|v| v.scalar())
-                .unwrap_or_default();
             let upstream = Upstream {
                 repository: "openai/openai-openapi".into(),
                 path: "openapi.yaml".into(),
                 revision,
                 sha256,
-                info_version,
+                // Filled in from the import below, which reads it anyway.
+                info_version: String::new(),
                 license: current.map_or_else(|| "MIT".into(), |u| u.license),
             };
             (file.to_path_buf(), text, upstream, true)
