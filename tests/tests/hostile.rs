@@ -417,3 +417,95 @@ fn fuzzed_specs_never_panic() {
         "the mutations reach both outcomes"
     );
 }
+
+/// Every form a Markdown code block takes; each holds code that rustdoc would compile and run as
+/// a doctest if it stayed a code block.
+const CODE_BLOCK_FORMS: &[&str] = &[
+    "```\nfn main() {}\n```",
+    "~~~\nfn main() {}\n~~~",
+    "```edition2021\nfn main() {}\n```",
+    "```should_panic\npanic!()\n```",
+    "```rust,editable\nfn main() {}\n```",
+    "Text.\n\n    fn main() {}\n",
+    "> Quoted:\n>\n> ```\n> fn main() {}\n> ```",
+    "> Quoted:\n>\n>     fn main() {}",
+    "- a list item\n\n  ```rust\n  fn main() {}\n  ```",
+    "1. a numbered item\n\n       fn main() {}",
+    "```\nfn main() {}",
+];
+
+/// How many doctests `rustdoc --test` finds in a file that documents one item per doc text.
+fn doctests_in(docs: &[String], dir: &Path) -> usize {
+    let mut lib = String::new();
+    for (i, doc) in docs.iter().enumerate() {
+        for line in doc.lines() {
+            lib.push_str(&format!(
+                "///{}{line}\n",
+                if line.is_empty() { "" } else { " " }
+            ));
+        }
+        lib.push_str(&format!("pub struct Item{i};\n\n"));
+    }
+    let file = dir.join("lib.rs");
+    std::fs::write(&file, lib).unwrap();
+    let output = Command::new(std::env::var("RUSTDOC").unwrap_or_else(|_| "rustdoc".into()))
+        .args(["--test", "--edition", "2021", "--crate-name", "docs"])
+        .arg(&file)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let line = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("running "))
+        .unwrap_or_else(|| {
+            panic!(
+                "no test summary from rustdoc: {stdout}{}",
+                String::from_utf8_lossy(&output.stderr)
+            )
+        });
+    line.split_whitespace().next().unwrap().parse().unwrap()
+}
+
+#[test]
+fn no_code_block_of_a_description_runs_as_a_doctest() {
+    let temp = tempfile::tempdir().unwrap();
+    // The harness can fail: written as they are, each form is a doctest.
+    let raw: Vec<String> = CODE_BLOCK_FORMS.iter().map(|s| s.to_string()).collect();
+    assert_eq!(doctests_in(&raw, temp.path()), CODE_BLOCK_FORMS.len());
+
+    // Through the generator, as schema descriptions: no doctest at all.
+    let mut spec = String::from(
+        "openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n",
+    );
+    for (i, form) in CODE_BLOCK_FORMS.iter().enumerate() {
+        let description = serde_json::to_string(form).unwrap();
+        spec.push_str(&format!(
+            "    S{i}:\n      type: object\n      description: {description}\n      properties:\n        f:\n          type: string\n          description: {description}\n"
+        ));
+    }
+    let path = temp.path().join("forms.yaml");
+    std::fs::write(&path, &spec).unwrap();
+    let files = codegen::generate(&path, &Options::for_spec(&path)).unwrap();
+    let types = files
+        .iter()
+        .find(|f| f.path.ends_with("types.rs"))
+        .unwrap()
+        .contents
+        .clone();
+    // Each run of `///` lines is one item's docs.
+    let mut docs = Vec::new();
+    let mut current: Vec<String> = Vec::new();
+    for line in types.lines() {
+        match line.trim_start().strip_prefix("///") {
+            Some(doc) => current.push(doc.strip_prefix(' ').unwrap_or(doc).to_owned()),
+            None if !current.is_empty() => docs.push(std::mem::take(&mut current).join("\n")),
+            None => {}
+        }
+    }
+    assert!(docs.len() >= 2 * CODE_BLOCK_FORMS.len(), "{types}");
+    for form in CODE_BLOCK_FORMS {
+        assert!(types.contains("fn main() {}") || form.contains("panic!()"));
+    }
+    assert_eq!(doctests_in(&docs, temp.path()), 0, "{types}");
+}

@@ -20,40 +20,105 @@ pub fn attrs(text: &str) -> TokenStream {
     quote!(#(#lines)*)
 }
 
-/// The spec's description, with the changes that keep rustdoc from misreading it: code blocks
-/// without a language are marked `text` (rustdoc would otherwise compile them as Rust doctests)
-/// and deep indentation is reduced (four spaces would start a code block, also a doctest).
+/// The spec's description, with every code block made a `text` block: rustdoc compiles and runs
+/// code blocks as doctests unless their info string says otherwise, so a description (written by
+/// someone else, imported from upstream) must never hold one that rustdoc would run. The text is
+/// parsed as Markdown (pulldown-cmark, the parser rustdoc uses), so every form is found: fenced
+/// with backticks or tildes, with any info string (`rust`, `edition2021`, `should_panic`, none),
+/// indented, inside block quotes and list items, unclosed. Each is rewritten in place as a
+/// backtick fence marked `text` (longer than any run of backticks in it); the result is parsed
+/// again, and if anything but `text` blocks remains the whole description becomes one `text`
+/// block.
 pub fn sanitize(description: &str) -> String {
-    let mut out = Vec::new();
-    let mut in_fence = false;
-    for line in description.trim().lines() {
-        let trimmed = line.trim_start();
-        if let Some(info) = trimmed.strip_prefix("```") {
-            if in_fence {
-                out.push("```".to_string());
-            } else if info.trim().is_empty() || info.trim() == "rust" {
-                out.push("```text".to_string());
-            } else {
-                out.push(format!("```{}", info.trim()));
+    let text = description.trim().replace("\r\n", "\n").replace('\r', "\n");
+    let rewritten = text_blocks(&text);
+    if only_text_blocks(&rewritten) {
+        rewritten
+    } else {
+        fenced_text("", &text)
+    }
+}
+
+/// The Markdown extensions rustdoc reads, so that blocks are found where rustdoc finds them.
+fn markdown_options() -> pulldown_cmark::Options {
+    use pulldown_cmark::Options;
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+}
+
+/// `text` with each code block replaced by a `text` fence holding the same lines.
+fn text_blocks(text: &str) -> String {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let mut out = String::new();
+    let mut copied = 0;
+    let mut block: Option<(std::ops::Range<usize>, String)> = None;
+    for (event, mut range) in Parser::new_ext(text, markdown_options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                // An indented block starts after its four spaces of indentation, which are
+                // its syntax: they go with it.
+                if matches!(kind, pulldown_cmark::CodeBlockKind::Indented) {
+                    let spaces =
+                        text[..range.start].len() - text[..range.start].trim_end_matches(' ').len();
+                    range.start -= spaces.min(4);
+                }
+                block = Some((range, String::new()));
             }
-            in_fence = !in_fence;
-            continue;
+            Event::Text(content) => {
+                if let Some((_, code)) = block.as_mut() {
+                    code.push_str(&content);
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                let Some((range, code)) = block.take() else {
+                    continue;
+                };
+                let line_start = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
+                // Later lines keep the block's containers (`>` of quotes); list markers and
+                // other text before the block become spaces.
+                let prefix: String = text[line_start..range.start]
+                    .chars()
+                    .map(|c| if c == '>' { '>' } else { ' ' })
+                    .collect();
+                out.push_str(&text[copied..range.start]);
+                out.push_str(&fenced_text(&prefix, code.trim_end_matches('\n')));
+                if text[..range.end].ends_with('\n') {
+                    out.push('\n');
+                }
+                copied = range.end;
+            }
+            _ => {}
         }
-        if in_fence {
-            out.push(line.to_string());
-            continue;
-        }
-        let indent = line.len() - trimmed.len();
-        out.push(format!(
-            "{}{}",
-            " ".repeat(indent.min(3)),
-            trimmed.trim_end()
-        ));
     }
-    if in_fence {
-        out.push("```".to_string());
+    out.push_str(&text[copied..]);
+    out
+}
+
+/// `code` as a backtick fence marked `text`, every line after the first prefixed by `prefix`.
+fn fenced_text(prefix: &str, code: &str) -> String {
+    let longest_run = code.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest_run.max(2) + 1);
+    let mut out = format!("{fence}text\n");
+    for line in code.lines() {
+        out.push_str(prefix);
+        out.push_str(line);
+        out.push('\n');
     }
-    out.join("\n")
+    out.push_str(prefix);
+    out.push_str(&fence);
+    out
+}
+
+/// Whether every code block in `text` is a fence marked `text`, as rustdoc reads it.
+fn only_text_blocks(text: &str) -> bool {
+    use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag};
+    Parser::new_ext(text, markdown_options()).all(|event| match event {
+        Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => info.as_ref() == "text",
+        Event::Start(Tag::CodeBlock(CodeBlockKind::Indented)) => false,
+        _ => true,
+    })
 }
 
 /// A paragraph of facts, such as "JSON property `x`. Optional. Default: `1d`."
@@ -147,14 +212,45 @@ mod tests {
     use crate::ir::{MaximumBy, Number, ParamRef};
 
     #[test]
-    fn code_blocks_without_a_language_are_text_and_deep_indents_are_not_code() {
-        let text = sanitize("Intro.\n```\nlet x = 1;\n```\n        indented\n```json\n{}\n```");
+    fn every_code_block_becomes_a_text_block_in_place() {
+        let text =
+            sanitize("Intro.\n```\nlet x = 1;\n```\n\n    indented();\n\n```json\n{}\n```\nEnd.");
         assert_eq!(
             text,
-            "Intro.\n```text\nlet x = 1;\n```\n   indented\n```json\n{}\n```"
+            "Intro.\n```text\nlet x = 1;\n```\n\n```text\nindented();\n```\n\n```text\n{}\n```\nEnd."
         );
         // An unclosed fence is closed, so it cannot swallow the facts after it.
         assert_eq!(sanitize("```\nopen"), "```text\nopen\n```");
+        // Inside a quote the block keeps its `>`; a fence inside the code gets a longer fence.
+        assert_eq!(
+            sanitize("> Quote:\n> ```rust\n> run();\n> ```\n~~~ edition2021\na ``` b\n~~~"),
+            "> Quote:\n> ```text\n> run();\n> ```\n````text\na ``` b\n````"
+        );
+    }
+
+    #[test]
+    fn no_form_of_code_block_survives() {
+        for hostile in [
+            "```rust\nrun()\n```",
+            "~~~\nrun()\n~~~",
+            "```edition2021\nrun()\n```",
+            "```should_panic\nrun()\n```",
+            "```rust,editable\nrun()\n```",
+            "Text.\n\n    run()\n",
+            "> ```\n> run()\n> ```",
+            ">     run()",
+            "- item\n\n  ```\n  run()\n  ```",
+            "1. item\n\n       run()",
+            "- > ~~~rust\n  > run()\n  > ~~~",
+            "``` ```\nrun()",
+        ] {
+            let text = sanitize(hostile);
+            assert!(only_text_blocks(&text), "{hostile:?} became {text:?}");
+            assert!(
+                text.contains("run()"),
+                "{hostile:?}: the code is still shown: {text:?}"
+            );
+        }
     }
 
     #[test]
