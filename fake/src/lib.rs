@@ -63,6 +63,15 @@ pub enum Fault {
     /// Answer normally, but point the next cursor (`next_page` of usage, `last_id` of a list)
     /// back at the cursor of this request.
     RepeatCursor,
+    /// Answer 200 with a chunked body that does not end (until the client hangs up, or after
+    /// 8 GiB): what a client without a body limit reads until memory runs out.
+    EndlessBody,
+    /// Answer 200 with `content-encoding: gzip` and a small body that decompresses to this many
+    /// zero bytes (a decompression bomb), whatever the request accepted.
+    GzipBomb(usize),
+    /// Answer 200 with an empty page that says more follow, under a cursor never sent before
+    /// (in the paging style of the path: `next_page` of usage, `last_id` of a list).
+    EmptyPage,
 }
 
 impl Fault {
@@ -342,6 +351,39 @@ async fn serve(socket: TcpStream, shared: Arc<Shared>) {
                 return;
             }
             Some(Fault::RepeatCursor) => answer(&shared, &method, path, query, true),
+            Some(Fault::EndlessBody) => {
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\nx-request-id: {request_id}\r\n\r\n"
+                );
+                if write.write_all(head.as_bytes()).await.is_err() {
+                    return;
+                }
+                let chunk = format!("{:x}\r\n{}\r\n", 64 * 1024, " ".repeat(64 * 1024));
+                // Bounded, so that the fake stops by itself: 8 GiB.
+                for _ in 0..(128 * 1024) {
+                    if write.write_all(chunk.as_bytes()).await.is_err() {
+                        return;
+                    }
+                }
+                return;
+            }
+            Some(Fault::EmptyPage) => {
+                let cursor = format!("empty_{number}");
+                let body = if path.contains("/usage/") || path.ends_with("/costs") {
+                    json!({"object": "page", "data": [], "has_more": true, "next_page": cursor})
+                } else {
+                    json!({"object": "list", "data": [], "first_id": cursor, "last_id": cursor, "has_more": true})
+                };
+                (200, Vec::new(), body.to_string())
+            }
+            Some(Fault::GzipBomb(expanded)) => {
+                let body = gzip(&vec![0u8; expanded]);
+                let headers = [("content-encoding".to_owned(), "gzip".to_owned())];
+                let mut out = head(200, &headers, &request_id, body.len()).into_bytes();
+                out.extend_from_slice(&body);
+                let _ = write.write_all(&out).await;
+                return;
+            }
             None => answer(&shared, &method, path, query, false),
         };
         let (mut headers, body) = (headers, body.into_bytes());

@@ -200,12 +200,17 @@ impl ::serde::Serialize for ApiKeyList {
 
 impl crate::runtime::Page for ApiKeyList {
     type Item = AdminApiKey;
+    const SAYS_HAS_MORE: bool = true;
     fn has_more(&self) -> bool {
         self.has_more
     }
 
     fn next_cursor(&self) -> Option<&str> {
         self.last_id.as_deref().filter(|c| !c.is_empty())
+    }
+
+    fn item_count(&self) -> usize {
+        self.data.len()
     }
 
     fn into_items(self) -> Vec<Self::Item> {
@@ -610,12 +615,17 @@ impl ::serde::Serialize for OrganizationSpendAlertListResource {
 
 impl crate::runtime::Page for OrganizationSpendAlertListResource {
     type Item = OrganizationSpendAlert;
+    const SAYS_HAS_MORE: bool = true;
     fn has_more(&self) -> bool {
         self.has_more
     }
 
     fn next_cursor(&self) -> Option<&str> {
         self.last_id.as_deref().filter(|c| !c.is_empty())
+    }
+
+    fn item_count(&self) -> usize {
+        self.data.len()
     }
 
     fn into_items(self) -> Vec<Self::Item> {
@@ -859,12 +869,17 @@ impl ::serde::Serialize for ProjectApiKeyListResponse {
 
 impl crate::runtime::Page for ProjectApiKeyListResponse {
     type Item = ProjectApiKey;
+    const SAYS_HAS_MORE: bool = true;
     fn has_more(&self) -> bool {
         self.has_more
     }
 
     fn next_cursor(&self) -> Option<&str> {
         self.last_id.as_deref().filter(|c| !c.is_empty())
+    }
+
+    fn item_count(&self) -> usize {
+        self.data.len()
     }
 
     fn into_items(self) -> Vec<Self::Item> {
@@ -1099,12 +1114,17 @@ impl ::serde::Serialize for ProjectListResponse {
 
 impl crate::runtime::Page for ProjectListResponse {
     type Item = Project;
+    const SAYS_HAS_MORE: bool = true;
     fn has_more(&self) -> bool {
         self.has_more
     }
 
     fn next_cursor(&self) -> Option<&str> {
         self.last_id.as_deref().filter(|c| !c.is_empty())
+    }
+
+    fn item_count(&self) -> usize {
+        self.data.len()
     }
 
     fn into_items(self) -> Vec<Self::Item> {
@@ -1197,12 +1217,17 @@ impl ::serde::Serialize for ProjectServiceAccountListResponse {
 
 impl crate::runtime::Page for ProjectServiceAccountListResponse {
     type Item = ProjectServiceAccount;
+    const SAYS_HAS_MORE: bool = true;
     fn has_more(&self) -> bool {
         self.has_more
     }
 
     fn next_cursor(&self) -> Option<&str> {
         self.last_id.as_deref().filter(|c| !c.is_empty())
+    }
+
+    fn item_count(&self) -> usize {
+        self.data.len()
     }
 
     fn into_items(self) -> Vec<Self::Item> {
@@ -1331,12 +1356,17 @@ impl ::serde::Serialize for ProjectSpendAlertListResource {
 
 impl crate::runtime::Page for ProjectSpendAlertListResource {
     type Item = ProjectSpendAlert;
+    const SAYS_HAS_MORE: bool = true;
     fn has_more(&self) -> bool {
         self.has_more
     }
 
     fn next_cursor(&self) -> Option<&str> {
         self.last_id.as_deref().filter(|c| !c.is_empty())
+    }
+
+    fn item_count(&self) -> usize {
+        self.data.len()
     }
 
     fn into_items(self) -> Vec<Self::Item> {
@@ -1479,12 +1509,17 @@ impl ::serde::Serialize for ProjectUserListResponse {
 
 impl crate::runtime::Page for ProjectUserListResponse {
     type Item = ProjectUser;
+    const SAYS_HAS_MORE: bool = true;
     fn has_more(&self) -> bool {
         self.has_more
     }
 
     fn next_cursor(&self) -> Option<&str> {
         self.last_id.as_deref().filter(|c| !c.is_empty())
+    }
+
+    fn item_count(&self) -> usize {
+        self.data.len()
     }
 
     fn into_items(self) -> Vec<Self::Item> {
@@ -2971,12 +3006,17 @@ impl ::serde::Serialize for UsageResponse {
 
 impl crate::runtime::Page for UsageResponse {
     type Item = UsageTimeBucket;
+    const SAYS_HAS_MORE: bool = true;
     fn has_more(&self) -> bool {
         self.has_more
     }
 
     fn next_cursor(&self) -> Option<&str> {
         self.next_page.as_deref().filter(|c| !c.is_empty())
+    }
+
+    fn item_count(&self) -> usize {
+        self.data.len()
     }
 
     fn into_items(self) -> Vec<Self::Item> {
@@ -3832,12 +3872,17 @@ impl ::serde::Serialize for UserListResponse {
 
 impl crate::runtime::Page for UserListResponse {
     type Item = User;
+    const SAYS_HAS_MORE: bool = true;
     fn has_more(&self) -> bool {
         self.has_more
     }
 
     fn next_cursor(&self) -> Option<&str> {
         self.last_id.as_deref().filter(|c| !c.is_empty())
+    }
+
+    fn item_count(&self) -> usize {
+        self.data.len()
     }
 
     fn into_items(self) -> Vec<Self::Item> {

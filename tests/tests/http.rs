@@ -1567,3 +1567,177 @@ async fn costs_by_user_with_project_grouping_or_filter_answer_400_unless_the_org
         .unwrap();
     assert!(first.user_id.is_some() && first.project_id.is_some());
 }
+
+// ------------------------------------------------------------------ a hostile server
+
+fn small_page_params() -> UsageCompletionsParams {
+    UsageCompletionsParams::new(1_730_419_200).end_time(1_730_419_200 + 86_400)
+}
+
+#[tokio::test]
+async fn an_endless_body_or_a_decompression_bomb_stops_at_the_limit() {
+    let fake = FakeApi::start().await;
+    let c = builder(&fake).max_response_bytes(1 << 20).build().unwrap();
+    for fault in [Fault::EndlessBody, Fault::GzipBomb(64 << 20)] {
+        fake.push_fault(fault.clone());
+        match c.usage_completions(&small_page_params()).await {
+            Err(Error::TooLarge {
+                status: 200,
+                limit,
+                request_id,
+            }) => {
+                assert_eq!(limit, 1 << 20);
+                assert!(request_id.is_some(), "{fault:?}");
+            }
+            other => panic!("{fault:?}: expected TooLarge, got {other:?}"),
+        }
+    }
+    let message = Error::TooLarge {
+        status: 200,
+        request_id: None,
+        limit: 5,
+    }
+    .to_string();
+    assert!(message.contains("max_response_bytes"), "{message}");
+    // Not retried, and the client goes on: the next answer is read as usual.
+    assert_eq!(fake.request_count(), 2);
+    c.usage_completions(&small_page_params()).await.unwrap();
+}
+
+#[tokio::test]
+async fn absurd_retry_after_values_are_not_trusted_and_do_not_panic() {
+    let fake = FakeApi::start().await;
+    let c = client(&fake);
+    for (name, value) in [
+        ("retry-after", "1e20"),
+        ("retry-after-ms", "1e300"),
+        ("retry-after", "-1"),
+    ] {
+        fake.push_fault(Fault::error(
+            429,
+            "rate_limit_exceeded",
+            "slow down",
+            &[(name, value)],
+        ));
+        let started = std::time::Instant::now();
+        c.usage_completions(&small_page_params()).await.unwrap();
+        // The computed delay (2 ms here, at most 20) was used, not the server's.
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{name}: {value}"
+        );
+    }
+    assert_eq!(fake.request_count(), 6);
+}
+
+#[tokio::test]
+async fn a_key_echoed_with_json_escapes_is_redacted_after_decoding() {
+    let fake = FakeApi::start().await;
+    let escaped: String = KEY
+        .chars()
+        .map(|c| format!("\\u{:04x}", c as u32))
+        .collect();
+    fake.push_fault(Fault::Status {
+        status: 401,
+        headers: Vec::new(),
+        body: format!(r#"{{"error": {{"message": "Incorrect API key provided: {escaped}", "type": "invalid_request_error"}}}}"#),
+    });
+    let error = client(&fake)
+        .usage_completions(&small_page_params())
+        .await
+        .unwrap_err();
+    let (debug, display) = (format!("{error:?}"), error.to_string());
+    for text in [&debug, &display] {
+        assert!(!text.contains(KEY), "{text}");
+        assert!(text.contains("[REDACTED]"), "{text}");
+    }
+    let Error::Api {
+        body: Some(body), ..
+    } = error
+    else {
+        panic!("{debug}")
+    };
+    assert_eq!(body.error.message, "Incorrect API key provided: [REDACTED]");
+}
+
+#[tokio::test]
+async fn a_key_in_the_base_url_is_refused_and_never_shown() {
+    let fake = FakeApi::start().await;
+    let with_key = fake
+        .base_url()
+        .replace("http://", &format!("http://{KEY}@"));
+    let builder = Client::builder()
+        .api_key("sk-admin-other-key-0000")
+        .base_url(&with_key);
+    assert!(!format!("{builder:?}").contains(KEY), "{builder:?}");
+    let error = builder.build().unwrap_err();
+    let (debug, display) = (format!("{error:?}"), error.to_string());
+    assert!(display.contains("holds credentials"), "{display}");
+    assert!(!debug.contains(KEY) && !display.contains(KEY), "{debug}");
+}
+
+#[tokio::test]
+async fn a_short_key_is_redacted_only_where_it_stands_alone() {
+    let fake = FakeApi::start().await;
+    fake.push_fault(Fault::error(
+        400,
+        "invalid_request_error",
+        "expected a key, got x",
+        &[],
+    ));
+    let c = Client::builder()
+        .api_key("x")
+        .base_url(fake.base_url())
+        .build()
+        .unwrap();
+    let error = c.usage_completions(&small_page_params()).await.unwrap_err();
+    let Error::Api {
+        body: Some(body), ..
+    } = &error
+    else {
+        panic!("{error:?}")
+    };
+    assert_eq!(body.error.message, "expected a key, got [REDACTED]");
+}
+
+#[tokio::test]
+async fn paging_never_ends_short_nor_follows_empty_pages_forever() {
+    let fake = FakeApi::start().await;
+    let c = client(&fake);
+    // More announced, no cursor: the page is returned, then an error instead of a short end.
+    let page = serde_json::json!({"object": "page", "has_more": true, "next_page": null, "data": [
+        {"object": "bucket", "start_time": 1_730_419_200, "end_time": 1_730_505_600, "results": []}
+    ]});
+    fake.push_fault(Fault::Status {
+        status: 200,
+        headers: Vec::new(),
+        body: page.to_string(),
+    });
+    let pages: Vec<_> = c
+        .usage_completions_pages(small_page_params())
+        .collect()
+        .await;
+    assert_eq!(pages.len(), 2);
+    assert!(pages[0].is_ok());
+    let error = pages[1].as_ref().unwrap_err();
+    assert!(
+        matches!(error.error(), Error::MissingCursor { page: 1 }),
+        "{error}"
+    );
+    assert_eq!(error.cursor(), None, "resume from the first page");
+
+    // Empty pages with ever new cursors: stopped after MAX_EMPTY_PAGES.
+    let fake = FakeApi::start().await;
+    fake.fault_every(1, vec![Fault::EmptyPage]);
+    let c = client(&fake);
+    let items: Vec<_> = c
+        .list_projects_items(ListProjectsParams::new())
+        .collect()
+        .await;
+    let error = items.last().unwrap().as_ref().unwrap_err();
+    assert!(
+        matches!(error.error(), Error::EmptyPages { count: 100 }),
+        "{error}"
+    );
+    assert_eq!(fake.request_count(), 100);
+}

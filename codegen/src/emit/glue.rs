@@ -18,10 +18,13 @@ pub fn page_impl(shape: &PageShape) -> TokenStream {
     let name = ident(&shape.type_name);
     let items = ident(&shape.items.rust_name);
     let item_ty = rust_type(&shape.item, &quote!());
-    let into_items = if shape.items.optional {
-        quote!(self.#items.unwrap_or_default())
+    let (into_items, item_count) = if shape.items.optional {
+        (
+            quote!(self.#items.unwrap_or_default()),
+            quote!(self.#items.as_ref().map_or(0, Vec::len)),
+        )
     } else {
-        quote!(self.#items)
+        (quote!(self.#items), quote!(self.#items.len()))
     };
     let next = ident(&shape.next_cursor.rust_name);
     let next_cursor = if shape.next_cursor.optional {
@@ -29,6 +32,7 @@ pub fn page_impl(shape: &PageShape) -> TokenStream {
     } else {
         quote!(Some(self.#next.as_str()).filter(|c| !c.is_empty()))
     };
+    let says_has_more = shape.has_more.is_some();
     let has_more = match &shape.has_more {
         Some(field) => {
             let id = ident(&field.rust_name);
@@ -44,12 +48,18 @@ pub fn page_impl(shape: &PageShape) -> TokenStream {
         impl crate::runtime::Page for #name {
             type Item = #item_ty;
 
+            const SAYS_HAS_MORE: bool = #says_has_more;
+
             fn has_more(&self) -> bool {
                 #has_more
             }
 
             fn next_cursor(&self) -> Option<&str> {
                 #next_cursor
+            }
+
+            fn item_count(&self) -> usize {
+                #item_count
             }
 
             fn into_items(self) -> Vec<Self::Item> {

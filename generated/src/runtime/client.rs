@@ -150,6 +150,7 @@ pub struct ClientBuilder<C> {
     proxy: Option<reqwest::Proxy>,
     extra_headers: HeaderMap,
     on_unrecognized: Option<UnrecognizedHook>,
+    max_response_bytes: u64,
     client: PhantomData<fn() -> C>,
 }
 
@@ -158,9 +159,10 @@ impl<C> fmt::Debug for ClientBuilder<C> {
         f.debug_struct("ClientBuilder")
             .field("api_key", &self.api_key)
             .field("key_header", &self.key_header)
-            .field("base_url", &self.base_url)
+            .field("base_url", &without_credentials(&self.base_url))
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
+            .field("max_response_bytes", &self.max_response_bytes)
             .field("max_retries", &self.max_retries)
             .field("backoff", &self.backoff)
             .field("user_agent", &self.user_agent)
@@ -180,6 +182,10 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How many times a failed request is retried when nothing else is set.
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
+/// The largest response body read when nothing else is set: 256 MiB, after decompression. The
+/// largest real page (1,440 minute buckets of completions grouped by every dimension) is a few
+/// tens of MB; a body past this is a broken or hostile server, not data.
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 256 * 1024 * 1024;
 
 impl<C: FromTransport> ClientBuilder<C> {
     /// A builder for a client of the API at `base_url`, announcing itself as `user_agent`.
@@ -197,6 +203,7 @@ impl<C: FromTransport> ClientBuilder<C> {
             proxy: None,
             extra_headers: HeaderMap::new(),
             on_unrecognized: None,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             client: PhantomData,
         }
     }
@@ -263,6 +270,15 @@ impl<C: FromTransport> ClientBuilder<C> {
         self
     }
 
+    /// The largest response body the client reads, in bytes after decompression (256 MiB by
+    /// default). Reading stops there with
+    /// [`Error::TooLarge`](super::Error::TooLarge), so an endless or decompression-bomb body
+    /// cannot exhaust memory.
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
     /// The `User-Agent` header.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = user_agent.into();
@@ -308,16 +324,18 @@ impl<C: FromTransport> ClientBuilder<C> {
 
     /// The client.
     pub fn build(self) -> Result<C, Error<C::ErrorBody>> {
-        let base_url = reqwest::Url::parse(&self.base_url).map_err(|e| {
-            Error::Config(format!(
-                "the base URL `{}` is not a URL: {e}",
-                self.base_url
-            ))
-        })?;
+        let shown = without_credentials(&self.base_url);
+        let base_url = reqwest::Url::parse(&self.base_url)
+            .map_err(|e| Error::Config(format!("the base URL `{shown}` is not a URL: {e}")))?;
         if base_url.cannot_be_a_base() || !matches!(base_url.scheme(), "http" | "https") {
             return Err(Error::Config(format!(
-                "the base URL `{}` must be an http or https URL",
-                self.base_url
+                "the base URL `{shown}` must be an http or https URL"
+            )));
+        }
+        // A key in the URL would be sent to every host and shown wherever the URL is.
+        if !base_url.username().is_empty() || base_url.password().is_some() {
+            return Err(Error::Config(format!(
+                "the base URL `{shown}` holds credentials (`user:password@`); give the key with `api_key` instead"
             )));
         }
         let http = match (self.http, self.proxy) {
@@ -384,6 +402,7 @@ impl<C: FromTransport> ClientBuilder<C> {
                 max_retries: self.max_retries,
                 backoff: self.backoff,
                 on_unrecognized: self.on_unrecognized,
+                max_response_bytes: self.max_response_bytes,
             }),
         }))
     }
@@ -404,12 +423,49 @@ struct Inner {
     max_retries: u32,
     backoff: Backoff,
     on_unrecognized: Option<UnrecognizedHook>,
+    max_response_bytes: u64,
+}
+
+/// `url` with anything between `//` and `@` (a user name and password) replaced by `***`, for
+/// messages and `Debug` output.
+fn without_credentials(url: &str) -> String {
+    let Some(scheme_end) = url.find("//").map(|i| i + 2) else {
+        return url.to_owned();
+    };
+    let authority_end = url[scheme_end..]
+        .find(['/', '?', '#'])
+        .map_or(url.len(), |i| scheme_end + i);
+    match url[scheme_end..authority_end].rfind('@') {
+        Some(at) => format!("{}***{}", &url[..scheme_end], &url[scheme_end + at..]),
+        None => url.to_owned(),
+    }
+}
+
+/// A body read to its end, or found larger than the limit.
+enum Body {
+    Complete(Vec<u8>),
+    TooLarge,
+}
+
+/// Reads `response`'s body, decompressed, stopping as soon as it passes `limit` bytes.
+async fn read_body(mut response: reqwest::Response, limit: u64) -> Result<Body, reqwest::Error> {
+    if response.content_length().is_some_and(|n| n > limit) {
+        return Ok(Body::TooLarge);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        if (body.len() + chunk.len()) as u64 > limit {
+            return Ok(Body::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Body::Complete(body))
 }
 
 impl fmt::Debug for Transport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("base_url", &self.inner.base_url)
+            .field("base_url", &without_credentials(&self.inner.base_url))
             .field("api_key", &self.inner.api_key)
             .field("timeout", &self.inner.timeout)
             .field("max_retries", &self.inner.max_retries)
@@ -553,8 +609,16 @@ impl Transport {
                 tokio::time::sleep(delay).await;
                 continue;
             }
-            let body = match response.bytes().await {
-                Ok(body) => body,
+            let body = match read_body(response, inner.max_response_bytes).await {
+                Ok(Body::Complete(body)) => body,
+                Ok(Body::TooLarge) => {
+                    event!(warn, attempt, status, "the body is too large; giving up");
+                    return Err(Error::TooLarge {
+                        status,
+                        request_id: header_str(&headers, "x-request-id").map(str::to_owned),
+                        limit: inner.max_response_bytes,
+                    });
+                }
                 Err(e) => {
                     if retries_left {
                         let delay = inner.backoff.delay(attempt, None);
@@ -588,13 +652,20 @@ impl Transport {
                     request_id = request_id.as_deref(),
                     "the API answered with an error"
                 );
-                // Parsed from the redacted text, so not even the body's `Debug` can show the key.
-                let text = self.redact(String::from_utf8_lossy(&body).into_owned());
+                // Read as JSON and redacted after decoding (a key may be written with `\u`
+                // escapes), so not even the body's `Debug` can show the key.
+                let (body, snippet) = match self.redacted_json(&body) {
+                    Some(value) => (
+                        serde_json::from_value(value.clone()).ok().map(Box::new),
+                        self.snippet(value.to_string().as_bytes()),
+                    ),
+                    None => (None, self.snippet(&body)),
+                };
                 return Err(Error::Api {
                     status,
                     request_id,
-                    body: serde_json::from_str(&text).ok().map(Box::new),
-                    snippet: self.snippet(text.as_bytes()),
+                    body,
+                    snippet,
                 });
             }
             return match serde_json::from_slice::<R::Response>(&body) {
@@ -633,12 +704,16 @@ impl Transport {
                     "the body decodes on a second reading".to_owned(),
                 ),
             };
+        let snippet = match self.redacted_json(body) {
+            Some(value) => self.snippet(value.to_string().as_bytes()),
+            None => self.snippet(body),
+        };
         Error::Decode {
             status,
             request_id,
             path,
             message: self.redact(message),
-            snippet: self.snippet(body),
+            snippet,
         }
     }
 
@@ -673,14 +748,65 @@ impl Transport {
         self.redact(cut)
     }
 
+    /// `body` as JSON with the key redacted in every string (keys and values), after decoding
+    /// escapes; `None` if it is not JSON.
+    fn redacted_json(&self, body: &[u8]) -> Option<serde_json::Value> {
+        fn walk(value: &mut serde_json::Value, redact: &dyn Fn(String) -> String) {
+            match value {
+                serde_json::Value::String(s) => *s = redact(std::mem::take(s)),
+                serde_json::Value::Array(items) => items.iter_mut().for_each(|v| walk(v, redact)),
+                serde_json::Value::Object(map) => {
+                    *map = std::mem::take(map)
+                        .into_iter()
+                        .map(|(k, mut v)| {
+                            walk(&mut v, redact);
+                            (redact(k), v)
+                        })
+                        .collect();
+                }
+                _ => {}
+            }
+        }
+        let mut value = serde_json::from_slice(body).ok()?;
+        walk(&mut value, &|text| self.redact(text));
+        Some(value)
+    }
+
     fn redact(&self, text: String) -> String {
         match &self.inner.api_key {
-            Some(key) if !key.0.is_empty() && text.contains(&*key.0) => {
-                text.replace(&*key.0, "[REDACTED]")
-            }
-            _ => text,
+            Some(key) => redact(text, &key.0),
+            None => text,
         }
     }
+}
+
+/// `text` with every occurrence of `key` replaced by `[REDACTED]`. A short key (under 8
+/// characters, no real secret but possible in tests) is replaced only where it stands as a word
+/// of its own, so that `x` does not turn `expected` into `e[REDACTED]pected`.
+fn redact(text: String, key: &str) -> String {
+    const SHORT: usize = 8;
+    if key.is_empty() || !text.contains(key) {
+        return text;
+    }
+    if key.len() >= SHORT {
+        return text.replace(key, "[REDACTED]");
+    }
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '_');
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(at) = rest.find(key) {
+        let before = rest[..at].chars().next_back();
+        let after = rest[at + key.len()..].chars().next();
+        out.push_str(&rest[..at]);
+        if word(before) || word(after) {
+            out.push_str(key);
+        } else {
+            out.push_str("[REDACTED]");
+        }
+        rest = &rest[at + key.len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -751,5 +877,28 @@ mod tests {
                 .contains("`bad header` is not a header name"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn redaction_replaces_long_keys_everywhere_and_short_ones_as_words() {
+        assert_eq!(
+            redact(format!("a{KEY}b {KEY}"), KEY),
+            "a[REDACTED]b [REDACTED]"
+        );
+        assert_eq!(
+            redact("expected x, not `x` or x1".into(), "x"),
+            "expected [REDACTED], not `[REDACTED]` or x1"
+        );
+        assert_eq!(redact("unchanged".into(), ""), "unchanged");
+    }
+
+    #[test]
+    fn credentials_in_a_url_are_never_shown() {
+        assert_eq!(
+            without_credentials("https://user:sk-secret@host:8080/v1?a=b@c"),
+            "https://***@host:8080/v1?a=b@c"
+        );
+        assert_eq!(without_credentials("http://host/v1"), "http://host/v1");
+        assert_eq!(without_credentials("not a url"), "not a url");
     }
 }

@@ -146,6 +146,18 @@ pub enum Error<B: fmt::Debug = serde_json::Value> {
         /// The start of the body.
         snippet: String,
     },
+    /// The response body is larger than the client accepts
+    /// ([`ClientBuilder::max_response_bytes`](super::ClientBuilder::max_response_bytes)),
+    /// counted after decompression; reading stopped there. Not retried.
+    #[error("the HTTP {status} response{} is larger than {limit} bytes (after decompression), the most this client reads; raise `ClientBuilder::max_response_bytes` if the API's pages are really this large, or ask for fewer buckets (`limit`)", request_suffix(request_id))]
+    TooLarge {
+        /// The HTTP status code.
+        status: u16,
+        /// The `x-request-id` of the response.
+        request_id: Option<String>,
+        /// The limit, in bytes.
+        limit: u64,
+    },
     /// A parameter is out of the bounds the spec states; nothing was sent.
     #[error(transparent)]
     InvalidParam(#[from] InvalidParam),
@@ -157,6 +169,20 @@ pub enum Error<B: fmt::Debug = serde_json::Value> {
         /// The repeated cursor.
         cursor: String,
     },
+    /// Paging: the server said more pages follow but sent no cursor to ask for them. Stopping
+    /// there would return a silently short answer (spend under-counted), so it is an error.
+    #[error("page {page} says more pages follow but gives no cursor to ask for them; stopping instead of returning a short answer")]
+    MissingCursor {
+        /// Which page (1 for the first this walk asked for).
+        page: u64,
+    },
+    /// Paging: the server sent this many empty pages in a row (100), each with a new cursor; a
+    /// server that keeps saying "more" and sends nothing would otherwise be followed forever.
+    #[error("the server sent {count} empty pages in a row, each pointing to another; stopping instead of paging forever")]
+    EmptyPages {
+        /// How many empty pages came in a row.
+        count: u64,
+    },
     /// The client could not be set up (a bad base URL, a missing key, ...).
     #[error("invalid client configuration: {0}")]
     Config(String),
@@ -166,7 +192,9 @@ impl<B: fmt::Debug> Error<B> {
     /// The HTTP status, for errors that had a response.
     pub fn status(&self) -> Option<u16> {
         match self {
-            Error::Api { status, .. } | Error::Decode { status, .. } => Some(*status),
+            Error::Api { status, .. }
+            | Error::Decode { status, .. }
+            | Error::TooLarge { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -174,9 +202,9 @@ impl<B: fmt::Debug> Error<B> {
     /// The `x-request-id` of the response, for errors that had one.
     pub fn request_id(&self) -> Option<&str> {
         match self {
-            Error::Api { request_id, .. } | Error::Decode { request_id, .. } => {
-                request_id.as_deref()
-            }
+            Error::Api { request_id, .. }
+            | Error::Decode { request_id, .. }
+            | Error::TooLarge { request_id, .. } => request_id.as_deref(),
             _ => None,
         }
     }

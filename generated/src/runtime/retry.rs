@@ -55,9 +55,9 @@ pub fn retry_after(headers: &HeaderMap, cap: Duration) -> Option<Duration> {
     } else {
         None
     };
-    let seconds = asked.filter(|s| s.is_finite() && *s > 0.0)?;
-    let delay = Duration::from_secs_f64(seconds);
-    (delay <= cap).then_some(delay)
+    // Compared as numbers first: a server's `1e20` or `1e300` is no `Duration` at all.
+    let seconds = asked.filter(|s| s.is_finite() && *s > 0.0 && *s <= cap.as_secs_f64())?;
+    Duration::try_from_secs_f64(seconds).ok()
 }
 
 /// Exponential backoff with jitter.
@@ -162,6 +162,28 @@ mod tests {
         );
         let junk = headers(&[("retry-after", "soon")]);
         assert_eq!(retry_after(&junk, cap), None);
+    }
+
+    #[test]
+    fn absurd_server_delays_fall_back_without_a_panic() {
+        let cap = Duration::from_secs(60);
+        for (name, value) in [
+            ("retry-after", "1e20"),
+            ("retry-after-ms", "1e300"),
+            ("retry-after", "inf"),
+            ("retry-after-ms", "NaN"),
+            ("retry-after", "-5"),
+            ("retry-after", "18446744073709551616"),
+        ] {
+            assert_eq!(
+                retry_after(&headers(&[(name, value)]), cap),
+                None,
+                "{name}: {value}"
+            );
+        }
+        // Even an unlimited cap takes no delay a `Duration` cannot hold.
+        let huge = headers(&[("retry-after", "1e20")]);
+        assert_eq!(retry_after(&huge, Duration::MAX), None);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Complete pagination: follow the cursor while the server says there is more, one page in memory
-//! at a time; stop on a missing cursor; refuse a cursor seen before (it would loop forever); on
-//! failure, report the cursor to resume from and end.
+//! at a time; refuse to end short (more announced, no cursor given) or to loop (a cursor seen
+//! before, or [`MAX_EMPTY_PAGES`] empty pages in a row); on failure, report the cursor to resume
+//! from and end.
 
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashSet, VecDeque};
@@ -19,12 +20,22 @@ pub trait Paged: Request + Clone {
     fn cursor(&self) -> Option<&str>;
 }
 
+/// How many empty pages in a row, each with a new cursor, end paging with
+/// [`Error::EmptyPages`]: a server that keeps saying "more" without sending anything would
+/// otherwise be followed forever.
+pub const MAX_EMPTY_PAGES: u64 = 100;
+
 /// A response that is one page of items.
 pub trait Page {
     /// One item of the page.
     type Item;
+    /// Whether the page has a field saying that more follow (else paging ends when no cursor
+    /// comes).
+    const SAYS_HAS_MORE: bool;
     /// Whether the server has more items after this page.
     fn has_more(&self) -> bool;
+    /// How many items the page holds.
+    fn item_count(&self) -> usize;
     /// The cursor of the next page, if the server sent one.
     fn next_cursor(&self) -> Option<&str>;
     /// The items of the page.
@@ -48,44 +59,69 @@ where
     P::Response: Page + Send,
     P::ErrorBody: Send,
 {
-    let mut seen = Seen::default();
+    let mut walk = Walk::default();
     if let Some(cursor) = params.cursor() {
-        seen.insert(cursor);
+        walk.seen.insert(cursor);
     }
     stream::unfold(
-        (State::Next(params), transport, seen),
-        |(state, transport, mut seen)| async move {
+        (State::Next(params), transport, walk),
+        |(state, transport, mut walk)| async move {
             let mut params = match state {
                 State::Next(params) => params,
-                State::Fail(error) => return Some((Err(error), (State::Done, transport, seen))),
+                State::Fail(error) => return Some((Err(error), (State::Done, transport, walk))),
                 State::Done => return None,
             };
             let page = match transport.call(&params).await {
                 Ok(response) => response.into_value(),
                 Err(error) => {
                     let error = PageError::new(params.cursor().map(str::to_owned), error);
-                    return Some((Err(error), (State::Done, transport, seen)));
+                    return Some((Err(error), (State::Done, transport, walk)));
                 }
+            };
+            walk.pages += 1;
+            walk.empty_in_a_row = if page.item_count() == 0 {
+                walk.empty_in_a_row + 1
+            } else {
+                0
+            };
+            // The page itself is good: it is yielded, and a failure found here comes after it.
+            let fail = |error| {
+                let resume = params.cursor().map(str::to_owned);
+                State::Fail(PageError::new(resume, error))
             };
             let next = match page.next_cursor() {
                 Some(next) if page.has_more() => {
-                    if seen.insert(next) {
-                        params.set_cursor(Some(next.to_owned()));
-                        State::Next(params)
-                    } else {
-                        // The page itself is good: yield it, then stop with the error.
+                    if !walk.seen.insert(next) {
                         let error = Error::RepeatedCursor {
                             cursor: next.to_owned(),
                         };
                         State::Fail(PageError::new(Some(next.to_owned()), error))
+                    } else if walk.empty_in_a_row >= MAX_EMPTY_PAGES {
+                        fail(Error::EmptyPages {
+                            count: walk.empty_in_a_row,
+                        })
+                    } else {
+                        params.set_cursor(Some(next.to_owned()));
+                        State::Next(params)
                     }
+                }
+                None if P::Response::SAYS_HAS_MORE && page.has_more() => {
+                    fail(Error::MissingCursor { page: walk.pages })
                 }
                 _ => State::Done,
             };
-            Some((Ok(page), (next, transport, seen)))
+            Some((Ok(page), (next, transport, walk)))
         },
     )
     .boxed()
+}
+
+/// Where a walk through the pages is.
+#[derive(Default)]
+struct Walk {
+    seen: Seen,
+    pages: u64,
+    empty_in_a_row: u64,
 }
 
 /// One item of the pages of `P`.
