@@ -161,6 +161,7 @@ fn following_openai_is_one_command_that_vendors_and_the_check_then_passes() {
     );
     let source = fs::read_to_string(scratch.path().join("spec/upstream/source.yaml")).unwrap();
     assert!(source.contains("revision: 0123abc\n"), "{source}");
+    assert!(source.contains("info-version: 2.3.0\n"), "{source}");
     // From the repository alone, the check now passes.
     let (result, out) = run(scratch.path(), &["import", "--check"]);
     assert_eq!(result, Ok(xtask::Outcome::Success), "{out}");

@@ -349,6 +349,10 @@ pub fn run(
         &text,
         &options,
     )?;
+    let upstream = Upstream {
+        info_version: imported.version.clone(),
+        ..upstream
+    };
     for note in &imported.redundant {
         writeln!(out, "warning: {note}").map_err(io)?;
     }
