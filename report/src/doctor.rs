@@ -13,6 +13,8 @@ use std::fmt::Write as _;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::safe::visible;
+
 use openai_usage::{
     ClientBuilder, Error, GetOrganizationSpendLimitParams, GetProjectSpendLimitParams,
     ListAdminApiKeysParams, ListOrganizationSpendAlertsParams, ListProjectApiKeysParams,
@@ -525,20 +527,6 @@ fn path_name(name: &str) -> String {
 /// A YAML scalar that reads back as `text`: JSON's quoting, which YAML reads alike.
 fn yaml_string(text: &str) -> String {
     serde_json::Value::String(text.to_owned()).to_string()
-}
-
-/// `text` with control characters written as escapes, so that what the API sent cannot move the
-/// cursor or change the terminal.
-fn visible(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_unicode().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
 }
 
 #[cfg(test)]

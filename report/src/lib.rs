@@ -9,6 +9,7 @@
 pub mod dates;
 pub mod doctor;
 pub mod money;
+pub mod safe;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::IsTerminal as _;
@@ -202,45 +203,78 @@ impl Report {
     /// now, or the API cut it at now); returns the day it starts.
     fn note_bucket(&mut self, bucket: &UsageTimeBucket, now: i64) -> i64 {
         let start = bucket.start_time.as_unix_seconds();
-        if bucket.end_time.as_unix_seconds() > now || start + dates::DAY > now {
+        if bucket.end_time.as_unix_seconds() > now || start.saturating_add(dates::DAY) > now {
             self.partial_days.insert(start);
         }
         start
     }
 
     /// Totals per group ID over the period.
-    pub fn totals(&self) -> BTreeMap<Option<String>, Cell> {
+    pub fn totals(&self) -> Result<BTreeMap<Option<String>, Cell>, Overflow> {
         let mut totals: BTreeMap<Option<String>, Cell> = BTreeMap::new();
         for ((_, id), cell) in &self.cells {
-            add(totals.entry(id.clone()).or_default(), cell);
+            add(totals.entry(id.clone()).or_default(), cell)?;
         }
-        totals
+        Ok(totals)
     }
 
     /// The total over every group and day.
-    pub fn total(&self) -> Cell {
+    pub fn total(&self) -> Result<Cell, Overflow> {
         let mut total = Cell::default();
         for cell in self.cells.values() {
-            add(&mut total, cell);
+            add(&mut total, cell)?;
         }
-        total
+        Ok(total)
     }
 }
 
 impl Cell {
-    fn add_tokens(&mut self, requests: i64, input_tokens: i64, output_tokens: i64) {
-        self.requests += requests;
-        self.input_tokens += input_tokens;
-        self.output_tokens += output_tokens;
+    fn add_tokens(
+        &mut self,
+        requests: i64,
+        input_tokens: i64,
+        output_tokens: i64,
+    ) -> Result<(), Overflow> {
+        let sum = |a: i64, b: i64, what| a.checked_add(b).ok_or(Overflow { what });
+        self.requests = sum(self.requests, requests, "requests")?;
+        self.input_tokens = sum(self.input_tokens, input_tokens, "input tokens")?;
+        self.output_tokens = sum(self.output_tokens, output_tokens, "output tokens")?;
+        Ok(())
+    }
+
+    fn add_cost(&mut self, cost: Money) -> Result<(), Overflow> {
+        let total = self.cost.unwrap_or_default().checked_add(cost);
+        self.cost = Some(total.ok_or(Overflow { what: "costs" })?);
+        Ok(())
     }
 }
 
-fn add(into: &mut Cell, cell: &Cell) {
+fn add(into: &mut Cell, cell: &Cell) -> Result<(), Overflow> {
     if let Some(cost) = cell.cost {
-        into.cost = Some(into.cost.unwrap_or_default() + cost);
+        into.add_cost(cost)?;
     }
-    into.add_tokens(cell.requests, cell.input_tokens, cell.output_tokens);
+    into.add_tokens(cell.requests, cell.input_tokens, cell.output_tokens)
 }
+
+/// A sum passed the largest number the report holds: an error, never a wrapped or rounded
+/// number on a bill.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Overflow {
+    /// What was being summed.
+    pub what: &'static str,
+}
+
+impl std::fmt::Display for Overflow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the sum of {} passes the largest number the report can hold; the API's numbers are not plausible",
+            self.what
+        )
+    }
+}
+
+impl std::error::Error for Overflow {}
 
 /// How many name and budget lookups run at once.
 const CONCURRENCY: usize = 4;
@@ -282,7 +316,7 @@ pub async fn collect(client: &Client, request: &Request) -> Result<Report, Failu
                 let cell = report.cells.entry((day, id)).or_default();
                 let amount = cost.amount.as_ref();
                 let value = amount.and_then(|a| a.value).unwrap_or_default();
-                cell.cost = Some(cell.cost.unwrap_or_default() + Money::from_decimal(value));
+                cell.add_cost(Money::from_decimal(value))?;
                 if report.currency.is_none() {
                     report.currency = amount.and_then(|a| a.currency.clone());
                 }
@@ -316,7 +350,7 @@ pub async fn collect(client: &Client, request: &Request) -> Result<Report, Failu
                     c.num_model_requests,
                     c.input_tokens,
                     c.output_tokens,
-                );
+                )?;
             }
         }
         progress.phase("decisions");
@@ -345,7 +379,7 @@ pub async fn collect(client: &Client, request: &Request) -> Result<Report, Failu
                     d.num_model_requests,
                     d.input_tokens,
                     d.output_tokens,
-                );
+                )?;
             }
         }
     }
@@ -365,6 +399,9 @@ pub async fn collect(client: &Client, request: &Request) -> Result<Report, Failu
         GroupBy::LineItem | GroupBy::Model | GroupBy::ApiSource => {}
     }
     progress.finish();
+    // Every total the renderers show is summed once here, checked.
+    report.totals()?;
+    report.total()?;
     Ok(report)
 }
 
@@ -497,6 +534,8 @@ pub enum Failure {
     Page(PageError),
     /// A single call failed.
     Call(Error),
+    /// A sum passed the largest number the report holds.
+    Overflow(Overflow),
 }
 
 impl std::fmt::Display for Failure {
@@ -504,11 +543,18 @@ impl std::fmt::Display for Failure {
         match self {
             Failure::Page(e) => write!(f, "{e}"),
             Failure::Call(e) => write!(f, "{e}"),
+            Failure::Overflow(e) => write!(f, "{e}"),
         }
     }
 }
 
 impl std::error::Error for Failure {}
+
+impl From<Overflow> for Failure {
+    fn from(e: Overflow) -> Self {
+        Failure::Overflow(e)
+    }
+}
 
 impl From<PageError> for Failure {
     fn from(e: PageError) -> Self {
@@ -618,10 +664,25 @@ pub fn rows(report: &Report) -> Vec<Row> {
         .collect()
 }
 
+/// How CSV cells of text from the API are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CsvCells {
+    /// A cell that starts with `=`, `+`, `-`, `@`, tab or carriage return gets a leading `'`,
+    /// so a spreadsheet shows it as text instead of running it as a formula (OWASP's rule).
+    Neutralized,
+    /// As the API sent them (for programs that read the CSV, not spreadsheets).
+    Raw,
+}
+
 /// The report as CSV: a header, then one row per day and group, with IDs and names.
-pub fn render_csv(report: &Report) -> Result<String, csv::Error> {
+pub fn render_csv(report: &Report, cells: CsvCells) -> Result<String, csv::Error> {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    for row in rows(report) {
+    for mut row in rows(report) {
+        if cells == CsvCells::Neutralized {
+            for text in [&mut row.id, &mut row.name, &mut row.currency] {
+                *text = safe::csv_cell(text);
+            }
+        }
         writer.serialize(row)?;
     }
     let bytes = writer.into_inner().map_err(|e| e.into_error())?;
@@ -629,9 +690,9 @@ pub fn render_csv(report: &Report) -> Result<String, csv::Error> {
 }
 
 /// The report as JSON: the rows, and the per-group totals with budgets.
-pub fn render_json(report: &Report) -> String {
+pub fn render_json(report: &Report) -> Result<String, Overflow> {
     let groups: Vec<serde_json::Value> = report
-        .totals()
+        .totals()?
         .iter()
         .map(|(id, cell)| {
             let budget = id.as_ref().and_then(|id| report.budgets.get(id));
@@ -655,13 +716,19 @@ pub fn render_json(report: &Report) -> String {
     });
     let mut text = serde_json::to_string_pretty(&value).expect("JSON of plain values");
     text.push('\n');
-    text
+    Ok(text)
 }
 
+/// The widest a name is shown in a table, in terminal columns; longer ones end with `…` (CSV
+/// and JSON carry them whole).
+pub const NAME_COLUMNS: usize = 48;
+
 /// The report as aligned tables: per day and group, then totals per group (with each project's
-/// spend against its limit).
-pub fn render_table(report: &Report) -> String {
+/// spend against its limit). Names are shown with their control and direction-changing
+/// characters written as escapes, and cut at [`NAME_COLUMNS`].
+pub fn render_table(report: &Report) -> Result<String, Overflow> {
     let group = report.group_by.map_or("Group", GroupBy::heading);
+    let shown = |id: Option<&str>| safe::fit(&safe::visible(&report.name(id)), NAME_COLUMNS);
     let currency = report.currency.as_deref().unwrap_or("usd").to_uppercase();
     let mut out = String::new();
     let mut columns = vec![("Day".to_owned(), false), (group.to_owned(), false)];
@@ -684,7 +751,7 @@ pub fn render_table(report: &Report) -> String {
         if report.partial_days.contains(day) {
             date.push('*');
         }
-        let mut line = vec![date, report.name(id.as_deref())];
+        let mut line = vec![date, shown(id.as_deref())];
         line.extend(cells(cell));
         lines.push(line);
     }
@@ -704,8 +771,8 @@ pub fn render_table(report: &Report) -> String {
         columns.push(("Alerts at".to_owned(), false));
     }
     let mut lines = Vec::new();
-    for (id, cell) in report.totals() {
-        let mut line = vec![report.name(id.as_deref())];
+    for (id, cell) in report.totals()? {
+        let mut line = vec![shown(id.as_deref())];
         line.extend(cells(&cell));
         if budgets {
             let budget = id.as_ref().and_then(|id| report.budgets.get(id));
@@ -732,13 +799,13 @@ pub fn render_table(report: &Report) -> String {
         lines.push(line);
     }
     let mut total = vec!["Total".to_owned()];
-    total.extend(cells(&report.total()));
+    total.extend(cells(&report.total()?));
     if budgets {
         total.extend([String::new(), String::new(), String::new()]);
     }
     lines.push(total);
     out.push_str(&table(&columns, &lines));
-    out
+    Ok(out)
 }
 
 /// The columns of what is measured (cost, tokens), as far as the grouping reports them; numbers,
@@ -764,8 +831,8 @@ fn table(columns: &[(String, bool)], lines: &[Vec<String>]) -> String {
         .map(|(i, (title, _))| {
             lines
                 .iter()
-                .map(|l| l[i].chars().count())
-                .chain([title.chars().count()])
+                .map(|l| safe::width(&l[i]))
+                .chain([safe::width(title)])
                 .max()
                 .unwrap_or(0)
         })
@@ -776,7 +843,7 @@ fn table(columns: &[(String, bool)], lines: &[Vec<String>]) -> String {
             if i > 0 {
                 text.push_str("  ");
             }
-            let pad = widths[i].saturating_sub(cell.chars().count());
+            let pad = widths[i].saturating_sub(safe::width(cell));
             if columns[i].1 {
                 text.push_str(&" ".repeat(pad));
                 text.push_str(cell);

@@ -10,7 +10,7 @@ use clap::{CommandFactory as _, Parser};
 use openai_usage::{Client, ClientBuilder};
 use openai_usage_report::dates::{self, DAY};
 use openai_usage_report::{
-    collect, doctor, render_csv, render_json, render_table, GroupBy, Request,
+    collect, doctor, render_csv, render_json, render_table, safe, CsvCells, GroupBy, Request,
 };
 
 /// How the report is written.
@@ -25,8 +25,8 @@ enum Format {
 }
 
 /// Chargeback report of an OpenAI organization: costs and tokens per day and per project, line
-/// item, model, API key or user, with names instead of IDs, and each project's spend against its
-/// hard spend limit.
+/// item, model, API key, user or API source, with names instead of IDs, and each project's spend
+/// against its hard spend limit.
 ///
 /// Reads every page of the period (retrying what fails). Data goes to stdout, so
 /// `> report.csv` works; a progress indicator goes to stderr when it is a terminal.
@@ -88,6 +88,12 @@ struct Args {
     /// Do not show the progress indicator.
     #[arg(long)]
     quiet: bool,
+
+    /// Write CSV cells as the API sent them. By default a name or ID that starts with `=`, `+`,
+    /// `-`, `@`, a tab or a carriage return gets a leading `'`, so that a spreadsheet shows it
+    /// as text instead of running it as a formula.
+    #[arg(long)]
+    csv_raw: bool,
 }
 
 #[derive(Debug, clap::Subcommand)]
@@ -191,7 +197,11 @@ async fn main() -> ExitCode {
             }
             Err(failed) => {
                 print!("{}", doctor::render(&failed.checked));
-                eprintln!("error: {}: {}", failed.operation, failed.error);
+                eprintln!(
+                    "error: {}: {}",
+                    failed.operation,
+                    safe::visible(&failed.error.to_string())
+                );
                 ExitCode::from(2)
             }
         };
@@ -199,7 +209,7 @@ async fn main() -> ExitCode {
     let client = match builder.build() {
         Ok(client) => client,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", safe::visible(&e.to_string()));
             return ExitCode::from(2);
         }
     };
@@ -213,27 +223,43 @@ async fn main() -> ExitCode {
     let report = match collect(&client, &request).await {
         Ok(report) => report,
         Err(e) => {
-            eprintln!("error: {e}");
+            // The error may quote the API's answer: shown, not obeyed, on the terminal.
+            eprintln!("error: {}", safe::visible(&e.to_string()));
             return ExitCode::FAILURE;
         }
     };
     drop(fake);
     let text = match args.format {
-        Format::Table => format!(
-            "Costs and tokens from {} to {} (UTC){}\n\n{}",
-            dates::date(start),
-            dates::date(end - 1),
-            if args.demo { ", demo data" } else { "" },
-            render_table(&report)
-        ),
-        Format::Csv => match render_csv(&report) {
-            Ok(text) => text,
-            Err(e) => {
-                eprintln!("error: cannot write CSV: {e}");
-                return ExitCode::FAILURE;
+        Format::Table => render_table(&report).map(|table| {
+            format!(
+                "Costs and tokens from {} to {} (UTC){}\n\n{table}",
+                dates::date(start),
+                dates::date(end - 1),
+                if args.demo { ", demo data" } else { "" },
+            )
+        }),
+        Format::Csv => {
+            let cells = if args.csv_raw {
+                CsvCells::Raw
+            } else {
+                CsvCells::Neutralized
+            };
+            match render_csv(&report, cells) {
+                Ok(text) => Ok(text),
+                Err(e) => {
+                    eprintln!("error: cannot write CSV: {}", safe::visible(&e.to_string()));
+                    return ExitCode::FAILURE;
+                }
             }
-        },
+        }
         Format::Json => render_json(&report),
+    };
+    let text = match text {
+        Ok(text) => text,
+        Err(overflow) => {
+            eprintln!("error: {overflow}");
+            return ExitCode::FAILURE;
+        }
     };
     // A reader that stops early (`| head`) is not an error.
     match std::io::stdout().write_all(text.as_bytes()) {

@@ -66,6 +66,13 @@ impl Money {
     }
 }
 
+impl Money {
+    /// The sum, or `None` past the largest amount a `Decimal` holds (about 7.9e28).
+    pub fn checked_add(self, other: Money) -> Option<Money> {
+        self.0.checked_add(other.0).map(Money)
+    }
+}
+
 impl Add for Money {
     type Output = Money;
 

@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use openai_usage::Client;
 use openai_usage_fake::{data, org, Config, FakeApi, Fault};
-use openai_usage_report::{collect, doctor, render_csv, GroupBy, Request};
+use openai_usage_report::{
+    collect, doctor, render_csv, render_json, render_table, CsvCells, Failure, GroupBy, Request,
+};
 
 /// A fake with a fault on every third request (retried by the client).
 async fn faulty_fake() -> (FakeApi, Client) {
@@ -77,7 +79,7 @@ async fn csv_costs_per_project_name_equal_the_fakes_totals_across_faults() {
         "faults were injected and retried"
     );
 
-    let csv_text = render_csv(&report).unwrap();
+    let csv_text = render_csv(&report, CsvCells::Neutralized).unwrap();
     let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
     assert_eq!(
         reader.headers().unwrap(),
@@ -338,7 +340,7 @@ async fn costs_per_user_carry_the_users_email_and_equal_the_fakes_totals() {
     let report = collect(&client, &request).await.unwrap();
     assert!(report.has_costs && report.has_tokens);
     let mut per_user: BTreeMap<String, i64> = BTreeMap::new();
-    for (id, cell) in report.totals() {
+    for (id, cell) in report.totals().unwrap() {
         let id = id.expect("every cost is grouped by a user here");
         per_user.insert(id, cents(&cell.cost.unwrap().to_string()));
     }
@@ -369,7 +371,7 @@ async fn the_tokens_table_holds_completions_and_decisions_and_groups_by_api_sour
         progress: false,
     };
     let report = collect(&client, &request).await.unwrap();
-    let total = report.total();
+    let total = report.total().unwrap();
     let expected_requests = fake_sum(
         "/organization/usage/completions",
         "num_model_requests",
@@ -398,13 +400,14 @@ async fn the_tokens_table_holds_completions_and_decisions_and_groups_by_api_sour
         now,
     );
     assert_eq!(total.input_tokens, expected_input);
-    let groups: Vec<Option<String>> = report.totals().into_keys().collect();
+    let groups: Vec<Option<String>> = report.totals().unwrap().into_keys().collect();
     assert_eq!(
         groups,
         [Some("agents_api".to_owned()), Some("unlabeled".to_owned())]
     );
     let cost_cents: i64 = report
         .totals()
+        .unwrap()
         .values()
         .map(|c| cents(&c.cost.unwrap().to_string()))
         .sum();
@@ -572,4 +575,174 @@ async fn doctor_exits_1_naming_the_pointer_of_an_injected_field() {
         ),
         "{stdout}"
     );
+}
+
+/// A report by project over the last two days of a fake whose first project has `name`.
+async fn report_with_project_name(name: &str) -> openai_usage_report::Report {
+    let fake = FakeApi::start().await;
+    fake.inject(
+        "/organization/projects",
+        "/data/0/name",
+        serde_json::json!(name),
+    );
+    let client = Client::builder()
+        .api_key("sk-admin-test")
+        .base_url(fake.base_url())
+        .build()
+        .unwrap();
+    let now = fake.config().now;
+    let request = Request {
+        start: now - 2 * 86_400,
+        end: now,
+        now,
+        group_by: GroupBy::Project,
+        progress: false,
+    };
+    collect(&client, &request).await.unwrap()
+}
+
+#[tokio::test]
+async fn names_that_are_spreadsheet_formulas_are_written_as_text() {
+    for formula in [
+        "=HYPERLINK(\"http://x\",\"click\")",
+        "+cmd|' /C calc'!A0",
+        "@SUM(1+1)",
+        "-1+2",
+    ] {
+        let report = report_with_project_name(formula).await;
+        let neutral = render_csv(&report, CsvCells::Neutralized).unwrap();
+        let mut reader = csv::Reader::from_reader(neutral.as_bytes());
+        let names: Vec<String> = reader.records().map(|r| r.unwrap()[3].to_owned()).collect();
+        assert!(names.contains(&format!("'{formula}")), "{names:?}");
+        assert!(
+            !names.iter().any(|n| n.starts_with(['=', '+', '-', '@'])),
+            "{names:?}"
+        );
+        // Numbers stay numbers; raw output keeps the name as sent.
+        let raw = render_csv(&report, CsvCells::Raw).unwrap();
+        let mut reader = csv::Reader::from_reader(raw.as_bytes());
+        assert!(reader.records().any(|r| &r.unwrap()[3] == formula));
+    }
+}
+
+#[tokio::test]
+async fn escape_sequences_in_names_are_shown_not_sent_and_columns_stay_aligned() {
+    let hostile = "\u{1b}[2J\u{1b}]0;pwned\u{7}evil\rline\u{202e}txet";
+    let report = report_with_project_name(hostile).await;
+    let table = render_table(&report).unwrap();
+    assert!(
+        !table.chars().any(|c| c.is_control() && c != '\n'),
+        "{table:?}"
+    );
+    assert!(!table.contains('\u{202e}'));
+    assert!(
+        table.contains("\\u{1b}[2J\\u{1b}]0;pwned\\u{7}evil\\u{d}line"),
+        "{table}"
+    );
+
+    // Wide and long names: every line of a table is as wide as its rule.
+    for name in ["漢字のプロジェクト", &"x".repeat(1_000_000)] {
+        let report = report_with_project_name(name).await;
+        let table = render_table(&report).unwrap();
+        assert!(
+            table.len() < 20_000,
+            "a long name is cut: {} bytes",
+            table.len()
+        );
+        for block in table.split("\n\n") {
+            let lines: Vec<&str> = block.lines().filter(|l| !l.starts_with('*')).collect();
+            let Some(rule) = lines.iter().find(|l| l.starts_with("---")) else {
+                continue;
+            };
+            let width = unicode_width::UnicodeWidthStr::width(*rule);
+            for line in &lines {
+                assert!(
+                    unicode_width::UnicodeWidthStr::width(*line) <= width,
+                    "{line}"
+                );
+            }
+        }
+        if name.len() > 100 {
+            assert!(
+                table.contains(&format!("{}…", "x".repeat(47))),
+                "cut at 48 columns"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn sums_past_the_largest_number_are_an_error_not_a_panic() {
+    let fake = FakeApi::start().await;
+    let max = "79228162514264337593543950335";
+    fake.inject(
+        "/organization/costs",
+        "/data/0/results/0/amount/value",
+        serde_json::json!(max),
+    );
+    fake.inject(
+        "/organization/costs",
+        "/data/1/results/0/amount/value",
+        serde_json::json!(max),
+    );
+    let client = Client::builder()
+        .api_key("sk-admin-test")
+        .base_url(fake.base_url())
+        .build()
+        .unwrap();
+    let now = fake.config().now;
+    let request = Request {
+        start: now - 3 * 86_400,
+        end: now,
+        now,
+        group_by: GroupBy::LineItem,
+        progress: false,
+    };
+    match collect(&client, &request).await {
+        Err(Failure::Overflow(e)) => {
+            assert!(e.to_string().starts_with("the sum of costs passes"), "{e}")
+        }
+        other => panic!("expected an overflow, got {:?}", other.map(|_| ())),
+    }
+
+    let fake = FakeApi::start().await;
+    for bucket in 0..2 {
+        fake.inject(
+            "/organization/usage/completions",
+            &format!("/data/{bucket}/results/0/input_tokens"),
+            serde_json::json!(i64::MAX),
+        );
+    }
+    let client = Client::builder()
+        .api_key("sk-admin-test")
+        .base_url(fake.base_url())
+        .build()
+        .unwrap();
+    let request = Request {
+        start: now - 3 * 86_400,
+        end: now,
+        now,
+        group_by: GroupBy::Model,
+        progress: false,
+    };
+    match collect(&client, &request).await {
+        Err(Failure::Overflow(e)) => assert!(e.to_string().contains("input tokens"), "{e}"),
+        other => panic!("expected an overflow, got {:?}", other.map(|_| ())),
+    }
+
+    // A bucket at the end of time is reported, not a panic.
+    let fake = FakeApi::start().await;
+    fake.inject(
+        "/organization/usage/completions",
+        "/data/0/start_time",
+        serde_json::json!(i64::MAX),
+    );
+    let client = Client::builder()
+        .api_key("sk-admin-test")
+        .base_url(fake.base_url())
+        .build()
+        .unwrap();
+    let report = collect(&client, &request).await.unwrap();
+    assert!(render_json(&report).unwrap().contains("\"date\""));
+    render_table(&report).unwrap();
 }
