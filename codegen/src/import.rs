@@ -45,7 +45,7 @@ pub struct Selection {
 impl Selection {
     /// Reads a selection file: a YAML mapping with `operations:`, a list of `operationId`s.
     pub fn parse(path: &Path, text: &str) -> Result<Selection> {
-        let root = crate::load::parse_yaml(text).map_err(|e| crate::load::yaml_error(path, &e))?;
+        let root = crate::load::parse_yaml(path, text)?;
         let at = |pointer: &str, message: String| Error::at(path, pointer, message);
         let Value::Mapping(map) = &root else {
             return Err(at("#", "expected a mapping with `operations:`".into()));
@@ -68,12 +68,13 @@ impl Selection {
             ));
         };
         let mut operations: Vec<String> = Vec::new();
+        let mut listed = std::collections::HashSet::new();
         for (i, item) in list.iter().enumerate() {
             let pointer = format!("#/operations/{i}");
             let Some(id) = item.as_str() else {
                 return Err(at(&pointer, "expected an operationId (a string)".into()));
             };
-            if operations.iter().any(|o| o == id) {
+            if !listed.insert(id) {
                 return Err(at(&pointer, format!("`{id}` is listed twice")));
             }
             operations.push(id.to_owned());

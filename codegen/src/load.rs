@@ -24,38 +24,70 @@ pub const MAX_SPEC_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Reads and parses `path`.
 pub fn load(path: &Path) -> Result<Document> {
-    if let Ok(meta) = std::fs::metadata(path) {
-        if meta.len() > MAX_SPEC_BYTES {
-            return Err(too_large(path, meta.len()));
-        }
-    }
-    let text = std::fs::read_to_string(path).map_err(|e| Error {
-        file: path.to_path_buf(),
-        place: Place::File,
-        message: format!("cannot read the spec: {e}"),
-    })?;
+    let text = read_input(path, "the spec")?;
     parse(path, &text)
 }
 
-fn too_large(path: &Path, len: u64) -> Error {
+/// Reads a file the tools take as input (a spec, an overlay, a selection, settings, a JSON
+/// response): a regular file only (not a FIFO or a device such as `/dev/zero`, which would never
+/// end), at most [`MAX_SPEC_BYTES`] of it read (the cap applies to what is read, not to what the
+/// file system says), and UTF-8. `what` names it in errors.
+pub fn read_input(path: &Path, what: &str) -> Result<String> {
+    use std::io::Read as _;
+    let error = |message: String| Error {
+        file: path.to_path_buf(),
+        place: Place::File,
+        message,
+    };
+    // Looked at before opening: opening a FIFO waits for a writer.
+    let meta = std::fs::metadata(path).map_err(|e| error(format!("cannot read {what}: {e}")))?;
+    if !meta.is_file() {
+        return Err(error(format!(
+            "cannot read {what}: not a regular file (a directory, device or pipe)"
+        )));
+    }
+    let file = std::fs::File::open(path).map_err(|e| error(format!("cannot read {what}: {e}")))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_SPEC_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| error(format!("cannot read {what}: {e}")))?;
+    if bytes.len() as u64 > MAX_SPEC_BYTES {
+        return Err(too_large(path, what, bytes.len() as u64));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        error(format!(
+            "{what} is not UTF-8 text (at byte {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })
+}
+
+/// The error for `what` (the spec, an overlay, ...) at `path` being `len` bytes or more.
+fn too_large(path: &Path, what: &str, len: u64) -> Error {
+    let shown = if len > MAX_SPEC_BYTES + 1 {
+        format!("{:.1} MiB", len as f64 / 1_048_576.0)
+    } else {
+        format!("more than {} MiB", MAX_SPEC_BYTES / 1_048_576)
+    };
+    let limit = MAX_SPEC_BYTES / 1_048_576;
+    let reads = if what == "the spec" {
+        format!("the generator reads specs up to {limit} MiB")
+    } else {
+        format!("the tools read files up to {limit} MiB")
+    };
     Error {
         file: path.to_path_buf(),
         place: Place::File,
-        message: format!(
-            "the spec is {:.1} MiB; the generator reads specs up to {} MiB",
-            len as f64 / 1_048_576.0,
-            MAX_SPEC_BYTES / 1_048_576
-        ),
+        message: format!("{what} is {shown}; {reads}"),
     }
 }
 
 /// Parses spec text; `path` is only used to name the file in errors.
 pub fn parse(path: &Path, text: &str) -> Result<Document> {
     if text.len() as u64 > MAX_SPEC_BYTES {
-        return Err(too_large(path, text.len() as u64));
+        return Err(too_large(path, "the spec", text.len() as u64));
     }
-    check_flow_depth(path, text)?;
-    let root = parse_yaml(text).map_err(|e| yaml_error(path, &e))?;
+    let root = parse_yaml(path, text)?;
     let doc = Document {
         file: path.to_path_buf(),
         version: (0, 0),
@@ -65,84 +97,129 @@ pub fn parse(path: &Path, text: &str) -> Result<Document> {
     Ok(Document { version, ..doc })
 }
 
-/// Parses YAML text into a tree. Unlike `serde_yaml::from_str::<Value>`, this reads every valid
-/// YAML document: an integer outside the 64-bit range (OpenAI's description uses
-/// `-9223372036854776000` as a bound) becomes the nearest floating-point number, as a JSON
-/// reader would read it, instead of an error.
-pub fn parse_yaml(text: &str) -> std::result::Result<Value, serde_yaml::Error> {
-    serde_yaml::from_str::<Lenient>(text).map(|l| l.0)
+/// Parses YAML text into a tree, for every YAML file the tools read. Unlike
+/// `serde_yaml::from_str::<Value>`, this reads every valid YAML document: an integer outside the
+/// 64-bit range (OpenAI's description uses `-9223372036854776000` as a bound) becomes the
+/// nearest floating-point number, as a JSON reader would read it, instead of an error. And it is
+/// bounded, so hostile input is an error rather than a long wait or exhausted memory: at most
+/// [`MAX_SPEC_BYTES`] of text, [`MAX_FLOW_DEPTH`] levels of `[`/`{` nesting, and no more values
+/// than the text has bytes (plus a margin), which stops aliases that repeat one another (a
+/// "billion laughs") after a few times the size of the file. `path` names the file in errors.
+pub fn parse_yaml(path: &Path, text: &str) -> Result<Value> {
+    use serde::de::DeserializeSeed as _;
+    if text.len() as u64 > MAX_SPEC_BYTES {
+        return Err(too_large(path, "the file", text.len() as u64));
+    }
+    check_flow_depth(path, text)?;
+    let budget = std::cell::Cell::new(text.len() + MIN_VALUE_BUDGET);
+    Lenient { budget: &budget }
+        .deserialize(serde_yaml::Deserializer::from_str(text))
+        .map_err(|e| yaml_error(path, &e))
 }
 
-/// A YAML value read by [`parse_yaml`]'s rules.
-struct Lenient(Value);
+/// The values a YAML file may hold beyond one per byte of its text.
+const MIN_VALUE_BUDGET: usize = 10_000;
 
-impl<'de> serde::Deserialize<'de> for Lenient {
+/// A YAML value read by [`parse_yaml`]'s rules, spending one of `budget` per value built
+/// (aliases are replayed, so each expansion spends again).
+#[derive(Clone, Copy)]
+struct Lenient<'b> {
+    budget: &'b std::cell::Cell<usize>,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Lenient<'_> {
+    type Value = Value;
+
     fn deserialize<D: serde::Deserializer<'de>>(
+        self,
         deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        deserializer.deserialize_any(LenientVisitor).map(Lenient)
+    ) -> std::result::Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
     }
 }
 
-struct LenientVisitor;
+impl Lenient<'_> {
+    fn spend<E: serde::de::Error>(&self) -> std::result::Result<(), E> {
+        match self.budget.get().checked_sub(1) {
+            Some(left) => {
+                self.budget.set(left);
+                Ok(())
+            }
+            None => Err(E::custom(
+                "the document expands to more values than it has bytes (aliases that repeat one another?)",
+            )),
+        }
+    }
+}
 
-impl<'de> serde::de::Visitor<'de> for LenientVisitor {
+impl<'de> serde::de::Visitor<'de> for Lenient<'_> {
     type Value = Value;
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("any YAML value")
     }
 
-    fn visit_bool<E>(self, b: bool) -> std::result::Result<Value, E> {
+    fn visit_bool<E: serde::de::Error>(self, b: bool) -> std::result::Result<Value, E> {
+        self.spend()?;
         Ok(Value::Bool(b))
     }
 
-    fn visit_i64<E>(self, i: i64) -> std::result::Result<Value, E> {
+    fn visit_i64<E: serde::de::Error>(self, i: i64) -> std::result::Result<Value, E> {
+        self.spend()?;
         Ok(Value::Number(i.into()))
     }
 
-    fn visit_u64<E>(self, u: u64) -> std::result::Result<Value, E> {
+    fn visit_u64<E: serde::de::Error>(self, u: u64) -> std::result::Result<Value, E> {
+        self.spend()?;
         Ok(Value::Number(u.into()))
     }
 
-    fn visit_i128<E>(self, i: i128) -> std::result::Result<Value, E> {
+    fn visit_i128<E: serde::de::Error>(self, i: i128) -> std::result::Result<Value, E> {
+        self.spend()?;
         Ok(Value::Number((i as f64).into()))
     }
 
-    fn visit_u128<E>(self, u: u128) -> std::result::Result<Value, E> {
+    fn visit_u128<E: serde::de::Error>(self, u: u128) -> std::result::Result<Value, E> {
+        self.spend()?;
         Ok(Value::Number((u as f64).into()))
     }
 
-    fn visit_f64<E>(self, f: f64) -> std::result::Result<Value, E> {
+    fn visit_f64<E: serde::de::Error>(self, f: f64) -> std::result::Result<Value, E> {
+        self.spend()?;
         Ok(Value::Number(f.into()))
     }
 
-    fn visit_str<E>(self, s: &str) -> std::result::Result<Value, E> {
+    fn visit_str<E: serde::de::Error>(self, s: &str) -> std::result::Result<Value, E> {
+        self.spend()?;
         Ok(Value::String(s.to_owned()))
     }
 
-    fn visit_string<E>(self, s: String) -> std::result::Result<Value, E> {
+    fn visit_string<E: serde::de::Error>(self, s: String) -> std::result::Result<Value, E> {
+        self.spend()?;
         Ok(Value::String(s))
     }
 
-    fn visit_unit<E>(self) -> std::result::Result<Value, E> {
+    fn visit_unit<E: serde::de::Error>(self) -> std::result::Result<Value, E> {
+        self.spend()?;
         Ok(Value::Null)
     }
 
-    fn visit_none<E>(self) -> std::result::Result<Value, E> {
+    fn visit_none<E: serde::de::Error>(self) -> std::result::Result<Value, E> {
+        self.spend()?;
         Ok(Value::Null)
     }
 
     fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<Value, D::Error> {
-        d.deserialize_any(LenientVisitor)
+        d.deserialize_any(self)
     }
 
     fn visit_seq<A: serde::de::SeqAccess<'de>>(
         self,
         mut seq: A,
     ) -> std::result::Result<Value, A::Error> {
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-        while let Some(Lenient(item)) = seq.next_element()? {
+        self.spend()?;
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+        while let Some(item) = seq.next_element_seed(self)? {
             items.push(item);
         }
         Ok(Value::Sequence(items))
@@ -152,8 +229,9 @@ impl<'de> serde::de::Visitor<'de> for LenientVisitor {
         self,
         mut map: A,
     ) -> std::result::Result<Value, A::Error> {
+        self.spend()?;
         let mut mapping = serde_yaml::Mapping::new();
-        while let Some(Lenient(key)) = map.next_key()? {
+        while let Some(key) = map.next_key_seed(self)? {
             if mapping.contains_key(&key) {
                 let shown = match &key {
                     Value::String(s) => format!("{s:?}"),
@@ -163,7 +241,7 @@ impl<'de> serde::de::Visitor<'de> for LenientVisitor {
                     "duplicate entry with key {shown}"
                 )));
             }
-            let Lenient(value) = map.next_value()?;
+            let value = map.next_value_seed(self)?;
             mapping.insert(key, value);
         }
         Ok(Value::Mapping(mapping))
@@ -174,8 +252,9 @@ impl<'de> serde::de::Visitor<'de> for LenientVisitor {
         data: A,
     ) -> std::result::Result<Value, A::Error> {
         use serde::de::VariantAccess;
+        self.spend()?;
         let (tag, contents): (String, _) = data.variant()?;
-        let Lenient(value) = contents.newtype_variant()?;
+        let value = contents.newtype_variant_seed(self)?;
         Ok(Value::Tagged(Box::new(serde_yaml::value::TaggedValue {
             tag: serde_yaml::value::Tag::new(tag),
             value,

@@ -98,7 +98,7 @@ impl Action {
 impl Overlay {
     /// Parses overlay text; `path` names the file in errors.
     pub fn parse(path: &Path, text: &str) -> Result<Overlay> {
-        let root = crate::load::parse_yaml(text).map_err(|e| crate::load::yaml_error(path, &e))?;
+        let root = crate::load::parse_yaml(path, text)?;
         let at = |pointer: &str, message: String| Error::at(path, pointer, message);
         let Value::Mapping(map) = &root else {
             return Err(at(
@@ -441,7 +441,7 @@ mod tests {
     }
 
     fn yaml(text: &str) -> Value {
-        crate::load::parse_yaml(text).unwrap()
+        crate::load::parse_yaml(Path::new("test.yaml"), text).unwrap()
     }
 
     const HEAD: &str = "overlay: 1.0.0\ninfo: {title: t, version: '1'}\n";

@@ -746,3 +746,40 @@ async fn sums_past_the_largest_number_are_an_error_not_a_panic() {
     assert!(render_json(&report).unwrap().contains("\"date\""));
     render_table(&report).unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_error_body_with_escape_sequences_reaches_stderr_as_text() {
+    let fake = FakeApi::start().await;
+    // A gateway's plain-text error page, quoted as it came.
+    fake.push_fault(Fault::Status {
+        status: 400,
+        headers: Vec::new(),
+        body: "bad \u{1b}[2J\u{1b}]0;owned\u{7} request\r".into(),
+    });
+    let base_url = fake.base_url();
+    let output = tokio::task::spawn_blocking(move || {
+        binary()
+            .args([
+                "--days",
+                "1",
+                "--api-key",
+                "sk-admin-test",
+                "--base-url",
+                &base_url,
+            ])
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        !stderr.contains('\u{1b}') && !stderr.contains('\u{7}') && !stderr.contains('\r'),
+        "{stderr:?}"
+    );
+    assert!(
+        stderr.contains("bad \\u{1b}[2J\\u{1b}]0;owned\\u{7} request"),
+        "{stderr}"
+    );
+}

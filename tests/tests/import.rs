@@ -401,3 +401,96 @@ fn check_response_names_exactly_what_the_spec_does_not_describe() {
     assert!(message.contains("broken.json:2:"), "{message}");
     assert!(message.contains("not JSON"), "{message}");
 }
+
+// ------------------------------------------------------------------ hostile input files
+
+/// A scratch root whose `spec/<file>` is replaced by `text`; the import's error.
+fn import_error_with(file: &str, text: &str) -> String {
+    let scratch = scratch_root();
+    fs::write(scratch.path().join("spec").join(file), text).unwrap();
+    let spec = scratch.path().join("spec/openai-usage.yaml");
+    let before = fs::read_to_string(&spec).unwrap();
+    let (result, out) = run(scratch.path(), &["import"]);
+    let message = result.expect_err(&out);
+    assert_eq!(
+        before,
+        fs::read_to_string(&spec).unwrap(),
+        "nothing written"
+    );
+    message
+}
+
+#[test]
+fn aliases_that_repeat_one_another_are_refused_not_expanded() {
+    // Nine levels of nine: 387 million values from a few hundred bytes.
+    let mut text = String::from("overlay: 1.0.0\ninfo: {title: t, version: '1'}\nx-a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for level in 1..10 {
+        let p = level - 1;
+        text.push_str(&format!(
+            "x-a{level}: &a{level} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+        ));
+    }
+    text.push_str("actions: []\n");
+    let message = import_error_with("overlay.yaml", &text);
+    assert!(message.starts_with("spec/overlay.yaml:"), "{message}");
+    assert!(
+        message.contains("expands to more values than it has bytes"),
+        "{message}"
+    );
+}
+
+#[test]
+fn deep_nesting_in_a_selection_is_refused_at_its_place() {
+    let text = format!("operations: {}", "[".repeat(200_000));
+    let message = import_error_with("selection.yaml", &text);
+    assert!(message.starts_with("spec/selection.yaml:1:"), "{message}");
+    assert!(
+        message.contains("nested more than 256 levels deep"),
+        "{message}"
+    );
+}
+
+#[test]
+fn devices_pipes_and_oversized_files_are_refused_before_reading_them_whole() {
+    let temp = tempfile::tempdir().unwrap();
+    let fifo = temp.path().join("fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    for file in [Path::new("/dev/zero"), fifo.as_path()] {
+        let (result, _) = run(
+            &root(),
+            &["check-response", "usage-costs", file.to_str().unwrap()],
+        );
+        let message = result.unwrap_err();
+        assert!(message.contains("not a regular file"), "{message}");
+    }
+    // A file past the cap: refused, whatever its size says.
+    let big = temp.path().join("big.json");
+    let file = fs::File::create(&big).unwrap();
+    file.set_len(codegen::load::MAX_SPEC_BYTES + 1).unwrap();
+    let (result, _) = run(
+        &root(),
+        &["check-response", "usage-costs", big.to_str().unwrap()],
+    );
+    let message = result.unwrap_err();
+    assert!(
+        message.contains("the tools read files up to 16 MiB"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_selection_of_many_operations_is_checked_for_repeats_in_one_pass() {
+    // 100,000 distinct ids and one repeat at the end: named at its place (a quadratic check
+    // took 23 s on this; a set takes milliseconds).
+    let mut text = String::from("operations:\n");
+    for i in 0..100_000 {
+        text.push_str(&format!("  - op{i}\n"));
+    }
+    text.push_str("  - op7\n");
+    let e = codegen::import::Selection::parse(Path::new("selection.yaml"), &text).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "selection.yaml: at #/operations/100000: `op7` is listed twice"
+    );
+}

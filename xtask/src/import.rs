@@ -108,15 +108,7 @@ pub fn imported_text(
 }
 
 fn read_source(source: &Path) -> Result<String, String> {
-    let bytes =
-        std::fs::read(source).map_err(|e| format!("cannot read {}: {e}", source.display()))?;
-    String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "{}: not UTF-8 text (at byte {})",
-            source.display(),
-            e.utf8_error().valid_up_to()
-        )
-    })
+    codegen::load::read_input(source, "OpenAI's description").map_err(|e| e.to_string())
 }
 
 fn file_name(path: &Path) -> String {
@@ -136,15 +128,15 @@ fn import_from(
 ) -> Result<Imported, String> {
     let document = codegen::load::parse(source, text).map_err(|e| e.to_string())?;
     let selection_path = root.join(SELECTION);
-    let selection_text = std::fs::read_to_string(&selection_path)
-        .map_err(|e| format!("cannot read {SELECTION}: {e}"))?;
+    let selection_text =
+        codegen::load::read_input(&selection_path, "the selection").map_err(|e| e.to_string())?;
     let selection =
         Selection::parse(Path::new(SELECTION), &selection_text).map_err(|e| e.to_string())?;
     let mut slice = import::slice(&document, &selection).map_err(|e| e.to_string())?;
     let mut redundant = Vec::new();
     if !options.without_overlay {
-        let overlay_text = std::fs::read_to_string(root.join(OVERLAY))
-            .map_err(|e| format!("cannot read {OVERLAY}: {e}"))?;
+        let overlay_text = codegen::load::read_input(&root.join(OVERLAY), "the overlay")
+            .map_err(|e| e.to_string())?;
         let overlay =
             Overlay::parse(Path::new(OVERLAY), &overlay_text).map_err(|e| e.to_string())?;
         let applied = overlay.apply(&mut slice).map_err(|e| e.to_string())?;
@@ -251,8 +243,9 @@ impl Upstream {
     /// Reads `spec/upstream/source.yaml`, with the file and place in errors.
     pub fn read(root: &Path) -> Result<Upstream, String> {
         let path = root.join(UPSTREAM_SOURCE);
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| format!("cannot read {UPSTREAM_SOURCE}: {e}"))?;
+        let text = codegen::load::read_input(&path, "the upstream source record")
+            .map_err(|e| e.to_string())?;
+        codegen::load::parse_yaml(Path::new(UPSTREAM_SOURCE), &text).map_err(|e| e.to_string())?;
         serde_yaml::from_str(&text).map_err(|e| match e.location() {
             Some(at) => format!("{UPSTREAM_SOURCE}:{}:{}: {e}", at.line(), at.column()),
             None => format!("{UPSTREAM_SOURCE}: {e}"),

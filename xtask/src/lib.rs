@@ -298,12 +298,8 @@ pub fn main_crate_options(root: &Path, spec: &Path) -> Result<Options, String> {
     };
     for name in settings.license_files {
         let path = root.join(&name);
-        let contents = std::fs::read_to_string(&path).map_err(|e| {
-            format!(
-                "{PACKAGE}: license file `{name}`: cannot read {}: {e}",
-                path.display()
-            )
-        })?;
+        let contents = codegen::load::read_input(&path, "the license file")
+            .map_err(|e| format!("{PACKAGE}: license file `{name}`: {}", e.message))?;
         options.extra_files.push(codegen::ExtraFile {
             path: PathBuf::from(&name),
             origin: name,
@@ -339,8 +335,10 @@ struct PackageSettings {
 impl PackageSettings {
     fn read(root: &Path) -> Result<Self, String> {
         let path = root.join(PACKAGE);
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| format!("{PACKAGE}: cannot read {}: {e}", path.display()))?;
+        let text =
+            codegen::load::read_input(&path, "the package settings").map_err(|e| e.to_string())?;
+        // Parsed with the tools' limits first (size, nesting, aliases), then read as settings.
+        codegen::load::parse_yaml(Path::new(PACKAGE), &text).map_err(|e| e.to_string())?;
         let settings: PackageSettings =
             serde_yaml::from_str(&text).map_err(|e| match e.location() {
                 Some(at) => format!("{PACKAGE}:{}:{}: {e}", at.line(), at.column()),
@@ -426,7 +424,7 @@ fn read_spec(root: &Path, arg: &str) -> Result<(PathBuf, String), String> {
         }
         None => {
             let text =
-                std::fs::read_to_string(arg).map_err(|e| format!("cannot read {arg}: {e}"))?;
+                codegen::load::read_input(Path::new(arg), "the spec").map_err(|e| e.to_string())?;
             Ok((PathBuf::from(arg), text))
         }
     }
@@ -506,8 +504,7 @@ fn check_response(
     root: &Path,
     out: &mut dyn Write,
 ) -> Result<Outcome, String> {
-    let text = std::fs::read_to_string(file)
-        .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let text = codegen::load::read_input(file, "the response").map_err(|e| e.to_string())?;
     let file = file.display();
     let body: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
         let message = e.to_string();

@@ -149,7 +149,22 @@ impl<'a> Builder<'a> {
                 }
                 name.to_string()
             }
-            None => site.id.clone(),
+            None => {
+                // Names keep ASCII letters and digits only; a letter of another script would be
+                // dropped without a word (`usage-cоsts` with a Cyrillic `о` → `usage_c_sts`).
+                if let Some(c) = site
+                    .id
+                    .chars()
+                    .find(|c| c.is_alphanumeric() && !c.is_ascii())
+                {
+                    return Err(node.get("operationId").unwrap_or(node.clone()).error(format!(
+                        "operationId `{}` holds `{c}` (U+{:04X}), which no Rust name can: give the operation its Rust name with `x-method-name`",
+                        site.id.escape_debug(),
+                        c as u32
+                    )));
+                }
+                site.id.clone()
+            }
         };
         let prefix = naming::type_name(&rust_source).ok_or_else(|| {
             node.error(format!(
@@ -425,6 +440,23 @@ mod tests {
             .iter()
             .all(|p| p.location == Location::Path && p.required));
         assert_eq!(op.params[0].ty, Type::Integer);
+    }
+
+    #[test]
+    fn an_operation_id_with_letters_no_rust_name_holds_needs_x_method_name() {
+        // `usage-cоsts` with a Cyrillic `о`: dropped silently, it would be `usage_c_sts`.
+        let spec = with_path("/costs", "get", "[]")
+            .replace("operationId: op", "operationId: usage-c\u{43e}sts");
+        let e = error(&spec);
+        let (pointer, message) = at(&e);
+        assert_eq!(pointer, "#/paths/~1costs/get/operationId");
+        assert!(message.contains("U+043E"), "{message}");
+        assert!(message.contains("x-method-name"), "{message}");
+        let named = spec.replace(
+            "operationId: usage-c\u{43e}sts",
+            "operationId: usage-c\u{43e}sts\n      x-method-name: usage_costs",
+        );
+        assert_eq!(operation(&named).method_name, "usage_costs");
     }
 
     #[test]
