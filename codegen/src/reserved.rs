@@ -6,11 +6,11 @@
 /// What the crate root re-exports besides the spec's types and parameter structs: (module, item).
 pub const ROOT_EXPORTS: &[(&str, &str)] = &[
     ("client", "Client"),
-    ("client", "ClientBuilder"),
     ("client", "DEFAULT_BASE_URL"),
-    ("client", "Error"),
-    ("client", "PageError"),
+    ("runtime", "ClientBuilder"),
+    ("runtime", "Error"),
     ("runtime", "InvalidParam"),
+    ("runtime", "PageError"),
     ("runtime", "Response"),
     ("runtime", "Timestamp"),
     ("runtime", "UnknownValue"),
@@ -49,10 +49,15 @@ const PRELUDE: &[&str] = &[
     "Self",
 ];
 
+/// The hidden root alias the runtime's `Error` and `PageError` default their error body to.
+pub const ERROR_BODY_ALIAS: &str = "ErrorBody";
+
 /// Whether a spec type may not be called `name` (it then gets the suffix `Schema`): a name the
 /// generated code uses unqualified, or one the crate root exports.
 pub fn is_reserved_type_name(name: &str) -> bool {
-    PRELUDE.contains(&name) || ROOT_EXPORTS.iter().any(|(_, item)| *item == name)
+    PRELUDE.contains(&name)
+        || name == ERROR_BODY_ALIAS
+        || ROOT_EXPORTS.iter().any(|(_, item)| *item == name)
 }
 
 #[cfg(test)]

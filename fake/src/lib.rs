@@ -114,7 +114,10 @@ pub struct Recorded {
 /// How the fake behaves.
 #[derive(Clone, Debug)]
 pub struct Config {
-    /// The time that stands in for a missing `end_time` (Unix seconds).
+    /// The fake's clock (Unix seconds): the end of every period asked without `end_time`, and
+    /// so the last bucket a program asking for "the last 30 days" gets. The real time by
+    /// default ([`Config::default`]); [`Config::fixed`] stands it at [`FIXED_NOW`] so that every
+    /// answer is the same on every run.
     pub now: i64,
     /// Keep a log of requests (off for long benchmark runs, to keep memory flat).
     pub record: bool,
@@ -128,11 +131,28 @@ pub struct Config {
     pub costs_user_with_project: bool,
 }
 
-impl Default for Config {
-    fn default() -> Self {
+/// The fixed clock of [`Config::fixed`]: 2024-12-01T00:00:00Z.
+pub const FIXED_NOW: i64 = 1_733_011_200;
+
+impl Config {
+    /// The default configuration with the clock standing at [`FIXED_NOW`], for tests that must
+    /// get the same answers on every run.
+    pub fn fixed() -> Config {
         Config {
-            // 2024-12-01T00:00:00Z: a fixed clock makes every answer reproducible.
-            now: 1_733_011_200,
+            now: FIXED_NOW,
+            ..Config::default()
+        }
+    }
+}
+
+impl Default for Config {
+    /// The real time as the clock, a log of requests, gzip when asked.
+    fn default() -> Self {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(FIXED_NOW, |d| d.as_secs() as i64);
+        Config {
+            now,
             record: true,
             gzip: true,
             costs_user_with_project: false,

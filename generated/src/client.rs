@@ -6,12 +6,9 @@
 
 /// The server the spec names (`https://api.openai.com/v1`); [`ClientBuilder::base_url`] sends requests elsewhere.
 pub const DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
-/// The error of every call: `Api` carries the spec's error body.
-pub type Error = crate::runtime::Error<super::types::ErrorResponse>;
-/// An error while paging, with the cursor to resume from.
-pub type PageError = crate::runtime::PageError<super::types::ErrorResponse>;
-/// Configures a [`Client`]; from [`Client::builder`].
-pub type ClientBuilder = crate::runtime::ClientBuilder<Client>;
+pub(crate) type Error = crate::runtime::Error<super::types::ErrorResponse>;
+pub(crate) type PageError = crate::runtime::PageError<super::types::ErrorResponse>;
+pub(crate) type ClientBuilder = crate::runtime::ClientBuilder<Client>;
 /// A client of the OpenAI organization Usage and Costs API: one async method per operation.
 ///
 /// Cheap to clone: clones share one connection pool. Its `Debug` output never shows the API key.
@@ -55,15 +52,12 @@ impl crate::runtime::FromTransport for Client {
 impl Client {
     /// A client with this API key and default settings.
     ///
-    /// # Panics
+    /// # Errors
     ///
-    /// If the key cannot be sent in a header (it holds a line break, say) or HTTP cannot be
-    /// set up; [`Client::builder`] reports those as errors instead.
-    pub fn new(api_key: impl Into<String>) -> Self {
-        match Self::builder().api_key(api_key).build() {
-            Ok(client) => client,
-            Err(e) => panic!("cannot create the client: {e}"),
-        }
+    /// [`Error::Config`](crate::Error::Config) if the key cannot be sent in a header (it
+    /// is empty or holds a line break, say) or HTTP cannot be set up.
+    pub fn new(api_key: impl Into<String>) -> Result<Self, Error> {
+        Self::builder().api_key(api_key).build()
     }
 
     /// A client with the API key from the environment variable `OPENAI_ADMIN_KEY` and default settings. If `OPENAI_BASE_URL` is set (and not empty), requests go there instead of the spec's server.

@@ -75,9 +75,6 @@ pub use ::reqwest;
 /// integers and (lossily) `f64`.
 pub use ::rust_decimal;
 pub use client::Client;
-pub use client::ClientBuilder;
-pub use client::Error;
-pub use client::PageError;
 pub use client::DEFAULT_BASE_URL;
 pub use params::GetOrganizationSpendLimitParams;
 pub use params::GetProjectSpendLimitParams;
@@ -104,12 +101,25 @@ pub use params::UsageImagesParams;
 pub use params::UsageModerationsParams;
 pub use params::UsageVectorStoresParams;
 pub use params::UsageWebSearchCallsParams;
+#[doc(inline)]
+pub use runtime::ClientBuilder;
+#[doc(inline)]
+pub use runtime::Error;
+#[doc(inline)]
 pub use runtime::InvalidParam;
+#[doc(inline)]
+pub use runtime::PageError;
+#[doc(inline)]
 pub use runtime::Response;
+#[doc(inline)]
 pub use runtime::Timestamp;
+#[doc(inline)]
 pub use runtime::UnknownValue;
+#[doc(inline)]
 pub use runtime::Unrecognized;
+#[doc(inline)]
 pub use runtime::UnrecognizedKind;
+#[doc(inline)]
 pub use runtime::UnrecognizedReport;
 pub use types::AdminApiKey;
 pub use types::AdminApiKeyOwner;
@@ -184,3 +194,7 @@ pub use types::UserDetails;
 pub use types::UserListResponse;
 pub use types::UserProject;
 pub use types::UserProjectList;
+/// The spec's error body, which the runtime's [`Error`] and [`PageError`] carry by
+/// default.
+#[doc(hidden)]
+pub type ErrorBody = types::ErrorResponse;

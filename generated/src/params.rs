@@ -430,7 +430,7 @@ impl ListProjectsParams {
 
     /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
     ///
-    /// Query parameter `limit`. Optional. Default: `20`.
+    /// Query parameter `limit`. Optional. Default: `20`. Minimum: 1. Maximum: 100.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
         self
@@ -480,6 +480,26 @@ impl ListProjectsParams {
     /// Checks the bounds the spec states, and that each path parameter can be one path
     /// segment, so that a request the API would reject (or a different path) is not sent.
     pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
+        if let Some(value) = self.limit {
+            if value < 1 {
+                return Err(
+                    crate::runtime::InvalidParam::new(
+                        Self::OPERATION_ID,
+                        "limit",
+                        format!("{value} is below the minimum, 1"),
+                    ),
+                );
+            }
+            if value > 100 {
+                return Err(
+                    crate::runtime::InvalidParam::new(
+                        Self::OPERATION_ID,
+                        "limit",
+                        format!("{value} is above the maximum, 100"),
+                    ),
+                );
+            }
+        }
         Ok(())
     }
 }
@@ -642,7 +662,7 @@ impl ListProjectApiKeysParams {
 
     /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
     ///
-    /// Query parameter `limit`. Optional. Default: `20`.
+    /// Query parameter `limit`. Optional. Default: `20`. Minimum: 1. Maximum: 100.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
         self
@@ -704,6 +724,26 @@ impl ListProjectApiKeysParams {
             "project_id",
             &self.project_id,
         )?;
+        if let Some(value) = self.limit {
+            if value < 1 {
+                return Err(
+                    crate::runtime::InvalidParam::new(
+                        Self::OPERATION_ID,
+                        "limit",
+                        format!("{value} is below the minimum, 1"),
+                    ),
+                );
+            }
+            if value > 100 {
+                return Err(
+                    crate::runtime::InvalidParam::new(
+                        Self::OPERATION_ID,
+                        "limit",
+                        format!("{value} is above the maximum, 100"),
+                    ),
+                );
+            }
+        }
         Ok(())
     }
 }
@@ -877,7 +917,7 @@ impl ListProjectServiceAccountsParams {
 
     /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
     ///
-    /// Query parameter `limit`. Optional. Default: `20`.
+    /// Query parameter `limit`. Optional. Default: `20`. Minimum: 1. Maximum: 100.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
         self
@@ -925,6 +965,26 @@ impl ListProjectServiceAccountsParams {
             "project_id",
             &self.project_id,
         )?;
+        if let Some(value) = self.limit {
+            if value < 1 {
+                return Err(
+                    crate::runtime::InvalidParam::new(
+                        Self::OPERATION_ID,
+                        "limit",
+                        format!("{value} is below the minimum, 1"),
+                    ),
+                );
+            }
+            if value > 100 {
+                return Err(
+                    crate::runtime::InvalidParam::new(
+                        Self::OPERATION_ID,
+                        "limit",
+                        format!("{value} is above the maximum, 100"),
+                    ),
+                );
+            }
+        }
         Ok(())
     }
 }
@@ -1169,7 +1229,7 @@ impl ListProjectUsersParams {
 
     /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
     ///
-    /// Query parameter `limit`. Optional. Default: `20`.
+    /// Query parameter `limit`. Optional. Default: `20`. Minimum: 1. Maximum: 100.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
         self
@@ -1217,6 +1277,26 @@ impl ListProjectUsersParams {
             "project_id",
             &self.project_id,
         )?;
+        if let Some(value) = self.limit {
+            if value < 1 {
+                return Err(
+                    crate::runtime::InvalidParam::new(
+                        Self::OPERATION_ID,
+                        "limit",
+                        format!("{value} is below the minimum, 1"),
+                    ),
+                );
+            }
+            if value > 100 {
+                return Err(
+                    crate::runtime::InvalidParam::new(
+                        Self::OPERATION_ID,
+                        "limit",
+                        format!("{value} is above the maximum, 100"),
+                    ),
+                );
+            }
+        }
         Ok(())
     }
 }
@@ -4388,7 +4468,7 @@ impl ListUsersParams {
 
     /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
     ///
-    /// Query parameter `limit`. Optional. Default: `20`.
+    /// Query parameter `limit`. Optional. Default: `20`. Minimum: 1. Maximum: 100.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
         self
@@ -4441,6 +4521,26 @@ impl ListUsersParams {
     /// Checks the bounds the spec states, and that each path parameter can be one path
     /// segment, so that a request the API would reject (or a different path) is not sent.
     pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
+        if let Some(value) = self.limit {
+            if value < 1 {
+                return Err(
+                    crate::runtime::InvalidParam::new(
+                        Self::OPERATION_ID,
+                        "limit",
+                        format!("{value} is below the minimum, 1"),
+                    ),
+                );
+            }
+            if value > 100 {
+                return Err(
+                    crate::runtime::InvalidParam::new(
+                        Self::OPERATION_ID,
+                        "limit",
+                        format!("{value} is above the maximum, 100"),
+                    ),
+                );
+            }
+        }
         Ok(())
     }
 }

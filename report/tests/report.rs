@@ -13,7 +13,7 @@ use openai_usage_report::{
 
 /// A fake with a fault on every third request (retried by the client).
 async fn faulty_fake() -> (FakeApi, Client) {
-    let fake = FakeApi::start_with(Config::default()).await;
+    let fake = FakeApi::start_with(Config::fixed()).await;
     fake.fault_every(
         3,
         vec![

@@ -52,3 +52,75 @@ fn same_spec_gives_the_same_bytes() {
         assert_eq!(codegen::generate(&spec, &options).unwrap(), first);
     }
 }
+
+/// The pages a user opens first: the crate root's `ClientBuilder`, `Error` and `PageError` are
+/// the runtime's own types, re-exported, so their rustdoc pages show their methods, variants and
+/// trait impls (type aliases showed an opaque struct and no methods).
+#[test]
+fn the_root_items_have_full_rustdoc_pages() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    // Its own target directory: the test runs inside `cargo test`, which holds the workspace's.
+    let target = root.join("target/rustdoc-pages");
+    let output = std::process::Command::new(cargo)
+        .args([
+            "doc",
+            "--offline",
+            "--quiet",
+            "--no-deps",
+            "-p",
+            "openai-usage",
+        ])
+        .current_dir(root)
+        .env("CARGO_TARGET_DIR", &target)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let page = |name: &str| {
+        let path = target.join("doc/openai_usage").join(name);
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    };
+    let builder = page("struct.ClientBuilder.html");
+    for method in [
+        "method.api_key",
+        "method.base_url",
+        "method.max_retries",
+        "method.build",
+        "method.without_api_key",
+        "method.max_response_bytes",
+    ] {
+        assert!(
+            builder.contains(&format!("id=\"{method}\"")),
+            "ClientBuilder's page lacks {method}"
+        );
+    }
+    let error = page("enum.Error.html");
+    for item in [
+        "variant.Api",
+        "variant.Transport",
+        "variant.TooLarge",
+        "method.status",
+        "impl-Display-for-Error",
+        "impl-Error-for-Error",
+    ] {
+        assert!(
+            error.contains(&format!("id=\"{item}")),
+            "Error's page lacks {item}"
+        );
+    }
+    let page_error = page("struct.PageError.html");
+    for item in [
+        "method.cursor",
+        "method.error",
+        "impl-Display-for-PageError",
+    ] {
+        assert!(
+            page_error.contains(&format!("id=\"{item}")),
+            "PageError's page lacks {item}"
+        );
+    }
+}

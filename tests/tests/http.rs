@@ -1592,12 +1592,12 @@ async fn an_endless_body_or_a_decompression_bomb_stops_at_the_limit() {
             other => panic!("{fault:?}: expected TooLarge, got {other:?}"),
         }
     }
-    let message = Error::TooLarge {
+    let error: Error = Error::TooLarge {
         status: 200,
         request_id: None,
         limit: 5,
-    }
-    .to_string();
+    };
+    let message = error.to_string();
     assert!(message.contains("max_response_bytes"), "{message}");
     // Not retried, and the client goes on: the next answer is read as usual.
     assert_eq!(fake.request_count(), 2);
@@ -1740,4 +1740,64 @@ async fn paging_never_ends_short_nor_follows_empty_pages_forever() {
         "{error}"
     );
     assert_eq!(fake.request_count(), 100);
+}
+
+// ------------------------------------------------------------------ the first hour
+
+#[tokio::test]
+async fn the_readmes_first_example_gets_the_last_30_days_from_a_default_fake() {
+    // The fake's clock is the real time unless a test fixes it: "the last 30 days" has usage.
+    use std::time::{Duration as StdDuration, SystemTime};
+    let fake = FakeApi::start().await;
+    let c = client(&fake);
+    let params =
+        UsageCompletionsParams::new(SystemTime::now() - StdDuration::from_secs(30 * 86_400))
+            .bucket_width(UsageBucketWidth::OneDay)
+            .limit(31)
+            .group_by([
+                UsageCompletionsGroupBy::Model,
+                UsageCompletionsGroupBy::ProjectId,
+            ]);
+    let buckets: Vec<UsageTimeBucket> = c
+        .usage_completions_buckets(params)
+        .try_collect()
+        .await
+        .unwrap();
+    assert!((30..=31).contains(&buckets.len()), "{}", buckets.len());
+    let with_results = buckets.iter().filter(|b| !b.results.is_empty()).count();
+    assert!(
+        with_results >= 29,
+        "{with_results} of {} buckets have usage",
+        buckets.len()
+    );
+    // A fixed clock stays available for tests that must get the same answers every run.
+    let fixed = FakeApi::start_with(tests::fake::Config::fixed()).await;
+    assert_eq!(fixed.config().now, tests::fake::FIXED_NOW);
+}
+
+#[tokio::test]
+async fn a_client_without_a_key_is_an_error_unless_asked_for_and_no_constructor_panics() {
+    let fake = FakeApi::start().await;
+    let error = Client::builder()
+        .base_url(fake.base_url())
+        .build()
+        .unwrap_err();
+    assert!(matches!(error, Error::Config(_)), "{error}");
+    assert!(error.to_string().contains("without_api_key"), "{error}");
+    // Asked for: requests go without `Authorization`.
+    let keyless = Client::builder()
+        .base_url(fake.base_url())
+        .without_api_key()
+        .build()
+        .unwrap();
+    costs(&keyless).await.unwrap();
+    assert_eq!(fake.requests()[0].authorization, None);
+    // `Client::new` reports a key it cannot send instead of panicking.
+    match Client::new("line\nbreak") {
+        Err(Error::Config(message)) => {
+            assert_eq!(message, "the API key is not a valid header value")
+        }
+        other => panic!("expected a configuration error, got {other:?}"),
+    }
+    assert!(Client::new(KEY).is_ok());
 }

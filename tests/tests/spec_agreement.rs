@@ -827,3 +827,92 @@ fn every_number_in_a_result_also_decodes_from_a_numeric_string() {
         "the spec has a number field in its results (costs amount.value)"
     );
 }
+
+/// The bounds a `limit` parameter's prose states, read from the text alone: "range between A and
+/// B" (the lists, costs), or one "max: N" per bucket width (the usage endpoints).
+fn prose_bounds(description: &str) -> Option<(i64, i64)> {
+    let number = |text: &str| -> Option<i64> {
+        text.trim_matches(|c: char| !c.is_ascii_digit())
+            .parse()
+            .ok()
+    };
+    if let Some(rest) = description.split("range between ").nth(1) {
+        let (low, rest) = rest.split_once(" and ")?;
+        let high = rest.split(|c: char| !c.is_ascii_digit()).next()?;
+        return Some((number(low)?, number(high)?));
+    }
+    let maxima: Vec<i64> = description
+        .split("max: ")
+        .skip(1)
+        .filter_map(|m| number(m.split(|c: char| !c.is_ascii_digit()).next()?))
+        .collect();
+    // The usage endpoints' prose gives a maximum per bucket width and no minimum: 1 is the
+    // least number of buckets there is.
+    maxima.iter().max().map(|max| (1, *max))
+}
+
+/// Every bound the description states in prose is in the spec, so `validate()` enforces it.
+#[test]
+fn every_limit_bound_stated_in_prose_is_in_the_schema() {
+    let spec = spec();
+    let mut checked = Vec::new();
+    for item in spec["paths"].as_mapping().unwrap().values() {
+        let op = &item["get"];
+        for param in op["parameters"].as_sequence().unwrap() {
+            let param = deref(&spec, param);
+            if param["name"].as_str() != Some("limit") {
+                continue;
+            }
+            let description = param["description"].as_str().unwrap_or_default();
+            let Some((low, high)) = prose_bounds(description) else {
+                continue;
+            };
+            let schema = &param["schema"];
+            let id = op["operationId"].as_str().unwrap();
+            assert_eq!(
+                schema["minimum"].as_i64(),
+                Some(low),
+                "{id}: minimum, from {description:?}"
+            );
+            assert_eq!(
+                schema["maximum"].as_i64(),
+                Some(high),
+                "{id}: maximum, from {description:?}"
+            );
+            checked.push(id.to_owned());
+        }
+    }
+    // The lists, costs and the usage endpoints state bounds in prose (others may join them).
+    for id in [
+        "list-projects",
+        "list-users",
+        "list-project-users",
+        "list-project-api-keys",
+        "list-project-service-accounts",
+        "usage-costs",
+        "usage-completions",
+        "usage-decisions",
+    ] {
+        assert!(
+            checked.iter().any(|c| c == id),
+            "{id} not checked: {checked:?}"
+        );
+    }
+    // And the crate refuses what the prose forbids, before sending.
+    assert!(ListProjectsParams::new().limit(1000).validate().is_err());
+    assert!(ListProjectsParams::new().limit(0).validate().is_err());
+    assert!(ListProjectsParams::new().limit(100).validate().is_ok());
+    assert!(ListUsersParams::new().limit(101).validate().is_err());
+    assert!(ListProjectUsersParams::new("proj_a")
+        .limit(101)
+        .validate()
+        .is_err());
+    assert!(ListProjectApiKeysParams::new("proj_a")
+        .limit(101)
+        .validate()
+        .is_err());
+    assert!(ListProjectServiceAccountsParams::new("proj_a")
+        .limit(101)
+        .validate()
+        .is_err());
+}

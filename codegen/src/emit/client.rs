@@ -68,6 +68,11 @@ pub fn file(api: &Api, options: &Options) -> TokenStream {
         _ => quote!(),
     };
     let shapes = super::shapes::table(api);
+    let page_error = if api.operations.iter().any(|o| o.paging.is_some()) {
+        quote!(pub(crate) type PageError = crate::runtime::PageError<#error_body>;)
+    } else {
+        quote!()
+    };
     quote! {
         //! The client.
         // Deprecated operations stay callable; only their users are warned.
@@ -76,14 +81,12 @@ pub fn file(api: &Api, options: &Options) -> TokenStream {
         #base_doc
         pub const DEFAULT_BASE_URL: &str = #base_url;
 
-        /// The error of every call: `Api` carries the spec's error body.
-        pub type Error = crate::runtime::Error<#error_body>;
-
-        /// An error while paging, with the cursor to resume from.
-        pub type PageError = crate::runtime::PageError<#error_body>;
-
-        /// Configures a [`Client`]; from [`Client::builder`].
-        pub type ClientBuilder = crate::runtime::ClientBuilder<Client>;
+        // The crate root re-exports the runtime's `Error`, `PageError` and `ClientBuilder`, whose
+        // type parameters default to these; spelled out here, they read the same in any crate
+        // the runtime is compiled into.
+        pub(crate) type Error = crate::runtime::Error<#error_body>;
+        #page_error
+        pub(crate) type ClientBuilder = crate::runtime::ClientBuilder<Client>;
 
         #client_doc
         #[derive(Clone)]
@@ -108,15 +111,12 @@ pub fn file(api: &Api, options: &Options) -> TokenStream {
         impl Client {
             /// A client with this API key and default settings.
             ///
-            /// # Panics
+            /// # Errors
             ///
-            /// If the key cannot be sent in a header (it holds a line break, say) or HTTP cannot be
-            /// set up; [`Client::builder`] reports those as errors instead.
-            pub fn new(api_key: impl Into<String>) -> Self {
-                match Self::builder().api_key(api_key).build() {
-                    Ok(client) => client,
-                    Err(e) => panic!("cannot create the client: {e}"),
-                }
+            /// [`Error::Config`](crate::Error::Config) if the key cannot be sent in a header (it
+            /// is empty or holds a line break, say) or HTTP cannot be set up.
+            pub fn new(api_key: impl Into<String>) -> Result<Self, Error> {
+                Self::builder().api_key(api_key).build()
             }
 
             #from_env

@@ -276,6 +276,9 @@ fn crate_doc(api: &Api, options: &Options) -> String {
 }
 
 fn lib_rs(api: &Api, options: &Options) -> TokenStream {
+    let error_body = rust_type(&api.error_body, &quote!(types::));
+    // The runtime's sources name it `crate::ErrorBody`.
+    let error_body_alias = ident(crate::reserved::ERROR_BODY_ALIAS);
     let text = crate_doc(api, options);
     let text = docs::visible(&text);
     let inner_docs = text.trim_end().lines().map(|line| {
@@ -319,6 +322,9 @@ fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         // Re-exporting a deprecated item is not a use of it; its users are warned.
         let allow = if module == "params" && deprecated.contains(&name) {
             quote!(#[allow(deprecated)])
+        } else if module == "runtime" {
+            // Its own page at the root, with its methods, variants and trait impls.
+            quote!(#[doc(inline)])
         } else {
             quote!()
         };
@@ -348,6 +354,10 @@ fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         /// integers and (lossily) `f64`.
         pub use ::rust_decimal;
         #(#exports)*
+        /// The spec's error body, which the runtime's [`Error`] and [`PageError`] carry by
+        /// default.
+        #[doc(hidden)]
+        pub type #error_body_alias = #error_body;
     }
 }
 

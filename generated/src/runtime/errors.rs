@@ -100,7 +100,7 @@ impl std::error::Error for InvalidParam {}
 /// have it replaced by `[REDACTED]`.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum Error<B: fmt::Debug = serde_json::Value> {
+pub enum Error<B: fmt::Debug = crate::ErrorBody> {
     /// The API answered with an error status (after any retries).
     #[error("HTTP {status}{}: {snippet}", request_suffix(request_id))]
     Api {
@@ -221,7 +221,7 @@ fn request_suffix(request_id: &Option<String>) -> String {
 /// stream to continue without losing a page or seeing one twice.
 #[derive(Debug, thiserror::Error)]
 #[error("{error} ({})", match .cursor { Some(c) => format!("resume from page cursor `{c}`"), None => "on the first page".to_owned() })]
-pub struct PageError<B: fmt::Debug = serde_json::Value> {
+pub struct PageError<B: fmt::Debug = crate::ErrorBody> {
     cursor: Option<String>,
     #[source]
     error: Error<B>,

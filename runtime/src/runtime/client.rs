@@ -134,9 +134,11 @@ pub trait FromTransport {
     fn from_transport(transport: Transport) -> Self;
 }
 
-/// Builds a client: every setting has a default but the API key.
-pub struct ClientBuilder<C> {
+/// Builds a client: every setting has a default but the API key. `C` is the client it builds
+/// (the crate's own `Client` unless said otherwise).
+pub struct ClientBuilder<C = crate::Client> {
     api_key: Option<ApiKey>,
+    without_api_key: bool,
     key_header: Option<&'static str>,
     base_url: String,
     timeout: Duration,
@@ -156,6 +158,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("api_key", &self.api_key)
+            .field("without_api_key", &self.without_api_key)
             .field("key_header", &self.key_header)
             .field("base_url", &without_credentials(&self.base_url))
             .field("timeout", &self.timeout)
@@ -190,6 +193,7 @@ impl<C: FromTransport> ClientBuilder<C> {
     pub fn new(base_url: &str, user_agent: &str) -> Self {
         ClientBuilder {
             api_key: None,
+            without_api_key: false,
             key_header: None,
             base_url: base_url.to_owned(),
             timeout: DEFAULT_TIMEOUT,
@@ -210,6 +214,14 @@ impl<C: FromTransport> ClientBuilder<C> {
     /// or the key alone in the scheme's header). It never shows in `Debug` output or errors.
     pub fn api_key(mut self, api_key: impl Into<String>) -> Self {
         self.api_key = Some(ApiKey(api_key.into().into()));
+        self
+    }
+
+    /// Builds a client that sends no API key, for a server that needs none (a local proxy that
+    /// adds it, a test double). Without this, [`build`](Self::build) refuses a builder with no
+    /// key, so that a forgotten key is an error here rather than a 401 later.
+    pub fn without_api_key(mut self) -> Self {
+        self.without_api_key = true;
         self
     }
 
@@ -335,6 +347,11 @@ impl<C: FromTransport> ClientBuilder<C> {
             return Err(Error::Config(format!(
                 "the base URL `{shown}` holds credentials (`user:password@`); give the key with `api_key` instead"
             )));
+        }
+        if self.api_key.is_none() && !self.without_api_key {
+            return Err(Error::Config(
+                "no API key: set one with `api_key` (or call `without_api_key` for a server that needs none)".into(),
+            ));
         }
         let http = match (self.http, self.proxy) {
             (Some(_), Some(_)) => {
@@ -825,7 +842,21 @@ mod tests {
     }
 
     fn builder() -> ClientBuilder<TestClient> {
-        ClientBuilder::new("https://api.example.com/v1/", "unit-test/1")
+        ClientBuilder::new("https://api.example.com/v1/", "unit-test/1").api_key(KEY)
+    }
+
+    #[test]
+    fn a_client_without_a_key_is_refused_unless_asked_for() {
+        let keyless =
+            || ClientBuilder::<TestClient>::new("https://api.example.com/v1", "unit-test/1");
+        let err = keyless().build().unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("no API key: set one with `api_key`"),
+            "{err}"
+        );
+        let client = keyless().without_api_key().build().unwrap();
+        assert!(!client.0.inner.headers.contains_key(AUTHORIZATION));
     }
 
     #[test]
