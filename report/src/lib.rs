@@ -13,6 +13,7 @@ pub mod safe;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::IsTerminal as _;
+use std::sync::Mutex;
 use std::time::Duration;
 
 use futures::{StreamExt as _, TryStreamExt as _};
@@ -179,6 +180,8 @@ pub struct Report {
     pub partial_days: BTreeSet<i64>,
     /// The name of each group ID the organization could name.
     pub names: HashMap<String, String>,
+    /// The projects that are archived (with `--group-by project`).
+    pub archived: BTreeSet<String>,
     /// Budgets per project ID (with `--group-by project`).
     pub budgets: BTreeMap<String, Budget>,
     /// The currency costs are in (`usd`).
@@ -291,7 +294,7 @@ pub async fn collect(client: &Client, request: &Request) -> Result<Report, Failu
         ..Report::default()
     };
     if let Some(costs_group) = group_by.costs() {
-        progress.phase("costs");
+        progress.phase("costs", "pages");
         let params = UsageCostsParams::new(request.start)
             .end_time(request.end)
             .group_by([costs_group])
@@ -324,7 +327,7 @@ pub async fn collect(client: &Client, request: &Request) -> Result<Report, Failu
         }
     }
     if let Some((completions_group, decisions_group)) = group_by.tokens() {
-        progress.phase("completions");
+        progress.phase("completions", "pages");
         let params = UsageCompletionsParams::new(request.start)
             .end_time(request.end)
             .group_by([completions_group])
@@ -353,7 +356,7 @@ pub async fn collect(client: &Client, request: &Request) -> Result<Report, Failu
                 )?;
             }
         }
-        progress.phase("decisions");
+        progress.phase("decisions", "pages");
         let params = UsageDecisionsParams::new(request.start)
             .end_time(request.end)
             .group_by([decisions_group])
@@ -383,10 +386,10 @@ pub async fn collect(client: &Client, request: &Request) -> Result<Report, Failu
             }
         }
     }
-    progress.phase("names");
+    progress.phase("names and budgets", "items");
     match group_by {
         GroupBy::Project => {
-            report.names = project_names(client, &progress).await?;
+            (report.names, report.archived) = project_names(client, &progress).await?;
             let ids: BTreeSet<String> = report
                 .cells
                 .keys()
@@ -418,20 +421,18 @@ async fn all_projects(client: &Client, progress: &Progress) -> Result<Vec<Projec
 async fn project_names(
     client: &Client,
     progress: &Progress,
-) -> Result<HashMap<String, String>, Failure> {
-    Ok(all_projects(client, progress)
-        .await?
-        .into_iter()
-        .filter_map(|p| {
-            let name = p.name?;
-            let name = if p.archived_at.is_some() {
-                format!("{name} (archived)")
-            } else {
-                name
-            };
-            Some((p.id, name))
-        })
-        .collect())
+) -> Result<(HashMap<String, String>, BTreeSet<String>), Failure> {
+    let mut names = HashMap::new();
+    let mut archived = BTreeSet::new();
+    for project in all_projects(client, progress).await? {
+        if project.archived_at.is_some() {
+            archived.insert(project.id.clone());
+        }
+        if let Some(name) = project.name {
+            names.insert(project.id, name);
+        }
+    }
+    Ok((names, archived))
 }
 
 /// Every user's email (or name, when the email is hidden).
@@ -583,7 +584,11 @@ where
 
 /// A spinner on stderr while the report pages; hidden when stderr is not a terminal (so
 /// redirected or captured output holds data only).
-struct Progress(ProgressBar);
+struct Progress {
+    bar: ProgressBar,
+    /// The phase, its unit, and how many of them were read.
+    phase: Mutex<(&'static str, &'static str, u64)>,
+}
 
 impl Progress {
     fn new(wanted: bool) -> Progress {
@@ -594,72 +599,85 @@ impl Progress {
         };
         let bar = ProgressBar::with_draw_target(None, target);
         bar.set_style(
-            ProgressStyle::with_template("{spinner} {msg}: {pos} pages and items read ({elapsed})")
+            ProgressStyle::with_template("{spinner} reading {msg} ({elapsed})")
                 .expect("a valid template"),
         );
         bar.enable_steady_tick(Duration::from_millis(120));
-        Progress(bar)
+        Progress {
+            bar,
+            phase: Mutex::new(("", "", 0)),
+        }
     }
 
-    fn phase(&self, what: &str) {
-        self.0.set_message(format!("reading {what}"));
+    /// A new phase: what is read, and what its steps are (`pages`, `items`), counted from 0.
+    fn phase(&self, what: &'static str, unit: &'static str) {
+        *self.phase.lock().unwrap() = (what, unit, 0);
+        self.bar.set_message(format!("{what} ({unit}: 0)"));
     }
 
     fn tick(&self) {
-        self.0.inc(1);
+        let mut phase = self.phase.lock().unwrap();
+        phase.2 += 1;
+        let (what, unit, count) = *phase;
+        self.bar.set_message(format!("{what} ({unit}: {count})"));
     }
 
     fn finish(&self) {
-        self.0.finish_and_clear();
+        self.bar.finish_and_clear();
     }
 }
 
-/// One output row: a day and a group.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct Row {
-    /// The UTC date of the bucket (`YYYY-MM-DD`).
-    pub date: String,
-    /// Whether the day is not over yet (the current, partial day).
-    pub partial_day: bool,
-    /// The group ID (empty for unattributed usage).
-    pub id: String,
-    /// The group's name, or its ID when the organization has none for it.
-    pub name: String,
-    /// Cost, as an exact decimal (empty when not reported for this grouping).
-    pub cost: String,
-    /// The currency of the cost.
-    pub currency: String,
-    /// Requests made.
-    pub requests: i64,
-    /// Input tokens.
-    pub input_tokens: i64,
-    /// Output tokens.
-    pub output_tokens: i64,
+/// The columns of the report's rows, for its grouping: a column is there with a real value in
+/// every row, or not there at all (no made-up zeros, no empty strings).
+///
+/// - `date` (`YYYY-MM-DD`, UTC), `partial_day` (the current day, not over yet);
+/// - `id` (empty for usage the API attributed to no group), `name` (the organization's name for
+///   it, or the ID when it has none);
+/// - `archived` (with `--group-by project`): whether the project is archived;
+/// - `cost` (an exact decimal) and `currency`, where the API reports costs for the grouping
+///   (not per model);
+/// - `requests`, `input_tokens`, `output_tokens` (completions and decisions), where it reports
+///   tokens (not per line item).
+pub fn columns(report: &Report) -> Vec<&'static str> {
+    let mut columns = vec!["date", "partial_day", "id", "name"];
+    if report.group_by == Some(GroupBy::Project) {
+        columns.push("archived");
+    }
+    if report.has_costs {
+        columns.extend(["cost", "currency"]);
+    }
+    if report.has_tokens {
+        columns.extend(["requests", "input_tokens", "output_tokens"]);
+    }
+    columns
 }
 
-/// The rows of the report, by day, then group ID.
-pub fn rows(report: &Report) -> Vec<Row> {
+/// The rows of the report, by day, then group ID: one value per [`columns`] entry.
+pub fn rows(report: &Report) -> Vec<Vec<serde_json::Value>> {
+    use serde_json::Value;
+    let columns = columns(report);
     report
         .cells
         .iter()
-        .map(|((day, id), cell)| Row {
-            date: dates::date(*day),
-            partial_day: report.partial_days.contains(day),
-            id: id.clone().unwrap_or_default(),
-            name: report.name(id.as_deref()),
-            cost: if report.has_costs {
-                cell.cost.unwrap_or_default().to_string()
-            } else {
-                String::new()
-            },
-            currency: if report.has_costs {
-                report.currency.clone().unwrap_or_default()
-            } else {
-                String::new()
-            },
-            requests: cell.requests,
-            input_tokens: cell.input_tokens,
-            output_tokens: cell.output_tokens,
+        .map(|((day, id), cell)| {
+            columns
+                .iter()
+                .map(|column| match *column {
+                    "date" => Value::from(dates::date(*day)),
+                    "partial_day" => Value::from(report.partial_days.contains(day)),
+                    "id" => Value::from(id.clone().unwrap_or_default()),
+                    "name" => Value::from(report.name(id.as_deref())),
+                    "archived" => {
+                        Value::from(id.as_ref().is_some_and(|id| report.archived.contains(id)))
+                    }
+                    "cost" => Value::from(cell.cost.unwrap_or_default().to_string()),
+                    "currency" => Value::from(report.currency.clone().unwrap_or_default()),
+                    "requests" => Value::from(cell.requests),
+                    "input_tokens" => Value::from(cell.input_tokens),
+                    "output_tokens" => Value::from(cell.output_tokens),
+                    other => unreachable!("`columns` lists no `{other}`"),
+                })
+                .collect()
         })
         .collect()
 }
@@ -674,47 +692,89 @@ pub enum CsvCells {
     Raw,
 }
 
-/// The report as CSV: a header, then one row per day and group, with IDs and names.
+/// The report as CSV: a header ([`columns`]), then one row per day and group, with IDs and
+/// names.
 pub fn render_csv(report: &Report, cells: CsvCells) -> Result<String, csv::Error> {
+    let columns = columns(report);
     let mut writer = csv::Writer::from_writer(Vec::new());
-    for mut row in rows(report) {
-        if cells == CsvCells::Neutralized {
-            for text in [&mut row.id, &mut row.name, &mut row.currency] {
-                *text = safe::csv_cell(text);
+    writer.write_record(&columns)?;
+    for row in rows(report) {
+        let record = columns.iter().zip(row).map(|(column, value)| {
+            let text = match value {
+                serde_json::Value::String(text) => text,
+                other => other.to_string(),
+            };
+            // Text that came from the API is made inert for spreadsheets.
+            let from_api = matches!(*column, "id" | "name" | "currency");
+            if from_api && cells == CsvCells::Neutralized {
+                safe::csv_cell(&text)
+            } else {
+                text
             }
-        }
-        writer.serialize(row)?;
+        });
+        writer.write_record(record)?;
     }
     let bytes = writer.into_inner().map_err(|e| e.into_error())?;
     Ok(String::from_utf8(bytes).expect("CSV of UTF-8 text"))
 }
 
-/// The report as JSON: the rows, and the per-group totals with budgets.
+/// The report as JSON: the rows (objects with the [`columns`] as keys), and the per-group
+/// totals with the same measures, and budgets with `--group-by project`.
 pub fn render_json(report: &Report) -> Result<String, Overflow> {
-    let groups: Vec<serde_json::Value> = report
-        .totals()?
-        .iter()
-        .map(|(id, cell)| {
-            let budget = id.as_ref().and_then(|id| report.budgets.get(id));
-            serde_json::json!({
-                "id": id,
-                "name": report.name(id.as_deref()),
-                "cost": report.has_costs.then(|| cell.cost.unwrap_or_default().to_string()),
-                "requests": cell.requests,
-                "input_tokens": cell.input_tokens,
-                "output_tokens": cell.output_tokens,
-                "spend_limit_cents": budget.and_then(|b| b.limit_cents),
-                "spend_alert_cents": budget.map(|b| b.alert_cents.clone()).unwrap_or_default(),
-            })
-        })
+    use serde_json::{Map, Value};
+    let columns = columns(report);
+    let rows: Vec<Value> = rows(report)
+        .into_iter()
+        .map(|row| Value::Object(columns.iter().map(|c| c.to_string()).zip(row).collect()))
         .collect();
-    let value = serde_json::json!({
-        "group_by": report.group_by.map(GroupBy::column),
-        "currency": report.currency,
-        "rows": rows(report),
-        "groups": groups,
-    });
-    let mut text = serde_json::to_string_pretty(&value).expect("JSON of plain values");
+    let mut groups = Vec::new();
+    for (id, cell) in report.totals()? {
+        let mut group = Map::new();
+        group.insert("id".into(), Value::from(id.clone().unwrap_or_default()));
+        group.insert("name".into(), Value::from(report.name(id.as_deref())));
+        if report.group_by == Some(GroupBy::Project) {
+            let archived = id.as_ref().is_some_and(|id| report.archived.contains(id));
+            group.insert("archived".into(), Value::from(archived));
+        }
+        if report.has_costs {
+            group.insert(
+                "cost".into(),
+                Value::from(cell.cost.unwrap_or_default().to_string()),
+            );
+        }
+        if report.has_tokens {
+            group.insert("requests".into(), Value::from(cell.requests));
+            group.insert("input_tokens".into(), Value::from(cell.input_tokens));
+            group.insert("output_tokens".into(), Value::from(cell.output_tokens));
+        }
+        if report.group_by == Some(GroupBy::Project) {
+            let budget = id.as_ref().and_then(|id| report.budgets.get(id));
+            group.insert(
+                "spend_limit_cents".into(),
+                budget
+                    .and_then(|b| b.limit_cents)
+                    .map_or(Value::Null, Value::from),
+            );
+            group.insert(
+                "spend_alert_cents".into(),
+                Value::from(budget.map(|b| b.alert_cents.clone()).unwrap_or_default()),
+            );
+        }
+        groups.push(Value::Object(group));
+    }
+    let mut value = Map::new();
+    value.insert(
+        "group_by".into(),
+        Value::from(report.group_by.map(GroupBy::column)),
+    );
+    if report.has_costs {
+        value.insert("currency".into(), Value::from(report.currency.clone()));
+    }
+    value.insert("columns".into(), Value::from(columns));
+    value.insert("rows".into(), Value::from(rows));
+    value.insert("groups".into(), Value::from(groups));
+    let mut text =
+        serde_json::to_string_pretty(&Value::Object(value)).expect("JSON of plain values");
     text.push('\n');
     Ok(text)
 }
@@ -728,7 +788,13 @@ pub const NAME_COLUMNS: usize = 48;
 /// characters written as escapes, and cut at [`NAME_COLUMNS`].
 pub fn render_table(report: &Report) -> Result<String, Overflow> {
     let group = report.group_by.map_or("Group", GroupBy::heading);
-    let shown = |id: Option<&str>| safe::fit(&safe::visible(&report.name(id)), NAME_COLUMNS);
+    let shown = |id: Option<&str>| {
+        let mut name = report.name(id);
+        if id.is_some_and(|id| report.archived.contains(id)) {
+            name.push_str(" (archived)");
+        }
+        safe::fit(&safe::visible(&name), NAME_COLUMNS)
+    };
     let currency = report.currency.as_deref().unwrap_or("usd").to_uppercase();
     let mut out = String::new();
     let mut columns = vec![("Day".to_owned(), false), (group.to_owned(), false)];
@@ -878,4 +944,63 @@ pub fn grouped(n: i64) -> String {
         out.insert(0, '-');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_counts_what_each_phase_reads() {
+        let progress = Progress::new(false);
+        progress.phase("costs", "pages");
+        assert_eq!(progress.bar.message(), "costs (pages: 0)");
+        progress.tick();
+        progress.tick();
+        assert_eq!(progress.bar.message(), "costs (pages: 2)");
+        progress.phase("names and budgets", "items");
+        progress.tick();
+        assert_eq!(progress.bar.message(), "names and budgets (items: 1)");
+    }
+
+    #[test]
+    fn columns_are_there_with_real_values_or_not_at_all() {
+        let report = |group_by, has_costs, has_tokens| Report {
+            group_by: Some(group_by),
+            has_costs,
+            has_tokens,
+            ..Report::default()
+        };
+        assert_eq!(
+            columns(&report(GroupBy::LineItem, true, false)),
+            ["date", "partial_day", "id", "name", "cost", "currency"]
+        );
+        assert_eq!(
+            columns(&report(GroupBy::Model, false, true)),
+            [
+                "date",
+                "partial_day",
+                "id",
+                "name",
+                "requests",
+                "input_tokens",
+                "output_tokens"
+            ]
+        );
+        assert_eq!(
+            columns(&report(GroupBy::Project, true, true)),
+            [
+                "date",
+                "partial_day",
+                "id",
+                "name",
+                "archived",
+                "cost",
+                "currency",
+                "requests",
+                "input_tokens",
+                "output_tokens"
+            ]
+        );
+    }
 }

@@ -18,9 +18,13 @@ use openai_usage_report::{
 enum Format {
     /// Aligned tables for reading: per day and group, then totals per group.
     Table,
-    /// CSV with a header: one row per day and group, with IDs and names.
+    /// CSV with a header: one row per day and group. Columns: date, partial_day, id, name,
+    /// archived (by project), cost and currency (where costs are reported: not by model),
+    /// requests, input_tokens and output_tokens (where tokens are: not by line item); a column is
+    /// there with real values or not at all.
     Csv,
-    /// JSON: the rows, and per-group totals with spend limits and alerts.
+    /// JSON: `columns`, the `rows` (objects with those keys), and per-group totals (`groups`)
+    /// with spend limits and alerts by project.
     Json,
 }
 

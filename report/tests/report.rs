@@ -51,13 +51,10 @@ fn fake_costs_per_project(start: i64, end: i64, now: i64) -> BTreeMap<String, i6
     fake_costs_by("project_id", start, end, now)
 }
 
-/// A project's name as the organization (the fake) has it, marked when archived.
-fn expected_name(id: &str) -> String {
+/// A project's name as the organization (the fake) has it, and whether it is archived.
+fn expected_name(id: &str) -> (String, bool) {
     let project = org::PROJECTS.iter().find(|p| p.id == id).unwrap();
-    match project.archived_at {
-        Some(_) => format!("{} (archived)", project.name),
-        None => project.name.to_owned(),
-    }
+    (project.name.to_owned(), project.archived_at.is_some())
 }
 
 #[tokio::test]
@@ -88,6 +85,7 @@ async fn csv_costs_per_project_name_equal_the_fakes_totals_across_faults() {
             "partial_day",
             "id",
             "name",
+            "archived",
             "cost",
             "currency",
             "requests",
@@ -95,20 +93,23 @@ async fn csv_costs_per_project_name_equal_the_fakes_totals_across_faults() {
             "output_tokens"
         ]
     );
-    let mut per_name: BTreeMap<String, i64> = BTreeMap::new();
+    let mut per_name: BTreeMap<(String, bool), i64> = BTreeMap::new();
     let mut rows = 0;
     for record in reader.records() {
         let record = record.unwrap();
         rows += 1;
-        assert_eq!(&record[5], "usd");
-        *per_name.entry(record[3].to_owned()).or_default() += cents(&record[4]);
+        assert_eq!(&record[6], "usd");
+        let archived = record[4].parse::<bool>().unwrap();
+        *per_name
+            .entry((record[3].to_owned(), archived))
+            .or_default() += cents(&record[5]);
     }
-    let expected: BTreeMap<String, i64> = fake_costs_per_project(start, now, now)
+    let expected: BTreeMap<(String, bool), i64> = fake_costs_per_project(start, now, now)
         .into_iter()
         .map(|(id, cents)| (expected_name(&id), cents))
         .collect();
     assert_eq!(expected.len(), 3, "three projects have usage");
-    assert!(expected.keys().any(|n| n.ends_with("(archived)")));
+    assert!(expected.keys().any(|(_, archived)| *archived));
     assert_eq!(per_name, expected);
     assert_eq!(rows, 200 * 3, "one row per day and project");
 }
@@ -782,4 +783,58 @@ async fn an_error_body_with_escape_sequences_reaches_stderr_as_text() {
         stderr.contains("bad \\u{1b}[2J\\u{1b}]0;owned\\u{7} request"),
         "{stderr}"
     );
+}
+
+#[tokio::test]
+async fn csv_and_json_have_one_schema_per_grouping_without_made_up_values() {
+    let fake = FakeApi::start_with(Config::fixed()).await;
+    let client = Client::builder()
+        .api_key("sk-admin-test")
+        .base_url(fake.base_url())
+        .build()
+        .unwrap();
+    let now = fake.config().now;
+    for (group_by, has_cost, has_tokens) in [
+        (GroupBy::LineItem, true, false),
+        (GroupBy::Model, false, true),
+        (GroupBy::User, true, true),
+    ] {
+        let request = Request {
+            start: now - 2 * 86_400,
+            end: now,
+            now,
+            group_by,
+            progress: false,
+        };
+        let report = collect(&client, &request).await.unwrap();
+        let csv_text = render_csv(&report, CsvCells::Neutralized).unwrap();
+        let header = csv_text.lines().next().unwrap();
+        assert_eq!(header.contains("cost"), has_cost, "{group_by:?}: {header}");
+        assert_eq!(
+            header.contains("input_tokens"),
+            has_tokens,
+            "{group_by:?}: {header}"
+        );
+        assert!(!header.contains("archived"), "{group_by:?}: {header}");
+        let json: serde_json::Value = serde_json::from_str(&render_json(&report).unwrap()).unwrap();
+        for list in ["rows", "groups"] {
+            for item in json[list].as_array().unwrap() {
+                let object = item.as_object().unwrap();
+                assert_eq!(
+                    object.contains_key("cost"),
+                    has_cost,
+                    "{group_by:?} {list}: {item}"
+                );
+                assert_eq!(
+                    object.contains_key("requests"),
+                    has_tokens,
+                    "{group_by:?} {list}: {item}"
+                );
+                if let Some(cost) = object.get("cost") {
+                    let text = cost.as_str().unwrap();
+                    assert!(!text.is_empty() && text.parse::<f64>().is_ok(), "{text}");
+                }
+            }
+        }
+    }
 }

@@ -1050,12 +1050,16 @@ async fn api_errors_carry_status_request_id_and_the_parsed_body() {
         status,
         request_id,
         body,
+        message,
+        code,
         snippet,
     } = &error
     else {
         panic!("{error:?}")
     };
     assert_eq!(*status, 400);
+    assert_eq!(message.as_deref(), Some("Invalid value for 'limit'"));
+    assert_eq!(*code, None);
     assert_eq!(request_id.as_deref(), Some("req_000001"));
     let body = body.as_ref().expect("an OpenAI error body");
     assert_eq!(body.error.message, "Invalid value for 'limit'");
@@ -1066,11 +1070,10 @@ async fn api_errors_carry_status_request_id_and_the_parsed_body() {
     );
     assert!(snippet.contains("Invalid value for 'limit'"));
     assert_eq!(error.request_id(), Some("req_000001"));
-    assert!(
-        error
-            .to_string()
-            .starts_with("HTTP 400 (request id req_000001): {\"error\""),
-        "{error}"
+    // Read as a sentence, the body still available above.
+    assert_eq!(
+        error.to_string(),
+        "HTTP 400 Bad Request: Invalid value for 'limit' (request id req_000001)"
     );
 }
 
@@ -1800,4 +1803,24 @@ async fn a_client_without_a_key_is_an_error_unless_asked_for_and_no_constructor_
         other => panic!("expected a configuration error, got {other:?}"),
     }
     assert!(Client::new(KEY).is_ok());
+}
+
+#[tokio::test]
+async fn an_api_error_reads_as_a_sentence_with_its_code_and_request_id() {
+    let fake = FakeApi::start().await;
+    let error = client(&fake)
+        .retrieve_project(&RetrieveProjectParams::new("proj_nope"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "HTTP 404 Not Found: No such project: proj_nope (request id req_000001)"
+    );
+    let Error::Api {
+        body: Some(body), ..
+    } = &error
+    else {
+        panic!("{error:?}")
+    };
+    assert_eq!(body.error.message, "No such project: proj_nope");
 }

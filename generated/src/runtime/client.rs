@@ -671,17 +671,24 @@ impl Transport {
                 );
                 // Read as JSON and redacted after decoding (a key may be written with `\u`
                 // escapes), so not even the body's `Debug` can show the key.
-                let (body, snippet) = match self.redacted_json(&body) {
-                    Some(value) => (
-                        serde_json::from_value(value.clone()).ok().map(Box::new),
-                        self.snippet(value.to_string().as_bytes()),
-                    ),
-                    None => (None, self.snippet(&body)),
+                let (body, message, code, snippet) = match self.redacted_json(&body) {
+                    Some(value) => {
+                        let (message, code) = super::errors::message_and_code(&value);
+                        (
+                            serde_json::from_value(value.clone()).ok().map(Box::new),
+                            message,
+                            code,
+                            self.snippet(value.to_string().as_bytes()),
+                        )
+                    }
+                    None => (None, None, None, self.snippet(&body)),
                 };
                 return Err(Error::Api {
                     status,
                     request_id,
                     body,
+                    message,
+                    code,
                     snippet,
                 });
             }

@@ -101,8 +101,10 @@ impl std::error::Error for InvalidParam {}
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error<B: fmt::Debug = crate::ErrorBody> {
-    /// The API answered with an error status (after any retries).
-    #[error("HTTP {status}{}: {snippet}", request_suffix(request_id))]
+    /// The API answered with an error status (after any retries). Shown as
+    /// `HTTP 404 Not Found: No such project: proj_x (code not_found, request id req_1)`: the
+    /// body's own message when it has one, else the start of the body.
+    #[error("{}", api_text(*status, message.as_deref(), code.as_deref(), request_id.as_deref(), snippet))]
     Api {
         /// The HTTP status code.
         status: u16,
@@ -110,6 +112,11 @@ pub enum Error<B: fmt::Debug = crate::ErrorBody> {
         request_id: Option<String>,
         /// The error body, when it had the shape the spec gives.
         body: Option<Box<B>>,
+        /// The error's own message, when the body has one (`error.message`, or `message`, or
+        /// `error` as text: the shapes JSON APIs use).
+        message: Option<String>,
+        /// The error's code, when the body has one (`error.code` or `code`).
+        code: Option<String>,
         /// The start of the body as it came (for bodies of another shape).
         snippet: String,
     },
@@ -210,6 +217,54 @@ impl<B: fmt::Debug> Error<B> {
     }
 }
 
+/// How an API error reads: the status with its reason, the body's message (else the start of
+/// the body), and the code and request id to quote.
+fn api_text(
+    status: u16,
+    message: Option<&str>,
+    code: Option<&str>,
+    request_id: Option<&str>,
+    snippet: &str,
+) -> String {
+    let reason = reqwest::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .map_or(String::new(), |r| format!(" {r}"));
+    let mut notes = Vec::new();
+    if let Some(code) = code {
+        notes.push(format!("code {code}"));
+    }
+    if let Some(id) = request_id {
+        notes.push(format!("request id {id}"));
+    }
+    let notes = if notes.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", notes.join(", "))
+    };
+    match message {
+        Some(message) => format!("HTTP {status}{reason}: {message}{notes}"),
+        None => format!("HTTP {status}{reason}{notes}: {snippet}"),
+    }
+}
+
+/// The message and code of an error body, in the shapes JSON APIs use: `{"error": {"message",
+/// "code"}}`, `{"message", "code"}`, or `{"error": "text"}`.
+pub(crate) fn message_and_code(body: &serde_json::Value) -> (Option<String>, Option<String>) {
+    let inner = body.get("error").filter(|e| e.is_object()).unwrap_or(body);
+    let text = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    };
+    let message = inner
+        .get("message")
+        .and_then(text)
+        .or_else(|| body.get("error").and_then(text));
+    let code = inner.get("code").and_then(text);
+    (message, code)
+}
+
 fn request_suffix(request_id: &Option<String>) -> String {
     match request_id {
         Some(id) => format!(" (request id {id})"),
@@ -258,14 +313,48 @@ mod tests {
             status: 429,
             request_id: Some("req_123".into()),
             body: None,
-            snippet: r#"{"error":"slow down"}"#.into(),
+            message: None,
+            code: None,
+            snippet: "<html>slow down</html>".into(),
         };
         assert_eq!(
             err.to_string(),
-            r#"HTTP 429 (request id req_123): {"error":"slow down"}"#
+            "HTTP 429 Too Many Requests (request id req_123): <html>slow down</html>"
+        );
+        let with_message: Error = Error::Api {
+            status: 404,
+            request_id: Some("req_1".into()),
+            body: None,
+            message: Some("No such project: proj_nope".into()),
+            code: Some("not_found".into()),
+            snippet: String::new(),
+        };
+        assert_eq!(
+            with_message.to_string(),
+            "HTTP 404 Not Found: No such project: proj_nope (code not_found, request id req_1)"
         );
         assert_eq!(err.status(), Some(429));
         assert_eq!(err.request_id(), Some("req_123"));
+    }
+
+    #[test]
+    fn the_message_and_code_are_read_from_the_usual_shapes() {
+        use serde_json::json;
+        let read = |v| message_and_code(&v);
+        assert_eq!(
+            read(json!({"error": {"message": "m", "code": "c", "type": "t"}})),
+            (Some("m".into()), Some("c".into()))
+        );
+        assert_eq!(
+            read(json!({"message": "m", "code": 42})),
+            (Some("m".into()), Some("42".into()))
+        );
+        assert_eq!(
+            read(json!({"error": "slow down"})),
+            (Some("slow down".into()), None)
+        );
+        assert_eq!(read(json!({"error": {"message": null}})), (None, None));
+        assert_eq!(read(json!([1, 2])), (None, None));
     }
 
     #[test]
