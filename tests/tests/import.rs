@@ -494,3 +494,40 @@ fn a_selection_of_many_operations_is_checked_for_repeats_in_one_pass() {
         "selection.yaml: at #/operations/100000: `op7` is listed twice"
     );
 }
+
+#[test]
+fn regen_warns_when_the_overlay_changed_since_the_last_import() {
+    let scratch = scratch_root();
+    tests::copy_package_settings(scratch.path());
+    // Unchanged: no warning.
+    let args: Vec<String> = ["regen"].iter().map(|s| s.to_string()).collect();
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    xtask::run_with(&args, scratch.path(), &mut out, &mut err).unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&err),
+        "",
+        "{}",
+        String::from_utf8_lossy(&out)
+    );
+    // The overlay edited, `import` not run: regen says so.
+    let overlay = scratch.path().join("spec/overlay.yaml");
+    let text = fs::read_to_string(&overlay).unwrap();
+    fs::write(
+        &overlay,
+        text.replace("A page of time buckets.", "One page of time buckets."),
+    )
+    .unwrap();
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    xtask::run_with(&args, scratch.path(), &mut out, &mut err).unwrap();
+    let err = String::from_utf8(err).unwrap();
+    assert!(
+        err.starts_with(
+            "warning: spec/openai-usage.yaml is not what `cargo xtask import` makes of"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("run `cargo xtask import`, then `cargo xtask regen`"),
+        "{err}"
+    );
+}

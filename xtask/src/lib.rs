@@ -126,10 +126,22 @@ pub enum Outcome {
     Failure,
 }
 
-/// Runs `cargo xtask ARGS` with `root` as the workspace root, printing to `out`. An `Err` is a
-/// message for standard error: bad arguments, or a spec or file the command could not use (in
-/// which case nothing was written).
+/// Runs `cargo xtask ARGS` with `root` as the workspace root, printing its output to `out` and
+/// its warnings and verdicts to standard error ([`run_with`] takes both). An `Err` is a message
+/// for standard error: bad arguments, or a spec or file the command could not use (in which case
+/// nothing was written).
 pub fn run(args: &[String], root: &Path, out: &mut dyn Write) -> Result<Outcome, String> {
+    run_with(args, root, out, &mut std::io::stderr())
+}
+
+/// [`run`], with warnings and verdicts (what is not the command's output: a Markdown report for
+/// a pull request must hold the report only) written to `err`.
+pub fn run_with(
+    args: &[String],
+    root: &Path,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<Outcome, String> {
     let argv = std::iter::once("cargo xtask").chain(args.iter().map(String::as_str));
     let cli = match Cli::try_parse_from(argv) {
         Ok(cli) => cli,
@@ -159,13 +171,13 @@ pub fn run(args: &[String], root: &Path, out: &mut dyn Write) -> Result<Outcome,
             check,
             spec,
             out: out_dir,
-        } => regen(check, spec, out_dir, root, out),
+        } => regen(check, spec, out_dir, root, out, err),
         Command::Diff {
             old,
             new,
             format,
             deny_breaking,
-        } => diff(&old, &new, format, deny_breaking, root, out),
+        } => diff(&old, &new, format, deny_breaking, root, out, err),
         Command::Goldens => {
             for path in goldens(root, true)? {
                 writeln!(out, "{}", path.display()).map_err(io)?;
@@ -189,6 +201,7 @@ fn regen(
     out_dir: Option<PathBuf>,
     root: &Path,
     out: &mut dyn Write,
+    err: &mut dyn Write,
 ) -> Result<Outcome, String> {
     let default_layout = spec.is_none();
     let (spec, dir, options) = match (spec, out_dir) {
@@ -259,6 +272,7 @@ fn regen(
     output::apply(&dir, &changes).map_err(|e| e.to_string())?;
     if default_layout {
         summarize_against_head(root, &spec, out)?;
+        warn_if_not_imported(root, &spec, err)?;
     }
     if changes.is_empty() {
         writeln!(out, "{}: up to date, nothing changed", dir.display()).map_err(io)?;
@@ -462,6 +476,7 @@ fn diff(
     deny_breaking: bool,
     root: &Path,
     out: &mut dyn Write,
+    err: &mut dyn Write,
 ) -> Result<Outcome, String> {
     let report = review(root, old, new)?;
     let text = match format {
@@ -470,10 +485,38 @@ fn diff(
     };
     write!(out, "{text}").map_err(io)?;
     if deny_breaking && report.is_breaking() {
-        writeln!(out, "\nbreaking changes found (--deny-breaking)").map_err(io)?;
+        writeln!(err, "breaking changes found (--deny-breaking)").map_err(io)?;
         return Ok(Outcome::Failure);
     }
     Ok(Outcome::Success)
+}
+
+/// After `regen`: a warning when the spec is not what importing the vendored description with
+/// today's overlay and selection gives (one of them was edited and `import` not run), since the
+/// crate then follows a spec that the next import will change.
+fn warn_if_not_imported(root: &Path, spec: &Path, err: &mut dyn Write) -> Result<(), String> {
+    let upstream = root.join(import::UPSTREAM);
+    if !upstream.exists() {
+        return Ok(());
+    }
+    let current = codegen::load::read_input(spec, "the spec").map_err(|e| e.to_string())?;
+    match import::imported_text(root, &upstream, &import::ImportOptions::default()) {
+        Ok(imported) if imported == current => {}
+        Ok(_) => writeln!(
+            err,
+            "warning: {} is not what `cargo xtask import` makes of {} with today's {} and {}: one of them changed since the last import; run `cargo xtask import`, then `cargo xtask regen`",
+            SPEC, import::UPSTREAM, import::OVERLAY, import::SELECTION
+        )
+        .map_err(io)?,
+        Err(e) => writeln!(
+            err,
+            "warning: the import of {} fails, so {} may be stale: {e}",
+            import::UPSTREAM,
+            SPEC
+        )
+        .map_err(io)?,
+    }
+    Ok(())
 }
 
 /// After `regen`: when the spec differs from the committed one, what that means for users.
