@@ -73,6 +73,9 @@ pub struct Change {
 pub struct Report {
     /// The changes, breaking first.
     pub changes: Vec<Change>,
+    /// The crate's version before the change (`MAJOR.MINOR.PATCH`), when known: the version
+    /// line then names the next one, by the rules of its major version.
+    pub crate_version: Option<String>,
 }
 
 impl Report {
@@ -97,16 +100,54 @@ impl Report {
             .collect()
     }
 
-    /// The version bump the changes imply for the crate, under 0.x rules: anything breaking
-    /// bumps the minor version, anything else the patch version.
-    pub fn version_bump(&self) -> &'static str {
-        if self.is_breaking() {
-            "minor (something breaks; under 0.x a breaking change bumps the minor version)"
-        } else if self.changes.is_empty() {
-            "none"
+    /// The report, with the crate's current version (the version line then names the next).
+    pub fn with_crate_version(mut self, version: &str) -> Report {
+        self.crate_version = Some(version.to_owned());
+        self
+    }
+
+    /// The version bump the changes imply for the crate. Semver's rules: before 1.0 anything
+    /// breaking bumps the minor version and anything else the patch version; from 1.0, breaking
+    /// bumps the major version, additions the minor version, docs the patch version. With the
+    /// crate's version known, the line names the next one (`0.1.0 -> 0.2.0`).
+    pub fn version_bump(&self) -> String {
+        let parts: Option<Vec<u64>> = self
+            .crate_version
+            .as_deref()
+            .map(|v| {
+                v.split('.')
+                    .map(|p| p.parse().ok())
+                    .collect::<Option<Vec<u64>>>()
+            })
+            .and_then(|p| p.filter(|p| p.len() == 3));
+        let additive = self.changes.iter().any(|c| c.impact == Impact::Additive);
+        let pre_1 = parts.as_ref().is_none_or(|p| p[0] == 0);
+        let (kind, why) = if self.changes.is_empty() {
+            return "none".to_owned();
+        } else if self.is_breaking() && pre_1 {
+            (
+                "minor",
+                "something breaks; under 0.x a breaking change bumps the minor version",
+            )
+        } else if self.is_breaking() {
+            ("major", "something breaks")
+        } else if additive && !pre_1 {
+            ("minor", "something is added, nothing breaks")
         } else {
-            "patch (nothing breaks)"
-        }
+            ("patch", "nothing breaks")
+        };
+        let next = parts.map(|p| {
+            let next = match kind {
+                "major" => [p[0] + 1, 0, 0],
+                "minor" => [p[0], p[1] + 1, 0],
+                _ => [p[0], p[1], p[2] + 1],
+            };
+            format!(
+                ": {}.{}.{} -> {}.{}.{}",
+                p[0], p[1], p[2], next[0], next[1], next[2]
+            )
+        });
+        format!("{kind} ({why}){}", next.unwrap_or_default())
     }
 
     /// Plain text, one change a line, grouped by impact, ending with the version bump.
@@ -221,7 +262,10 @@ pub fn diff(old: &Api, new: &Api) -> Report {
             &b.message,
         ))
     });
-    Report { changes }
+    Report {
+        changes,
+        crate_version: None,
+    }
 }
 
 struct Differ<'a> {
@@ -940,13 +984,34 @@ impl<'a> Differ<'a> {
                     .iter()
                     .map(|v| (v.wire.as_str(), v.rust_name.as_str()))
                     .collect();
+                // What adding a value changes besides the new variant: the list constant's
+                // type grows, and a response value the crate kept as text is now a variant.
+                let (list, kept) = if b.open {
+                    ("KNOWN", Some(&b.other_name))
+                } else {
+                    ("ALL", None)
+                };
                 for v in &b.variants {
                     match old_values.get(v.wire.as_str()) {
-                        None => self.push(
-                            Impact::Additive,
-                            format!("{new_name}::{}", v.rust_name),
-                            format!("allowed value `{}` added", v.wire),
-                        ),
+                        None => {
+                            let mut message = format!(
+                                "allowed value `{}` added; `{new_name}::{list}` becomes `[Self; {}]` (was `[Self; {}]`)",
+                                v.wire,
+                                b.variants.len(),
+                                a.variants.len()
+                            );
+                            if let (Some(other), true) = (kept, a.open) {
+                                message.push_str(&format!(
+                                    "; a `{}` the crate read as `{other}(\"{}\")` now reads as `{}` (changes behaviour for code that matched `{other}`)",
+                                    v.wire, v.wire, v.rust_name
+                                ));
+                            }
+                            self.push(
+                                Impact::Additive,
+                                format!("{new_name}::{}", v.rust_name),
+                                message,
+                            )
+                        }
                         Some(before) if *before != v.rust_name => self.push_rust(
                             Impact::Breaking,
                             format!("{old_name}::{before}"),

@@ -112,7 +112,7 @@ fn evolutions() -> Vec<Evolution> {
   + Client::usage_evolution_probe: operation `usage-evolution-probe` (`GET /organization/usage/evolution_probe`) added, with `UsageEvolutionProbeParams`
   + UsageEvolutionProbeGroupBy: type added (enum)
 
-Version bump: patch (nothing breaks)
+Version bump: patch (nothing breaks): 0.1.0 -> 0.1.1
 ",
             breaking: false,
         },
@@ -125,7 +125,7 @@ Version bump: patch (nothing breaks)
   ! Client::usage_vector_stores: operation `usage-vector-stores` (`GET /organization/usage/vector_stores`) removed, with `UsageVectorStoresParams` (breaks compilation)
   ! UsageVectorStoresGroupBy: type removed (enum) (breaks compilation)
 
-Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version)
+Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version): 0.1.0 -> 0.2.0
 ",
             breaking: true,
         },
@@ -137,7 +137,7 @@ Version bump: minor (something breaks; under 0.x a breaking change bumps the min
             report: "Additive (1):
   + UsageCostsParams::evolution_ids: optional parameter `evolution_ids` added
 
-Version bump: patch (nothing breaks)
+Version bump: patch (nothing breaks): 0.1.0 -> 0.1.1
 ",
             breaking: false,
         },
@@ -149,7 +149,7 @@ Version bump: patch (nothing breaks)
             report: "Breaking (1):
   ! UsageCostsParams::new: required parameter `evolution_currency` added: `new` takes it (breaks compilation)
 
-Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version)
+Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version): 0.1.0 -> 0.2.0
 ",
             breaking: true,
         },
@@ -157,9 +157,9 @@ Version bump: minor (something breaks; under 0.x a breaking change bumps the min
             name: "add-allowed-value",
             spec: edited(|spec| group_by_values(spec, COMPLETIONS).push(yaml("evolution_value"))),
             report: "Additive (1):
-  + UsageCompletionsGroupBy::EvolutionValue: allowed value `evolution_value` added
+  + UsageCompletionsGroupBy::EvolutionValue: allowed value `evolution_value` added; `UsageCompletionsGroupBy::ALL` becomes `[Self; 8]` (was `[Self; 7]`)
 
-Version bump: patch (nothing breaks)
+Version bump: patch (nothing breaks): 0.1.0 -> 0.1.1
 ",
             breaking: false,
         },
@@ -169,7 +169,7 @@ Version bump: patch (nothing breaks)
             report: "Breaking (1):
   ! UsageCompletionsGroupBy::Batch: allowed value `batch` removed (breaks compilation)
 
-Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version)
+Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version): 0.1.0 -> 0.2.0
 ",
             breaking: true,
         },
@@ -196,7 +196,7 @@ properties:
   + UsageEvolutionProbeResult: type added (struct)
   + UsageResult::EvolutionProbe: result type `organization.usage.evolution_probe.result` added (`UsageEvolutionProbeResult`)
 
-Version bump: patch (nothing breaks)
+Version bump: patch (nothing breaks): 0.1.0 -> 0.1.1
 ",
             breaking: false,
         },
@@ -211,7 +211,7 @@ Version bump: patch (nothing breaks)
             report: "Additive (1):
   + CostsResult::evolution_quantity: field `evolution_quantity` added: `Option<f64>`
 
-Version bump: patch (nothing breaks)
+Version bump: patch (nothing breaks): 0.1.0 -> 0.1.1
 ",
             breaking: false,
         },
@@ -223,7 +223,7 @@ Version bump: patch (nothing breaks)
             report: "Breaking (1):
   ! UsageVectorStoresResult::usage_bytes: now optional or nullable: `i64` became `Option<i64>` (breaks compilation)
 
-Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version)
+Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version): 0.1.0 -> 0.2.0
 ",
             breaking: true,
         },
@@ -235,7 +235,7 @@ Version bump: minor (something breaks; under 0.x a breaking change bumps the min
             report: "Breaking (1):
   ! UsageImagesResult::images: type changed from `i64` to `f64` (breaks compilation)
 
-Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version)
+Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version): 0.1.0 -> 0.2.0
 ",
             breaking: true,
         },
@@ -252,7 +252,7 @@ Additive (2):
   + Client::usage_moderation: operation `usage-moderation` (`GET /organization/usage/moderations`) added, with `UsageModerationParams`
   + UsageModerationGroupBy: type added (enum)
 
-Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version)
+Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version): 0.1.0 -> 0.2.0
 ",
             breaking: true,
         },
@@ -264,7 +264,7 @@ Version bump: minor (something breaks; under 0.x a breaking change bumps the min
             report: "Breaking (1):
   ! UsageCostsParams::limit: `limit`: maximum now 100 (was 180): tightened, `validate()` rejects values it accepted (breaks at run time)
 
-Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version)
+Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version): 0.1.0 -> 0.2.0
 ",
             breaking: true,
         },
@@ -274,7 +274,7 @@ Version bump: minor (something breaks; under 0.x a breaking change bumps the min
             report: "Additive (1):
   + UsageCostsParams::limit: `limit`: maximum now 365 (was 180): loosened
 
-Version bump: patch (nothing breaks)
+Version bump: patch (nothing breaks): 0.1.0 -> 0.1.1
 ",
             breaking: false,
         },
@@ -286,7 +286,7 @@ Version bump: patch (nothing breaks)
             report: "Breaking (1):
   ! UsageCompletionsParams::limit: `limit`: maximum for `bucket_width=1h` (`x-maximum-by`) now 100 (was 168): tightened, `validate()` rejects values it accepted (breaks at run time)
 
-Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version)
+Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version): 0.1.0 -> 0.2.0
 ",
             breaking: true,
         },
@@ -296,7 +296,7 @@ Version bump: minor (something breaks; under 0.x a breaking change bumps the min
             report: "Breaking (1):
   ! UsageCostsParams::project_ids: `project_ids`: minItems now 2 (was none): tightened, `validate()` rejects values it accepted (breaks at run time)
 
-Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version)
+Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version): 0.1.0 -> 0.2.0
 ",
             breaking: true,
         },
@@ -306,7 +306,7 @@ Version bump: minor (something breaks; under 0.x a breaking change bumps the min
             report: "Breaking (1):
   ! UsageCostsParams::page: `page`: must now match the pattern `^page_` (the server rejects other values) (breaks at run time)
 
-Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version)
+Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version): 0.1.0 -> 0.2.0
 ",
             breaking: true,
         },
@@ -318,7 +318,7 @@ Version bump: minor (something breaks; under 0.x a breaking change bumps the min
             report: "Additive (1):
   + UsageCostsParams::end_time: `end_time` no longer has to be greater than `start_time`
 
-Version bump: patch (nothing breaks)
+Version bump: patch (nothing breaks): 0.1.0 -> 0.1.1
 ",
             breaking: false,
         },
@@ -329,7 +329,7 @@ Version bump: patch (nothing breaks)
             report: "Breaking (1):
   ! UsageCostsParams::limit: default of `limit` now `14` (was `7`): requests that leave it unset get other results (changes behaviour)
 
-Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version)
+Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version): 0.1.0 -> 0.2.0
 ",
             breaking: true,
         },
@@ -344,7 +344,7 @@ Version bump: minor (something breaks; under 0.x a breaking change bumps the min
 Docs (1):
   ~ UsageCostsParams::bucket_width: default of `bucket_width` (`1d`) no longer stated
 
-Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version)
+Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version): 0.1.0 -> 0.2.0
 ",
             breaking: true,
         },
@@ -354,7 +354,7 @@ Version bump: minor (something breaks; under 0.x a breaking change bumps the min
             report: "Breaking (1):
   ! UsageCostsParams::project_ids: `project_ids` is now sent as `project_ids=a,b` (was `project_ids=a&project_ids=b`): `explode` changed (changes behaviour)
 
-Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version)
+Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version): 0.1.0 -> 0.2.0
 ",
             breaking: true,
         },
@@ -364,7 +364,7 @@ Version bump: minor (something breaks; under 0.x a breaking change bumps the min
             report: "Breaking (1):
   ! DEFAULT_BASE_URL: the server is now `https://eu.api.openai.com/v1` (was `https://api.openai.com/v1`): requests go elsewhere (changes behaviour)
 
-Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version)
+Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version): 0.1.0 -> 0.2.0
 ",
             breaking: true,
         },
@@ -376,7 +376,7 @@ Version bump: minor (something breaks; under 0.x a breaking change bumps the min
             report: "Breaking (1):
   ! Client::from_env: the key (`x-env-var` of the security scheme) is now read from `OPENAI_ORG_ADMIN_KEY` (was `OPENAI_ADMIN_KEY`) (changes behaviour)
 
-Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version)
+Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version): 0.1.0 -> 0.2.0
 ",
             breaking: true,
         },
@@ -389,7 +389,7 @@ Version bump: minor (something breaks; under 0.x a breaking change bumps the min
             report: "Breaking (1):
   ! Client::builder: the key is now sent as the `x-admin-key` header (was `Authorization: Bearer <key>`) (changes behaviour)
 
-Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version)
+Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version): 0.1.0 -> 0.2.0
 ",
             breaking: true,
         },
@@ -416,7 +416,7 @@ Version bump: minor (something breaks; under 0.x a breaking change bumps the min
             report: "Breaking (1):
   ! UsageResult: told apart by `kind` now (was `object`): objects are matched by another property, and crates built before decode every one as `Unknown` (breaks at run time)
 
-Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version)
+Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version): 0.1.0 -> 0.2.0
 ",
             breaking: true,
         },
@@ -431,7 +431,7 @@ Version bump: minor (something breaks; under 0.x a breaking change bumps the min
             report: "Deprecated (1):
   - Client::usage_moderations: operation deprecated, sunset 2027-06-30: uses now warn (`deprecated by the API`)
 
-Version bump: patch (nothing breaks)
+Version bump: patch (nothing breaks): 0.1.0 -> 0.1.1
 ",
             breaking: false,
         },
@@ -441,7 +441,7 @@ Version bump: patch (nothing breaks)
             report: "Deprecated (1):
   - UsageCostsParams::project_ids: parameter `project_ids` deprecated: uses now warn (`Return only costs for these projects.`)
 
-Version bump: patch (nothing breaks)
+Version bump: patch (nothing breaks): 0.1.0 -> 0.1.1
 ",
             breaking: false,
         },
@@ -457,7 +457,7 @@ Version bump: patch (nothing breaks)
             report: "Breaking (1):
   ! Client::retrieve_project: now `DELETE /organization/projects/{project_id}` (was `GET /organization/projects/{project_id}`) (changes behaviour)
 
-Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version)
+Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version): 0.1.0 -> 0.2.0
 ",
             breaking: true,
         },
@@ -474,7 +474,7 @@ Version bump: minor (something breaks; under 0.x a breaking change bumps the min
   ! RetrieveUserParams::new: required parameter `evolution_user` added: `new` takes it (breaks compilation)
   ! RetrieveUserParams::new: required parameter `user_id` removed (breaks compilation)
 
-Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version)
+Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version): 0.1.0 -> 0.2.0
 ",
             breaking: true,
         },
@@ -486,7 +486,7 @@ Version bump: minor (something breaks; under 0.x a breaking change bumps the min
             report: "Rust names and methods only (the wire is unchanged) (1):
   ! Client::list_projects: no longer pages: stream methods removed (breaks compilation)
 
-Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version)
+Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version): 0.1.0 -> 0.2.0
 ",
             breaking: true,
         },
@@ -668,7 +668,7 @@ fn markdown_for_pull_requests() {
 - `Client::usage_moderation`: operation `usage-moderation` (`GET /organization/usage/moderations`) added, with `UsageModerationParams`
 - `UsageModerationGroupBy`: type added (enum)
 
-**Version bump:** minor (something breaks; under 0.x a breaking change bumps the minor version)
+**Version bump:** minor (something breaks; under 0.x a breaking change bumps the minor version): 0.1.0 -> 0.2.0
 "
     );
 }
@@ -704,7 +704,7 @@ fn descriptions_are_docs_and_renames_are_listed_apart() {
 Docs (1):
   ~ UsageImagesResult::images: description changed
 
-Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version)
+Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version): 0.1.0 -> 0.2.0
 "
     );
     assert_eq!(
@@ -837,7 +837,7 @@ fn regen_summarizes_a_changed_spec_against_the_last_commit() {
     xtask::run(&args(&["regen"]), repo, &mut out).unwrap();
     let text = String::from_utf8(out).unwrap();
     assert!(
-        text.contains("Changes against git:HEAD (`cargo xtask diff git:HEAD spec/openai-usage.yaml`):\n\nAdditive (1):\n  + UsageCompletionsGroupBy::EvolutionValue: allowed value `evolution_value` added\n"),
+        text.contains("Changes against git:HEAD (`cargo xtask diff git:HEAD spec/openai-usage.yaml`):\n\nAdditive (1):\n  + UsageCompletionsGroupBy::EvolutionValue: allowed value `evolution_value` added; `UsageCompletionsGroupBy::ALL` becomes `[Self; 8]` (was `[Self; 7]`)\n"),
         "{text}"
     );
 }
@@ -873,7 +873,7 @@ fn a_value_added_to_a_response_enum_is_additive() {
     assert_eq!(
         codegen::diff::diff(&old, &new).to_text(),
         "Additive (1):
-  + UsageCompletionsResultServiceTier::Priority: allowed value `priority` added
+  + UsageCompletionsResultServiceTier::Priority: allowed value `priority` added; `UsageCompletionsResultServiceTier::KNOWN` becomes `[Self; 3]` (was `[Self; 2]`); a `priority` the crate read as `Other(\"priority\")` now reads as `Priority` (changes behaviour for code that matched `Other`)
 
 Version bump: patch (nothing breaks)
 "

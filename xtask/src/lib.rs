@@ -466,7 +466,12 @@ pub fn review(root: &Path, old: &str, new: &str) -> Result<codegen::diff::Report
     let (new_label, new_text) = read_spec(root, new)?;
     let old_api = codegen::api_from_str(&old_label, &old_text).map_err(|e| e.to_string())?;
     let new_api = codegen::api_from_str(&new_label, &new_text).map_err(|e| e.to_string())?;
-    Ok(codegen::diff::diff(&old_api, &new_api))
+    let report = codegen::diff::diff(&old_api, &new_api);
+    // The version line names the next version of the crate the project publishes.
+    Ok(match PackageSettings::read(root) {
+        Ok(settings) => report.with_crate_version(&settings.version),
+        Err(_) => report,
+    })
 }
 
 fn diff(
