@@ -354,25 +354,35 @@ impl<'a> Differ<'a> {
         let key_env = |api: &Api| api.auth.as_ref().and_then(|a| a.env_var.clone());
         let (old_env, new_env) = (key_env(old), key_env(new));
         if old_env != new_env {
+            // Without a variable there is no `from_env`; with another, a program that sets only
+            // the old one gets an error from `from_env` when it runs.
             let effect = if new_env.is_none() {
                 Effect::Compile
             } else {
-                Effect::Behaviour
+                Effect::Runtime
             };
-            self.push_effect(
-                Impact::Breaking,
-                effect,
-                "Client::from_env",
-                format!(
-                    "the key (`x-env-var` of the security scheme) is now read from {} (was {})",
+            let message = match (&old_env, &new_env) {
+                (Some(was), None) => format!(
+                    "removed: the spec names no variable for the key any more (was `{was}`)"
+                ),
+                (None, Some(now)) => format!("added: reads the key from `{now}`"),
+                _ => format!(
+                    "the key (`x-env-var` of the security scheme) is now read from {} (was {}): a program that sets only the old one gets an error",
                     shown(&new_env),
                     shown(&old_env)
                 ),
-            );
+            };
+            let impact = if old_env.is_none() {
+                Impact::Additive
+            } else {
+                Impact::Breaking
+            };
+            self.push_effect(impact, effect, "Client::from_env", message);
         }
+        // Where a key given to the builder goes: a spec without a security scheme still sends
+        // one, the builder's default way (bearer).
         let placement = |api: &Api| match api.auth.as_ref().map(|a| &a.kind) {
-            None => "no key".to_owned(),
-            Some(AuthKind::Bearer) => "`Authorization: Bearer <key>`".to_owned(),
+            None | Some(AuthKind::Bearer) => "`Authorization: Bearer <key>`".to_owned(),
             Some(AuthKind::Header(name)) => format!("the `{name}` header"),
         };
         let (was, now) = (placement(old), placement(new));
@@ -383,6 +393,19 @@ impl<'a> Differ<'a> {
                 "Client::builder",
                 format!("the key is now sent as {now} (was {was})"),
             );
+        }
+        match (old.auth.is_some(), new.auth.is_some()) {
+            (true, false) => self.push(
+                Impact::Additive,
+                "Client::builder",
+                format!("the spec no longer requires a key: a key given is still sent as {now}"),
+            ),
+            (false, true) => self.push(
+                Impact::Additive,
+                "Client::builder",
+                format!("the spec now requires a key, sent as {now}"),
+            ),
+            _ => {}
         }
     }
 
@@ -718,21 +741,32 @@ impl<'a> Differ<'a> {
         for (name, was, now) in upper {
             self.bound(item, wire, name, was, now, Direction::Upper);
         }
-        match (&a.pattern, &b.pattern) {
-            (x, y) if x == y => {}
-            (_, None) => self.push(
-                Impact::Additive,
-                item,
-                format!("`{wire}`: pattern removed: any string is accepted"),
+        // A string's pattern, and the pattern of each value of an array.
+        for (removed, must, was, now) in [
+            ("pattern removed", "must", &a.pattern, &b.pattern),
+            (
+                "pattern of each value removed",
+                "each value must",
+                &a.items_pattern,
+                &b.items_pattern,
             ),
-            (_, Some(p)) => self.push_effect(
-                Impact::Breaking,
-                Effect::Runtime,
-                item,
-                format!(
-                    "`{wire}`: must now match the pattern `{p}` (the server rejects other values)"
+        ] {
+            match (was, now) {
+                (x, y) if x == y => {}
+                (_, None) => self.push(
+                    Impact::Additive,
+                    item,
+                    format!("`{wire}`: {removed}: any string is accepted"),
                 ),
-            ),
+                (_, Some(p)) => self.push_effect(
+                    Impact::Breaking,
+                    Effect::Runtime,
+                    item,
+                    format!(
+                        "`{wire}`: {must} now match the pattern `{p}` (the server rejects other values)"
+                    ),
+                ),
+            }
         }
         self.maximum_by(item, wire, &a.maximum_by, &b.maximum_by);
         let than = |r: &Option<crate::ir::ParamRef>| r.as_ref().map(|r| r.wire_name.clone());
@@ -1035,13 +1069,21 @@ impl<'a> Differ<'a> {
             }
             (TypeKind::Union(a), TypeKind::Union(b)) => {
                 if a.property != b.property {
+                    // The union's accessor is named after the property, so code that calls it
+                    // no longer compiles; crates built before decode every object as unknown.
+                    let accessor =
+                        |p: &str| crate::naming::field_name(p).unwrap_or_else(|| p.to_owned());
                     self.push_effect(
                         Impact::Breaking,
-                        Effect::Runtime,
+                        Effect::Compile,
                         new_name.to_owned(),
                         format!(
-                            "told apart by `{}` now (was `{}`): objects are matched by another property, and crates built before decode every one as `{}`",
-                            b.property, a.property, b.unknown_name
+                            "told apart by `{}` now (was `{}`): the accessor `{}()` is now `{}()`, and crates built before decode every object as `{}`",
+                            b.property,
+                            a.property,
+                            accessor(&a.property),
+                            accessor(&b.property),
+                            b.unknown_name
                         ),
                     );
                 }
@@ -1284,5 +1326,30 @@ mod tests {
             (change.impact, change.effect),
             (Impact::Breaking, Effect::Compile)
         );
+    }
+
+    #[test]
+    fn the_version_line_follows_semver_before_and_after_1_0() {
+        let (old, new) = (with_values("1m, 1d"), with_values("1m, 1h, 1d"));
+        let added = diff(&old, &new);
+        let removed = diff(&new, &old);
+        assert_eq!(added.version_bump(), "patch (nothing breaks)");
+        assert_eq!(
+            added.clone().with_crate_version("0.4.2").version_bump(),
+            "patch (nothing breaks): 0.4.2 -> 0.4.3"
+        );
+        assert_eq!(
+            added.with_crate_version("1.4.2").version_bump(),
+            "minor (something is added, nothing breaks): 1.4.2 -> 1.5.0"
+        );
+        assert_eq!(
+            removed.clone().with_crate_version("0.4.2").version_bump(),
+            "minor (something breaks; under 0.x a breaking change bumps the minor version): 0.4.2 -> 0.5.0"
+        );
+        assert_eq!(
+            removed.with_crate_version("1.4.2").version_bump(),
+            "major (something breaks): 1.4.2 -> 2.0.0"
+        );
+        assert_eq!(diff(&old, &old).version_bump(), "none");
     }
 }

@@ -282,6 +282,8 @@ pub struct Bounds {
     pub max_length: Option<u64>,
     /// `pattern` of a string parameter (documented and reviewed; the server checks it).
     pub pattern: Option<String>,
+    /// `pattern` of each value of an array parameter (`items.pattern`), likewise.
+    pub items_pattern: Option<String>,
     /// `x-maximum-by`: a maximum that depends on another parameter's value.
     pub maximum_by: Option<MaximumBy>,
     /// `x-greater-than`: the parameter this one must exceed.

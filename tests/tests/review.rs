@@ -374,7 +374,41 @@ Version bump: minor (something breaks; under 0.x a breaking change bumps the min
                 spec["components"]["securitySchemes"]["AdminApiKeyAuth"]["x-env-var"] = yaml("OPENAI_ORG_ADMIN_KEY");
             }),
             report: "Breaking (1):
-  ! Client::from_env: the key (`x-env-var` of the security scheme) is now read from `OPENAI_ORG_ADMIN_KEY` (was `OPENAI_ADMIN_KEY`) (changes behaviour)
+  ! Client::from_env: the key (`x-env-var` of the security scheme) is now read from `OPENAI_ORG_ADMIN_KEY` (was `OPENAI_ADMIN_KEY`): a program that sets only the old one gets an error (breaks at run time)
+
+Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version): 0.1.0 -> 0.2.0
+",
+            breaking: true,
+        },
+        Evolution {
+            name: "remove-security",
+            spec: edited(|spec| {
+                spec.as_mapping_mut().unwrap().remove("security");
+                for item in spec["paths"].as_mapping_mut().unwrap().values_mut() {
+                    for op in item.as_mapping_mut().unwrap().values_mut() {
+                        if let Some(op) = op.as_mapping_mut() {
+                            op.remove("security");
+                        }
+                    }
+                }
+            }),
+            report: "Breaking (1):
+  ! Client::from_env: removed: the spec names no variable for the key any more (was `OPENAI_ADMIN_KEY`) (breaks compilation)
+
+Additive (1):
+  + Client::builder: the spec no longer requires a key: a key given is still sent as `Authorization: Bearer <key>`
+
+Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version): 0.1.0 -> 0.2.0
+",
+            breaking: true,
+        },
+        Evolution {
+            name: "add-pattern-to-array-items",
+            spec: edited(|spec| {
+                param(spec, COSTS, "project_ids")["schema"]["items"]["pattern"] = yaml("'^proj_'")
+            }),
+            report: "Breaking (1):
+  ! UsageCostsParams::project_ids: `project_ids`: each value must now match the pattern `^proj_` (the server rejects other values) (breaks at run time)
 
 Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version): 0.1.0 -> 0.2.0
 ",
@@ -414,7 +448,7 @@ Version bump: minor (something breaks; under 0.x a breaking change bumps the min
                 schema(spec, "UsageTimeBucket")["properties"]["results"]["items"]["discriminator"]["propertyName"] = yaml("kind");
             }),
             report: "Breaking (1):
-  ! UsageResult: told apart by `kind` now (was `object`): objects are matched by another property, and crates built before decode every one as `Unknown` (breaks at run time)
+  ! UsageResult: told apart by `kind` now (was `object`): the accessor `object()` is now `kind()`, and crates built before decode every object as `Unknown` (breaks compilation)
 
 Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version): 0.1.0 -> 0.2.0
 ",
@@ -439,7 +473,7 @@ Version bump: patch (nothing breaks): 0.1.0 -> 0.1.1
             name: "deprecate-parameter",
             spec: edited(|spec| param(spec, COSTS, "project_ids")["deprecated"] = yaml("true")),
             report: "Deprecated (1):
-  - UsageCostsParams::project_ids: parameter `project_ids` deprecated: uses now warn (`Return only costs for these projects.`)
+  - UsageCostsParams::project_ids: parameter `project_ids` deprecated: uses now warn (`deprecated by the API`)
 
 Version bump: patch (nothing breaks): 0.1.0 -> 0.1.1
 ",

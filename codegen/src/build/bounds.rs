@@ -18,6 +18,10 @@ impl<'a> Builder<'a> {
             Type::Array(_) => {
                 bounds.min_items = count(schema, "minItems")?;
                 bounds.max_items = count(schema, "maxItems")?;
+                if let Some(items) = schema.get("items") {
+                    let items = crate::resolve::deref(self.doc, &items)?;
+                    bounds.items_pattern = items.str("pattern")?.map(str::to_string);
+                }
                 return Ok(bounds);
             }
             Type::String => {

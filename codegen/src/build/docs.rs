@@ -74,13 +74,40 @@ pub(super) fn deprecation(node: &Node<'_>) -> Result<Option<Deprecation>> {
     if node.bool("deprecated")? != Some(true) {
         return Ok(None);
     }
+    // The note is what the description says about the deprecation (its sentences that mention
+    // it, or say what to use instead), not the whole description, which says what the
+    // operation or parameter does.
     let note = node
         .str("description")?
-        .map(|d| d.trim().to_string())
+        .map(deprecation_sentences)
         .filter(|d| !d.is_empty())
         .unwrap_or_else(|| "deprecated by the API".to_string());
     let sunset = node.get("x-sunset").and_then(|s| s.scalar());
     Ok(Some(Deprecation { note, sunset }))
+}
+
+/// The sentences of `description` that speak of the deprecation: those that mention it or name
+/// what to use instead.
+fn deprecation_sentences(description: &str) -> String {
+    let text = description.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut sentences = Vec::new();
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        let end = i + c.len_utf8();
+        let at_break = matches!(c, '.' | '!' | '?') && text[end..].starts_with(' ');
+        if at_break || end == text.len() {
+            sentences.push(text[start..end].trim());
+            start = end;
+        }
+    }
+    sentences
+        .into_iter()
+        .filter(|s| {
+            let lower = s.to_lowercase();
+            lower.contains("deprecat") || lower.contains("instead")
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[cfg(test)]
@@ -117,14 +144,19 @@ mod tests {
 
     #[test]
     fn deprecation_keeps_the_note_and_sunset_or_says_who_deprecated_it() {
-        let text = doc(&get("[{name: a, in: query, deprecated: true, x-sunset: '2027-01-01', description: '  Use b.  ', schema: {type: string}}, {name: b, in: query, deprecated: true, schema: {type: string}}]", "{type: object}"), "");
+        let text = doc(&get("[{name: a, in: query, deprecated: true, x-sunset: '2027-01-01', description: '  Return only these projects. Deprecated: use `b` instead.  ', schema: {type: string}}, {name: b, in: query, deprecated: true, schema: {type: string}}, {name: c, in: query, deprecated: true, description: Return only usage for these projects., schema: {type: string}}]", "{type: object}"), "");
         let op = operation(&text);
         assert_eq!(
             op.params[0].deprecated,
             Some(Deprecation {
-                note: "Use b.".into(),
+                note: "Deprecated: use `b` instead.".into(),
                 sunset: Some("2027-01-01".into())
             })
+        );
+        // A description that says what the parameter does is no deprecation note.
+        assert_eq!(
+            op.params[2].deprecated.as_ref().map(|d| d.note.as_str()),
+            Some("deprecated by the API")
         );
         assert_eq!(
             op.params[1].deprecated,

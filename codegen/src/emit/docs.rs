@@ -177,6 +177,12 @@ pub fn facts(doc: &Doc, lead: String, bounds: Option<&Bounds>) -> String {
                 pattern.replace('`', "'")
             ));
         }
+        if let Some(pattern) = &bounds.items_pattern {
+            facts.push(format!(
+                "Each value must match the pattern `{}` (checked by the server).",
+                pattern.replace('`', "'")
+            ));
+        }
     }
     facts.join(" ")
 }
