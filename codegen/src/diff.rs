@@ -11,7 +11,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use crate::ir::{
-    Api, AuthKind, Deprecation, Field, MaximumBy, Number, Operation, Param, Type, TypeDef, TypeKind,
+    Accessor, Api, AuthKind, Deprecation, Field, MaximumBy, Number, Operation, Param, Type,
+    TypeDef, TypeKind,
 };
 use crate::naming;
 
@@ -932,6 +933,50 @@ impl<'a> Differ<'a> {
         }
     }
 
+    /// `x-accessors` of a struct, matched by method name.
+    fn accessors(&mut self, owner: &str, old: &[Accessor], new: &[Accessor]) {
+        for b in new {
+            let item = format!("{owner}::{}", b.name);
+            match old.iter().find(|a| a.name == b.name) {
+                None => self.push(
+                    Impact::Additive,
+                    item,
+                    format!("accessor added (follows `{}`)", b.path.join(".")),
+                ),
+                Some(a) if a.ty != b.ty => self.push(
+                    Impact::Breaking,
+                    item,
+                    format!(
+                        "accessor now returns `{}` (was `{}`)",
+                        crate::rust_type::of(&b.ty).text(),
+                        crate::rust_type::of(&a.ty).text()
+                    ),
+                ),
+                Some(a) if a.path != b.path => self.push_effect(
+                    Impact::Breaking,
+                    Effect::Behaviour,
+                    item,
+                    format!(
+                        "accessor now follows `{}` (was `{}`)",
+                        b.path.join("."),
+                        a.path.join(".")
+                    ),
+                ),
+                Some(a) if a.description != b.description => {
+                    self.push(Impact::Docs, item, "description changed".to_owned())
+                }
+                Some(_) => {}
+            }
+        }
+        for a in old.iter().filter(|a| !new.iter().any(|b| b.name == a.name)) {
+            self.push(
+                Impact::Breaking,
+                format!("{owner}::{}", a.name),
+                "accessor removed".to_owned(),
+            );
+        }
+    }
+
     fn named(&mut self, item: &str, old_name: &str, new_name: &str) {
         let (Some(old), Some(new)) = (find(self.old, old_name), find(self.new, new_name)) else {
             return;
@@ -966,7 +1011,8 @@ impl<'a> Differ<'a> {
         }
         match (&old.kind, &new.kind) {
             (TypeKind::Struct(a), TypeKind::Struct(b)) => {
-                self.fields(new_name, &a.fields, &b.fields)
+                self.fields(new_name, &a.fields, &b.fields);
+                self.accessors(new_name, &a.accessors, &b.accessors);
             }
             (TypeKind::Enum(a), TypeKind::Enum(b)) => {
                 let default_of = |e: &crate::ir::Enum| {

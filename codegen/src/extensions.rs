@@ -70,6 +70,11 @@ pub const EXTENSIONS: &[Extension] = &[
         purpose: "Rust names of enum variants or union members (a list, or value -> name)",
     },
     Extension {
+        name: "x-accessors",
+        sites: &[Site::Schema],
+        purpose: "methods of an object that read a value nested in optional objects (name -> {path, description})",
+    },
+    Extension {
         name: "x-method-name",
         sites: &[Site::Operation],
         purpose: "the Rust method of an operation (its parameter struct is named after it)",

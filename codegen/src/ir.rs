@@ -405,6 +405,32 @@ pub struct Struct {
     /// Properties that can only have one value (`enum` with one value, or `const`): they are
     /// written when serializing and not stored.
     pub constants: Vec<Constant>,
+    /// `x-accessors`: methods that read a value nested in optional objects in one call.
+    pub accessors: Vec<Accessor>,
+}
+
+/// A method that follows a path of fields (`x-accessors`), each possibly absent, to a value:
+/// `cost.amount_value()` for `cost.amount.as_ref().and_then(|a| a.value)`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Accessor {
+    /// The method's name (snake_case).
+    pub name: String,
+    /// What it returns, in words.
+    pub description: String,
+    /// The wire names of the fields it follows, outermost first.
+    pub path: Vec<String>,
+    /// The Rust fields it follows and whether each is an `Option`; filled in once every type
+    /// is built.
+    pub steps: Vec<AccessorStep>,
+    /// The type of the value it reaches (without `Option`).
+    pub ty: Type,
+}
+
+/// One field an accessor goes through.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AccessorStep {
+    pub rust_name: String,
+    pub option: bool,
 }
 
 /// A property that can only hold one string.

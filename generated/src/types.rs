@@ -350,6 +350,25 @@ impl ::serde::Serialize for CostsResult {
     }
 }
 
+impl CostsResult {
+    /// The cost's amount, exactly, in its currency.
+    ///
+    /// Follows `amount.value`; `None` where any of them is absent or null.
+    pub fn amount_value(&self) -> Option<::rust_decimal::Decimal> {
+        Some(self)
+            .and_then(|v| v.amount.as_ref())
+            .and_then(|v| v.value.as_ref())
+            .copied()
+    }
+
+    /// The currency of the cost's amount (lowercase ISO-4217, such as `usd`).
+    ///
+    /// Follows `amount.currency`; `None` where any of them is absent or null.
+    pub fn amount_currency(&self) -> Option<&String> {
+        Some(self).and_then(|v| v.amount.as_ref()).and_then(|v| v.currency.as_ref())
+    }
+}
+
 /// The unit of the `quantity` value. If no single supported unit applies to the result, this field is `null`.
 ///
 /// The `quantity_unit` property of the spec's schema `CostsResult`. Open: a value the spec does not list is kept in [`CostsResultQuantityUnit::Other`] rather than rejected. Allowed values: `tokens`, `1000_tokens`, `duration_seconds`, `duration_minutes`, `duration_hours`, `gibibyte_hours`, `images`, `characters`.

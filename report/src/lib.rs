@@ -308,6 +308,10 @@ pub async fn collect(client: &Client, request: &Request) -> Result<Report, Failu
                 .into_iter()
                 .filter_map(UsageResult::into_costs)
             {
+                let value = cost.amount_value().unwrap_or_default();
+                if report.currency.is_none() {
+                    report.currency = cost.amount_currency().cloned();
+                }
                 let id = group_by.id_of(GroupFields {
                     project_id: cost.project_id,
                     line_item: cost.line_item,
@@ -317,12 +321,7 @@ pub async fn collect(client: &Client, request: &Request) -> Result<Report, Failu
                     ..GroupFields::default()
                 });
                 let cell = report.cells.entry((day, id)).or_default();
-                let amount = cost.amount.as_ref();
-                let value = amount.and_then(|a| a.value).unwrap_or_default();
                 cell.add_cost(Money::from_decimal(value))?;
-                if report.currency.is_none() {
-                    report.currency = amount.and_then(|a| a.currency.clone());
-                }
             }
         }
     }

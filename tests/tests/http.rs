@@ -1824,3 +1824,45 @@ async fn an_api_error_reads_as_a_sentence_with_its_code_and_request_id() {
     };
     assert_eq!(body.error.message, "No such project: proj_nope");
 }
+
+#[tokio::test]
+async fn https_is_spoken_with_rustls_and_offers_http2() {
+    // A local server that reads the first flight and hangs up: what the client sent shows it
+    // set up TLS (no provider missing, no panic) and offers HTTP/2 by ALPN.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move {
+        use tokio::io::AsyncReadExt as _;
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut hello = vec![0u8; 4096];
+        let n = socket.read(&mut hello).await.unwrap();
+        hello.truncate(n);
+        hello
+    });
+    let c = Client::builder()
+        .api_key(KEY)
+        .base_url(format!("https://{addr}/v1"))
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let error = c
+        .usage_costs(&UsageCostsParams::new(1_730_419_200))
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Transport { .. }), "{error:?}");
+    let hello = server.await.unwrap();
+    assert_eq!(hello.first(), Some(&0x16), "a TLS handshake record");
+    let offers = |protocol: &[u8]| {
+        let mut entry = vec![protocol.len() as u8];
+        entry.extend_from_slice(protocol);
+        hello.windows(entry.len()).any(|w| w == entry.as_slice())
+    };
+    assert!(
+        offers(b"h2") && offers(b"http/1.1"),
+        "ALPN offers h2 and http/1.1"
+    );
+    assert!(
+        !String::from_utf8_lossy(&hello).contains(KEY),
+        "nothing but the handshake"
+    );
+}

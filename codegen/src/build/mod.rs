@@ -87,6 +87,7 @@ pub fn build(doc: &Document) -> Result<Api> {
         None => (None, None),
     };
     let mut types: Vec<TypeDef> = builder.types.into_values().collect();
+    types::resolve_accessors(&mut types, &doc.file)?;
     open_response_enums(&mut types, &operations);
     let styles = paging_styles(&root)?;
     for (op, site) in operations.iter_mut().zip(&sites) {

@@ -140,6 +140,7 @@ fn structure(def: &TypeDef, s: &Struct, origin: &str) -> TokenStream {
             )?;),
         }
     });
+    let accessors = accessors(&name, s);
     let state_binding = if count == 0 {
         quote!(state)
     } else {
@@ -162,6 +163,46 @@ fn structure(def: &TypeDef, s: &Struct, origin: &str) -> TokenStream {
                 state.end()
             }
         }
+
+        #accessors
+    }
+}
+
+/// The `x-accessors` of a struct: each follows its fields, any of them absent, to the value.
+fn accessors(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+    if s.accessors.is_empty() {
+        return TokenStream::new();
+    }
+    let methods = s.accessors.iter().map(|a| {
+        let method = ident(&a.name);
+        let path = a.path.join(".");
+        let doc = docs::attrs(&docs::item(
+            Some(&a.description),
+            &format!("Follows `{path}`; `None` where any of them is absent or null."),
+        ));
+        let mut chain = quote!(Some(self));
+        for step in &a.steps {
+            let field = ident(&step.rust_name);
+            chain = if step.option {
+                quote!(#chain.and_then(|v| v.#field.as_ref()))
+            } else {
+                quote!(#chain.map(|v| &v.#field))
+            };
+        }
+        // Plain values come back by value; others by reference.
+        let copied = matches!(
+            a.ty,
+            Type::Integer | Type::Number | Type::Decimal | Type::Timestamp | Type::Boolean
+        );
+        let ty = rust_type(&a.ty, &quote!());
+        if copied {
+            quote! { #doc pub fn #method(&self) -> Option<#ty> { #chain.copied() } }
+        } else {
+            quote! { #doc pub fn #method(&self) -> Option<&#ty> { #chain } }
+        }
+    });
+    quote! {
+        impl #name { #(#methods)* }
     }
 }
 

@@ -365,6 +365,10 @@ impl<C: FromTransport> ClientBuilder<C> {
             (None, proxy) => {
                 // Compression (gzip, brotli) and HTTP/2 are on as the crate's features say.
                 let mut builder = reqwest::Client::builder().connect_timeout(self.connect_timeout);
+                #[cfg(feature = "rustls")]
+                {
+                    builder = builder.tls_backend_preconfigured(rustls_config()?);
+                }
                 if let Some(proxy) = proxy {
                     builder = builder.proxy(proxy);
                 }
@@ -441,6 +445,26 @@ struct Inner {
     backoff: Backoff,
     on_unrecognized: Option<UnrecognizedHook>,
     max_response_bytes: u64,
+}
+
+/// rustls with the ring provider and the platform's certificate verifier, offering HTTP/2 by
+/// ALPN when the `http2` feature is on (what reqwest's own rustls setup does with aws-lc-rs,
+/// which takes far longer to build).
+#[cfg(feature = "rustls")]
+fn rustls_config<B: fmt::Debug>() -> Result<rustls::ClientConfig, Error<B>> {
+    use rustls_platform_verifier::BuilderVerifierExt as _;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .and_then(|b| b.with_platform_verifier())
+        .map_err(|e| Error::Config(format!("cannot set up TLS: {e}")))?
+        .with_no_client_auth();
+    config.alpn_protocols = if cfg!(feature = "http2") {
+        vec![b"h2".to_vec(), b"http/1.1".to_vec()]
+    } else {
+        vec![b"http/1.1".to_vec()]
+    };
+    Ok(config)
 }
 
 /// `url` with anything between `//` and `@` (a user name and password) replaced by `***`, for
