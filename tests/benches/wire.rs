@@ -1,6 +1,6 @@
 //! Bytes on the wire for a large page, with and without compression: the 1,440-bucket,
 //! 43,200-result completions page of the decode benchmark (13 MB of JSON), served by the local
-//! fake, fetched and decoded by the generated client as it is built by default (gzip and brotli
+//! fake, fetched and decoded by the generated client as the tests build it (gzip and brotli
 //! on: `Accept-Encoding` is sent, the fake answers gzip) and by a client whose `reqwest::Client`
 //! asks for no compression. Also the organization's real usage pages from the fake (a week of
 //! hourly completions grouped by every dimension).
