@@ -8,6 +8,7 @@ pub const ROOT_EXPORTS: &[(&str, &str)] = &[
     ("client", "Client"),
     ("client", "DEFAULT_BASE_URL"),
     ("runtime", "ClientBuilder"),
+    ("runtime", "install_default_tls"),
     ("runtime", "Error"),
     ("runtime", "InvalidParam"),
     ("runtime", "PageError"),

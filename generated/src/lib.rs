@@ -102,6 +102,8 @@ pub use params::UsageModerationsParams;
 pub use params::UsageVectorStoresParams;
 pub use params::UsageWebSearchCallsParams;
 #[doc(inline)]
+pub use runtime::install_default_tls;
+#[doc(inline)]
 pub use runtime::ClientBuilder;
 #[doc(inline)]
 pub use runtime::Error;

@@ -102,6 +102,8 @@ async fn main() {
         .base_url(fake.base_url())
         .build()
         .unwrap();
+    // reqwest comes without a TLS provider here (the crate brings ring): install it first.
+    openai_usage::install_default_tls();
     let http = reqwest::Client::new();
 
     // Warm up connections and caches.

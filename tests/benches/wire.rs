@@ -22,6 +22,7 @@ fn client(fake: &FakeApi, compressed: bool) -> Client {
     let builder = if compressed {
         builder
     } else {
+        openai_usage::install_default_tls();
         let http = reqwest::Client::builder()
             .no_gzip()
             .no_brotli()

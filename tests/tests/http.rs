@@ -498,6 +498,8 @@ async fn default_headers_are_sent_and_the_clients_own_cannot_be_replaced() {
         err.to_string(),
         "invalid client configuration: `authorization` is set by the client itself and cannot be a default header"
     );
+    // A reqwest client of one's own needs a TLS provider first (reqwest brings none here).
+    openai_usage::install_default_tls();
     let err = builder(&fake)
         .proxy(reqwest::Proxy::all("http://127.0.0.1:9").unwrap())
         .http_client(reqwest::Client::new())

@@ -587,9 +587,26 @@ fn every_spec_edit_is_reported_exactly_and_its_crate_compiles() {
     let temp = tempfile::tempdir().unwrap();
     let current = root().join("spec/openai-usage.yaml");
     let mut members = Vec::new();
+    // `EVOLUTIONS_DIR=DIR` keeps each edited spec and the review's verdict there, for
+    // `tests/review/semver-checks` (which compares the verdicts with cargo-semver-checks').
+    let keep = std::env::var_os("EVOLUTIONS_DIR").map(std::path::PathBuf::from);
     for evolution in evolutions() {
         let spec = temp.path().join(format!("evo-{}.yaml", evolution.name));
         fs::write(&spec, &evolution.spec).unwrap();
+        if let Some(dir) = &keep {
+            fs::create_dir_all(dir).unwrap();
+            fs::write(
+                dir.join(format!("{}.yaml", evolution.name)),
+                &evolution.spec,
+            )
+            .unwrap();
+            let verdict = if evolution.breaking {
+                "breaking"
+            } else {
+                "not breaking"
+            };
+            fs::write(dir.join(format!("{}.verdict", evolution.name)), verdict).unwrap();
+        }
         let (spec_arg, current_arg) = (spec.to_str().unwrap(), current.to_str().unwrap());
 
         let (result, report) = run(&["diff", current_arg, spec_arg]);

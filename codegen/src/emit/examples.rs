@@ -125,7 +125,7 @@ fn enum_imports(api: &Api, op: &Operation) -> Vec<String> {
 fn client_line(api: &Api) -> String {
     match api.auth.as_ref().and_then(|a| a.env_var.as_ref()) {
         Some(var) => format!("let client = Client::from_env()?; // the key from `{var}`\n"),
-        None => "let client = Client::new(\"your API key\");\n".to_owned(),
+        None => "let client = Client::new(\"your API key\")?;\n".to_owned(),
     }
 }
 

@@ -298,6 +298,11 @@ impl<C: FromTransport> ClientBuilder<C> {
     /// A `reqwest::Client` to send requests with (sharing its connection pool, proxies, TLS
     /// settings). The timeout set here still bounds every attempt; the connect timeout and
     /// [`proxy`](Self::proxy) are the given client's own business (set them on it).
+    ///
+    /// With the `rustls` feature, reqwest is built without a crypto provider of its own (this
+    /// crate brings `ring`, which builds far faster than reqwest's default): call
+    /// [`install_default_tls`] once before building that `reqwest::Client`, or it panics asking
+    /// for a provider.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
@@ -443,6 +448,19 @@ struct Inner {
     backoff: Backoff,
     on_unrecognized: Option<UnrecognizedHook>,
     max_response_bytes: u64,
+}
+
+/// Makes `ring` rustls's process-wide default crypto provider, unless one is installed already:
+/// needed once before building a `reqwest::Client` of your own (for
+/// [`ClientBuilder::http_client`]) with the `rustls` feature, since reqwest is built without a
+/// provider of its own. The clients this crate builds do not need it. Without the `rustls`
+/// feature it does nothing.
+pub fn install_default_tls() {
+    #[cfg(feature = "rustls")]
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        // Another thread may have installed one meanwhile; either way one is installed.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
 }
 
 /// rustls with the ring provider and the platform's certificate verifier, offering HTTP/2 by

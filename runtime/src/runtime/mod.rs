@@ -25,8 +25,8 @@ mod timestamp;
 pub mod unrecognized;
 
 pub use client::{
-    ClientBuilder, Response, UnrecognizedReport, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES,
-    DEFAULT_TIMEOUT,
+    install_default_tls, ClientBuilder, Response, UnrecognizedReport, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT,
 };
 #[doc(hidden)]
 pub use client::{FromTransport, Request, Transport};
