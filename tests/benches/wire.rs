@@ -61,7 +61,7 @@ async fn large_page(
     )
 }
 
-/// Bytes of body sent for a week of hourly completions grouped by every dimension, all pages.
+/// Bytes of body sent for a week of hourly completions grouped by six dimensions, all pages.
 async fn real_week(fake: &FakeApi, client: &Client) -> u64 {
     let before = fake.body_bytes_sent();
     let params = UsageCompletionsParams::new(1_733_011_200 - 7 * 86_400)
@@ -107,7 +107,7 @@ async fn main() {
         real_week(&fake, &plain).await,
     );
     println!(
-        "| a week, hourly, grouped by all six dimensions (fake) | {} KB | {} KB | {:.1}x smaller | | |",
+        "| a week, hourly, grouped by six dimensions (fake) | {} KB | {} KB | {:.1}x smaller | | |",
         z / 1024,
         p / 1024,
         p as f64 / z as f64
