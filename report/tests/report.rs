@@ -11,6 +11,26 @@ use openai_usage_report::{
     collect, doctor, render_csv, render_json, render_table, CsvCells, Failure, GroupBy, Request,
 };
 
+/// A client of `fake`.
+fn client_of(fake: &FakeApi) -> Client {
+    Client::builder()
+        .api_key("sk-admin-test")
+        .base_url(fake.base_url())
+        .build()
+        .unwrap()
+}
+
+/// The last `n` days before `now`, grouped by `group_by`, without a progress indicator.
+fn days(n: i64, now: i64, group_by: GroupBy) -> Request {
+    Request {
+        start: now - n * 86_400,
+        end: now,
+        now,
+        group_by,
+        progress: false,
+    }
+}
+
 /// A fake with a fault on every third request (retried by the client).
 async fn faulty_fake() -> (FakeApi, Client) {
     let fake = FakeApi::start_with(Config::fixed()).await;
@@ -117,19 +137,9 @@ async fn csv_costs_per_project_name_equal_the_fakes_totals_across_faults() {
 #[tokio::test]
 async fn names_are_looked_up_once_and_budgets_per_project() {
     let fake = FakeApi::start().await;
-    let client = Client::builder()
-        .api_key("sk-admin-test")
-        .base_url(fake.base_url())
-        .build()
-        .unwrap();
+    let client = client_of(&fake);
     let now = fake.config().now;
-    let request = Request {
-        start: now - 3 * 86_400,
-        end: now,
-        now,
-        group_by: GroupBy::Project,
-        progress: false,
-    };
+    let request = days(3, now, GroupBy::Project);
     let report = collect(&client, &request).await.unwrap();
     let paths: Vec<String> = fake.requests().iter().map(|r| r.path.clone()).collect();
     let count = |suffix: &str| paths.iter().filter(|p| p.ends_with(suffix)).count();
@@ -152,19 +162,9 @@ async fn names_are_looked_up_once_and_budgets_per_project() {
 #[tokio::test]
 async fn api_keys_are_named_with_their_owner() {
     let fake = FakeApi::start().await;
-    let client = Client::builder()
-        .api_key("sk-admin-test")
-        .base_url(fake.base_url())
-        .build()
-        .unwrap();
+    let client = client_of(&fake);
     let now = fake.config().now;
-    let request = Request {
-        start: now - 86_400,
-        end: now,
-        now,
-        group_by: GroupBy::ApiKey,
-        progress: false,
-    };
+    let request = days(1, now, GroupBy::ApiKey);
     let report = collect(&client, &request).await.unwrap();
     let owner_email = org::USERS
         .iter()
@@ -586,19 +586,9 @@ async fn report_with_project_name(name: &str) -> openai_usage_report::Report {
         "/data/0/name",
         serde_json::json!(name),
     );
-    let client = Client::builder()
-        .api_key("sk-admin-test")
-        .base_url(fake.base_url())
-        .build()
-        .unwrap();
+    let client = client_of(&fake);
     let now = fake.config().now;
-    let request = Request {
-        start: now - 2 * 86_400,
-        end: now,
-        now,
-        group_by: GroupBy::Project,
-        progress: false,
-    };
+    let request = days(2, now, GroupBy::Project);
     collect(&client, &request).await.unwrap()
 }
 
@@ -686,19 +676,9 @@ async fn sums_past_the_largest_number_are_an_error_not_a_panic() {
         "/data/1/results/0/amount/value",
         serde_json::json!(max),
     );
-    let client = Client::builder()
-        .api_key("sk-admin-test")
-        .base_url(fake.base_url())
-        .build()
-        .unwrap();
+    let client = client_of(&fake);
     let now = fake.config().now;
-    let request = Request {
-        start: now - 3 * 86_400,
-        end: now,
-        now,
-        group_by: GroupBy::LineItem,
-        progress: false,
-    };
+    let request = days(3, now, GroupBy::LineItem);
     match collect(&client, &request).await {
         Err(Failure::Overflow(e)) => {
             assert!(e.to_string().starts_with("the sum of costs passes"), "{e}")
@@ -714,18 +694,8 @@ async fn sums_past_the_largest_number_are_an_error_not_a_panic() {
             serde_json::json!(i64::MAX),
         );
     }
-    let client = Client::builder()
-        .api_key("sk-admin-test")
-        .base_url(fake.base_url())
-        .build()
-        .unwrap();
-    let request = Request {
-        start: now - 3 * 86_400,
-        end: now,
-        now,
-        group_by: GroupBy::Model,
-        progress: false,
-    };
+    let client = client_of(&fake);
+    let request = days(3, now, GroupBy::Model);
     match collect(&client, &request).await {
         Err(Failure::Overflow(e)) => assert!(e.to_string().contains("input tokens"), "{e}"),
         other => panic!("expected an overflow, got {:?}", other.map(|_| ())),
@@ -738,11 +708,7 @@ async fn sums_past_the_largest_number_are_an_error_not_a_panic() {
         "/data/0/start_time",
         serde_json::json!(i64::MAX),
     );
-    let client = Client::builder()
-        .api_key("sk-admin-test")
-        .base_url(fake.base_url())
-        .build()
-        .unwrap();
+    let client = client_of(&fake);
     let report = collect(&client, &request).await.unwrap();
     assert!(render_json(&report).unwrap().contains("\"date\""));
     render_table(&report).unwrap();
@@ -788,24 +754,14 @@ async fn an_error_body_with_escape_sequences_reaches_stderr_as_text() {
 #[tokio::test]
 async fn csv_and_json_have_one_schema_per_grouping_without_made_up_values() {
     let fake = FakeApi::start_with(Config::fixed()).await;
-    let client = Client::builder()
-        .api_key("sk-admin-test")
-        .base_url(fake.base_url())
-        .build()
-        .unwrap();
+    let client = client_of(&fake);
     let now = fake.config().now;
     for (group_by, has_cost, has_tokens) in [
         (GroupBy::LineItem, true, false),
         (GroupBy::Model, false, true),
         (GroupBy::User, true, true),
     ] {
-        let request = Request {
-            start: now - 2 * 86_400,
-            end: now,
-            now,
-            group_by,
-            progress: false,
-        };
+        let request = days(2, now, group_by);
         let report = collect(&client, &request).await.unwrap();
         let csv_text = render_csv(&report, CsvCells::Neutralized).unwrap();
         let header = csv_text.lines().next().unwrap();
