@@ -54,7 +54,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Config`](crate::Error::Config) if the key cannot be sent in a header (it
+    /// [`Error::Config`](crate::runtime::Error::Config) if the key cannot be sent in a header (it
     /// is empty or holds a line break, say) or HTTP cannot be set up.
     pub fn new(api_key: impl Into<String>) -> Result<Self, Error> {
         Self::builder().api_key(api_key).build()

@@ -113,7 +113,7 @@ pub fn file(api: &Api, options: &Options) -> TokenStream {
             ///
             /// # Errors
             ///
-            /// [`Error::Config`](crate::Error::Config) if the key cannot be sent in a header (it
+            /// [`Error::Config`](crate::runtime::Error::Config) if the key cannot be sent in a header (it
             /// is empty or holds a line break, say) or HTTP cannot be set up.
             pub fn new(api_key: impl Into<String>) -> Result<Self, Error> {
                 Self::builder().api_key(api_key).build()
