@@ -39,6 +39,12 @@ pub fn sanitize(description: &str) -> String {
     }
 }
 
+/// `text` as one line of words (runs of white space, line breaks included, become one space),
+/// for a heading or a list item: on one line no block can start, so no code block either.
+pub fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// The Markdown extensions rustdoc reads, so that blocks are found where rustdoc finds them.
 fn markdown_options() -> pulldown_cmark::Options {
     use pulldown_cmark::Options;

@@ -245,7 +245,7 @@ fn space_items(code: &str) -> String {
 /// The crate's front page, as Markdown with rustdoc's links: title, description, the example,
 /// the operations. `lib.rs` carries it as its docs and the README is made from it.
 fn crate_doc(api: &Api, options: &Options) -> String {
-    let mut text = format!("# {}\n", api.title);
+    let mut text = format!("# {}\n", docs::one_line(&api.title));
     if let Some(description) = &api.description {
         text.push_str(&format!("\n{}\n", docs::sanitize(description)));
     }
@@ -268,7 +268,7 @@ fn crate_doc(api: &Api, options: &Options) -> String {
                 op.http_method,
                 op.path,
                 op.id,
-                summary.trim()
+                docs::one_line(summary)
             ));
         }
     }
