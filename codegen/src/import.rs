@@ -309,26 +309,10 @@ impl Refs {
 /// The candidate nearest to `wanted` by edit distance, if one is near enough to be a typo.
 pub fn closest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     candidates
-        .map(|c| (edit_distance(wanted, c), c))
+        .map(|c| (crate::naming::edit_distance(wanted, c), c))
         .filter(|(d, _)| *d <= wanted.len().max(3) / 3)
         .min()
         .map(|(_, c)| c)
-}
-
-/// Levenshtein distance between two strings, by characters.
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut previous = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitute = previous + usize::from(ca != *cb);
-            previous = row[j + 1];
-            row[j + 1] = substitute.min(row[j] + 1).min(previous + 1);
-        }
-    }
-    row[b.len()]
 }
 
 /// The slice as YAML text, in the layout `serde_yaml` writes (block style, keys in order).
@@ -483,10 +467,7 @@ components:
     }
 
     #[test]
-    fn edit_distance_counts_single_character_edits() {
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
-        assert_eq!(edit_distance("", "abc"), 3);
-        assert_eq!(edit_distance("same", "same"), 0);
+    fn the_closest_name_is_suggested_only_when_close() {
         assert_eq!(
             closest("usage-costz", ["usage-costs", "other"].into_iter()),
             Some("usage-costs")

@@ -92,6 +92,32 @@ impl Scope {
     }
 }
 
+/// How many single-character edits turn `a` into `b` (insert, delete, replace, or swap two
+/// neighbours): how close a misspelled name is to a known one, for "did you mean" hints.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut table = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in table.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in table[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (table[i - 1][j] + 1)
+                .min(table[i][j - 1] + 1)
+                .min(table[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(table[i - 2][j - 2] + 1);
+            }
+            table[i][j] = best;
+        }
+    }
+    table[a.len()][b.len()]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,5 +155,18 @@ mod tests {
         scope.claim("Foo", "#/a").unwrap();
         scope.claim("Foo", "#/a").unwrap();
         assert_eq!(scope.claim("Foo", "#/b"), Err("#/a".to_string()));
+    }
+
+    #[test]
+    fn edit_distance_counts_single_character_edits_and_swaps() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("same", "same"), 0);
+    }
+
+    #[test]
+    fn a_swap_is_one_edit() {
+        assert_eq!(edit_distance("maximun", "maximum"), 1);
+        assert_eq!(edit_distance("x-maxmium-by", "x-maximum-by"), 1);
     }
 }

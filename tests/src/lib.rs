@@ -11,6 +11,13 @@
 pub mod bench;
 pub use openai_usage_fake as fake;
 
+/// The workspace's root directory (the checkout).
+pub fn root() -> &'static std::path::Path {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the tests crate is inside the workspace")
+}
+
 /// A file of `tests/conformance/` (OpenAI's published usage subsets and example responses,
 /// copied into the repository with their provenance in its README), which every test that
 /// reads it needs: a missing one fails, never skips.
@@ -63,12 +70,7 @@ pub fn copy_package_settings(to: &std::path::Path) {
 /// A unified diff of `expected` and `actual` (3 lines of context), cut at `max_lines` lines with a
 /// note of how many were left out: what a failing golden shows, so the change reads at a glance.
 pub fn unified_diff(label: &str, expected: &str, actual: &str, max_lines: usize) -> String {
-    let diff = similar::TextDiff::from_lines(expected, actual);
-    let text = diff
-        .unified_diff()
-        .context_radius(3)
-        .header(&format!("a/{label}"), &format!("b/{label}"))
-        .to_string();
+    let text = xtask::unified_diff(label, expected, actual);
     let total = text.lines().count();
     if total <= max_lines {
         return text;

@@ -18,12 +18,7 @@ use std::process::Command;
 use openai_usage::{UsageResponse, UsageResult};
 use serde_json::Value;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
+use tests::root;
 
 /// `tests/conformance/`, the published material copied into the repository.
 fn conformance() -> PathBuf {
@@ -41,7 +36,7 @@ fn regen(spec: &Path, out: &Path) -> Result<xtask::Outcome, String> {
     .iter()
     .map(|s| s.to_string())
     .collect();
-    xtask::run(&args, &root(), &mut Vec::new())
+    xtask::run(&args, root(), &mut Vec::new())
 }
 
 /// `cargo check` of a generated standalone crate, with the workspace's lock file (so the same

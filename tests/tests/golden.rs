@@ -9,9 +9,7 @@
 use std::fs;
 use std::path::Path;
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap()
-}
+use tests::root;
 
 fn fixture_names() -> Vec<String> {
     let mut names: Vec<String> = fs::read_dir(root().join("tests/fixtures"))

@@ -2,7 +2,7 @@
 //! end up in literals and doc lines only, oversized or too deeply nested input is a clear error,
 //! and a fuzz run over mutations of the real spec finds no panic.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -12,12 +12,7 @@ use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use serde_yaml::Value;
 use syn::visit::Visit;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
+use tests::root;
 
 /// Every function and type item in a file, wherever it is nested.
 #[derive(Default)]
@@ -80,7 +75,7 @@ fn hostile_strings_stay_in_literals_and_docs_and_the_crate_compiles() {
     .iter()
     .map(|s| s.to_string())
     .collect();
-    xtask::run(&args, &root(), &mut Vec::new()).unwrap();
+    xtask::run(&args, root(), &mut Vec::new()).unwrap();
 
     let api = codegen::api(&spec).unwrap();
     let mut described: Vec<String> = api.types.iter().map(|t| t.name.clone()).collect();

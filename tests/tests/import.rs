@@ -6,12 +6,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
+use tests::root;
 
 fn openai_description() -> PathBuf {
     tests::upstream_description()
@@ -78,7 +73,7 @@ fn importing_the_vendored_description_reproduces_the_spec_byte_for_byte() {
     let source = xtask::import::Source::recorded(&spec).expect("a header");
     assert_eq!(source.name, "openapi.yaml");
     assert_eq!(source.version, "2.3.0");
-    let upstream = xtask::import::Upstream::read(&root()).unwrap();
+    let upstream = xtask::import::Upstream::read(root()).unwrap();
     assert_eq!(source.sha256, upstream.sha256);
     assert_eq!(source.revision.as_deref(), Some(upstream.revision.as_str()));
     assert_eq!(
@@ -93,11 +88,11 @@ fn importing_the_vendored_description_reproduces_the_spec_byte_for_byte() {
         Some(upstream.sha256.as_str())
     );
 
-    let (result, out) = run(&root(), &["import", "--check"]);
+    let (result, out) = run(root(), &["import", "--check"]);
     assert_eq!(result, Ok(xtask::Outcome::Success), "{out}");
     assert!(!out.contains("redundant"), "{out}");
     // The vendored file given as FILE is the same import.
-    let (result, out) = run(&root(), &["import", "--check", full.to_str().unwrap()]);
+    let (result, out) = run(root(), &["import", "--check", full.to_str().unwrap()]);
     assert_eq!(result, Ok(xtask::Outcome::Success), "{out}");
 }
 
@@ -363,7 +358,7 @@ fn check_response_names_exactly_what_the_spec_does_not_describe() {
     let file = temp.path().join("page.json");
     fs::write(&file, page.to_string()).unwrap();
     let (result, out) = run(
-        &root(),
+        root(),
         &["check-response", "usage-costs", file.to_str().unwrap()],
     );
     assert_eq!(result, Ok(xtask::Outcome::Failure), "{out}");
@@ -385,7 +380,7 @@ fn check_response_names_exactly_what_the_spec_does_not_describe() {
     )
     .unwrap();
     let (result, out) = run(
-        &root(),
+        root(),
         &["check-response", "usage-costs", clean.to_str().unwrap()],
     );
     assert_eq!(result, Ok(xtask::Outcome::Success), "{out}");
@@ -394,7 +389,7 @@ fn check_response_names_exactly_what_the_spec_does_not_describe() {
     let broken = temp.path().join("broken.json");
     fs::write(&broken, "{\"object\": \"page\",\n  \"data\": [").unwrap();
     let (result, _) = run(
-        &root(),
+        root(),
         &["check-response", "usage-costs", broken.to_str().unwrap()],
     );
     let message = result.unwrap_err();
@@ -458,7 +453,7 @@ fn devices_pipes_and_oversized_files_are_refused_before_reading_them_whole() {
     assert!(made.success());
     for file in [Path::new("/dev/zero"), fifo.as_path()] {
         let (result, _) = run(
-            &root(),
+            root(),
             &["check-response", "usage-costs", file.to_str().unwrap()],
         );
         let message = result.unwrap_err();
@@ -469,7 +464,7 @@ fn devices_pipes_and_oversized_files_are_refused_before_reading_them_whole() {
     let file = fs::File::create(&big).unwrap();
     file.set_len(codegen::load::MAX_SPEC_BYTES + 1).unwrap();
     let (result, _) = run(
-        &root(),
+        root(),
         &["check-response", "usage-costs", big.to_str().unwrap()],
     );
     let message = result.unwrap_err();

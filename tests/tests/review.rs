@@ -10,12 +10,7 @@ use std::process::Command;
 
 use serde_yaml::Value;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
+use tests::root;
 
 fn spec_text() -> String {
     fs::read_to_string(root().join("spec/openai-usage.yaml")).unwrap()
@@ -536,7 +531,7 @@ fn run(args: &[&str]) -> (Result<xtask::Outcome, String>, String) {
 fn run_both(args: &[&str]) -> (Result<xtask::Outcome, String>, String, String) {
     let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
     let (mut out, mut err) = (Vec::new(), Vec::new());
-    let result = xtask::run_with(&args, &root(), &mut out, &mut err);
+    let result = xtask::run_with(&args, root(), &mut out, &mut err);
     (
         result,
         String::from_utf8(out).unwrap(),
@@ -806,12 +801,11 @@ fn the_overlay_changes_only_what_its_actions_explain() {
     }
     let expected = fs::read_to_string(&golden).unwrap_or_default();
     if text != expected {
-        let diff = similar::TextDiff::from_lines(&expected, &text);
         panic!(
             "what spec/overlay.yaml changes in OpenAI's description differs from {}:\n{}\nIf the new report is right, \
              update the file with `UPDATE_GOLDEN=1 cargo test -p tests --test review`",
             golden.display(),
-            diff.unified_diff().header("expected", "now")
+            tests::unified_diff("tests/review/upstream-3.1.txt", &expected, &text, 200)
         );
     }
     assert!(!report.changes.is_empty(), "the overlay changes something");

@@ -368,13 +368,10 @@ pub fn run(
             writeln!(out, "{SPEC} is up to date with {shown}").map_err(io)?;
             return Ok(Outcome::Success);
         }
-        let diff = similar::TextDiff::from_lines(&current, &imported.text);
         write!(
             out,
             "{}",
-            diff.unified_diff()
-                .context_radius(3)
-                .header(&format!("a/{SPEC}"), &format!("b/{SPEC}"))
+            crate::unified_diff(SPEC, &current, &imported.text)
         )
         .map_err(io)?;
         writeln!(

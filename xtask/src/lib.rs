@@ -187,6 +187,16 @@ pub fn run_with(
     }
 }
 
+/// A unified diff of `old` and `new` (3 lines of context) headed `a/LABEL` and `b/LABEL`: how
+/// every check that compares files shows what differs.
+pub fn unified_diff(label: &str, old: &str, new: &str) -> String {
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{label}"), &format!("b/{label}"))
+        .to_string()
+}
+
 /// The workspace root (this crate lives in `xtask/`).
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -249,15 +259,7 @@ fn regen(
                 Change::Modified(_, old, new) => (old.as_str(), new.as_str()),
                 Change::Removed(_, old) => (old.as_str(), ""),
             };
-            let diff = similar::TextDiff::from_lines(old, new);
-            write!(
-                out,
-                "{}",
-                diff.unified_diff()
-                    .context_radius(3)
-                    .header(&format!("a/{name}"), &format!("b/{name}"))
-            )
-            .map_err(io)?;
+            write!(out, "{}", unified_diff(&name, old, new)).map_err(io)?;
         }
         writeln!(
             out,
