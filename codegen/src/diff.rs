@@ -552,7 +552,69 @@ impl<'a> Differ<'a> {
             }
         }
         self.deprecation(&item, "operation", &old.deprecated, &new.deprecated);
+        self.body(&item, old, new);
         self.params(old, new);
+    }
+
+    /// The request body: added, removed, required or not, its type (and through it, its
+    /// fields); and whether the operation is retried after failures that may have reached the
+    /// server.
+    fn body(&mut self, item: &str, old: &Operation, new: &Operation) {
+        let params = &new.params_name;
+        match (&old.body, &new.body) {
+            (None, None) => {}
+            (None, Some(b)) => {
+                let (impact, how) = if b.required {
+                    (
+                        Impact::Breaking,
+                        format!("required: `{params}::new` takes it"),
+                    )
+                } else {
+                    (
+                        Impact::Additive,
+                        format!(
+                            "optional: set with `{params}::{}`",
+                            naming::unraw(&b.rust_name)
+                        ),
+                    )
+                };
+                self.push(
+                    impact,
+                    item,
+                    format!("takes a request body `{}` ({how})", render(&b.ty)),
+                );
+            }
+            (Some(_), None) => self.push_effect(
+                Impact::Breaking,
+                Effect::Compile,
+                item,
+                "no longer takes a request body",
+            ),
+            (Some(a), Some(b)) => {
+                if a.required != b.required {
+                    let what = if b.required {
+                        format!("the request body is now required: `{params}::new` takes it")
+                    } else {
+                        format!(
+                            "the request body is now optional: `{params}::new` no longer takes it"
+                        )
+                    };
+                    self.push_effect(Impact::Breaking, Effect::Compile, item, what);
+                }
+                self.type_use(&format!("{item} (request body)"), &a.ty, &b.ty);
+                if a.description != b.description {
+                    self.push(Impact::Docs, item, "request body description changed");
+                }
+            }
+        }
+        if old.idempotent != new.idempotent {
+            let what = if new.idempotent {
+                "now idempotent: retried after timeouts and 5xx answers too"
+            } else {
+                "no longer idempotent: not retried after failures that may have reached the server"
+            };
+            self.push_effect(Impact::Breaking, Effect::Behaviour, item, what);
+        }
     }
 
     fn deprecation(
@@ -700,6 +762,73 @@ impl<'a> Differ<'a> {
     fn param_rules(&mut self, item: &str, old: &Param, new: &Param) {
         let wire = &new.wire_name;
         let (a, b) = (&old.bounds, &new.bounds);
+        self.bounds(item, wire, a, b);
+        self.maximum_by(item, wire, &a.maximum_by, &b.maximum_by);
+        let than = |r: &Option<crate::ir::ParamRef>| r.as_ref().map(|r| r.wire_name.clone());
+        match (than(&a.greater_than), than(&b.greater_than)) {
+            (None, None) => {}
+            (x, y) if x == y => {}
+            (None, Some(other)) => self.push_effect(
+                Impact::Breaking,
+                Effect::Runtime,
+                item,
+                format!("`{wire}` must now be greater than `{other}`: `validate()` rejects values it accepted"),
+            ),
+            (Some(other), None) => self.push(
+                Impact::Additive,
+                item,
+                format!("`{wire}` no longer has to be greater than `{other}`"),
+            ),
+            (Some(was), Some(now)) => self.push_effect(
+                Impact::Breaking,
+                Effect::Runtime,
+                item,
+                format!("`{wire}` must now be greater than `{now}` (was `{was}`)"),
+            ),
+        }
+        match (&old.doc.default, &new.doc.default) {
+            (None, None) => {}
+            (x, y) if x == y => {}
+            (Some(was), Some(now)) => self.push_effect(
+                Impact::Breaking,
+                Effect::Behaviour,
+                item,
+                format!("default of `{wire}` now `{now}` (was `{was}`): requests that leave it unset get other results"),
+            ),
+            (None, Some(now)) => self.push(
+                Impact::Docs,
+                item,
+                format!("default of `{wire}` stated: `{now}`"),
+            ),
+            (Some(was), None) => self.push(
+                Impact::Docs,
+                item,
+                format!("default of `{wire}` (`{was}`) no longer stated"),
+            ),
+        }
+        if old.explode != new.explode && matches!(new.ty.non_null(), Type::Array(_)) {
+            let shape = |explode: bool| {
+                if explode {
+                    format!("`{wire}=a&{wire}=b`")
+                } else {
+                    format!("`{wire}=a,b`")
+                }
+            };
+            self.push_effect(
+                Impact::Breaking,
+                Effect::Behaviour,
+                item,
+                format!(
+                    "`{wire}` is now sent as {} (was {}): `explode` changed",
+                    shape(new.explode),
+                    shape(old.explode)
+                ),
+            );
+        }
+    }
+
+    /// The bounds of a parameter or of a request body's field: numbers, counts and patterns.
+    fn bounds(&mut self, item: &str, wire: &str, a: &crate::ir::Bounds, b: &crate::ir::Bounds) {
         let lower = [
             ("minimum", num(&a.minimum), num(&b.minimum)),
             (
@@ -768,68 +897,6 @@ impl<'a> Differ<'a> {
                     ),
                 ),
             }
-        }
-        self.maximum_by(item, wire, &a.maximum_by, &b.maximum_by);
-        let than = |r: &Option<crate::ir::ParamRef>| r.as_ref().map(|r| r.wire_name.clone());
-        match (than(&a.greater_than), than(&b.greater_than)) {
-            (None, None) => {}
-            (x, y) if x == y => {}
-            (None, Some(other)) => self.push_effect(
-                Impact::Breaking,
-                Effect::Runtime,
-                item,
-                format!("`{wire}` must now be greater than `{other}`: `validate()` rejects values it accepted"),
-            ),
-            (Some(other), None) => self.push(
-                Impact::Additive,
-                item,
-                format!("`{wire}` no longer has to be greater than `{other}`"),
-            ),
-            (Some(was), Some(now)) => self.push_effect(
-                Impact::Breaking,
-                Effect::Runtime,
-                item,
-                format!("`{wire}` must now be greater than `{now}` (was `{was}`)"),
-            ),
-        }
-        match (&old.doc.default, &new.doc.default) {
-            (None, None) => {}
-            (x, y) if x == y => {}
-            (Some(was), Some(now)) => self.push_effect(
-                Impact::Breaking,
-                Effect::Behaviour,
-                item,
-                format!("default of `{wire}` now `{now}` (was `{was}`): requests that leave it unset get other results"),
-            ),
-            (None, Some(now)) => self.push(
-                Impact::Docs,
-                item,
-                format!("default of `{wire}` stated: `{now}`"),
-            ),
-            (Some(was), None) => self.push(
-                Impact::Docs,
-                item,
-                format!("default of `{wire}` (`{was}`) no longer stated"),
-            ),
-        }
-        if old.explode != new.explode && matches!(new.ty.non_null(), Type::Array(_)) {
-            let shape = |explode: bool| {
-                if explode {
-                    format!("`{wire}=a&{wire}=b`")
-                } else {
-                    format!("`{wire}=a,b`")
-                }
-            };
-            self.push_effect(
-                Impact::Breaking,
-                Effect::Behaviour,
-                item,
-                format!(
-                    "`{wire}` is now sent as {} (was {}): `explode` changed",
-                    shape(new.explode),
-                    shape(old.explode)
-                ),
-            );
         }
     }
 
@@ -1011,7 +1078,20 @@ impl<'a> Differ<'a> {
         }
         match (&old.kind, &new.kind) {
             (TypeKind::Struct(a), TypeKind::Struct(b)) => {
-                self.fields(new_name, &a.fields, &b.fields);
+                if a.request && !b.request {
+                    self.push_rust(
+                        Impact::Breaking,
+                        new_name.to_owned(),
+                        "no request body holds it any more: `new`, its setters and `validate` are gone",
+                    );
+                } else if !a.request && b.request {
+                    self.push_rust(
+                        Impact::Additive,
+                        new_name.to_owned(),
+                        "a request body holds it: it gets `new`, setters and `validate`",
+                    );
+                }
+                self.fields(new_name, &a.fields, &b.fields, a.request && b.request);
                 self.accessors(new_name, &a.accessors, &b.accessors);
             }
             (TypeKind::Enum(a), TypeKind::Enum(b)) => {
@@ -1173,17 +1253,35 @@ impl<'a> Differ<'a> {
         }
     }
 
-    fn fields(&mut self, type_name: &str, old: &[Field], new: &[Field]) {
+    /// The fields of a struct; `request` when a request body holds it before and after (then
+    /// its constructor takes the required fields and `validate` checks the bounds).
+    fn fields(&mut self, type_name: &str, old: &[Field], new: &[Field], request: bool) {
         for f in new {
             let item = format!("{type_name}::{}", naming::unraw(&f.rust_name));
             let Some(before) = old.iter().find(|o| o.wire_name == f.wire_name) else {
-                self.push(
-                    Impact::Additive,
-                    item,
-                    format!("field `{}` added: `{}`", f.wire_name, field_type(f)),
-                );
+                if request && f.required {
+                    self.push_effect(
+                        Impact::Breaking,
+                        Effect::Compile,
+                        item,
+                        format!(
+                            "required field `{}` added: `{type_name}::new` takes it (`{}`)",
+                            f.wire_name,
+                            field_type(f)
+                        ),
+                    );
+                } else {
+                    self.push(
+                        Impact::Additive,
+                        item,
+                        format!("field `{}` added: `{}`", f.wire_name, field_type(f)),
+                    );
+                }
                 continue;
             };
+            if request {
+                self.bounds(&item, &f.wire_name, &before.bounds, &f.bounds);
+            }
             let (was, now) = (field_type(before), field_type(f));
             if before.is_option() != f.is_option() {
                 let what = if f.is_option() {
@@ -1327,6 +1425,86 @@ mod tests {
             ),
             "",
         ))
+    }
+
+    /// The review of a request body's schema change, as (impact, message) pairs.
+    fn body_change(old: &str, new: &str) -> Vec<(Impact, String)> {
+        let build = |schema: &str| api(&doc(&crate::testing::post(schema), ""));
+        diff(&build(old), &build(new))
+            .changes
+            .into_iter()
+            .map(|c| (c.impact, c.message))
+            .collect()
+    }
+
+    #[test]
+    fn request_body_fields_are_reviewed_as_the_constructor_and_validate_see_them() {
+        let base =
+            "{type: object, required: [amount], properties: {amount: {type: integer, minimum: 1}}}";
+        // A new required field: `new` takes another argument.
+        let required = body_change(base, "{type: object, required: [amount, currency], properties: {amount: {type: integer, minimum: 1}, currency: {type: string}}}");
+        assert!(
+            required
+                .iter()
+                .any(|(i, m)| *i == Impact::Breaking
+                    && m.contains("required field `currency` added")),
+            "{required:?}"
+        );
+        // A new optional field: a setter more.
+        let optional = body_change(base, "{type: object, required: [amount], properties: {amount: {type: integer, minimum: 1}, note: {type: string}}}");
+        assert!(
+            optional.iter().all(|(i, _)| *i != Impact::Breaking)
+                && optional
+                    .iter()
+                    .any(|(i, m)| *i == Impact::Additive && m.contains("field `note` added")),
+            "{optional:?}"
+        );
+        // A removed field.
+        let removed = body_change("{type: object, required: [amount], properties: {amount: {type: integer}, note: {type: string}}}", "{type: object, required: [amount], properties: {amount: {type: integer}}}");
+        assert!(
+            removed
+                .iter()
+                .any(|(i, m)| *i == Impact::Breaking && m.contains("field `note` removed")),
+            "{removed:?}"
+        );
+        // A bound raised: `validate` rejects what it accepted; lowered: additive.
+        let tighter = body_change(
+            base,
+            "{type: object, required: [amount], properties: {amount: {type: integer, minimum: 5}}}",
+        );
+        assert!(
+            tighter
+                .iter()
+                .any(|(i, m)| *i == Impact::Breaking && m.contains("minimum now 5 (was 1)")),
+            "{tighter:?}"
+        );
+        let looser = body_change(
+            base,
+            "{type: object, required: [amount], properties: {amount: {type: integer, minimum: 0}}}",
+        );
+        assert!(
+            looser.iter().all(|(i, _)| *i != Impact::Breaking)
+                && looser.iter().any(|(_, m)| m.contains("loosened")),
+            "{looser:?}"
+        );
+        // An enum value of a body field removed; one added.
+        let values = |v: &str| {
+            format!("{{type: object, required: [kind], properties: {{kind: {{type: string, enum: [{v}]}}}}}}")
+        };
+        let fewer = body_change(&values("email, sms"), &values("email, slack"));
+        assert!(
+            fewer
+                .iter()
+                .any(|(i, m)| *i == Impact::Breaking && m.contains("`sms` removed")),
+            "{fewer:?}"
+        );
+        assert!(
+            fewer
+                .iter()
+                .any(|(i, m)| *i == Impact::Additive && m.contains("`slack` added")),
+            "{fewer:?}"
+        );
+        assert!(body_change(base, base).is_empty());
     }
 
     #[test]

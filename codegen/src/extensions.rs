@@ -80,6 +80,11 @@ pub const EXTENSIONS: &[Extension] = &[
         purpose: "the Rust method of an operation (its parameter struct is named after it)",
     },
     Extension {
+        name: "x-idempotent",
+        sites: &[Site::Operation],
+        purpose: "`true` on an operation whose repeat has the effect of one call (a create-or-replace `POST`): it is retried after failures that may have reached the server",
+    },
+    Extension {
         name: "x-doc-example",
         sites: &[Site::Operation],
         purpose: "`true` on the operation the crate's doc examples show",

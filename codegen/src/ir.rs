@@ -73,6 +73,12 @@ pub struct Operation {
     pub summary: Option<String>,
     pub description: Option<String>,
     pub params: Vec<Param>,
+    /// The JSON request body, if the operation takes one.
+    pub body: Option<RequestBody>,
+    /// Whether sending the request twice has the effect of sending it once: `GET`, `HEAD`,
+    /// `OPTIONS`, `TRACE` and `PUT` are (RFC 9110), others only with `x-idempotent: true`. Only
+    /// an idempotent request is retried after a failure that may have reached the server.
+    pub idempotent: bool,
     /// The type of the success (2xx) JSON body, if it has one.
     pub response: Option<Type>,
     /// The type of the error JSON body (`default` or 4xx/5xx), if the spec gives one.
@@ -84,6 +90,21 @@ pub struct Operation {
     /// `x-doc-example: true`: the operation the crate's doc examples show (else the first that
     /// pages, else the first).
     pub doc_example: bool,
+}
+
+/// An operation's JSON request body (`requestBody` with `application/json`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RequestBody {
+    /// `required: true`: the body is an argument of the parameter struct's `new`; otherwise it
+    /// has a setter and is not sent while unset.
+    pub required: bool,
+    /// The type of the body: a named struct when the schema is an object.
+    pub ty: Type,
+    /// `requestBody.description`.
+    pub description: Option<String>,
+    /// The Rust name of the parameter struct's field that holds it (`body`, unless a parameter
+    /// has that name).
+    pub rust_name: String,
 }
 
 /// An HTTP method an OpenAPI path item can hold.
@@ -100,6 +121,18 @@ pub enum HttpMethod {
 }
 
 impl HttpMethod {
+    /// Whether HTTP defines the method as idempotent (RFC 9110, section 9.2.2).
+    pub fn is_idempotent(self) -> bool {
+        matches!(
+            self,
+            HttpMethod::Get
+                | HttpMethod::Head
+                | HttpMethod::Options
+                | HttpMethod::Trace
+                | HttpMethod::Put
+        )
+    }
+
     /// Every method, with its key in a path item.
     pub const ALL: [(&'static str, HttpMethod); 8] = [
         ("get", HttpMethod::Get),
@@ -407,6 +440,9 @@ pub struct Struct {
     pub constants: Vec<Constant>,
     /// `x-accessors`: methods that read a value nested in optional objects in one call.
     pub accessors: Vec<Accessor>,
+    /// A request body holds it (directly or nested): it gets a constructor (`new`, taking the
+    /// required fields), a setter per optional field and `validate`.
+    pub request: bool,
 }
 
 /// A method that follows a path of fields (`x-accessors`), each possibly absent, to a value:
@@ -449,6 +485,11 @@ pub struct Field {
     pub required: bool,
     pub ty: Type,
     pub doc: Doc,
+    /// The bounds the schema states, checked by `validate` when the struct is sent.
+    pub bounds: Bounds,
+    /// The Rust name of its setter in a request struct: the field's name, unless a method of
+    /// the struct (`new`, `validate`, an accessor) has it, then with `_field` added.
+    pub setter_name: String,
 }
 
 impl Field {

@@ -26,6 +26,9 @@ pub const CLIENT_METHODS: &[&str] = &["new", "from_env", "builder", "base_url"];
 /// The methods every parameter struct has; a setter may not take one of these names.
 pub const PARAMS_METHODS: &[&str] = &["new", "to_path", "to_query", "validate"];
 
+/// The methods of a struct a request body holds: a setter of the same name gets `_field` added.
+pub const STRUCT_METHODS: &[&str] = &["new", "validate"];
+
 /// Names the generated code uses unqualified (the prelude and the traits it derives).
 const PRELUDE: &[&str] = &[
     "Option",

@@ -19,6 +19,13 @@ pub fn get(params: &str, schema: &str) -> String {
     )
 }
 
+/// One `POST /a` operation `a` taking a required JSON body of `schema` (a YAML flow mapping).
+pub fn post(schema: &str) -> String {
+    format!(
+        "  /a:\n    post:\n      operationId: a\n      requestBody: {{required: true, content: {{application/json: {{schema: {schema}}}}}}}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{type: object}}\n"
+    )
+}
+
 /// The IR of `text`; a build error fails the test with its message.
 pub fn api(text: &str) -> Api {
     crate::api_from_str(Path::new("test.yaml"), text).unwrap_or_else(|e| panic!("{e}\n{text}"))

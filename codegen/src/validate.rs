@@ -48,14 +48,6 @@ pub fn operations(doc: &Document) -> Result<Vec<OperationSite<'_>>> {
                     "duplicate operationId `{id}`: already used at {first}"
                 )));
             }
-            if node.has("requestBody") {
-                return Err(node
-                    .get("requestBody")
-                    .unwrap_or_else(|| node.clone())
-                    .error(
-                    format!("`{} {path}` has a request body, which this generator does not support (only path and query parameters): leave the operation out of the spec, or remove `requestBody` if the API does not need it", method.as_str()),
-                ));
-            }
             sites.push(OperationSite {
                 path: path.clone(),
                 method,

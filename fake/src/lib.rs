@@ -18,6 +18,7 @@
 //! It is a small HTTP/1.1 server written on tokio's sockets rather than a framework, so that it
 //! can misbehave exactly as asked (send half a body, or close the connection without a word).
 
+pub mod budgets;
 pub mod data;
 pub mod org;
 
@@ -107,6 +108,8 @@ pub struct Recorded {
     pub user_agent: Option<String>,
     /// Every header, names in lower case, in the order received.
     pub headers: Vec<(String, String)>,
+    /// The body (empty for a request without one).
+    pub body: Vec<u8>,
     /// When it arrived.
     pub at: Instant,
 }
@@ -176,6 +179,7 @@ struct Injection {
 
 struct Shared {
     config: Config,
+    budgets: Mutex<budgets::Budgets>,
     injections: Mutex<Vec<Injection>>,
     faults: Mutex<Faults>,
     log: Mutex<Vec<Recorded>>,
@@ -204,12 +208,22 @@ impl FakeApi {
 
     /// Starts a fake with `config`.
     pub async fn start_with(config: Config) -> FakeApi {
-        let listener = TcpListener::bind("127.0.0.1:0")
+        FakeApi::bind(0, config)
             .await
-            .expect("a free port on 127.0.0.1");
-        let addr = listener.local_addr().expect("bound");
+            .expect("a free port on 127.0.0.1")
+    }
+
+    /// Starts a fake with `config` on `port` of 127.0.0.1 (0: any free port).
+    ///
+    /// # Errors
+    ///
+    /// The port cannot be bound (taken by another program, say).
+    pub async fn bind(port: u16, config: Config) -> std::io::Result<FakeApi> {
+        let listener = TcpListener::bind(("127.0.0.1", port)).await?;
+        let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
             config,
+            budgets: Mutex::new(budgets::Budgets::default()),
             injections: Mutex::new(Vec::new()),
             faults: Mutex::new(Faults::default()),
             log: Mutex::new(Vec::new()),
@@ -223,7 +237,7 @@ impl FakeApi {
                 tokio::spawn(serve(socket, state.clone()));
             }
         });
-        FakeApi { addr, shared, task }
+        Ok(FakeApi { addr, shared, task })
     }
 
     /// The base URL to give the client (`http://127.0.0.1:PORT/v1`).
@@ -259,6 +273,11 @@ impl FakeApi {
             pointer: pointer.to_owned(),
             value,
         });
+    }
+
+    /// The organization's spend limits and alerts as they stand (the writes change them).
+    pub fn budgets(&self) -> budgets::Budgets {
+        self.shared.budgets.lock().unwrap().clone()
     }
 
     /// The requests received so far.
@@ -323,6 +342,22 @@ async fn serve(socket: TcpStream, shared: Arc<Shared>) {
             .next()
             .unwrap_or_default()
             .to_owned();
+        let length = headers
+            .iter()
+            .find(|(name, _)| name == "content-length")
+            .and_then(|(_, v)| v.parse::<usize>().ok())
+            .unwrap_or(0);
+        // Budget bodies are small; a larger one is not read (and the connection not reused).
+        if length > 1 << 20 {
+            return;
+        }
+        let mut body = vec![0u8; length];
+        if tokio::io::AsyncReadExt::read_exact(&mut reader, &mut body)
+            .await
+            .is_err()
+        {
+            return;
+        }
         let target = request_line.split_whitespace().nth(1).unwrap_or("/");
         let (path, query) = target.split_once('?').unwrap_or((target, ""));
         let number = shared.count.fetch_add(1, Ordering::SeqCst) + 1;
@@ -334,6 +369,7 @@ async fn serve(socket: TcpStream, shared: Arc<Shared>) {
                 authorization,
                 user_agent,
                 headers,
+                body: body.clone(),
                 at: Instant::now(),
             });
         }
@@ -360,17 +396,17 @@ async fn serve(socket: TcpStream, shared: Arc<Shared>) {
             Some(Fault::NotJson) => (200, Vec::new(), "<html>upstream sleeping</html>".into()),
             Some(Fault::Delay(wait)) => {
                 tokio::time::sleep(wait).await;
-                answer(&shared, &method, path, query, false)
+                answer(&shared, &method, path, query, &body, false)
             }
             Some(Fault::Truncate) => {
-                let (status, headers, body) = answer(&shared, &method, path, query, false);
+                let (status, headers, body) = answer(&shared, &method, path, query, &body, false);
                 let head = head(status, &headers, &request_id, body.len());
                 let _ = write.write_all(head.as_bytes()).await;
                 let _ = write.write_all(&body.as_bytes()[..body.len() / 2]).await;
                 let _ = write.flush().await;
                 return;
             }
-            Some(Fault::RepeatCursor) => answer(&shared, &method, path, query, true),
+            Some(Fault::RepeatCursor) => answer(&shared, &method, path, query, &body, true),
             Some(Fault::EndlessBody) => {
                 let head = format!(
                     "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\nx-request-id: {request_id}\r\n\r\n"
@@ -404,7 +440,7 @@ async fn serve(socket: TcpStream, shared: Arc<Shared>) {
                 let _ = write.write_all(&out).await;
                 return;
             }
-            None => answer(&shared, &method, path, query, false),
+            None => answer(&shared, &method, path, query, &body, false),
         };
         let (mut headers, body) = (headers, body.into_bytes());
         let body = if accepts_gzip && shared.config.gzip {
@@ -463,9 +499,11 @@ fn answer(
     method: &str,
     path: &str,
     query: &str,
+    request_body: &[u8],
     repeat_cursor: bool,
 ) -> (u16, Vec<(String, String)>, String) {
-    let (status, headers, body) = plain_answer(shared, method, path, query, repeat_cursor);
+    let (status, headers, body) =
+        plain_answer(shared, method, path, query, request_body, repeat_cursor);
     let relative = path.strip_prefix(PREFIX).unwrap_or(path);
     let injections: Vec<Injection> = shared
         .injections
@@ -507,12 +545,36 @@ fn plain_answer(
     method: &str,
     path: &str,
     query: &str,
+    request_body: &[u8],
     repeat_cursor: bool,
 ) -> (u16, Vec<(String, String)>, String) {
+    let respond = |answer: org::Answer| match answer {
+        org::Answer::Ok(body) => (200, Vec::new(), body.to_string()),
+        org::Answer::Bad(bad) => (
+            400,
+            Vec::new(),
+            error_body("invalid_request_error", &bad.message, Some(&bad.param)),
+        ),
+        org::Answer::NotFound(message) => (
+            404,
+            Vec::new(),
+            error_body("invalid_request_error", &message, None),
+        ),
+    };
+    // Spend limits and alerts are state: read and written.
+    if let Some(relative) = path.strip_prefix(PREFIX).and_then(|r| r.strip_prefix('/')) {
+        let segments: Vec<String> = relative.split('/').map(data::percent_decode).collect();
+        let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
+        let query = data::Query::parse(query);
+        let mut budgets = shared.budgets.lock().unwrap();
+        if let Some(answer) = budgets.answer(method, &segments, request_body, &query) {
+            return respond(answer);
+        }
+    }
     if method != "GET" {
         let body = error_body(
             "invalid_request_error",
-            &format!("{method} is not allowed here: the fake serves reads only"),
+            &format!("{method} is not allowed here: only spend limits and alerts are written"),
             None,
         );
         return (405, vec![("allow".into(), "GET".into())], body);

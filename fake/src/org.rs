@@ -258,19 +258,6 @@ pub fn answer(path: &str, query: &Query, repeat_cursor: bool) -> Option<Answer> 
                     query,
                     repeat_cursor,
                 ),
-                "spend_limit" => match PROJECT_LIMITS.iter().find(|(proj, _)| *proj == p.id) {
-                    Some((_, cents)) => Answer::Ok(limit("project.spend_limit", *cents)),
-                    None => Answer::NotFound(format!("Project {} has no hard spend limit.", p.id)),
-                },
-                "spend_alerts" => list(
-                    PROJECT_ALERTS
-                        .iter()
-                        .filter(|(proj, _, _)| *proj == p.id)
-                        .map(|(_, id, cents)| alert("project.spend_alert", id, *cents))
-                        .collect(),
-                    query,
-                    repeat_cursor,
-                ),
                 _ => return None,
             }
         }
@@ -313,17 +300,6 @@ pub fn answer(path: &str, query: &Query, repeat_cursor: bool) -> Option<Answer> 
                         },
                     })
                 })
-                .collect(),
-            query,
-            repeat_cursor,
-        ),
-        ["organization", "spend_limit"] => {
-            Answer::Ok(limit("organization.spend_limit", ORGANIZATION_LIMIT_CENTS))
-        }
-        ["organization", "spend_alerts"] => list(
-            ORGANIZATION_ALERTS
-                .iter()
-                .map(|(id, cents)| alert("organization.spend_alert", id, *cents))
                 .collect(),
             query,
             repeat_cursor,
@@ -381,25 +357,8 @@ fn project_key(k: &ProjectKey) -> Value {
     })
 }
 
-fn limit(object: &str, cents: i64) -> Value {
-    json!({
-        "object": object, "threshold_amount": cents, "currency": "USD", "interval": "month",
-        "enforcement": {"status": "inactive"},
-    })
-}
-
-fn alert(object: &str, id: &str, cents: i64) -> Value {
-    json!({
-        "id": id, "object": object, "threshold_amount": cents, "currency": "USD",
-        "interval": "month",
-        "notification_channel": {
-            "type": "email", "recipients": ["finance@example.com"], "subject_prefix": null,
-        },
-    })
-}
-
 /// One page of `items` (each with an `id`): `limit` of them after the `after` item.
-fn list(items: Vec<Value>, query: &Query, repeat_cursor: bool) -> Answer {
+pub(crate) fn list(items: Vec<Value>, query: &Query, repeat_cursor: bool) -> Answer {
     let limit = match query.one("limit").map(str::parse::<i64>) {
         None => 20,
         Some(Ok(n)) if (1..=100).contains(&n) => n as usize,
@@ -499,14 +458,6 @@ mod tests {
         assert!(matches!(
             answer("/organization/projects/proj%2Falpha", &query(&[]), false),
             Some(Answer::NotFound(m)) if m == "No such project: proj/alpha"
-        ));
-        assert!(matches!(
-            answer(
-                "/organization/projects/proj_delta/spend_limit",
-                &query(&[]),
-                false
-            ),
-            Some(Answer::NotFound(_))
         ));
         assert!(answer("/organization/unknown", &query(&[]), false).is_none());
     }

@@ -376,6 +376,81 @@ impl Client {
         crate::runtime::items(self.transport.clone(), params)
     }
 
+    /// Creates a project spend alert.
+    ///
+    /// `POST /organization/projects/{project_id}/spend_alerts` (operation `create-project-spend-alert`). The parameters are checked first ([`CreateProjectSpendAlertParams::validate`](super::params::CreateProjectSpendAlertParams::validate)); failures that may pass on a second try are retried as the client is configured. Not idempotent: retried only after failures that cannot have reached the server (no connection, a 429), never after a timeout, a 5xx or a broken answer, which may come after the change was made.
+    pub async fn create_project_spend_alert(
+        &self,
+        params: &super::params::CreateProjectSpendAlertParams,
+    ) -> Result<super::types::ProjectSpendAlert, Error> {
+        self.transport.call(params).await.map(crate::runtime::Response::into_value)
+    }
+
+    /// Like [`create_project_spend_alert`](Self::create_project_spend_alert), with the response's status and headers (request id, rate limits).
+    pub async fn create_project_spend_alert_with_response(
+        &self,
+        params: &super::params::CreateProjectSpendAlertParams,
+    ) -> Result<crate::runtime::Response<super::types::ProjectSpendAlert>, Error> {
+        self.transport.call(params).await
+    }
+
+    /// Retrieves a project spend alert.
+    ///
+    /// `GET /organization/projects/{project_id}/spend_alerts/{alert_id}` (operation `retrieve-project-spend-alert`). The parameters are checked first ([`RetrieveProjectSpendAlertParams::validate`](super::params::RetrieveProjectSpendAlertParams::validate)); failures that may pass on a second try are retried as the client is configured.
+    pub async fn retrieve_project_spend_alert(
+        &self,
+        params: &super::params::RetrieveProjectSpendAlertParams,
+    ) -> Result<super::types::ProjectSpendAlert, Error> {
+        self.transport.call(params).await.map(crate::runtime::Response::into_value)
+    }
+
+    /// Like [`retrieve_project_spend_alert`](Self::retrieve_project_spend_alert), with the response's status and headers (request id, rate limits).
+    pub async fn retrieve_project_spend_alert_with_response(
+        &self,
+        params: &super::params::RetrieveProjectSpendAlertParams,
+    ) -> Result<crate::runtime::Response<super::types::ProjectSpendAlert>, Error> {
+        self.transport.call(params).await
+    }
+
+    /// Updates a project spend alert.
+    ///
+    /// `POST /organization/projects/{project_id}/spend_alerts/{alert_id}` (operation `update-project-spend-alert`). The parameters are checked first ([`UpdateProjectSpendAlertParams::validate`](super::params::UpdateProjectSpendAlertParams::validate)); failures that may pass on a second try are retried as the client is configured.
+    pub async fn update_project_spend_alert(
+        &self,
+        params: &super::params::UpdateProjectSpendAlertParams,
+    ) -> Result<super::types::ProjectSpendAlert, Error> {
+        self.transport.call(params).await.map(crate::runtime::Response::into_value)
+    }
+
+    /// Like [`update_project_spend_alert`](Self::update_project_spend_alert), with the response's status and headers (request id, rate limits).
+    pub async fn update_project_spend_alert_with_response(
+        &self,
+        params: &super::params::UpdateProjectSpendAlertParams,
+    ) -> Result<crate::runtime::Response<super::types::ProjectSpendAlert>, Error> {
+        self.transport.call(params).await
+    }
+
+    /// Deletes a project spend alert.
+    ///
+    /// `DELETE /organization/projects/{project_id}/spend_alerts/{alert_id}` (operation `delete-project-spend-alert`). The parameters are checked first ([`DeleteProjectSpendAlertParams::validate`](super::params::DeleteProjectSpendAlertParams::validate)); failures that may pass on a second try are retried as the client is configured. Not idempotent: retried only after failures that cannot have reached the server (no connection, a 429), never after a timeout, a 5xx or a broken answer, which may come after the change was made.
+    pub async fn delete_project_spend_alert(
+        &self,
+        params: &super::params::DeleteProjectSpendAlertParams,
+    ) -> Result<super::types::ProjectSpendAlertDeletedResource, Error> {
+        self.transport.call(params).await.map(crate::runtime::Response::into_value)
+    }
+
+    /// Like [`delete_project_spend_alert`](Self::delete_project_spend_alert), with the response's status and headers (request id, rate limits).
+    pub async fn delete_project_spend_alert_with_response(
+        &self,
+        params: &super::params::DeleteProjectSpendAlertParams,
+    ) -> Result<
+        crate::runtime::Response<super::types::ProjectSpendAlertDeletedResource>,
+        Error,
+    > {
+        self.transport.call(params).await
+    }
+
     /// Returns a list of users in the project.
     ///
     /// `GET /organization/projects/{project_id}/users` (operation `list-project-users`). The parameters are checked first ([`ListProjectUsersParams::validate`](super::params::ListProjectUsersParams::validate)); failures that may pass on a second try are retried as the client is configured.
@@ -457,6 +532,81 @@ impl Client {
         Result<super::types::OrganizationSpendAlert, PageError>,
     > {
         crate::runtime::items(self.transport.clone(), params)
+    }
+
+    /// Creates an organization spend alert.
+    ///
+    /// `POST /organization/spend_alerts` (operation `create-organization-spend-alert`). The parameters are checked first ([`CreateOrganizationSpendAlertParams::validate`](super::params::CreateOrganizationSpendAlertParams::validate)); failures that may pass on a second try are retried as the client is configured. Not idempotent: retried only after failures that cannot have reached the server (no connection, a 429), never after a timeout, a 5xx or a broken answer, which may come after the change was made.
+    pub async fn create_organization_spend_alert(
+        &self,
+        params: &super::params::CreateOrganizationSpendAlertParams,
+    ) -> Result<super::types::OrganizationSpendAlert, Error> {
+        self.transport.call(params).await.map(crate::runtime::Response::into_value)
+    }
+
+    /// Like [`create_organization_spend_alert`](Self::create_organization_spend_alert), with the response's status and headers (request id, rate limits).
+    pub async fn create_organization_spend_alert_with_response(
+        &self,
+        params: &super::params::CreateOrganizationSpendAlertParams,
+    ) -> Result<crate::runtime::Response<super::types::OrganizationSpendAlert>, Error> {
+        self.transport.call(params).await
+    }
+
+    /// Retrieves an organization spend alert.
+    ///
+    /// `GET /organization/spend_alerts/{alert_id}` (operation `retrieve-organization-spend-alert`). The parameters are checked first ([`RetrieveOrganizationSpendAlertParams::validate`](super::params::RetrieveOrganizationSpendAlertParams::validate)); failures that may pass on a second try are retried as the client is configured.
+    pub async fn retrieve_organization_spend_alert(
+        &self,
+        params: &super::params::RetrieveOrganizationSpendAlertParams,
+    ) -> Result<super::types::OrganizationSpendAlert, Error> {
+        self.transport.call(params).await.map(crate::runtime::Response::into_value)
+    }
+
+    /// Like [`retrieve_organization_spend_alert`](Self::retrieve_organization_spend_alert), with the response's status and headers (request id, rate limits).
+    pub async fn retrieve_organization_spend_alert_with_response(
+        &self,
+        params: &super::params::RetrieveOrganizationSpendAlertParams,
+    ) -> Result<crate::runtime::Response<super::types::OrganizationSpendAlert>, Error> {
+        self.transport.call(params).await
+    }
+
+    /// Updates an organization spend alert.
+    ///
+    /// `POST /organization/spend_alerts/{alert_id}` (operation `update-organization-spend-alert`). The parameters are checked first ([`UpdateOrganizationSpendAlertParams::validate`](super::params::UpdateOrganizationSpendAlertParams::validate)); failures that may pass on a second try are retried as the client is configured.
+    pub async fn update_organization_spend_alert(
+        &self,
+        params: &super::params::UpdateOrganizationSpendAlertParams,
+    ) -> Result<super::types::OrganizationSpendAlert, Error> {
+        self.transport.call(params).await.map(crate::runtime::Response::into_value)
+    }
+
+    /// Like [`update_organization_spend_alert`](Self::update_organization_spend_alert), with the response's status and headers (request id, rate limits).
+    pub async fn update_organization_spend_alert_with_response(
+        &self,
+        params: &super::params::UpdateOrganizationSpendAlertParams,
+    ) -> Result<crate::runtime::Response<super::types::OrganizationSpendAlert>, Error> {
+        self.transport.call(params).await
+    }
+
+    /// Deletes an organization spend alert.
+    ///
+    /// `DELETE /organization/spend_alerts/{alert_id}` (operation `delete-organization-spend-alert`). The parameters are checked first ([`DeleteOrganizationSpendAlertParams::validate`](super::params::DeleteOrganizationSpendAlertParams::validate)); failures that may pass on a second try are retried as the client is configured. Not idempotent: retried only after failures that cannot have reached the server (no connection, a 429), never after a timeout, a 5xx or a broken answer, which may come after the change was made.
+    pub async fn delete_organization_spend_alert(
+        &self,
+        params: &super::params::DeleteOrganizationSpendAlertParams,
+    ) -> Result<super::types::OrganizationSpendAlertDeletedResource, Error> {
+        self.transport.call(params).await.map(crate::runtime::Response::into_value)
+    }
+
+    /// Like [`delete_organization_spend_alert`](Self::delete_organization_spend_alert), with the response's status and headers (request id, rate limits).
+    pub async fn delete_organization_spend_alert_with_response(
+        &self,
+        params: &super::params::DeleteOrganizationSpendAlertParams,
+    ) -> Result<
+        crate::runtime::Response<super::types::OrganizationSpendAlertDeletedResource>,
+        Error,
+    > {
+        self.transport.call(params).await
     }
 
     /// Get audio speeches usage details for the organization.
@@ -935,6 +1085,48 @@ impl Client {
         self.transport.call(params).await
     }
 
+    /// Create or replace the organization's hard spend limit.
+    ///
+    /// `POST /organization/spend_limit` (operation `Updateorganizationspendlimit`). The parameters are checked first ([`UpdateOrganizationSpendLimitParams::validate`](super::params::UpdateOrganizationSpendLimitParams::validate)); failures that may pass on a second try are retried as the client is configured.
+    pub async fn update_organization_spend_limit(
+        &self,
+        params: &super::params::UpdateOrganizationSpendLimitParams,
+    ) -> Result<super::types::OrganizationSpendLimitResource, Error> {
+        self.transport.call(params).await.map(crate::runtime::Response::into_value)
+    }
+
+    /// Like [`update_organization_spend_limit`](Self::update_organization_spend_limit), with the response's status and headers (request id, rate limits).
+    pub async fn update_organization_spend_limit_with_response(
+        &self,
+        params: &super::params::UpdateOrganizationSpendLimitParams,
+    ) -> Result<
+        crate::runtime::Response<super::types::OrganizationSpendLimitResource>,
+        Error,
+    > {
+        self.transport.call(params).await
+    }
+
+    /// Delete the organization's hard spend limit.
+    ///
+    /// `DELETE /organization/spend_limit` (operation `Deleteorganizationspendlimit`). The parameters are checked first ([`DeleteOrganizationSpendLimitParams::validate`](super::params::DeleteOrganizationSpendLimitParams::validate)); failures that may pass on a second try are retried as the client is configured. Not idempotent: retried only after failures that cannot have reached the server (no connection, a 429), never after a timeout, a 5xx or a broken answer, which may come after the change was made.
+    pub async fn delete_organization_spend_limit(
+        &self,
+        params: &super::params::DeleteOrganizationSpendLimitParams,
+    ) -> Result<super::types::OrganizationSpendLimitDeletedResource, Error> {
+        self.transport.call(params).await.map(crate::runtime::Response::into_value)
+    }
+
+    /// Like [`delete_organization_spend_limit`](Self::delete_organization_spend_limit), with the response's status and headers (request id, rate limits).
+    pub async fn delete_organization_spend_limit_with_response(
+        &self,
+        params: &super::params::DeleteOrganizationSpendLimitParams,
+    ) -> Result<
+        crate::runtime::Response<super::types::OrganizationSpendLimitDeletedResource>,
+        Error,
+    > {
+        self.transport.call(params).await
+    }
+
     /// Get a project's hard spend limit.
     ///
     /// `GET /organization/projects/{project_id}/spend_limit` (operation `Getprojectspendlimit`). The parameters are checked first ([`GetProjectSpendLimitParams::validate`](super::params::GetProjectSpendLimitParams::validate)); failures that may pass on a second try are retried as the client is configured.
@@ -949,6 +1141,48 @@ impl Client {
     pub async fn get_project_spend_limit_with_response(
         &self,
         params: &super::params::GetProjectSpendLimitParams,
+    ) -> Result<
+        crate::runtime::Response<super::types::ProjectSpendLimitResource>,
+        Error,
+    > {
+        self.transport.call(params).await
+    }
+
+    /// Delete a project's hard spend limit.
+    ///
+    /// `DELETE /organization/projects/{project_id}/spend_limit` (operation `Deleteprojectspendlimit`). The parameters are checked first ([`DeleteProjectSpendLimitParams::validate`](super::params::DeleteProjectSpendLimitParams::validate)); failures that may pass on a second try are retried as the client is configured. Not idempotent: retried only after failures that cannot have reached the server (no connection, a 429), never after a timeout, a 5xx or a broken answer, which may come after the change was made.
+    pub async fn delete_project_spend_limit(
+        &self,
+        params: &super::params::DeleteProjectSpendLimitParams,
+    ) -> Result<super::types::ProjectSpendLimitDeletedResource, Error> {
+        self.transport.call(params).await.map(crate::runtime::Response::into_value)
+    }
+
+    /// Like [`delete_project_spend_limit`](Self::delete_project_spend_limit), with the response's status and headers (request id, rate limits).
+    pub async fn delete_project_spend_limit_with_response(
+        &self,
+        params: &super::params::DeleteProjectSpendLimitParams,
+    ) -> Result<
+        crate::runtime::Response<super::types::ProjectSpendLimitDeletedResource>,
+        Error,
+    > {
+        self.transport.call(params).await
+    }
+
+    /// Create or replace a project's hard spend limit.
+    ///
+    /// `POST /organization/projects/{project_id}/spend_limit` (operation `Updateprojectspendlimit`). The parameters are checked first ([`UpdateProjectSpendLimitParams::validate`](super::params::UpdateProjectSpendLimitParams::validate)); failures that may pass on a second try are retried as the client is configured.
+    pub async fn update_project_spend_limit(
+        &self,
+        params: &super::params::UpdateProjectSpendLimitParams,
+    ) -> Result<super::types::ProjectSpendLimitResource, Error> {
+        self.transport.call(params).await.map(crate::runtime::Response::into_value)
+    }
+
+    /// Like [`update_project_spend_limit`](Self::update_project_spend_limit), with the response's status and headers (request id, rate limits).
+    pub async fn update_project_spend_limit_with_response(
+        &self,
+        params: &super::params::UpdateProjectSpendLimitParams,
     ) -> Result<
         crate::runtime::Response<super::types::ProjectSpendLimitResource>,
         Error,
@@ -1160,6 +1394,14 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
         ],
     },
     crate::runtime::unrecognized::TypeShape::Struct {
+        schema: "#/components/schemas/CreateSpendAlertBody",
+        fields: &[
+            ("threshold_amount", crate::runtime::unrecognized::Shape::Leaf),
+            ("notification_channel", crate::runtime::unrecognized::Shape::Named(39)),
+        ],
+        constants: &[("currency", "USD"), ("interval", "month")],
+    },
+    crate::runtime::unrecognized::TypeShape::Struct {
         schema: "#/components/schemas/ErrorResponse",
         fields: &[("error", crate::runtime::unrecognized::Shape::Named(2))],
         constants: &[],
@@ -1183,9 +1425,17 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
             ("threshold_amount", crate::runtime::unrecognized::Shape::Leaf),
             ("currency", crate::runtime::unrecognized::Shape::Leaf),
             ("interval", crate::runtime::unrecognized::Shape::Leaf),
-            ("notification_channel", crate::runtime::unrecognized::Shape::Named(34)),
+            ("notification_channel", crate::runtime::unrecognized::Shape::Named(39)),
         ],
         constants: &[("object", "organization.spend_alert")],
+    },
+    crate::runtime::unrecognized::TypeShape::Struct {
+        schema: "#/components/schemas/OrganizationSpendAlertDeletedResource",
+        fields: &[
+            ("id", crate::runtime::unrecognized::Shape::Leaf),
+            ("deleted", crate::runtime::unrecognized::Shape::Leaf),
+        ],
+        constants: &[("object", "organization.spend_alert.deleted")],
     },
     crate::runtime::unrecognized::TypeShape::Struct {
         schema: "#/components/schemas/OrganizationSpendAlertListResource",
@@ -1193,7 +1443,7 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
             (
                 "data",
                 crate::runtime::unrecognized::Shape::Array(
-                    &crate::runtime::unrecognized::Shape::Named(12),
+                    &crate::runtime::unrecognized::Shape::Named(13),
                 ),
             ),
             (
@@ -1213,12 +1463,17 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
         constants: &[("object", "list")],
     },
     crate::runtime::unrecognized::TypeShape::Struct {
+        schema: "#/components/schemas/OrganizationSpendLimitDeletedResource",
+        fields: &[("deleted", crate::runtime::unrecognized::Shape::Leaf)],
+        constants: &[("object", "organization.spend_limit.deleted")],
+    },
+    crate::runtime::unrecognized::TypeShape::Struct {
         schema: "#/components/schemas/OrganizationSpendLimitResource",
         fields: &[
             ("threshold_amount", crate::runtime::unrecognized::Shape::Leaf),
-            ("currency", crate::runtime::unrecognized::Shape::Named(35)),
-            ("interval", crate::runtime::unrecognized::Shape::Named(38)),
-            ("enforcement", crate::runtime::unrecognized::Shape::Named(36)),
+            ("currency", crate::runtime::unrecognized::Shape::Named(40)),
+            ("interval", crate::runtime::unrecognized::Shape::Named(43)),
+            ("enforcement", crate::runtime::unrecognized::Shape::Named(41)),
         ],
         constants: &[("object", "organization.spend_limit")],
     },
@@ -1255,7 +1510,7 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
                     &crate::runtime::unrecognized::Shape::Leaf,
                 ),
             ),
-            ("residency", crate::runtime::unrecognized::Shape::Named(33)),
+            ("residency", crate::runtime::unrecognized::Shape::Named(38)),
         ],
         constants: &[("object", "organization.project")],
     },
@@ -1272,8 +1527,8 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
                 ),
             ),
             ("id", crate::runtime::unrecognized::Shape::Leaf),
-            ("owner_project_access", crate::runtime::unrecognized::Shape::Named(20)),
-            ("owner", crate::runtime::unrecognized::Shape::Named(19)),
+            ("owner_project_access", crate::runtime::unrecognized::Shape::Named(23)),
+            ("owner", crate::runtime::unrecognized::Shape::Named(22)),
             (
                 "expires_at",
                 crate::runtime::unrecognized::Shape::Nullable(
@@ -1289,7 +1544,7 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
             (
                 "data",
                 crate::runtime::unrecognized::Shape::Array(
-                    &crate::runtime::unrecognized::Shape::Named(17),
+                    &crate::runtime::unrecognized::Shape::Named(20),
                 ),
             ),
             (
@@ -1311,9 +1566,9 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
     crate::runtime::unrecognized::TypeShape::Struct {
         schema: "#/components/schemas/ProjectApiKey/properties/owner",
         fields: &[
-            ("type", crate::runtime::unrecognized::Shape::Named(22)),
-            ("user", crate::runtime::unrecognized::Shape::Named(23)),
-            ("service_account", crate::runtime::unrecognized::Shape::Named(21)),
+            ("type", crate::runtime::unrecognized::Shape::Named(25)),
+            ("user", crate::runtime::unrecognized::Shape::Named(26)),
+            ("service_account", crate::runtime::unrecognized::Shape::Named(24)),
         ],
         constants: &[],
     },
@@ -1352,7 +1607,7 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
             (
                 "data",
                 crate::runtime::unrecognized::Shape::Array(
-                    &crate::runtime::unrecognized::Shape::Named(16),
+                    &crate::runtime::unrecognized::Shape::Named(19),
                 ),
             ),
             (
@@ -1376,7 +1631,7 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
         fields: &[
             ("id", crate::runtime::unrecognized::Shape::Leaf),
             ("name", crate::runtime::unrecognized::Shape::Leaf),
-            ("role", crate::runtime::unrecognized::Shape::Named(27)),
+            ("role", crate::runtime::unrecognized::Shape::Named(30)),
             ("created_at", crate::runtime::unrecognized::Shape::Leaf),
         ],
         constants: &[("object", "organization.project.service_account")],
@@ -1387,7 +1642,7 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
             (
                 "data",
                 crate::runtime::unrecognized::Shape::Array(
-                    &crate::runtime::unrecognized::Shape::Named(25),
+                    &crate::runtime::unrecognized::Shape::Named(28),
                 ),
             ),
             (
@@ -1417,9 +1672,17 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
             ("threshold_amount", crate::runtime::unrecognized::Shape::Leaf),
             ("currency", crate::runtime::unrecognized::Shape::Leaf),
             ("interval", crate::runtime::unrecognized::Shape::Leaf),
-            ("notification_channel", crate::runtime::unrecognized::Shape::Named(34)),
+            ("notification_channel", crate::runtime::unrecognized::Shape::Named(39)),
         ],
         constants: &[("object", "project.spend_alert")],
+    },
+    crate::runtime::unrecognized::TypeShape::Struct {
+        schema: "#/components/schemas/ProjectSpendAlertDeletedResource",
+        fields: &[
+            ("id", crate::runtime::unrecognized::Shape::Leaf),
+            ("deleted", crate::runtime::unrecognized::Shape::Leaf),
+        ],
+        constants: &[("object", "project.spend_alert.deleted")],
     },
     crate::runtime::unrecognized::TypeShape::Struct {
         schema: "#/components/schemas/ProjectSpendAlertListResource",
@@ -1427,7 +1690,7 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
             (
                 "data",
                 crate::runtime::unrecognized::Shape::Array(
-                    &crate::runtime::unrecognized::Shape::Named(28),
+                    &crate::runtime::unrecognized::Shape::Named(31),
                 ),
             ),
             (
@@ -1447,12 +1710,17 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
         constants: &[("object", "list")],
     },
     crate::runtime::unrecognized::TypeShape::Struct {
+        schema: "#/components/schemas/ProjectSpendLimitDeletedResource",
+        fields: &[("deleted", crate::runtime::unrecognized::Shape::Leaf)],
+        constants: &[("object", "project.spend_limit.deleted")],
+    },
+    crate::runtime::unrecognized::TypeShape::Struct {
         schema: "#/components/schemas/ProjectSpendLimitResource",
         fields: &[
             ("threshold_amount", crate::runtime::unrecognized::Shape::Leaf),
-            ("currency", crate::runtime::unrecognized::Shape::Named(35)),
-            ("interval", crate::runtime::unrecognized::Shape::Named(38)),
-            ("enforcement", crate::runtime::unrecognized::Shape::Named(36)),
+            ("currency", crate::runtime::unrecognized::Shape::Named(40)),
+            ("interval", crate::runtime::unrecognized::Shape::Named(43)),
+            ("enforcement", crate::runtime::unrecognized::Shape::Named(41)),
         ],
         constants: &[("object", "project.spend_limit")],
     },
@@ -1484,7 +1752,7 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
             (
                 "data",
                 crate::runtime::unrecognized::Shape::Array(
-                    &crate::runtime::unrecognized::Shape::Named(31),
+                    &crate::runtime::unrecognized::Shape::Named(36),
                 ),
             ),
             (
@@ -1547,7 +1815,7 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
     },
     crate::runtime::unrecognized::TypeShape::Struct {
         schema: "#/components/schemas/SpendLimitEnforcement",
-        fields: &[("status", crate::runtime::unrecognized::Shape::Named(37))],
+        fields: &[("status", crate::runtime::unrecognized::Shape::Named(42))],
         constants: &[],
     },
     crate::runtime::unrecognized::TypeShape::Enum {
@@ -1557,6 +1825,16 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
     crate::runtime::unrecognized::TypeShape::Enum {
         schema: "#/components/schemas/SpendLimitInterval",
         values: &["month"],
+    },
+    crate::runtime::unrecognized::TypeShape::Struct {
+        schema: "#/components/schemas/UpdateOrganizationSpendLimitBody",
+        fields: &[("threshold_amount", crate::runtime::unrecognized::Shape::Leaf)],
+        constants: &[("currency", "USD"), ("interval", "month")],
+    },
+    crate::runtime::unrecognized::TypeShape::Struct {
+        schema: "#/components/schemas/UpdateProjectSpendLimitBody",
+        fields: &[("threshold_amount", crate::runtime::unrecognized::Shape::Leaf)],
+        constants: &[("currency", "USD"), ("interval", "month")],
     },
     crate::runtime::unrecognized::TypeShape::Enum {
         schema: "#/paths/~1organization~1usage~1audio_speeches/get/parameters/7/schema/items",
@@ -1974,7 +2252,7 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
             (
                 "data",
                 crate::runtime::unrecognized::Shape::Array(
-                    &crate::runtime::unrecognized::Shape::Named(62),
+                    &crate::runtime::unrecognized::Shape::Named(69),
                 ),
             ),
             ("has_more", crate::runtime::unrecognized::Shape::Leaf),
@@ -1991,18 +2269,18 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
         schema: "#/components/schemas/UsageTimeBucket/properties/results/items",
         property: "object",
         variants: &[
-            ("organization.usage.completions.result", 47),
-            ("organization.usage.embeddings.result", 53),
-            ("organization.usage.moderations.result", 59),
-            ("organization.usage.images.result", 57),
-            ("organization.usage.audio_speeches.result", 40),
-            ("organization.usage.audio_transcriptions.result", 42),
-            ("organization.usage.vector_stores.result", 64),
-            ("organization.usage.code_interpreter_sessions.result", 45),
-            ("organization.usage.file_searches.result", 55),
-            ("organization.usage.web_searches.result", 67),
+            ("organization.usage.completions.result", 54),
+            ("organization.usage.embeddings.result", 60),
+            ("organization.usage.moderations.result", 66),
+            ("organization.usage.images.result", 64),
+            ("organization.usage.audio_speeches.result", 47),
+            ("organization.usage.audio_transcriptions.result", 49),
+            ("organization.usage.vector_stores.result", 71),
+            ("organization.usage.code_interpreter_sessions.result", 52),
+            ("organization.usage.file_searches.result", 62),
+            ("organization.usage.web_searches.result", 74),
             ("organization.costs.result", 6),
-            ("organization.usage.decisions.result", 51),
+            ("organization.usage.decisions.result", 58),
         ],
     },
     crate::runtime::unrecognized::TypeShape::Struct {
@@ -2013,7 +2291,7 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
             (
                 "results",
                 crate::runtime::unrecognized::Shape::Array(
-                    &crate::runtime::unrecognized::Shape::Named(61),
+                    &crate::runtime::unrecognized::Shape::Named(68),
                 ),
             ),
         ],
@@ -2120,7 +2398,7 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
             ("added_at", crate::runtime::unrecognized::Shape::Leaf),
             ("is_default", crate::runtime::unrecognized::Shape::Leaf),
             ("created", crate::runtime::unrecognized::Shape::Leaf),
-            ("user", crate::runtime::unrecognized::Shape::Named(69)),
+            ("user", crate::runtime::unrecognized::Shape::Named(76)),
             ("is_service_account", crate::runtime::unrecognized::Shape::Leaf),
             (
                 "is_scale_tier_authorized_purchaser",
@@ -2150,7 +2428,7 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
             (
                 "projects",
                 crate::runtime::unrecognized::Shape::Nullable(
-                    &crate::runtime::unrecognized::Shape::Named(72),
+                    &crate::runtime::unrecognized::Shape::Named(79),
                 ),
             ),
         ],
@@ -2205,7 +2483,7 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
             (
                 "data",
                 crate::runtime::unrecognized::Shape::Array(
-                    &crate::runtime::unrecognized::Shape::Named(68),
+                    &crate::runtime::unrecognized::Shape::Named(75),
                 ),
             ),
             (
@@ -2254,7 +2532,7 @@ pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[
             (
                 "data",
                 crate::runtime::unrecognized::Shape::Array(
-                    &crate::runtime::unrecognized::Shape::Named(71),
+                    &crate::runtime::unrecognized::Shape::Named(78),
                 ),
             ),
         ],

@@ -37,8 +37,16 @@
 //! - [`RetrieveProjectApiKeyParams`]: `GET /organization/projects/{project_id}/api_keys/{api_key_id}` (retrieve-project-api-key). Retrieves an API key in the project.
 //! - [`ListProjectServiceAccountsParams`]: `GET /organization/projects/{project_id}/service_accounts` (list-project-service-accounts). Returns a list of service accounts in the project.
 //! - [`ListProjectSpendAlertsParams`]: `GET /organization/projects/{project_id}/spend_alerts` (list-project-spend-alerts). Lists project spend alerts.
+//! - [`CreateProjectSpendAlertParams`]: `POST /organization/projects/{project_id}/spend_alerts` (create-project-spend-alert). Creates a project spend alert.
+//! - [`RetrieveProjectSpendAlertParams`]: `GET /organization/projects/{project_id}/spend_alerts/{alert_id}` (retrieve-project-spend-alert). Retrieves a project spend alert.
+//! - [`UpdateProjectSpendAlertParams`]: `POST /organization/projects/{project_id}/spend_alerts/{alert_id}` (update-project-spend-alert). Updates a project spend alert.
+//! - [`DeleteProjectSpendAlertParams`]: `DELETE /organization/projects/{project_id}/spend_alerts/{alert_id}` (delete-project-spend-alert). Deletes a project spend alert.
 //! - [`ListProjectUsersParams`]: `GET /organization/projects/{project_id}/users` (list-project-users). Returns a list of users in the project.
 //! - [`ListOrganizationSpendAlertsParams`]: `GET /organization/spend_alerts` (list-organization-spend-alerts). Lists organization spend alerts.
+//! - [`CreateOrganizationSpendAlertParams`]: `POST /organization/spend_alerts` (create-organization-spend-alert). Creates an organization spend alert.
+//! - [`RetrieveOrganizationSpendAlertParams`]: `GET /organization/spend_alerts/{alert_id}` (retrieve-organization-spend-alert). Retrieves an organization spend alert.
+//! - [`UpdateOrganizationSpendAlertParams`]: `POST /organization/spend_alerts/{alert_id}` (update-organization-spend-alert). Updates an organization spend alert.
+//! - [`DeleteOrganizationSpendAlertParams`]: `DELETE /organization/spend_alerts/{alert_id}` (delete-organization-spend-alert). Deletes an organization spend alert.
 //! - [`UsageAudioSpeechesParams`]: `GET /organization/usage/audio_speeches` (usage-audio-speeches). Get audio speeches usage details for the organization.
 //! - [`UsageAudioTranscriptionsParams`]: `GET /organization/usage/audio_transcriptions` (usage-audio-transcriptions). Get audio transcriptions usage details for the organization.
 //! - [`UsageCodeInterpreterSessionsParams`]: `GET /organization/usage/code_interpreter_sessions` (usage-code-interpreter-sessions). Get code interpreter sessions usage details for the organization.
@@ -52,7 +60,11 @@
 //! - [`ListUsersParams`]: `GET /organization/users` (list-users). Lists all of the users in the organization.
 //! - [`RetrieveUserParams`]: `GET /organization/users/{user_id}` (retrieve-user). Retrieves a user by their identifier.
 //! - [`GetOrganizationSpendLimitParams`]: `GET /organization/spend_limit` (Getorganizationspendlimit). Get the organization's hard spend limit.
+//! - [`UpdateOrganizationSpendLimitParams`]: `POST /organization/spend_limit` (Updateorganizationspendlimit). Create or replace the organization's hard spend limit.
+//! - [`DeleteOrganizationSpendLimitParams`]: `DELETE /organization/spend_limit` (Deleteorganizationspendlimit). Delete the organization's hard spend limit.
 //! - [`GetProjectSpendLimitParams`]: `GET /organization/projects/{project_id}/spend_limit` (Getprojectspendlimit). Get a project's hard spend limit.
+//! - [`DeleteProjectSpendLimitParams`]: `DELETE /organization/projects/{project_id}/spend_limit` (Deleteprojectspendlimit). Delete a project's hard spend limit.
+//! - [`UpdateProjectSpendLimitParams`]: `POST /organization/projects/{project_id}/spend_limit` (Updateprojectspendlimit). Create or replace a project's hard spend limit.
 //! - [`UsageDecisionsParams`]: `GET /organization/usage/decisions` (usage-decisions). Get decisions usage details for the organization.
 
 #![forbid(unsafe_code)]
@@ -76,6 +88,12 @@ pub use ::reqwest;
 pub use ::rust_decimal;
 pub use client::Client;
 pub use client::DEFAULT_BASE_URL;
+pub use params::CreateOrganizationSpendAlertParams;
+pub use params::CreateProjectSpendAlertParams;
+pub use params::DeleteOrganizationSpendAlertParams;
+pub use params::DeleteOrganizationSpendLimitParams;
+pub use params::DeleteProjectSpendAlertParams;
+pub use params::DeleteProjectSpendLimitParams;
 pub use params::GetOrganizationSpendLimitParams;
 pub use params::GetProjectSpendLimitParams;
 pub use params::ListAdminApiKeysParams;
@@ -86,9 +104,15 @@ pub use params::ListProjectSpendAlertsParams;
 pub use params::ListProjectUsersParams;
 pub use params::ListProjectsParams;
 pub use params::ListUsersParams;
+pub use params::RetrieveOrganizationSpendAlertParams;
 pub use params::RetrieveProjectApiKeyParams;
 pub use params::RetrieveProjectParams;
+pub use params::RetrieveProjectSpendAlertParams;
 pub use params::RetrieveUserParams;
+pub use params::UpdateOrganizationSpendAlertParams;
+pub use params::UpdateOrganizationSpendLimitParams;
+pub use params::UpdateProjectSpendAlertParams;
+pub use params::UpdateProjectSpendLimitParams;
 pub use params::UsageAudioSpeechesParams;
 pub use params::UsageAudioTranscriptionsParams;
 pub use params::UsageCodeInterpreterSessionsParams;
@@ -131,12 +155,15 @@ pub use types::ApiSource;
 pub use types::CostsAmount;
 pub use types::CostsResult;
 pub use types::CostsResultQuantityUnit;
+pub use types::CreateSpendAlertBody;
 pub use types::ErrorResponse;
 pub use types::ImageSize;
 pub use types::ImageSource;
 pub use types::ListOrder;
 pub use types::OrganizationSpendAlert;
+pub use types::OrganizationSpendAlertDeletedResource;
 pub use types::OrganizationSpendAlertListResource;
+pub use types::OrganizationSpendLimitDeletedResource;
 pub use types::OrganizationSpendLimitResource;
 pub use types::OwnerProjectAccessFilter;
 pub use types::Project;
@@ -152,7 +179,9 @@ pub use types::ProjectServiceAccount;
 pub use types::ProjectServiceAccountListResponse;
 pub use types::ProjectServiceAccountRole;
 pub use types::ProjectSpendAlert;
+pub use types::ProjectSpendAlertDeletedResource;
 pub use types::ProjectSpendAlertListResource;
+pub use types::ProjectSpendLimitDeletedResource;
 pub use types::ProjectSpendLimitResource;
 pub use types::ProjectUser;
 pub use types::ProjectUserListResponse;
@@ -162,6 +191,8 @@ pub use types::SpendLimitCurrency;
 pub use types::SpendLimitEnforcement;
 pub use types::SpendLimitEnforcementStatus;
 pub use types::SpendLimitInterval;
+pub use types::UpdateOrganizationSpendLimitBody;
+pub use types::UpdateProjectSpendLimitBody;
 pub use types::UsageAudioSpeechesGroupBy;
 pub use types::UsageAudioSpeechesResult;
 pub use types::UsageAudioTranscriptionsGroupBy;

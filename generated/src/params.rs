@@ -96,6 +96,7 @@ impl crate::runtime::Request for ListAdminApiKeysParams {
     type ErrorBody = super::types::ErrorResponse;
     const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "admin-api-keys-list";
+    const IDEMPOTENT: bool = true;
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
         3,
     );
@@ -372,8 +373,9 @@ impl crate::runtime::Request for UsageCostsParams {
     type ErrorBody = super::types::ErrorResponse;
     const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "usage-costs";
+    const IDEMPOTENT: bool = true;
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        60,
+        67,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
     fn path(&self) -> String {
@@ -509,8 +511,9 @@ impl crate::runtime::Request for ListProjectsParams {
     type ErrorBody = super::types::ErrorResponse;
     const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "list-projects";
+    const IDEMPOTENT: bool = true;
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        24,
+        27,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
     fn path(&self) -> String {
@@ -604,8 +607,9 @@ impl crate::runtime::Request for RetrieveProjectParams {
     type ErrorBody = super::types::ErrorResponse;
     const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "retrieve-project";
+    const IDEMPOTENT: bool = true;
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        16,
+        19,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
     fn path(&self) -> String {
@@ -753,8 +757,9 @@ impl crate::runtime::Request for ListProjectApiKeysParams {
     type ErrorBody = super::types::ErrorResponse;
     const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "list-project-api-keys";
+    const IDEMPOTENT: bool = true;
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        18,
+        21,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
     fn path(&self) -> String {
@@ -861,8 +866,9 @@ impl crate::runtime::Request for RetrieveProjectApiKeyParams {
     type ErrorBody = super::types::ErrorResponse;
     const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "retrieve-project-api-key";
+    const IDEMPOTENT: bool = true;
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        17,
+        20,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
     fn path(&self) -> String {
@@ -994,8 +1000,9 @@ impl crate::runtime::Request for ListProjectServiceAccountsParams {
     type ErrorBody = super::types::ErrorResponse;
     const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "list-project-service-accounts";
+    const IDEMPOTENT: bool = true;
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        26,
+        29,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
     fn path(&self) -> String {
@@ -1163,8 +1170,9 @@ impl crate::runtime::Request for ListProjectSpendAlertsParams {
     type ErrorBody = super::types::ErrorResponse;
     const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "list-project-spend-alerts";
+    const IDEMPOTENT: bool = true;
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        29,
+        33,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
     fn path(&self) -> String {
@@ -1187,6 +1195,429 @@ impl crate::runtime::Paged for ListProjectSpendAlertsParams {
 
     fn cursor(&self) -> Option<&str> {
         self.after.as_deref()
+    }
+}
+
+/// Creates a project spend alert.
+///
+/// Parameters of `POST /organization/projects/{project_id}/spend_alerts` (operation `create-project-spend-alert`).
+///
+/// Required parameters are the arguments of [`new`](Self::new); each optional one has a chainable setter of the same name and is not sent while unset.
+#[derive(Clone, Debug, PartialEq)]
+#[must_use]
+pub struct CreateProjectSpendAlertParams {
+    project_id: String,
+    body: super::types::CreateSpendAlertBody,
+}
+
+impl CreateProjectSpendAlertParams {
+    /// The `operationId` of the operation these parameters are for.
+    pub const OPERATION_ID: &'static str = "create-project-spend-alert";
+
+    /// The HTTP method of the operation.
+    pub const METHOD: &'static str = "POST";
+
+    /// The path template of the operation, relative to the server URL, as the spec
+    /// writes it; [`to_path`](Self::to_path) fills its placeholders in.
+    pub const PATH: &'static str = "/organization/projects/{project_id}/spend_alerts";
+
+    /// Creates the parameters from the required ones; every optional one starts unset.
+    ///
+    /// `project_id`: The ID of the project to update.
+    ///
+    /// Path parameter `project_id`. Required.
+    ///
+    /// `body`: Parameters for the project spend alert you want to create.
+    ///
+    /// The JSON request body. Required.
+    pub fn new(
+        project_id: impl Into<String>,
+        body: super::types::CreateSpendAlertBody,
+    ) -> Self {
+        Self {
+            project_id: project_id.into(),
+            body,
+        }
+    }
+
+    /// The path as sent, relative to the server URL: every path parameter fills exactly one
+    /// segment, percent-encoded (a `/`, `?`, `#`, `%`, space or non-ASCII character in a
+    /// value is data, never part of the path's syntax).
+    pub fn to_path(&self) -> String {
+        let mut path = String::new();
+        path.push_str("/organization/projects/");
+        path.push_str(&crate::runtime::path::segment(&self.project_id));
+        path.push_str("/spend_alerts");
+        path
+    }
+
+    /// The query string as `(name, value)` pairs, in the order the spec lists the
+    /// parameters, exactly as they are sent (before percent-encoding): enums as their wire
+    /// strings, booleans as `true`/`false`, arrays as the spec's style says. Unset
+    /// parameters are left out.
+    pub fn to_query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+
+    /// Checks the bounds the spec states, and that each path parameter can be one path
+    /// segment, so that a request the API would reject (or a different path) is not sent.
+    pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
+        crate::runtime::path::check_segment(
+            Self::OPERATION_ID,
+            "project_id",
+            &self.project_id,
+        )?;
+        {
+            let value = &self.body;
+            value
+                .validate()
+                .map_err(|e| e.within("body").in_operation(Self::OPERATION_ID))?;
+        }
+        Ok(())
+    }
+}
+
+impl crate::runtime::Request for CreateProjectSpendAlertParams {
+    type Response = super::types::ProjectSpendAlert;
+    type ErrorBody = super::types::ErrorResponse;
+    const METHOD: ::reqwest::Method = ::reqwest::Method::POST;
+    const OPERATION_ID: &'static str = "create-project-spend-alert";
+    const IDEMPOTENT: bool = false;
+    const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
+        31,
+    );
+    const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
+    fn path(&self) -> String {
+        self.to_path()
+    }
+
+    fn query(&self) -> Vec<(&'static str, String)> {
+        self.to_query()
+    }
+
+    fn check(&self) -> Result<(), crate::runtime::InvalidParam> {
+        self.validate()
+    }
+
+    fn json_body(&self) -> Option<::serde_json::Result<Vec<u8>>> {
+        Some(::serde_json::to_vec(&self.body))
+    }
+}
+
+/// Retrieves a project spend alert.
+///
+/// Parameters of `GET /organization/projects/{project_id}/spend_alerts/{alert_id}` (operation `retrieve-project-spend-alert`).
+///
+/// Required parameters are the arguments of [`new`](Self::new); each optional one has a chainable setter of the same name and is not sent while unset.
+#[derive(Clone, Debug, PartialEq)]
+#[must_use]
+pub struct RetrieveProjectSpendAlertParams {
+    project_id: String,
+    alert_id: String,
+}
+
+impl RetrieveProjectSpendAlertParams {
+    /// The `operationId` of the operation these parameters are for.
+    pub const OPERATION_ID: &'static str = "retrieve-project-spend-alert";
+
+    /// The HTTP method of the operation.
+    pub const METHOD: &'static str = "GET";
+
+    /// The path template of the operation, relative to the server URL, as the spec
+    /// writes it; [`to_path`](Self::to_path) fills its placeholders in.
+    pub const PATH: &'static str = "/organization/projects/{project_id}/spend_alerts/{alert_id}";
+
+    /// Creates the parameters from the required ones; every optional one starts unset.
+    ///
+    /// `project_id`: The ID of the project.
+    ///
+    /// Path parameter `project_id`. Required.
+    ///
+    /// `alert_id`: The ID of the spend alert to retrieve.
+    ///
+    /// Path parameter `alert_id`. Required.
+    pub fn new(project_id: impl Into<String>, alert_id: impl Into<String>) -> Self {
+        Self {
+            project_id: project_id.into(),
+            alert_id: alert_id.into(),
+        }
+    }
+
+    /// The path as sent, relative to the server URL: every path parameter fills exactly one
+    /// segment, percent-encoded (a `/`, `?`, `#`, `%`, space or non-ASCII character in a
+    /// value is data, never part of the path's syntax).
+    pub fn to_path(&self) -> String {
+        let mut path = String::new();
+        path.push_str("/organization/projects/");
+        path.push_str(&crate::runtime::path::segment(&self.project_id));
+        path.push_str("/spend_alerts/");
+        path.push_str(&crate::runtime::path::segment(&self.alert_id));
+        path
+    }
+
+    /// The query string as `(name, value)` pairs, in the order the spec lists the
+    /// parameters, exactly as they are sent (before percent-encoding): enums as their wire
+    /// strings, booleans as `true`/`false`, arrays as the spec's style says. Unset
+    /// parameters are left out.
+    pub fn to_query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+
+    /// Checks the bounds the spec states, and that each path parameter can be one path
+    /// segment, so that a request the API would reject (or a different path) is not sent.
+    pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
+        crate::runtime::path::check_segment(
+            Self::OPERATION_ID,
+            "project_id",
+            &self.project_id,
+        )?;
+        crate::runtime::path::check_segment(
+            Self::OPERATION_ID,
+            "alert_id",
+            &self.alert_id,
+        )?;
+        Ok(())
+    }
+}
+
+impl crate::runtime::Request for RetrieveProjectSpendAlertParams {
+    type Response = super::types::ProjectSpendAlert;
+    type ErrorBody = super::types::ErrorResponse;
+    const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
+    const OPERATION_ID: &'static str = "retrieve-project-spend-alert";
+    const IDEMPOTENT: bool = true;
+    const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
+        31,
+    );
+    const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
+    fn path(&self) -> String {
+        self.to_path()
+    }
+
+    fn query(&self) -> Vec<(&'static str, String)> {
+        self.to_query()
+    }
+
+    fn check(&self) -> Result<(), crate::runtime::InvalidParam> {
+        self.validate()
+    }
+}
+
+/// Updates a project spend alert.
+///
+/// Parameters of `POST /organization/projects/{project_id}/spend_alerts/{alert_id}` (operation `update-project-spend-alert`).
+///
+/// Required parameters are the arguments of [`new`](Self::new); each optional one has a chainable setter of the same name and is not sent while unset.
+#[derive(Clone, Debug, PartialEq)]
+#[must_use]
+pub struct UpdateProjectSpendAlertParams {
+    project_id: String,
+    alert_id: String,
+    body: super::types::CreateSpendAlertBody,
+}
+
+impl UpdateProjectSpendAlertParams {
+    /// The `operationId` of the operation these parameters are for.
+    pub const OPERATION_ID: &'static str = "update-project-spend-alert";
+
+    /// The HTTP method of the operation.
+    pub const METHOD: &'static str = "POST";
+
+    /// The path template of the operation, relative to the server URL, as the spec
+    /// writes it; [`to_path`](Self::to_path) fills its placeholders in.
+    pub const PATH: &'static str = "/organization/projects/{project_id}/spend_alerts/{alert_id}";
+
+    /// Creates the parameters from the required ones; every optional one starts unset.
+    ///
+    /// `project_id`: The ID of the project to update.
+    ///
+    /// Path parameter `project_id`. Required.
+    ///
+    /// `alert_id`: The ID of the spend alert to update.
+    ///
+    /// Path parameter `alert_id`. Required.
+    ///
+    /// `body`: Fields to update on the project spend alert.
+    ///
+    /// The JSON request body. Required.
+    pub fn new(
+        project_id: impl Into<String>,
+        alert_id: impl Into<String>,
+        body: super::types::CreateSpendAlertBody,
+    ) -> Self {
+        Self {
+            project_id: project_id.into(),
+            alert_id: alert_id.into(),
+            body,
+        }
+    }
+
+    /// The path as sent, relative to the server URL: every path parameter fills exactly one
+    /// segment, percent-encoded (a `/`, `?`, `#`, `%`, space or non-ASCII character in a
+    /// value is data, never part of the path's syntax).
+    pub fn to_path(&self) -> String {
+        let mut path = String::new();
+        path.push_str("/organization/projects/");
+        path.push_str(&crate::runtime::path::segment(&self.project_id));
+        path.push_str("/spend_alerts/");
+        path.push_str(&crate::runtime::path::segment(&self.alert_id));
+        path
+    }
+
+    /// The query string as `(name, value)` pairs, in the order the spec lists the
+    /// parameters, exactly as they are sent (before percent-encoding): enums as their wire
+    /// strings, booleans as `true`/`false`, arrays as the spec's style says. Unset
+    /// parameters are left out.
+    pub fn to_query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+
+    /// Checks the bounds the spec states, and that each path parameter can be one path
+    /// segment, so that a request the API would reject (or a different path) is not sent.
+    pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
+        crate::runtime::path::check_segment(
+            Self::OPERATION_ID,
+            "project_id",
+            &self.project_id,
+        )?;
+        crate::runtime::path::check_segment(
+            Self::OPERATION_ID,
+            "alert_id",
+            &self.alert_id,
+        )?;
+        {
+            let value = &self.body;
+            value
+                .validate()
+                .map_err(|e| e.within("body").in_operation(Self::OPERATION_ID))?;
+        }
+        Ok(())
+    }
+}
+
+impl crate::runtime::Request for UpdateProjectSpendAlertParams {
+    type Response = super::types::ProjectSpendAlert;
+    type ErrorBody = super::types::ErrorResponse;
+    const METHOD: ::reqwest::Method = ::reqwest::Method::POST;
+    const OPERATION_ID: &'static str = "update-project-spend-alert";
+    const IDEMPOTENT: bool = true;
+    const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
+        31,
+    );
+    const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
+    fn path(&self) -> String {
+        self.to_path()
+    }
+
+    fn query(&self) -> Vec<(&'static str, String)> {
+        self.to_query()
+    }
+
+    fn check(&self) -> Result<(), crate::runtime::InvalidParam> {
+        self.validate()
+    }
+
+    fn json_body(&self) -> Option<::serde_json::Result<Vec<u8>>> {
+        Some(::serde_json::to_vec(&self.body))
+    }
+}
+
+/// Deletes a project spend alert.
+///
+/// Parameters of `DELETE /organization/projects/{project_id}/spend_alerts/{alert_id}` (operation `delete-project-spend-alert`).
+///
+/// Required parameters are the arguments of [`new`](Self::new); each optional one has a chainable setter of the same name and is not sent while unset.
+#[derive(Clone, Debug, PartialEq)]
+#[must_use]
+pub struct DeleteProjectSpendAlertParams {
+    project_id: String,
+    alert_id: String,
+}
+
+impl DeleteProjectSpendAlertParams {
+    /// The `operationId` of the operation these parameters are for.
+    pub const OPERATION_ID: &'static str = "delete-project-spend-alert";
+
+    /// The HTTP method of the operation.
+    pub const METHOD: &'static str = "DELETE";
+
+    /// The path template of the operation, relative to the server URL, as the spec
+    /// writes it; [`to_path`](Self::to_path) fills its placeholders in.
+    pub const PATH: &'static str = "/organization/projects/{project_id}/spend_alerts/{alert_id}";
+
+    /// Creates the parameters from the required ones; every optional one starts unset.
+    ///
+    /// `project_id`: The ID of the project to update.
+    ///
+    /// Path parameter `project_id`. Required.
+    ///
+    /// `alert_id`: The ID of the spend alert to delete.
+    ///
+    /// Path parameter `alert_id`. Required.
+    pub fn new(project_id: impl Into<String>, alert_id: impl Into<String>) -> Self {
+        Self {
+            project_id: project_id.into(),
+            alert_id: alert_id.into(),
+        }
+    }
+
+    /// The path as sent, relative to the server URL: every path parameter fills exactly one
+    /// segment, percent-encoded (a `/`, `?`, `#`, `%`, space or non-ASCII character in a
+    /// value is data, never part of the path's syntax).
+    pub fn to_path(&self) -> String {
+        let mut path = String::new();
+        path.push_str("/organization/projects/");
+        path.push_str(&crate::runtime::path::segment(&self.project_id));
+        path.push_str("/spend_alerts/");
+        path.push_str(&crate::runtime::path::segment(&self.alert_id));
+        path
+    }
+
+    /// The query string as `(name, value)` pairs, in the order the spec lists the
+    /// parameters, exactly as they are sent (before percent-encoding): enums as their wire
+    /// strings, booleans as `true`/`false`, arrays as the spec's style says. Unset
+    /// parameters are left out.
+    pub fn to_query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+
+    /// Checks the bounds the spec states, and that each path parameter can be one path
+    /// segment, so that a request the API would reject (or a different path) is not sent.
+    pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
+        crate::runtime::path::check_segment(
+            Self::OPERATION_ID,
+            "project_id",
+            &self.project_id,
+        )?;
+        crate::runtime::path::check_segment(
+            Self::OPERATION_ID,
+            "alert_id",
+            &self.alert_id,
+        )?;
+        Ok(())
+    }
+}
+
+impl crate::runtime::Request for DeleteProjectSpendAlertParams {
+    type Response = super::types::ProjectSpendAlertDeletedResource;
+    type ErrorBody = super::types::ErrorResponse;
+    const METHOD: ::reqwest::Method = ::reqwest::Method::DELETE;
+    const OPERATION_ID: &'static str = "delete-project-spend-alert";
+    const IDEMPOTENT: bool = false;
+    const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
+        32,
+    );
+    const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
+    fn path(&self) -> String {
+        self.to_path()
+    }
+
+    fn query(&self) -> Vec<(&'static str, String)> {
+        self.to_query()
+    }
+
+    fn check(&self) -> Result<(), crate::runtime::InvalidParam> {
+        self.validate()
     }
 }
 
@@ -1306,8 +1737,9 @@ impl crate::runtime::Request for ListProjectUsersParams {
     type ErrorBody = super::types::ErrorResponse;
     const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "list-project-users";
+    const IDEMPOTENT: bool = true;
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        32,
+        37,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
     fn path(&self) -> String {
@@ -1455,8 +1887,9 @@ impl crate::runtime::Request for ListOrganizationSpendAlertsParams {
     type ErrorBody = super::types::ErrorResponse;
     const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "list-organization-spend-alerts";
+    const IDEMPOTENT: bool = true;
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        13,
+        15,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
     fn path(&self) -> String {
@@ -1479,6 +1912,365 @@ impl crate::runtime::Paged for ListOrganizationSpendAlertsParams {
 
     fn cursor(&self) -> Option<&str> {
         self.after.as_deref()
+    }
+}
+
+/// Creates an organization spend alert.
+///
+/// Parameters of `POST /organization/spend_alerts` (operation `create-organization-spend-alert`).
+///
+/// Required parameters are the arguments of [`new`](Self::new); each optional one has a chainable setter of the same name and is not sent while unset.
+#[derive(Clone, Debug, PartialEq)]
+#[must_use]
+pub struct CreateOrganizationSpendAlertParams {
+    body: super::types::CreateSpendAlertBody,
+}
+
+impl CreateOrganizationSpendAlertParams {
+    /// The `operationId` of the operation these parameters are for.
+    pub const OPERATION_ID: &'static str = "create-organization-spend-alert";
+
+    /// The HTTP method of the operation.
+    pub const METHOD: &'static str = "POST";
+
+    /// The path template of the operation, relative to the server URL, as the spec
+    /// writes it; [`to_path`](Self::to_path) fills its placeholders in.
+    pub const PATH: &'static str = "/organization/spend_alerts";
+
+    /// Creates the parameters from the required ones; every optional one starts unset.
+    ///
+    /// `body`: Parameters for the organization spend alert you want to create.
+    ///
+    /// The JSON request body. Required.
+    pub fn new(body: super::types::CreateSpendAlertBody) -> Self {
+        Self { body }
+    }
+
+    /// The path as sent, relative to the server URL: every path parameter fills exactly one
+    /// segment, percent-encoded (a `/`, `?`, `#`, `%`, space or non-ASCII character in a
+    /// value is data, never part of the path's syntax).
+    pub fn to_path(&self) -> String {
+        "/organization/spend_alerts".to_owned()
+    }
+
+    /// The query string as `(name, value)` pairs, in the order the spec lists the
+    /// parameters, exactly as they are sent (before percent-encoding): enums as their wire
+    /// strings, booleans as `true`/`false`, arrays as the spec's style says. Unset
+    /// parameters are left out.
+    pub fn to_query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+
+    /// Checks the bounds the spec states, and that each path parameter can be one path
+    /// segment, so that a request the API would reject (or a different path) is not sent.
+    pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
+        {
+            let value = &self.body;
+            value
+                .validate()
+                .map_err(|e| e.within("body").in_operation(Self::OPERATION_ID))?;
+        }
+        Ok(())
+    }
+}
+
+impl crate::runtime::Request for CreateOrganizationSpendAlertParams {
+    type Response = super::types::OrganizationSpendAlert;
+    type ErrorBody = super::types::ErrorResponse;
+    const METHOD: ::reqwest::Method = ::reqwest::Method::POST;
+    const OPERATION_ID: &'static str = "create-organization-spend-alert";
+    const IDEMPOTENT: bool = false;
+    const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
+        13,
+    );
+    const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
+    fn path(&self) -> String {
+        self.to_path()
+    }
+
+    fn query(&self) -> Vec<(&'static str, String)> {
+        self.to_query()
+    }
+
+    fn check(&self) -> Result<(), crate::runtime::InvalidParam> {
+        self.validate()
+    }
+
+    fn json_body(&self) -> Option<::serde_json::Result<Vec<u8>>> {
+        Some(::serde_json::to_vec(&self.body))
+    }
+}
+
+/// Retrieves an organization spend alert.
+///
+/// Parameters of `GET /organization/spend_alerts/{alert_id}` (operation `retrieve-organization-spend-alert`).
+///
+/// Required parameters are the arguments of [`new`](Self::new); each optional one has a chainable setter of the same name and is not sent while unset.
+#[derive(Clone, Debug, PartialEq)]
+#[must_use]
+pub struct RetrieveOrganizationSpendAlertParams {
+    alert_id: String,
+}
+
+impl RetrieveOrganizationSpendAlertParams {
+    /// The `operationId` of the operation these parameters are for.
+    pub const OPERATION_ID: &'static str = "retrieve-organization-spend-alert";
+
+    /// The HTTP method of the operation.
+    pub const METHOD: &'static str = "GET";
+
+    /// The path template of the operation, relative to the server URL, as the spec
+    /// writes it; [`to_path`](Self::to_path) fills its placeholders in.
+    pub const PATH: &'static str = "/organization/spend_alerts/{alert_id}";
+
+    /// Creates the parameters from the required ones; every optional one starts unset.
+    ///
+    /// `alert_id`: The ID of the spend alert to retrieve.
+    ///
+    /// Path parameter `alert_id`. Required.
+    pub fn new(alert_id: impl Into<String>) -> Self {
+        Self { alert_id: alert_id.into() }
+    }
+
+    /// The path as sent, relative to the server URL: every path parameter fills exactly one
+    /// segment, percent-encoded (a `/`, `?`, `#`, `%`, space or non-ASCII character in a
+    /// value is data, never part of the path's syntax).
+    pub fn to_path(&self) -> String {
+        let mut path = String::new();
+        path.push_str("/organization/spend_alerts/");
+        path.push_str(&crate::runtime::path::segment(&self.alert_id));
+        path
+    }
+
+    /// The query string as `(name, value)` pairs, in the order the spec lists the
+    /// parameters, exactly as they are sent (before percent-encoding): enums as their wire
+    /// strings, booleans as `true`/`false`, arrays as the spec's style says. Unset
+    /// parameters are left out.
+    pub fn to_query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+
+    /// Checks the bounds the spec states, and that each path parameter can be one path
+    /// segment, so that a request the API would reject (or a different path) is not sent.
+    pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
+        crate::runtime::path::check_segment(
+            Self::OPERATION_ID,
+            "alert_id",
+            &self.alert_id,
+        )?;
+        Ok(())
+    }
+}
+
+impl crate::runtime::Request for RetrieveOrganizationSpendAlertParams {
+    type Response = super::types::OrganizationSpendAlert;
+    type ErrorBody = super::types::ErrorResponse;
+    const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
+    const OPERATION_ID: &'static str = "retrieve-organization-spend-alert";
+    const IDEMPOTENT: bool = true;
+    const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
+        13,
+    );
+    const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
+    fn path(&self) -> String {
+        self.to_path()
+    }
+
+    fn query(&self) -> Vec<(&'static str, String)> {
+        self.to_query()
+    }
+
+    fn check(&self) -> Result<(), crate::runtime::InvalidParam> {
+        self.validate()
+    }
+}
+
+/// Updates an organization spend alert.
+///
+/// Parameters of `POST /organization/spend_alerts/{alert_id}` (operation `update-organization-spend-alert`).
+///
+/// Required parameters are the arguments of [`new`](Self::new); each optional one has a chainable setter of the same name and is not sent while unset.
+#[derive(Clone, Debug, PartialEq)]
+#[must_use]
+pub struct UpdateOrganizationSpendAlertParams {
+    alert_id: String,
+    body: super::types::CreateSpendAlertBody,
+}
+
+impl UpdateOrganizationSpendAlertParams {
+    /// The `operationId` of the operation these parameters are for.
+    pub const OPERATION_ID: &'static str = "update-organization-spend-alert";
+
+    /// The HTTP method of the operation.
+    pub const METHOD: &'static str = "POST";
+
+    /// The path template of the operation, relative to the server URL, as the spec
+    /// writes it; [`to_path`](Self::to_path) fills its placeholders in.
+    pub const PATH: &'static str = "/organization/spend_alerts/{alert_id}";
+
+    /// Creates the parameters from the required ones; every optional one starts unset.
+    ///
+    /// `alert_id`: The ID of the spend alert to update.
+    ///
+    /// Path parameter `alert_id`. Required.
+    ///
+    /// `body`: Fields to update on the organization spend alert.
+    ///
+    /// The JSON request body. Required.
+    pub fn new(
+        alert_id: impl Into<String>,
+        body: super::types::CreateSpendAlertBody,
+    ) -> Self {
+        Self {
+            alert_id: alert_id.into(),
+            body,
+        }
+    }
+
+    /// The path as sent, relative to the server URL: every path parameter fills exactly one
+    /// segment, percent-encoded (a `/`, `?`, `#`, `%`, space or non-ASCII character in a
+    /// value is data, never part of the path's syntax).
+    pub fn to_path(&self) -> String {
+        let mut path = String::new();
+        path.push_str("/organization/spend_alerts/");
+        path.push_str(&crate::runtime::path::segment(&self.alert_id));
+        path
+    }
+
+    /// The query string as `(name, value)` pairs, in the order the spec lists the
+    /// parameters, exactly as they are sent (before percent-encoding): enums as their wire
+    /// strings, booleans as `true`/`false`, arrays as the spec's style says. Unset
+    /// parameters are left out.
+    pub fn to_query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+
+    /// Checks the bounds the spec states, and that each path parameter can be one path
+    /// segment, so that a request the API would reject (or a different path) is not sent.
+    pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
+        crate::runtime::path::check_segment(
+            Self::OPERATION_ID,
+            "alert_id",
+            &self.alert_id,
+        )?;
+        {
+            let value = &self.body;
+            value
+                .validate()
+                .map_err(|e| e.within("body").in_operation(Self::OPERATION_ID))?;
+        }
+        Ok(())
+    }
+}
+
+impl crate::runtime::Request for UpdateOrganizationSpendAlertParams {
+    type Response = super::types::OrganizationSpendAlert;
+    type ErrorBody = super::types::ErrorResponse;
+    const METHOD: ::reqwest::Method = ::reqwest::Method::POST;
+    const OPERATION_ID: &'static str = "update-organization-spend-alert";
+    const IDEMPOTENT: bool = true;
+    const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
+        13,
+    );
+    const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
+    fn path(&self) -> String {
+        self.to_path()
+    }
+
+    fn query(&self) -> Vec<(&'static str, String)> {
+        self.to_query()
+    }
+
+    fn check(&self) -> Result<(), crate::runtime::InvalidParam> {
+        self.validate()
+    }
+
+    fn json_body(&self) -> Option<::serde_json::Result<Vec<u8>>> {
+        Some(::serde_json::to_vec(&self.body))
+    }
+}
+
+/// Deletes an organization spend alert.
+///
+/// Parameters of `DELETE /organization/spend_alerts/{alert_id}` (operation `delete-organization-spend-alert`).
+///
+/// Required parameters are the arguments of [`new`](Self::new); each optional one has a chainable setter of the same name and is not sent while unset.
+#[derive(Clone, Debug, PartialEq)]
+#[must_use]
+pub struct DeleteOrganizationSpendAlertParams {
+    alert_id: String,
+}
+
+impl DeleteOrganizationSpendAlertParams {
+    /// The `operationId` of the operation these parameters are for.
+    pub const OPERATION_ID: &'static str = "delete-organization-spend-alert";
+
+    /// The HTTP method of the operation.
+    pub const METHOD: &'static str = "DELETE";
+
+    /// The path template of the operation, relative to the server URL, as the spec
+    /// writes it; [`to_path`](Self::to_path) fills its placeholders in.
+    pub const PATH: &'static str = "/organization/spend_alerts/{alert_id}";
+
+    /// Creates the parameters from the required ones; every optional one starts unset.
+    ///
+    /// `alert_id`: The ID of the spend alert to delete.
+    ///
+    /// Path parameter `alert_id`. Required.
+    pub fn new(alert_id: impl Into<String>) -> Self {
+        Self { alert_id: alert_id.into() }
+    }
+
+    /// The path as sent, relative to the server URL: every path parameter fills exactly one
+    /// segment, percent-encoded (a `/`, `?`, `#`, `%`, space or non-ASCII character in a
+    /// value is data, never part of the path's syntax).
+    pub fn to_path(&self) -> String {
+        let mut path = String::new();
+        path.push_str("/organization/spend_alerts/");
+        path.push_str(&crate::runtime::path::segment(&self.alert_id));
+        path
+    }
+
+    /// The query string as `(name, value)` pairs, in the order the spec lists the
+    /// parameters, exactly as they are sent (before percent-encoding): enums as their wire
+    /// strings, booleans as `true`/`false`, arrays as the spec's style says. Unset
+    /// parameters are left out.
+    pub fn to_query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+
+    /// Checks the bounds the spec states, and that each path parameter can be one path
+    /// segment, so that a request the API would reject (or a different path) is not sent.
+    pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
+        crate::runtime::path::check_segment(
+            Self::OPERATION_ID,
+            "alert_id",
+            &self.alert_id,
+        )?;
+        Ok(())
+    }
+}
+
+impl crate::runtime::Request for DeleteOrganizationSpendAlertParams {
+    type Response = super::types::OrganizationSpendAlertDeletedResource;
+    type ErrorBody = super::types::ErrorResponse;
+    const METHOD: ::reqwest::Method = ::reqwest::Method::DELETE;
+    const OPERATION_ID: &'static str = "delete-organization-spend-alert";
+    const IDEMPOTENT: bool = false;
+    const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
+        14,
+    );
+    const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
+    fn path(&self) -> String {
+        self.to_path()
+    }
+
+    fn query(&self) -> Vec<(&'static str, String)> {
+        self.to_query()
+    }
+
+    fn check(&self) -> Result<(), crate::runtime::InvalidParam> {
+        self.validate()
     }
 }
 
@@ -1754,8 +2546,9 @@ impl crate::runtime::Request for UsageAudioSpeechesParams {
     type ErrorBody = super::types::ErrorResponse;
     const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "usage-audio-speeches";
+    const IDEMPOTENT: bool = true;
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        60,
+        67,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
     fn path(&self) -> String {
@@ -2053,8 +2846,9 @@ impl crate::runtime::Request for UsageAudioTranscriptionsParams {
     type ErrorBody = super::types::ErrorResponse;
     const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "usage-audio-transcriptions";
+    const IDEMPOTENT: bool = true;
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        60,
+        67,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
     fn path(&self) -> String {
@@ -2304,8 +3098,9 @@ impl crate::runtime::Request for UsageCodeInterpreterSessionsParams {
     type ErrorBody = super::types::ErrorResponse;
     const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "usage-code-interpreter-sessions";
+    const IDEMPOTENT: bool = true;
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        60,
+        67,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
     fn path(&self) -> String {
@@ -2616,8 +3411,9 @@ impl crate::runtime::Request for UsageCompletionsParams {
     type ErrorBody = super::types::ErrorResponse;
     const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "usage-completions";
+    const IDEMPOTENT: bool = true;
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        60,
+        67,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
     fn path(&self) -> String {
@@ -2915,8 +3711,9 @@ impl crate::runtime::Request for UsageEmbeddingsParams {
     type ErrorBody = super::types::ErrorResponse;
     const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "usage-embeddings";
+    const IDEMPOTENT: bool = true;
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        60,
+        67,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
     fn path(&self) -> String {
@@ -3214,8 +4011,9 @@ impl crate::runtime::Request for UsageFileSearchCallsParams {
     type ErrorBody = super::types::ErrorResponse;
     const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "usage-file-search-calls";
+    const IDEMPOTENT: bool = true;
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        60,
+        67,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
     fn path(&self) -> String {
@@ -3543,8 +4341,9 @@ impl crate::runtime::Request for UsageImagesParams {
     type ErrorBody = super::types::ErrorResponse;
     const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "usage-images";
+    const IDEMPOTENT: bool = true;
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        60,
+        67,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
     fn path(&self) -> String {
@@ -3842,8 +4641,9 @@ impl crate::runtime::Request for UsageModerationsParams {
     type ErrorBody = super::types::ErrorResponse;
     const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "usage-moderations";
+    const IDEMPOTENT: bool = true;
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        60,
+        67,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
     fn path(&self) -> String {
@@ -4093,8 +4893,9 @@ impl crate::runtime::Request for UsageVectorStoresParams {
     type ErrorBody = super::types::ErrorResponse;
     const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "usage-vector-stores";
+    const IDEMPOTENT: bool = true;
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        60,
+        67,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
     fn path(&self) -> String {
@@ -4410,8 +5211,9 @@ impl crate::runtime::Request for UsageWebSearchCallsParams {
     type ErrorBody = super::types::ErrorResponse;
     const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "usage-web-search-calls";
+    const IDEMPOTENT: bool = true;
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        60,
+        67,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
     fn path(&self) -> String {
@@ -4550,8 +5352,9 @@ impl crate::runtime::Request for ListUsersParams {
     type ErrorBody = super::types::ErrorResponse;
     const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "list-users";
+    const IDEMPOTENT: bool = true;
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        70,
+        77,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
     fn path(&self) -> String {
@@ -4643,8 +5446,9 @@ impl crate::runtime::Request for RetrieveUserParams {
     type ErrorBody = super::types::ErrorResponse;
     const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "retrieve-user";
+    const IDEMPOTENT: bool = true;
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        68,
+        75,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
     fn path(&self) -> String {
@@ -4711,8 +5515,164 @@ impl crate::runtime::Request for GetOrganizationSpendLimitParams {
     type ErrorBody = super::types::ErrorResponse;
     const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "Getorganizationspendlimit";
+    const IDEMPOTENT: bool = true;
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        14,
+        17,
+    );
+    const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
+    fn path(&self) -> String {
+        self.to_path()
+    }
+
+    fn query(&self) -> Vec<(&'static str, String)> {
+        self.to_query()
+    }
+
+    fn check(&self) -> Result<(), crate::runtime::InvalidParam> {
+        self.validate()
+    }
+}
+
+/// Create or replace the organization's hard spend limit.
+///
+/// Parameters of `POST /organization/spend_limit` (operation `Updateorganizationspendlimit`).
+///
+/// Required parameters are the arguments of [`new`](Self::new); each optional one has a chainable setter of the same name and is not sent while unset.
+#[derive(Clone, Debug, PartialEq)]
+#[must_use]
+pub struct UpdateOrganizationSpendLimitParams {
+    body: super::types::UpdateOrganizationSpendLimitBody,
+}
+
+impl UpdateOrganizationSpendLimitParams {
+    /// The `operationId` of the operation these parameters are for.
+    pub const OPERATION_ID: &'static str = "Updateorganizationspendlimit";
+
+    /// The HTTP method of the operation.
+    pub const METHOD: &'static str = "POST";
+
+    /// The path template of the operation, relative to the server URL, as the spec
+    /// writes it; [`to_path`](Self::to_path) fills its placeholders in.
+    pub const PATH: &'static str = "/organization/spend_limit";
+
+    /// Creates the parameters from the required ones; every optional one starts unset.
+    ///
+    /// `body`: Parameters for the hard spend limit you want to create or replace.
+    ///
+    /// The JSON request body. Required.
+    pub fn new(body: super::types::UpdateOrganizationSpendLimitBody) -> Self {
+        Self { body }
+    }
+
+    /// The path as sent, relative to the server URL: every path parameter fills exactly one
+    /// segment, percent-encoded (a `/`, `?`, `#`, `%`, space or non-ASCII character in a
+    /// value is data, never part of the path's syntax).
+    pub fn to_path(&self) -> String {
+        "/organization/spend_limit".to_owned()
+    }
+
+    /// The query string as `(name, value)` pairs, in the order the spec lists the
+    /// parameters, exactly as they are sent (before percent-encoding): enums as their wire
+    /// strings, booleans as `true`/`false`, arrays as the spec's style says. Unset
+    /// parameters are left out.
+    pub fn to_query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+
+    /// Checks the bounds the spec states, and that each path parameter can be one path
+    /// segment, so that a request the API would reject (or a different path) is not sent.
+    pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
+        {
+            let value = &self.body;
+            value
+                .validate()
+                .map_err(|e| e.within("body").in_operation(Self::OPERATION_ID))?;
+        }
+        Ok(())
+    }
+}
+
+impl crate::runtime::Request for UpdateOrganizationSpendLimitParams {
+    type Response = super::types::OrganizationSpendLimitResource;
+    type ErrorBody = super::types::ErrorResponse;
+    const METHOD: ::reqwest::Method = ::reqwest::Method::POST;
+    const OPERATION_ID: &'static str = "Updateorganizationspendlimit";
+    const IDEMPOTENT: bool = true;
+    const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
+        17,
+    );
+    const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
+    fn path(&self) -> String {
+        self.to_path()
+    }
+
+    fn query(&self) -> Vec<(&'static str, String)> {
+        self.to_query()
+    }
+
+    fn check(&self) -> Result<(), crate::runtime::InvalidParam> {
+        self.validate()
+    }
+
+    fn json_body(&self) -> Option<::serde_json::Result<Vec<u8>>> {
+        Some(::serde_json::to_vec(&self.body))
+    }
+}
+
+/// Delete the organization's hard spend limit.
+///
+/// Parameters of `DELETE /organization/spend_limit` (operation `Deleteorganizationspendlimit`).
+///
+/// Required parameters are the arguments of [`new`](Self::new); each optional one has a chainable setter of the same name and is not sent while unset.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use]
+pub struct DeleteOrganizationSpendLimitParams {}
+impl DeleteOrganizationSpendLimitParams {
+    /// The `operationId` of the operation these parameters are for.
+    pub const OPERATION_ID: &'static str = "Deleteorganizationspendlimit";
+
+    /// The HTTP method of the operation.
+    pub const METHOD: &'static str = "DELETE";
+
+    /// The path template of the operation, relative to the server URL, as the spec
+    /// writes it; [`to_path`](Self::to_path) fills its placeholders in.
+    pub const PATH: &'static str = "/organization/spend_limit";
+
+    /// Creates the parameters from the required ones; every optional one starts unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The path as sent, relative to the server URL: every path parameter fills exactly one
+    /// segment, percent-encoded (a `/`, `?`, `#`, `%`, space or non-ASCII character in a
+    /// value is data, never part of the path's syntax).
+    pub fn to_path(&self) -> String {
+        "/organization/spend_limit".to_owned()
+    }
+
+    /// The query string as `(name, value)` pairs, in the order the spec lists the
+    /// parameters, exactly as they are sent (before percent-encoding): enums as their wire
+    /// strings, booleans as `true`/`false`, arrays as the spec's style says. Unset
+    /// parameters are left out.
+    pub fn to_query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+
+    /// Checks the bounds the spec states, and that each path parameter can be one path
+    /// segment, so that a request the API would reject (or a different path) is not sent.
+    pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
+        Ok(())
+    }
+}
+
+impl crate::runtime::Request for DeleteOrganizationSpendLimitParams {
+    type Response = super::types::OrganizationSpendLimitDeletedResource;
+    type ErrorBody = super::types::ErrorResponse;
+    const METHOD: ::reqwest::Method = ::reqwest::Method::DELETE;
+    const OPERATION_ID: &'static str = "Deleteorganizationspendlimit";
+    const IDEMPOTENT: bool = false;
+    const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
+        16,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
     fn path(&self) -> String {
@@ -4797,8 +5757,9 @@ impl crate::runtime::Request for GetProjectSpendLimitParams {
     type ErrorBody = super::types::ErrorResponse;
     const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "Getprojectspendlimit";
+    const IDEMPOTENT: bool = true;
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        30,
+        35,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
     fn path(&self) -> String {
@@ -4811,6 +5772,199 @@ impl crate::runtime::Request for GetProjectSpendLimitParams {
 
     fn check(&self) -> Result<(), crate::runtime::InvalidParam> {
         self.validate()
+    }
+}
+
+/// Delete a project's hard spend limit.
+///
+/// Parameters of `DELETE /organization/projects/{project_id}/spend_limit` (operation `Deleteprojectspendlimit`).
+///
+/// Required parameters are the arguments of [`new`](Self::new); each optional one has a chainable setter of the same name and is not sent while unset.
+#[derive(Clone, Debug, PartialEq)]
+#[must_use]
+pub struct DeleteProjectSpendLimitParams {
+    project_id: String,
+}
+
+impl DeleteProjectSpendLimitParams {
+    /// The `operationId` of the operation these parameters are for.
+    pub const OPERATION_ID: &'static str = "Deleteprojectspendlimit";
+
+    /// The HTTP method of the operation.
+    pub const METHOD: &'static str = "DELETE";
+
+    /// The path template of the operation, relative to the server URL, as the spec
+    /// writes it; [`to_path`](Self::to_path) fills its placeholders in.
+    pub const PATH: &'static str = "/organization/projects/{project_id}/spend_limit";
+
+    /// Creates the parameters from the required ones; every optional one starts unset.
+    ///
+    /// `project_id`: The ID of the project whose hard spend limit is being managed.
+    ///
+    /// Path parameter `project_id`. Required.
+    pub fn new(project_id: impl Into<String>) -> Self {
+        Self {
+            project_id: project_id.into(),
+        }
+    }
+
+    /// The path as sent, relative to the server URL: every path parameter fills exactly one
+    /// segment, percent-encoded (a `/`, `?`, `#`, `%`, space or non-ASCII character in a
+    /// value is data, never part of the path's syntax).
+    pub fn to_path(&self) -> String {
+        let mut path = String::new();
+        path.push_str("/organization/projects/");
+        path.push_str(&crate::runtime::path::segment(&self.project_id));
+        path.push_str("/spend_limit");
+        path
+    }
+
+    /// The query string as `(name, value)` pairs, in the order the spec lists the
+    /// parameters, exactly as they are sent (before percent-encoding): enums as their wire
+    /// strings, booleans as `true`/`false`, arrays as the spec's style says. Unset
+    /// parameters are left out.
+    pub fn to_query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+
+    /// Checks the bounds the spec states, and that each path parameter can be one path
+    /// segment, so that a request the API would reject (or a different path) is not sent.
+    pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
+        crate::runtime::path::check_segment(
+            Self::OPERATION_ID,
+            "project_id",
+            &self.project_id,
+        )?;
+        Ok(())
+    }
+}
+
+impl crate::runtime::Request for DeleteProjectSpendLimitParams {
+    type Response = super::types::ProjectSpendLimitDeletedResource;
+    type ErrorBody = super::types::ErrorResponse;
+    const METHOD: ::reqwest::Method = ::reqwest::Method::DELETE;
+    const OPERATION_ID: &'static str = "Deleteprojectspendlimit";
+    const IDEMPOTENT: bool = false;
+    const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
+        34,
+    );
+    const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
+    fn path(&self) -> String {
+        self.to_path()
+    }
+
+    fn query(&self) -> Vec<(&'static str, String)> {
+        self.to_query()
+    }
+
+    fn check(&self) -> Result<(), crate::runtime::InvalidParam> {
+        self.validate()
+    }
+}
+
+/// Create or replace a project's hard spend limit.
+///
+/// Parameters of `POST /organization/projects/{project_id}/spend_limit` (operation `Updateprojectspendlimit`).
+///
+/// Required parameters are the arguments of [`new`](Self::new); each optional one has a chainable setter of the same name and is not sent while unset.
+#[derive(Clone, Debug, PartialEq)]
+#[must_use]
+pub struct UpdateProjectSpendLimitParams {
+    project_id: String,
+    body: super::types::UpdateProjectSpendLimitBody,
+}
+
+impl UpdateProjectSpendLimitParams {
+    /// The `operationId` of the operation these parameters are for.
+    pub const OPERATION_ID: &'static str = "Updateprojectspendlimit";
+
+    /// The HTTP method of the operation.
+    pub const METHOD: &'static str = "POST";
+
+    /// The path template of the operation, relative to the server URL, as the spec
+    /// writes it; [`to_path`](Self::to_path) fills its placeholders in.
+    pub const PATH: &'static str = "/organization/projects/{project_id}/spend_limit";
+
+    /// Creates the parameters from the required ones; every optional one starts unset.
+    ///
+    /// `project_id`: The ID of the project whose hard spend limit is being managed.
+    ///
+    /// Path parameter `project_id`. Required.
+    ///
+    /// `body`: Parameters for the hard spend limit you want to create or replace.
+    ///
+    /// The JSON request body. Required.
+    pub fn new(
+        project_id: impl Into<String>,
+        body: super::types::UpdateProjectSpendLimitBody,
+    ) -> Self {
+        Self {
+            project_id: project_id.into(),
+            body,
+        }
+    }
+
+    /// The path as sent, relative to the server URL: every path parameter fills exactly one
+    /// segment, percent-encoded (a `/`, `?`, `#`, `%`, space or non-ASCII character in a
+    /// value is data, never part of the path's syntax).
+    pub fn to_path(&self) -> String {
+        let mut path = String::new();
+        path.push_str("/organization/projects/");
+        path.push_str(&crate::runtime::path::segment(&self.project_id));
+        path.push_str("/spend_limit");
+        path
+    }
+
+    /// The query string as `(name, value)` pairs, in the order the spec lists the
+    /// parameters, exactly as they are sent (before percent-encoding): enums as their wire
+    /// strings, booleans as `true`/`false`, arrays as the spec's style says. Unset
+    /// parameters are left out.
+    pub fn to_query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+
+    /// Checks the bounds the spec states, and that each path parameter can be one path
+    /// segment, so that a request the API would reject (or a different path) is not sent.
+    pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
+        crate::runtime::path::check_segment(
+            Self::OPERATION_ID,
+            "project_id",
+            &self.project_id,
+        )?;
+        {
+            let value = &self.body;
+            value
+                .validate()
+                .map_err(|e| e.within("body").in_operation(Self::OPERATION_ID))?;
+        }
+        Ok(())
+    }
+}
+
+impl crate::runtime::Request for UpdateProjectSpendLimitParams {
+    type Response = super::types::ProjectSpendLimitResource;
+    type ErrorBody = super::types::ErrorResponse;
+    const METHOD: ::reqwest::Method = ::reqwest::Method::POST;
+    const OPERATION_ID: &'static str = "Updateprojectspendlimit";
+    const IDEMPOTENT: bool = true;
+    const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
+        35,
+    );
+    const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
+    fn path(&self) -> String {
+        self.to_path()
+    }
+
+    fn query(&self) -> Vec<(&'static str, String)> {
+        self.to_query()
+    }
+
+    fn check(&self) -> Result<(), crate::runtime::InvalidParam> {
+        self.validate()
+    }
+
+    fn json_body(&self) -> Option<::serde_json::Result<Vec<u8>>> {
+        Some(::serde_json::to_vec(&self.body))
     }
 }
 
@@ -5099,8 +6253,9 @@ impl crate::runtime::Request for UsageDecisionsParams {
     type ErrorBody = super::types::ErrorResponse;
     const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     const OPERATION_ID: &'static str = "usage-decisions";
+    const IDEMPOTENT: bool = true;
     const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = crate::runtime::unrecognized::Shape::Named(
-        60,
+        67,
     );
     const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
     fn path(&self) -> String {

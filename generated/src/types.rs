@@ -424,6 +424,79 @@ impl CostsResultQuantityUnit {
 }
 
 crate::open_enum_impls!(CostsResultQuantityUnit, Other);
+/// Parameters for creating or updating a spend alert.
+///
+/// The spec's schema `CreateSpendAlertBody`. Its `currency` is always `USD` (written when serializing, not stored). Its `interval` is always `month` (written when serializing, not stored).
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct CreateSpendAlertBody {
+    /// The alert threshold amount, in cents.
+    ///
+    /// JSON property `threshold_amount`. Required.
+    pub threshold_amount: i64,
+    /// Email notification settings for a spend alert.
+    ///
+    /// JSON property `notification_channel`. Required.
+    pub notification_channel: SpendAlertNotificationChannel,
+}
+
+impl ::serde::Serialize for CreateSpendAlertBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("CreateSpendAlertBody", 4)?;
+        state.serialize_field("currency", "USD")?;
+        state.serialize_field("interval", "month")?;
+        state.serialize_field("threshold_amount", &self.threshold_amount)?;
+        state.serialize_field("notification_channel", &self.notification_channel)?;
+        state.end()
+    }
+}
+
+impl CreateSpendAlertBody {
+    /// Creates the value from its required fields; every optional one starts unset (and is not sent).
+    ///
+    /// `threshold_amount`: The alert threshold amount, in cents.
+    ///
+    /// JSON property `threshold_amount`. Required. Minimum: 0.
+    ///
+    /// `notification_channel`: Email notification settings for a spend alert.
+    ///
+    /// JSON property `notification_channel`. Required.
+    pub fn new(
+        threshold_amount: i64,
+        notification_channel: SpendAlertNotificationChannel,
+    ) -> Self {
+        Self {
+            threshold_amount,
+            notification_channel,
+        }
+    }
+
+    /// Checks the bounds and values the spec states, so that a body the API would reject
+    /// is not sent. The error names the field (`outer.inner` for a nested one).
+    pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
+        {
+            let value = self.threshold_amount;
+            if value < 0 {
+                return Err(
+                    crate::runtime::InvalidParam::field(
+                        "threshold_amount",
+                        format!("{value} is below the minimum, 0"),
+                    ),
+                );
+            }
+        }
+        {
+            let value = &self.notification_channel;
+            value.validate().map_err(|e| e.within("notification_channel"))?;
+        }
+        Ok(())
+    }
+}
+
 /// The body of an error response.
 ///
 /// The spec's schema `ErrorResponse`.
@@ -589,6 +662,37 @@ impl ::serde::Serialize for OrganizationSpendAlert {
     }
 }
 
+/// Confirmation payload returned after deleting an organization spend alert.
+///
+/// The spec's schema `OrganizationSpendAlertDeletedResource`. Its `object` is always `organization.spend_alert.deleted` (written when serializing, not stored).
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct OrganizationSpendAlertDeletedResource {
+    /// The deleted spend alert ID.
+    ///
+    /// JSON property `id`. Required.
+    pub id: String,
+    /// Whether the spend alert was deleted.
+    ///
+    /// JSON property `deleted`. Required.
+    pub deleted: bool,
+}
+
+impl ::serde::Serialize for OrganizationSpendAlertDeletedResource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct("OrganizationSpendAlertDeletedResource", 3)?;
+        state.serialize_field("object", "organization.spend_alert.deleted")?;
+        state.serialize_field("id", &self.id)?;
+        state.serialize_field("deleted", &self.deleted)?;
+        state.end()
+    }
+}
+
 /// Paginated list of organization spend alerts.
 ///
 /// The spec's schema `OrganizationSpendAlertListResource`. Its `object` is always `list` (written when serializing, not stored).
@@ -649,6 +753,32 @@ impl crate::runtime::Page for OrganizationSpendAlertListResource {
 
     fn into_items(self) -> Vec<Self::Item> {
         self.data
+    }
+}
+
+/// Confirmation payload returned after deleting an organization hard spend limit.
+///
+/// The spec's schema `OrganizationSpendLimitDeletedResource`. Its `object` is always `organization.spend_limit.deleted` (written when serializing, not stored).
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct OrganizationSpendLimitDeletedResource {
+    /// Whether the hard spend limit was deleted.
+    ///
+    /// JSON property `deleted`. Required.
+    pub deleted: bool,
+}
+
+impl ::serde::Serialize for OrganizationSpendLimitDeletedResource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct("OrganizationSpendLimitDeletedResource", 2)?;
+        state.serialize_field("object", "organization.spend_limit.deleted")?;
+        state.serialize_field("deleted", &self.deleted)?;
+        state.end()
     }
 }
 
@@ -1331,6 +1461,37 @@ impl ::serde::Serialize for ProjectSpendAlert {
     }
 }
 
+/// Confirmation payload returned after deleting a project spend alert.
+///
+/// The spec's schema `ProjectSpendAlertDeletedResource`. Its `object` is always `project.spend_alert.deleted` (written when serializing, not stored).
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ProjectSpendAlertDeletedResource {
+    /// The deleted spend alert ID.
+    ///
+    /// JSON property `id`. Required.
+    pub id: String,
+    /// Whether the spend alert was deleted.
+    ///
+    /// JSON property `deleted`. Required.
+    pub deleted: bool,
+}
+
+impl ::serde::Serialize for ProjectSpendAlertDeletedResource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct("ProjectSpendAlertDeletedResource", 3)?;
+        state.serialize_field("object", "project.spend_alert.deleted")?;
+        state.serialize_field("id", &self.id)?;
+        state.serialize_field("deleted", &self.deleted)?;
+        state.end()
+    }
+}
+
 /// Paginated list of project spend alerts.
 ///
 /// The spec's schema `ProjectSpendAlertListResource`. Its `object` is always `list` (written when serializing, not stored).
@@ -1390,6 +1551,32 @@ impl crate::runtime::Page for ProjectSpendAlertListResource {
 
     fn into_items(self) -> Vec<Self::Item> {
         self.data
+    }
+}
+
+/// Confirmation payload returned after deleting a project hard spend limit.
+///
+/// The spec's schema `ProjectSpendLimitDeletedResource`. Its `object` is always `project.spend_limit.deleted` (written when serializing, not stored).
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ProjectSpendLimitDeletedResource {
+    /// Whether the hard spend limit was deleted.
+    ///
+    /// JSON property `deleted`. Required.
+    pub deleted: bool,
+}
+
+impl ::serde::Serialize for ProjectSpendLimitDeletedResource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct("ProjectSpendLimitDeletedResource", 2)?;
+        state.serialize_field("object", "project.spend_limit.deleted")?;
+        state.serialize_field("deleted", &self.deleted)?;
+        state.end()
     }
 }
 
@@ -1655,8 +1842,40 @@ impl ::serde::Serialize for SpendAlertNotificationChannel {
         let mut state = serializer.serialize_struct("SpendAlertNotificationChannel", 3)?;
         state.serialize_field("type", "email")?;
         state.serialize_field("recipients", &self.recipients)?;
-        state.serialize_field("subject_prefix", &self.subject_prefix)?;
+        crate::runtime::ser::optional(
+            &mut state,
+            "subject_prefix",
+            &self.subject_prefix,
+        )?;
         state.end()
+    }
+}
+
+impl SpendAlertNotificationChannel {
+    /// Creates the value from its required fields; every optional one starts unset (and is not sent).
+    ///
+    /// `recipients`: Email addresses that receive the spend alert notification.
+    ///
+    /// JSON property `recipients`. Required.
+    pub fn new(recipients: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            recipients: recipients.into_iter().map(Into::into).collect(),
+            subject_prefix: None,
+        }
+    }
+
+    /// Optional subject prefix for alert emails.
+    ///
+    /// JSON property `subject_prefix`. Optional.
+    pub fn subject_prefix(mut self, subject_prefix: impl Into<String>) -> Self {
+        self.subject_prefix = Some(subject_prefix.into());
+        self
+    }
+
+    /// Checks the bounds and values the spec states, so that a body the API would reject
+    /// is not sent. The error names the field (`outer.inner` for a nested one).
+    pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
+        Ok(())
     }
 }
 
@@ -1686,7 +1905,6 @@ impl SpendLimitCurrency {
 }
 
 crate::open_enum_impls!(SpendLimitCurrency, Other);
-
 /// The current enforcement state of a hard spend limit.
 ///
 /// The spec's schema `SpendLimitEnforcement`.
@@ -1766,6 +1984,115 @@ impl SpendLimitInterval {
 }
 
 crate::open_enum_impls!(SpendLimitInterval, Other);
+/// Parameters for the hard spend limit you want to create or replace.
+///
+/// The spec's schema `UpdateOrganizationSpendLimitBody`. Its `currency` is always `USD` (written when serializing, not stored). Its `interval` is always `month` (written when serializing, not stored).
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct UpdateOrganizationSpendLimitBody {
+    /// The hard spend limit amount, in cents.
+    ///
+    /// JSON property `threshold_amount`. Required.
+    pub threshold_amount: i64,
+}
+
+impl ::serde::Serialize for UpdateOrganizationSpendLimitBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct("UpdateOrganizationSpendLimitBody", 3)?;
+        state.serialize_field("currency", "USD")?;
+        state.serialize_field("interval", "month")?;
+        state.serialize_field("threshold_amount", &self.threshold_amount)?;
+        state.end()
+    }
+}
+
+impl UpdateOrganizationSpendLimitBody {
+    /// Creates the value from its required fields; every optional one starts unset (and is not sent).
+    ///
+    /// `threshold_amount`: The hard spend limit amount, in cents.
+    ///
+    /// JSON property `threshold_amount`. Required. Minimum: 1.
+    pub fn new(threshold_amount: i64) -> Self {
+        Self { threshold_amount }
+    }
+
+    /// Checks the bounds and values the spec states, so that a body the API would reject
+    /// is not sent. The error names the field (`outer.inner` for a nested one).
+    pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
+        {
+            let value = self.threshold_amount;
+            if value < 1 {
+                return Err(
+                    crate::runtime::InvalidParam::field(
+                        "threshold_amount",
+                        format!("{value} is below the minimum, 1"),
+                    ),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Parameters for the hard spend limit you want to create or replace.
+///
+/// The spec's schema `UpdateProjectSpendLimitBody`. Its `currency` is always `USD` (written when serializing, not stored). Its `interval` is always `month` (written when serializing, not stored).
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct UpdateProjectSpendLimitBody {
+    /// The hard spend limit amount, in cents.
+    ///
+    /// JSON property `threshold_amount`. Required.
+    pub threshold_amount: i64,
+}
+
+impl ::serde::Serialize for UpdateProjectSpendLimitBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("UpdateProjectSpendLimitBody", 3)?;
+        state.serialize_field("currency", "USD")?;
+        state.serialize_field("interval", "month")?;
+        state.serialize_field("threshold_amount", &self.threshold_amount)?;
+        state.end()
+    }
+}
+
+impl UpdateProjectSpendLimitBody {
+    /// Creates the value from its required fields; every optional one starts unset (and is not sent).
+    ///
+    /// `threshold_amount`: The hard spend limit amount, in cents.
+    ///
+    /// JSON property `threshold_amount`. Required. Minimum: 1.
+    pub fn new(threshold_amount: i64) -> Self {
+        Self { threshold_amount }
+    }
+
+    /// Checks the bounds and values the spec states, so that a body the API would reject
+    /// is not sent. The error names the field (`outer.inner` for a nested one).
+    pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
+        {
+            let value = self.threshold_amount;
+            if value < 1 {
+                return Err(
+                    crate::runtime::InvalidParam::field(
+                        "threshold_amount",
+                        format!("{value} is below the minimum, 1"),
+                    ),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
 /// The values of the `group_by` parameter of [`Client::usage_audio_speeches`](super::client::Client::usage_audio_speeches) (`GET /organization/usage/audio_speeches`). Allowed values: `project_id`, `user_id`, `api_key_id`, `model`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]

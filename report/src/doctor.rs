@@ -19,7 +19,8 @@ use openai_usage::{
     ClientBuilder, Error, GetOrganizationSpendLimitParams, GetProjectSpendLimitParams,
     ListAdminApiKeysParams, ListOrganizationSpendAlertsParams, ListProjectApiKeysParams,
     ListProjectServiceAccountsParams, ListProjectSpendAlertsParams, ListProjectUsersParams,
-    ListProjectsParams, ListUsersParams, RetrieveProjectApiKeyParams, RetrieveProjectParams,
+    ListProjectsParams, ListUsersParams, RetrieveOrganizationSpendAlertParams,
+    RetrieveProjectApiKeyParams, RetrieveProjectParams, RetrieveProjectSpendAlertParams,
     RetrieveUserParams, Unrecognized, UnrecognizedKind, UnrecognizedReport,
     UsageAudioSpeechesGroupBy, UsageAudioSpeechesParams, UsageAudioTranscriptionsGroupBy,
     UsageAudioTranscriptionsParams, UsageCodeInterpreterSessionsGroupBy,
@@ -197,7 +198,7 @@ pub async fn run(builder: ClientBuilder, request: &Request) -> Result<Vec<Checke
             )
         })
         .await?;
-    doctor
+    let org_alerts = doctor
         .check(ListOrganizationSpendAlertsParams::OPERATION_ID, || async {
             let params = ListOrganizationSpendAlertsParams::new().limit(5);
             client
@@ -205,7 +206,29 @@ pub async fn run(builder: ClientBuilder, request: &Request) -> Result<Vec<Checke
                 .await
                 .map(Some)
         })
-        .await?;
+        .await?
+        .map(|page| page.data)
+        .unwrap_or_default();
+    match org_alerts.first() {
+        Some(alert) => {
+            doctor
+                .check(
+                    RetrieveOrganizationSpendAlertParams::OPERATION_ID,
+                    || async {
+                        let params = RetrieveOrganizationSpendAlertParams::new(alert.id.clone());
+                        client
+                            .retrieve_organization_spend_alert(&params)
+                            .await
+                            .map(Some)
+                    },
+                )
+                .await?;
+        }
+        None => doctor.nothing(
+            RetrieveOrganizationSpendAlertParams::OPERATION_ID,
+            "the organization has no spend alert",
+        ),
+    }
 
     match users.first() {
         Some(user) => {
@@ -223,7 +246,7 @@ pub async fn run(builder: ClientBuilder, request: &Request) -> Result<Vec<Checke
     }
 
     let Some(project) = projects.first().map(|p| p.id.clone()) else {
-        const PER_PROJECT: [&str; 7] = [
+        const PER_PROJECT: [&str; 8] = [
             RetrieveProjectParams::OPERATION_ID,
             ListProjectUsersParams::OPERATION_ID,
             ListProjectApiKeysParams::OPERATION_ID,
@@ -231,6 +254,7 @@ pub async fn run(builder: ClientBuilder, request: &Request) -> Result<Vec<Checke
             ListProjectServiceAccountsParams::OPERATION_ID,
             GetProjectSpendLimitParams::OPERATION_ID,
             ListProjectSpendAlertsParams::OPERATION_ID,
+            RetrieveProjectSpendAlertParams::OPERATION_ID,
         ];
         for operation in PER_PROJECT {
             doctor.nothing(operation, "the organization has no project");
@@ -290,12 +314,28 @@ pub async fn run(builder: ClientBuilder, request: &Request) -> Result<Vec<Checke
             )
         })
         .await?;
-    doctor
+    let alerts = doctor
         .check(ListProjectSpendAlertsParams::OPERATION_ID, || async {
             let params = ListProjectSpendAlertsParams::new(project).limit(5);
             client.list_project_spend_alerts(&params).await.map(Some)
         })
-        .await?;
+        .await?
+        .map(|page| page.data)
+        .unwrap_or_default();
+    match alerts.first() {
+        Some(alert) => {
+            doctor
+                .check(RetrieveProjectSpendAlertParams::OPERATION_ID, || async {
+                    let params = RetrieveProjectSpendAlertParams::new(project, alert.id.clone());
+                    client.retrieve_project_spend_alert(&params).await.map(Some)
+                })
+                .await?;
+        }
+        None => doctor.nothing(
+            RetrieveProjectSpendAlertParams::OPERATION_ID,
+            "the first project has no spend alert",
+        ),
+    }
     Ok(doctor.checked)
 }
 

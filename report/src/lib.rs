@@ -6,6 +6,7 @@
 //! [`render_table`], [`render_csv`] and [`render_json`] write the result. The binary
 //! (`openai-usage-report`) is a thin command line around these.
 
+pub mod budgets;
 pub mod dates;
 pub mod doctor;
 pub mod money;

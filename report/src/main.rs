@@ -100,8 +100,54 @@ struct Args {
     csv_raw: bool,
 }
 
+/// How a budget plan is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum PlanFormat {
+    /// For a terminal or a log: changes by budget, marked `+`, `~` and `-`.
+    Text,
+    /// A Markdown table, for a pull request comment.
+    Markdown,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum BudgetsCommand {
+    /// Show what would change to make the spend limits and alerts what FILE declares.
+    ///
+    /// Only reads. Exits 0 when nothing would change, 2 when something would (so CI can require
+    /// a reviewed plan), 1 on an error (a mistake in FILE is named at its line and column).
+    Plan {
+        /// The budgets file (YAML; see report/examples/budgets.yaml).
+        file: std::path::PathBuf,
+        /// How the plan is written.
+        #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
+        format: PlanFormat,
+    },
+    /// Make the spend limits and alerts what FILE declares: the plan, applied.
+    ///
+    /// Without --yes nothing is changed: the plan is shown (exit 2 if something would change).
+    /// With --yes the changes are made in a safe order (new and changed alerts, then limits,
+    /// then deletions); the first failure stops it, saying what was applied. Exits 0 when done,
+    /// 1 on an error.
+    Apply {
+        /// The budgets file (YAML; see report/examples/budgets.yaml).
+        file: std::path::PathBuf,
+        /// Change the organization (without it, nothing is sent but reads).
+        #[arg(long)]
+        yes: bool,
+        /// How the plan is written.
+        #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
+        format: PlanFormat,
+    },
+}
+
 #[derive(Debug, clap::Subcommand)]
 enum Command {
+    /// Budgets as code: the organization's and projects' monthly hard limits and spend alerts,
+    /// declared in a YAML file reviewed like code.
+    Budgets {
+        #[command(subcommand)]
+        command: BudgetsCommand,
+    },
     /// Check that the crate's spec still describes what the API sends.
     ///
     /// Calls every read operation once (one page of the last day, one call at a time), and
@@ -183,6 +229,18 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Some(Command::Budgets { command }) = &args.command {
+        let client = match builder.build() {
+            Ok(client) => client,
+            Err(e) => {
+                eprintln!("error: {}", safe::visible(&e.to_string()));
+                return ExitCode::from(1);
+            }
+        };
+        let code = run_budgets(&client, command).await;
+        drop(fake);
+        return code;
+    }
     if let Some(Command::Doctor { interval_ms }) = args.command {
         let request = doctor::Request {
             now,
@@ -272,5 +330,75 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
         _ => ExitCode::SUCCESS,
+    }
+}
+
+/// `budgets plan` and `budgets apply`: exit 0 when the budgets are as declared (or were made so),
+/// 2 when a plan has changes not applied, 1 on an error.
+async fn run_budgets(client: &Client, command: &BudgetsCommand) -> ExitCode {
+    use openai_usage_report::budgets;
+    let (path, format, apply) = match command {
+        BudgetsCommand::Plan { file, format } => (file, *format, None),
+        BudgetsCommand::Apply { file, yes, format } => (file, *format, Some(*yes)),
+    };
+    let file = match budgets::file::read(path) {
+        Ok(file) => file,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let shown_as = path.display().to_string();
+    let plan = match budgets::plan(client, &file, &shown_as).await {
+        Ok(plan) => plan,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let rendered = match format {
+        PlanFormat::Text => budgets::render_text(&plan),
+        PlanFormat::Markdown => budgets::render_markdown(&plan),
+    };
+    print!("{rendered}");
+    match apply {
+        None | Some(false) if plan.changes.is_empty() => ExitCode::SUCCESS,
+        None => ExitCode::from(2),
+        Some(false) => {
+            eprintln!(
+                "nothing changed: pass --yes to apply these {} change(s)",
+                plan.changes.len()
+            );
+            ExitCode::from(2)
+        }
+        Some(true) => {
+            let total = plan.changes.len();
+            let result = budgets::apply(client, &plan, |change| {
+                eprintln!(
+                    "applied: {}: {}",
+                    safe::visible(&change.scope.label()),
+                    safe::visible(&change.action.describe())
+                );
+            })
+            .await;
+            match result {
+                Ok(()) => {
+                    if total > 0 {
+                        println!("Applied {total} change(s).");
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(failed) => {
+                    eprintln!(
+                        "error: applied {} of {total} change(s); failed at {}: {}: {}\nThe rest was not sent; run `budgets plan` to see what is left.",
+                        failed.applied,
+                        safe::visible(&failed.change.scope.label()),
+                        safe::visible(&failed.change.action.describe()),
+                        safe::visible(&failed.error.to_string())
+                    );
+                    ExitCode::from(1)
+                }
+            }
+        }
     }
 }

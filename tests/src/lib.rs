@@ -153,6 +153,11 @@ pub mod golden {
         pub mod params;
         pub mod types;
     }
+    pub mod request_body {
+        pub mod client;
+        pub mod params;
+        pub mod types;
+    }
     pub mod required_optional {
         pub mod client;
         pub mod params;

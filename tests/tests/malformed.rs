@@ -237,25 +237,32 @@ fn an_optional_or_structured_path_parameter_is_refused() {
 }
 
 #[test]
-fn a_request_body_is_refused_whatever_the_method() {
+fn a_request_body_that_is_not_json_is_refused_whatever_the_method() {
     for method in ["get", "post"] {
         let e = error(&one_operation(
             "/alerts",
             method,
-            "      requestBody:\n        content:\n          application/json:\n            schema: {type: object}\n",
+            "      requestBody:\n        content:\n          application/x-www-form-urlencoded:\n            schema: {type: object}\n",
         ));
         assert_eq!(
             pointer(&e),
-            format!("#/paths/~1alerts/{method}/requestBody")
+            format!("#/paths/~1alerts/{method}/requestBody/content")
         );
         assert!(
-            e.message.contains(&format!(
-                "`{} /alerts` has a request body, which this generator does not support",
-                method.to_uppercase()
-            )),
+            e.message.contains(
+                "the request body is `application/x-www-form-urlencoded`, which this generator does not support (only JSON)"
+            ),
             "{e}"
         );
     }
+    // A body without content, or JSON without a schema, says what is missing where.
+    let e = error(&one_operation(
+        "/alerts",
+        "post",
+        "      requestBody: {required: true}\n",
+    ));
+    assert_eq!(pointer(&e), "#/paths/~1alerts/post/requestBody");
+    assert!(e.message.contains("needs `content`"), "{e}");
 }
 
 #[test]

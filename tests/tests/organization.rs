@@ -378,3 +378,260 @@ async fn each_operation_is_sent_with_its_own_method() {
         ("GET", "/v1/shelves/top%20shelf/slots/-3")
     );
 }
+
+/// The body of the last request, as JSON.
+fn last_body(fake: &FakeApi) -> serde_json::Value {
+    let r = fake.requests().pop().expect("a request was made");
+    serde_json::from_slice(&r.body).expect("a JSON body")
+}
+
+fn alert_body(cents: i64, to: &str) -> CreateSpendAlertBody {
+    CreateSpendAlertBody::new(cents, SpendAlertNotificationChannel::new([to]))
+}
+
+#[tokio::test]
+async fn spend_alert_writes_send_the_json_the_spec_describes_and_the_fake_keeps_them() {
+    let fake = FakeApi::start().await;
+    let c = client(&fake);
+
+    let created = c
+        .create_project_spend_alert(&CreateProjectSpendAlertParams::new(
+            "proj_alpha",
+            alert_body(5_000, "ops@example.com"),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(
+        last_request(&fake),
+        "POST /organization/projects/proj_alpha/spend_alerts"
+    );
+    // Written from `CreateSpendAlertBody`: the one-value `currency` and `interval` always sent,
+    // the channel's constant `type`, and the unset `subject_prefix` left out (not `null`).
+    assert_eq!(
+        last_body(&fake),
+        serde_json::json!({
+            "threshold_amount": 5000, "currency": "USD", "interval": "month",
+            "notification_channel": {"type": "email", "recipients": ["ops@example.com"]},
+        })
+    );
+    let sent = fake.requests().pop().unwrap();
+    assert!(
+        sent.headers
+            .iter()
+            .any(|(k, v)| k == "content-type" && v == "application/json"),
+        "{:?}",
+        sent.headers
+    );
+    assert_eq!(created.threshold_amount, 5_000);
+    let id = created.id.clone();
+
+    let read = c
+        .retrieve_project_spend_alert(&RetrieveProjectSpendAlertParams::new("proj_alpha", &*id))
+        .await
+        .unwrap();
+    assert_eq!(read.notification_channel.recipients, ["ops@example.com"]);
+
+    let updated = c
+        .update_project_spend_alert(&UpdateProjectSpendAlertParams::new(
+            "proj_alpha",
+            &*id,
+            CreateSpendAlertBody::new(
+                7_500,
+                SpendAlertNotificationChannel::new(["ops@example.com"]).subject_prefix("[budget]"),
+            ),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(
+        last_request(&fake),
+        format!("POST /organization/projects/proj_alpha/spend_alerts/{id}")
+    );
+    assert_eq!(
+        last_body(&fake)["notification_channel"]["subject_prefix"],
+        "[budget]"
+    );
+    assert_eq!(updated.threshold_amount, 7_500);
+    let listed = c
+        .list_project_spend_alerts(&ListProjectSpendAlertsParams::new("proj_alpha"))
+        .await
+        .unwrap();
+    assert!(listed
+        .data
+        .iter()
+        .any(|a| a.id == id && a.threshold_amount == 7_500));
+
+    let deleted = c
+        .delete_project_spend_alert(&DeleteProjectSpendAlertParams::new("proj_alpha", &*id))
+        .await
+        .unwrap();
+    assert_eq!(
+        last_request(&fake),
+        format!("DELETE /organization/projects/proj_alpha/spend_alerts/{id}")
+    );
+    assert!(deleted.deleted);
+    let gone = c
+        .retrieve_project_spend_alert(&RetrieveProjectSpendAlertParams::new("proj_alpha", &*id))
+        .await
+        .unwrap_err();
+    assert_eq!(gone.status(), Some(404), "{gone}");
+
+    // The organization's alerts, likewise.
+    let org_alert = c
+        .create_organization_spend_alert(&CreateOrganizationSpendAlertParams::new(alert_body(
+            900_000,
+            "cfo@example.com",
+        )))
+        .await
+        .unwrap();
+    assert_eq!(last_request(&fake), "POST /organization/spend_alerts");
+    c.delete_organization_spend_alert(&DeleteOrganizationSpendAlertParams::new(&*org_alert.id))
+        .await
+        .unwrap();
+    assert!(fake
+        .budgets()
+        .organization_alerts
+        .iter()
+        .all(|a| a.id != org_alert.id));
+}
+
+#[tokio::test]
+async fn spend_limit_writes_replace_and_delete_the_limit() {
+    let fake = FakeApi::start().await;
+    let c = client(&fake);
+
+    // proj_gamma has no limit; a write creates it.
+    let set = c
+        .update_project_spend_limit(&UpdateProjectSpendLimitParams::new(
+            "proj_gamma",
+            UpdateProjectSpendLimitBody::new(12_345),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(
+        last_request(&fake),
+        "POST /organization/projects/proj_gamma/spend_limit"
+    );
+    assert_eq!(
+        last_body(&fake),
+        serde_json::json!({"threshold_amount": 12345, "currency": "USD", "interval": "month"})
+    );
+    assert_eq!(set.threshold_amount, 12_345);
+    let read = c
+        .get_project_spend_limit(&GetProjectSpendLimitParams::new("proj_gamma"))
+        .await
+        .unwrap();
+    assert_eq!(read.threshold_amount, 12_345);
+    c.delete_project_spend_limit(&DeleteProjectSpendLimitParams::new("proj_gamma"))
+        .await
+        .unwrap();
+    assert_eq!(
+        last_request(&fake),
+        "DELETE /organization/projects/proj_gamma/spend_limit"
+    );
+    let gone = c
+        .get_project_spend_limit(&GetProjectSpendLimitParams::new("proj_gamma"))
+        .await
+        .unwrap_err();
+    assert_eq!(gone.status(), Some(404), "{gone}");
+
+    c.update_organization_spend_limit(&UpdateOrganizationSpendLimitParams::new(
+        UpdateOrganizationSpendLimitBody::new(2_000_000),
+    ))
+    .await
+    .unwrap();
+    assert_eq!(fake.budgets().organization_limit, Some(2_000_000));
+    c.delete_organization_spend_limit(&DeleteOrganizationSpendLimitParams::new())
+        .await
+        .unwrap();
+    assert_eq!(fake.budgets().organization_limit, None);
+    // A project that does not exist is the server's 404, not a limit.
+    let missing = c
+        .update_project_spend_limit(&UpdateProjectSpendLimitParams::new(
+            "proj_nope",
+            UpdateProjectSpendLimitBody::new(1),
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(missing.status(), Some(404), "{missing}");
+}
+
+#[tokio::test]
+async fn a_body_outside_the_spec_is_refused_before_anything_is_sent() {
+    let fake = FakeApi::start().await;
+    let c = client(&fake);
+    // `UpdateOrganizationSpendLimitBody.threshold_amount` has `minimum: 1`.
+    let error = c
+        .update_organization_spend_limit(&UpdateOrganizationSpendLimitParams::new(
+            UpdateOrganizationSpendLimitBody::new(0),
+        ))
+        .await
+        .unwrap_err();
+    let Error::InvalidParam(invalid) = &error else {
+        panic!("not refused before sending: {error}")
+    };
+    assert_eq!(invalid.param(), "body.threshold_amount");
+    assert_eq!(invalid.operation(), "Updateorganizationspendlimit");
+    assert!(
+        error.to_string().contains("0 is below the minimum, 1"),
+        "{error}"
+    );
+    // `CreateSpendAlertBody.threshold_amount` has `minimum: 0`.
+    let error = c
+        .create_organization_spend_alert(&CreateOrganizationSpendAlertParams::new(alert_body(
+            -1,
+            "a@example.com",
+        )))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, Error::InvalidParam(p) if p.param() == "body.threshold_amount"),
+        "{error}"
+    );
+    assert_eq!(fake.request_count(), 0);
+    assert_eq!(fake.budgets(), tests::fake::budgets::Budgets::default());
+}
+
+#[tokio::test]
+async fn a_create_is_not_retried_after_an_answer_that_may_follow_the_change_but_an_idempotent_write_is(
+) {
+    let fake = FakeApi::start().await;
+    let c = client(&fake);
+    let params = CreateOrganizationSpendAlertParams::new(alert_body(1_000, "a@example.com"));
+
+    // A 500 may come after the alert was made: not sent again.
+    fake.push_fault(Fault::error(500, "server_error", "boom", &[]));
+    let error = c
+        .create_organization_spend_alert(&params)
+        .await
+        .unwrap_err();
+    assert_eq!(error.status(), Some(500), "{error}");
+    assert_eq!(fake.request_count(), 1);
+
+    // A 429 comes before any work: sent again.
+    fake.push_fault(Fault::error(429, "rate_limit_exceeded", "slow down", &[]));
+    c.create_organization_spend_alert(&params).await.unwrap();
+    assert_eq!(fake.request_count(), 3);
+
+    // A dropped connection after sending: not sent again.
+    fake.push_fault(Fault::Drop);
+    assert!(c.create_organization_spend_alert(&params).await.is_err());
+    assert_eq!(fake.request_count(), 4);
+
+    // Create-or-replace is idempotent (`x-idempotent`): a 500 is retried.
+    fake.push_fault(Fault::error(500, "server_error", "boom", &[]));
+    c.update_organization_spend_limit(&UpdateOrganizationSpendLimitParams::new(
+        UpdateOrganizationSpendLimitBody::new(5_000),
+    ))
+    .await
+    .unwrap();
+    assert_eq!(fake.request_count(), 6);
+    assert_eq!(fake.budgets().organization_limit, Some(5_000));
+    // The faults answer before the fake acts: only the retried create made an alert.
+    assert_eq!(
+        fake.budgets().organization_alerts.len(),
+        tests::fake::budgets::Budgets::default()
+            .organization_alerts
+            .len()
+            + 1
+    );
+}

@@ -45,6 +45,56 @@ pub(super) fn open_response_enums(types: &mut [TypeDef], operations: &[Operation
     }
 }
 
+/// Marks every struct a request body holds (at any depth) as one the user builds: it gets a
+/// constructor, setters and `validate`. A union in a request body is refused at its schema (the
+/// generator builds union values only by decoding them).
+pub(super) fn mark_request_types(
+    types: &mut [TypeDef],
+    operations: &[Operation],
+    file: &std::path::Path,
+) -> Result<()> {
+    fn named(ty: &Type, out: &mut Vec<String>) {
+        match ty {
+            Type::Named(name) => out.push(name.clone()),
+            Type::Array(inner) | Type::Map(inner) | Type::Nullable(inner) => named(inner, out),
+            _ => {}
+        }
+    }
+    let mut pending = Vec::new();
+    for op in operations {
+        if let Some(body) = &op.body {
+            named(&body.ty, &mut pending);
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    while let Some(name) = pending.pop() {
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        let Some(def) = types.iter_mut().find(|t| t.name == name) else {
+            continue;
+        };
+        match &mut def.kind {
+            TypeKind::Struct(s) => {
+                s.request = true;
+                s.fields.iter().for_each(|f| named(&f.ty, &mut pending));
+            }
+            TypeKind::Union(_) => {
+                return Err(crate::error::Error::at(
+                    file,
+                    &def.pointer,
+                    format!(
+                        "`{}` is a union that a request body holds, which this generator does not support (it builds unions only by decoding them): leave the operation out of the spec",
+                        def.name
+                    ),
+                ))
+            }
+            TypeKind::Enum(_) => {}
+        }
+    }
+    Ok(())
+}
+
 /// Every method the client gets from the operations is unique and leaves the client's own alone.
 pub(super) fn check_client_methods(root: &Node<'_>, operations: &[Operation]) -> Result<()> {
     let mut scope = Scope::default();

@@ -21,7 +21,7 @@ mod paging;
 mod schemas;
 mod types;
 
-use checks::{check_client_methods, check_finite, open_response_enums};
+use checks::{check_client_methods, check_finite, mark_request_types, open_response_enums};
 use operations::auth;
 use paging::{operation_paging, paging_styles};
 use schemas::Shape;
@@ -89,6 +89,7 @@ pub fn build(doc: &Document) -> Result<Api> {
     let mut types: Vec<TypeDef> = builder.types.into_values().collect();
     types::resolve_accessors(&mut types, &doc.file)?;
     open_response_enums(&mut types, &operations);
+    mark_request_types(&mut types, &operations, &doc.file)?;
     let styles = paging_styles(&root)?;
     for (op, site) in operations.iter_mut().zip(&sites) {
         op.paging = operation_paging(&site.node, &styles, op, &types)?;

@@ -5,7 +5,7 @@ use super::docs::deprecation;
 use super::{Builder, PARAMETER_PREFIX};
 use crate::error::Result;
 use crate::ir::{
-    Auth, AuthKind, Location, Operation, Param, PathPart, PathTemplate, Type, TypeKind,
+    Auth, AuthKind, Location, Operation, Param, PathPart, PathTemplate, RequestBody, Type, TypeKind,
 };
 use crate::load::{Document, Node};
 use crate::naming::Scope;
@@ -227,6 +227,8 @@ impl<'a> Builder<'a> {
         }
 
         let path = path_template(node, &site.path, &params)?;
+        let body = self.request_body(node, &prefix, &params)?;
+        let idempotent = site.method.is_idempotent() || node.bool("x-idempotent")?.unwrap_or(false);
         let (response, error) = self.responses(node, &prefix)?;
         Ok(Operation {
             id: site.id.clone(),
@@ -239,6 +241,8 @@ impl<'a> Builder<'a> {
             summary: node.str("summary")?.map(str::to_string),
             description: node.str("description")?.map(str::to_string),
             params,
+            body,
+            idempotent,
             response,
             error,
             paging: None,
@@ -355,6 +359,51 @@ impl<'a> Builder<'a> {
         Ok((param, core))
     }
 
+    /// The operation's `requestBody`: JSON only (another media type is refused where it is
+    /// written), its schema typed like any other (an object becomes a struct named after the
+    /// operation, `{Operation}Body`, unless it is a component or has `x-type-name`).
+    pub(super) fn request_body(
+        &mut self,
+        op: &Node<'a>,
+        prefix: &str,
+        params: &[Param],
+    ) -> Result<Option<RequestBody>> {
+        let Some(raw) = op.get("requestBody") else {
+            return Ok(None);
+        };
+        let node = resolve::deref(self.doc, &raw)?;
+        let content = node
+            .get("content")
+            .ok_or_else(|| node.error("a request body needs `content`"))?;
+        let entries = content.entries()?;
+        let json = entries
+            .iter()
+            .find(|(media, _)| media == "application/json" || media.ends_with("+json"));
+        let Some((_, media)) = json else {
+            let types: Vec<&str> = entries.iter().map(|(m, _)| m.as_str()).collect();
+            return Err(content.error(format!(
+                "the request body is `{}`, which this generator does not support (only JSON): leave the operation out of the spec",
+                types.join("`, `")
+            )));
+        };
+        let schema = media
+            .get("schema")
+            .ok_or_else(|| media.error("a JSON request body needs a `schema`"))?;
+        let ty = self.ty(&schema, &format!("{prefix}Body"))?;
+        // The field is `body`, unless a parameter already is.
+        let rust_name = if params.iter().any(|p| naming::unraw(&p.rust_name) == "body") {
+            "request_body".to_string()
+        } else {
+            "body".to_string()
+        };
+        Ok(Some(RequestBody {
+            required: node.bool("required")?.unwrap_or(false),
+            ty,
+            description: node.str("description")?.map(str::to_string),
+            rust_name,
+        }))
+    }
+
     pub(super) fn responses(
         &mut self,
         op: &Node<'a>,
@@ -468,7 +517,7 @@ mod tests {
     }
 
     #[test]
-    fn header_parameters_and_request_bodies_are_refused_where_they_are() {
+    fn header_parameters_and_non_json_request_bodies_are_refused_where_they_are() {
         let e = error(&with_path(
             "/a",
             "get",
@@ -479,11 +528,51 @@ mod tests {
         assert!(message.contains("header"), "{message}");
         let body = with_path("/a", "post", "[]").replace(
             "      responses:",
-            "      requestBody: {content: {application/json: {schema: {type: object}}}}\n      responses:",
+            "      requestBody: {content: {multipart/form-data: {schema: {type: object}}}}\n      responses:",
         );
         let e = error(&body);
-        let (pointer, _) = at(&e);
-        assert!(pointer.ends_with("/post/requestBody"), "{pointer}");
+        let (pointer, message) = at(&e);
+        assert!(pointer.ends_with("/post/requestBody/content"), "{pointer}");
+        assert!(
+            message.contains("`multipart/form-data`") && message.contains("only JSON"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn a_json_request_body_is_a_named_struct_and_post_is_not_idempotent_unless_marked() {
+        let spec = with_path("/alerts", "post", "[]").replace(
+            "      responses:",
+            "      requestBody: {required: true, description: The alert., content: {application/json: {schema: {type: object, required: [amount], properties: {amount: {type: integer, minimum: 1}, note: {type: string}}}}}}\n      responses:",
+        );
+        let api = crate::testing::api(&spec);
+        let op = &api.operations[0];
+        let body = op.body.as_ref().expect("a body");
+        assert!(body.required);
+        assert_eq!(body.rust_name, "body");
+        assert_eq!(body.description.as_deref(), Some("The alert."));
+        assert_eq!(body.ty, Type::Named("OpBody".into()));
+        assert!(!op.idempotent);
+        let def = api
+            .types
+            .iter()
+            .find(|t| t.name == "OpBody")
+            .expect("the body type");
+        let crate::ir::TypeKind::Struct(s) = &def.kind else {
+            panic!("a struct")
+        };
+        assert!(s.request, "a body's struct is constructible");
+        assert_eq!(
+            s.fields[0].bounds.minimum,
+            Some(crate::ir::Number::Integer(1))
+        );
+        let marked = operation(&spec.replace(
+            "operationId: op",
+            "operationId: op\n      x-idempotent: true",
+        ));
+        assert!(marked.idempotent);
+        assert!(operation(&with_path("/a", "put", "[]")).idempotent);
+        assert!(!operation(&with_path("/a", "delete", "[]")).idempotent);
     }
 
     #[test]

@@ -156,19 +156,32 @@ impl<'a> Builder<'a> {
             let target = resolve::deref(self.doc, &prop)?;
             let mut doc = self.doc_of(&prop, &target)?;
             doc.allowed = self.allowed_values(ty.non_null());
+            let bounds = self.numeric_bounds(&target, ty.non_null())?;
             fields.push(Field {
                 required: required.iter().any(|(r, _)| *r == wire),
                 wire_name: wire,
+                setter_name: rust_name.clone(),
                 rust_name,
                 ty,
                 doc,
+                bounds,
             });
         }
         let accessors = accessors(node, &scope)?;
+        // A setter may not take the name of one of the struct's methods.
+        for field in &mut fields {
+            let name = naming::unraw(&field.rust_name);
+            if crate::reserved::STRUCT_METHODS.contains(&name)
+                || accessors.iter().any(|a| a.name == name)
+            {
+                field.setter_name = format!("{name}_field");
+            }
+        }
         Ok(Struct {
             fields,
             constants,
             accessors,
+            request: false,
         })
     }
 

@@ -163,6 +163,13 @@ fn operation(op: &Operation) -> TokenStream {
          are retried as the client is configured.",
         op.id, op.params_name
     ));
+    if !op.idempotent {
+        text.push_str(
+            " Not idempotent: retried only after failures that cannot have reached the server (no \
+             connection, a 429), never after a timeout, a 5xx or a broken answer, which may come \
+             after the change was made.",
+        );
+    }
     let doc = docs::attrs(&text);
     let with_response_doc = docs::attrs(&format!(
         "Like [`{0}`](Self::{0}), with the response's status and headers (request id, rate limits).",

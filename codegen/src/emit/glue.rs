@@ -84,6 +84,21 @@ pub fn request_impl(api: &Api, op: &Operation) -> TokenStream {
     };
     let error_body = rust_type(error_body, &types_path());
     let method = ident(op.http_method.as_str());
+
+    let idempotent = op.idempotent;
+    let body = op.body.as_ref().map(|b| {
+        let id = ident(&b.rust_name);
+        let value = if b.required {
+            quote!(Some(::serde_json::to_vec(&self.#id)))
+        } else {
+            quote!(self.#id.as_ref().map(::serde_json::to_vec))
+        };
+        quote! {
+            fn json_body(&self) -> Option<::serde_json::Result<Vec<u8>>> {
+                #value
+            }
+        }
+    });
     let paged = op.paging.as_ref().map(|paging| {
         let cursor = ident(&paging.cursor_param);
         quote! {
@@ -104,6 +119,7 @@ pub fn request_impl(api: &Api, op: &Operation) -> TokenStream {
             type ErrorBody = #error_body;
             const METHOD: ::reqwest::Method = ::reqwest::Method::#method;
             const OPERATION_ID: &'static str = #id;
+            const IDEMPOTENT: bool = #idempotent;
             const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = #response_shape;
             const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
 
@@ -118,6 +134,8 @@ pub fn request_impl(api: &Api, op: &Operation) -> TokenStream {
             fn check(&self) -> Result<(), crate::runtime::InvalidParam> {
                 self.validate()
             }
+
+            #body
         }
 
         #paged

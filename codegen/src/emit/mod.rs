@@ -2,12 +2,14 @@
 //! `quote`, parsed back with `syn` (so a bug here is caught as a parse error, not as broken
 //! output) and printed with `prettyplease`.
 
+mod checks;
 mod client;
 mod docs;
 mod examples;
 mod glue;
 mod manifest;
 mod params;
+mod request;
 mod shapes;
 mod types;
 

@@ -3,10 +3,12 @@
 //! before sending.
 
 use proc_macro2::{Literal, TokenStream};
-use quote::{quote, ToTokens as _};
+use quote::quote;
 
+use super::checks::escape;
 use super::{docs, ident, rust_type};
-use crate::ir::{Api, Location, Number, Operation, Param, PathPart, Type, TypeKind};
+use crate::ir::{Api, Location, Operation, Param, PathPart, Type, TypeKind};
+use crate::naming;
 
 /// The parameter structs of `operations[range]`; with `head`, the module's doc comment first.
 pub fn file(
@@ -66,27 +68,55 @@ fn operation(api: &Api, op: &Operation, example: Option<String>) -> TokenStream 
     let doc = docs::attrs(&text);
     let struct_deprecated = super::deprecated(&op.deprecated);
 
+    let body = op.body.as_ref().map(|b| Body::of(api, b));
     let fields = op.params.iter().map(|p| {
         let id = ident(&p.rust_name);
         let ty = field_type(p);
         quote!(#id: #ty,)
     });
-    let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
-    let args = required.iter().map(|p| {
-        let id = ident(&p.rust_name);
-        let ty = arg_type(p);
-        quote!(#id: #ty)
-    });
-    let inits = op.params.iter().map(|p| {
-        let id = ident(&p.rust_name);
-        match (p.required, is_array(p)) {
-            (true, true) => quote!(#id: #id.into_iter().map(Into::into).collect()),
-            (true, false) if is_string(p) || is_timestamp(p) => quote!(#id: #id.into()),
-            (true, false) => quote!(#id),
-            (false, true) => quote!(#id: Vec::new()),
-            (false, false) => quote!(#id: None),
+    let body_field = body.as_ref().map(|b| {
+        let (id, ty) = (&b.id, &b.ty);
+        if b.required {
+            quote!(#id: #ty,)
+        } else {
+            quote!(#id: Option<#ty>,)
         }
     });
+    let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
+    let body_arg = body.as_ref().filter(|b| b.required).map(|b| {
+        let (id, ty) = (&b.id, &b.ty);
+        quote!(#id: #ty)
+    });
+    let args = required
+        .iter()
+        .map(|p| {
+            let id = ident(&p.rust_name);
+            let ty = arg_type(p);
+            quote!(#id: #ty)
+        })
+        .chain(body_arg);
+    let body_init = body.as_ref().map(|b| {
+        let id = &b.id;
+        if b.required {
+            quote!(#id)
+        } else {
+            quote!(#id: None)
+        }
+    });
+    let inits = op
+        .params
+        .iter()
+        .map(|p| {
+            let id = ident(&p.rust_name);
+            match (p.required, is_array(p)) {
+                (true, true) => quote!(#id: #id.into_iter().map(Into::into).collect()),
+                (true, false) if is_string(p) || is_timestamp(p) => quote!(#id: #id.into()),
+                (true, false) => quote!(#id),
+                (false, true) => quote!(#id: Vec::new()),
+                (false, false) => quote!(#id: None),
+            }
+        })
+        .chain(body_init);
     let mut new_doc = String::from(
         "Creates the parameters from the required ones; every optional one starts unset.",
     );
@@ -97,14 +127,54 @@ fn operation(api: &Api, op: &Operation, example: Option<String>) -> TokenStream 
             param_doc_text(p)
         ));
     }
+    if let Some(b) = body.as_ref().filter(|b| b.required) {
+        new_doc.push_str(&format!("\n\n`{}`: {}", b.name, b.doc));
+    }
     let new_doc = docs::attrs(&new_doc);
-    let setters = op.params.iter().filter(|p| !p.required).map(setter);
+    let body_setter = body.as_ref().filter(|b| !b.required).map(|b| {
+        let (id, ty) = (&b.id, &b.ty);
+        let doc = docs::attrs(&b.doc);
+        quote! {
+            #doc
+            pub fn #id(mut self, #id: #ty) -> Self {
+                self.#id = Some(#id);
+                self
+            }
+        }
+    });
+    let setters = op
+        .params
+        .iter()
+        .filter(|p| !p.required)
+        .map(setter)
+        .chain(body_setter);
+    let body_check = body.as_ref().and_then(|b| {
+        let (id, name) = (&b.id, &b.name);
+        let check = b.validated.then(|| {
+            quote!(value.validate().map_err(|e| e.within(#name).in_operation(Self::OPERATION_ID))?;)
+        })?;
+        Some(if b.required {
+            quote! {
+                {
+                    let value = &self.#id;
+                    #check
+                }
+            }
+        } else {
+            quote! {
+                if let Some(value) = &self.#id {
+                    #check
+                }
+            }
+        })
+    });
     // With nothing required, every field starts empty: that is `Default`, and clippy wants it.
-    let (derive_default, body) = if required.is_empty() {
-        (quote!(Default,), quote!(Self::default()))
-    } else {
-        (quote!(), quote!(Self { #(#inits,)* }))
-    };
+    let (derive_default, body) =
+        if required.is_empty() && !body.as_ref().is_some_and(|b| b.required) {
+            (quote!(Default,), quote!(Self::default()))
+        } else {
+            (quote!(), quote!(Self { #(#inits,)* }))
+        };
     let query: Vec<TokenStream> = op
         .params
         .iter()
@@ -135,6 +205,7 @@ fn operation(api: &Api, op: &Operation, example: Option<String>) -> TokenStream 
         #struct_deprecated
         pub struct #name {
             #(#fields)*
+            #body_field
         }
 
         impl #name {
@@ -167,8 +238,36 @@ fn operation(api: &Api, op: &Operation, example: Option<String>) -> TokenStream 
             /// segment, so that a request the API would reject (or a different path) is not sent.
             pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
                 #(#checks)*
+                #body_check
                 Ok(())
             }
+        }
+    }
+}
+
+/// An operation's request body as a field of its parameter struct.
+struct Body {
+    id: proc_macro2::Ident,
+    /// The field's name, as errors and docs name it.
+    name: String,
+    ty: TokenStream,
+    required: bool,
+    /// The body is a struct with its own `validate`.
+    validated: bool,
+    doc: String,
+}
+
+impl Body {
+    fn of(api: &Api, b: &crate::ir::RequestBody) -> Body {
+        let presence = if b.required { "Required." } else { "Optional." };
+        let lead = format!("The JSON request body. {presence}");
+        Body {
+            id: ident(&b.rust_name),
+            name: naming::unraw(&b.rust_name).to_owned(),
+            ty: rust_type(&b.ty, &types_path()),
+            required: b.required,
+            validated: matches!(&b.ty, Type::Named(name) if api.types.iter().any(|t| &t.name == name && matches!(&t.kind, TypeKind::Struct(s) if s.request))),
+            doc: docs::item(b.description.as_deref(), &lead),
         }
     }
 }
@@ -336,15 +435,6 @@ fn query_push(p: &Param) -> TokenStream {
     }
 }
 
-/// A literal of the parameter's numeric type.
-/// A bound as a literal of the parameter's own type (build makes the kinds agree).
-fn number(n: Number) -> TokenStream {
-    match n {
-        Number::Integer(n) => Literal::i64_unsuffixed(n).into_token_stream(),
-        Number::Float(x) => Literal::f64_unsuffixed(x).into_token_stream(),
-    }
-}
-
 fn checks(p: &Param, op: &Operation) -> TokenStream {
     let numeric = numeric_checks(p, op);
     let size = size_checks(p);
@@ -357,26 +447,8 @@ fn size_checks(p: &Param) -> TokenStream {
     let b = &p.bounds;
     let id = ident(&p.rust_name);
     let wire = &p.wire_name;
-    let limits = |min: Option<u64>, max: Option<u64>, what: &str| {
-        let mut out = Vec::new();
-        if let Some(min) = min {
-            let message = format!("{{count}} {what} are fewer than the minimum, {min}");
-            out.push(quote! {
-                if count < #min {
-                    return Err(crate::runtime::InvalidParam::new(Self::OPERATION_ID, #wire, format!(#message)));
-                }
-            });
-        }
-        if let Some(max) = max {
-            let message = format!("{{count}} {what} are more than the maximum, {max}");
-            out.push(quote! {
-                if count > #max {
-                    return Err(crate::runtime::InvalidParam::new(Self::OPERATION_ID, #wire, format!(#message)));
-                }
-            });
-        }
-        out
-    };
+    let fail = |message: String| quote!(return Err(crate::runtime::InvalidParam::new(Self::OPERATION_ID, #wire, format!(#message))););
+    let limits = |min, max, what: &str| super::checks::count(min, max, what, &fail);
     if is_array(p) {
         let body = limits(b.min_items, b.max_items, "values");
         if body.is_empty() {
@@ -433,51 +505,8 @@ fn numeric_checks(p: &Param, op: &Operation) -> TokenStream {
             }
         });
     }
-    if let Some(min) = &b.minimum {
-        let lit = number(*min);
-        let message = format!(
-            "{{value}} is below the minimum, {}",
-            escape(&min.to_string())
-        );
-        body.push(quote! {
-            if value < #lit {
-                return Err(crate::runtime::InvalidParam::new(Self::OPERATION_ID, #wire, format!(#message)));
-            }
-        });
-    }
-    if let Some(max) = &b.maximum {
-        let lit = number(*max);
-        let message = format!(
-            "{{value}} is above the maximum, {}",
-            escape(&max.to_string())
-        );
-        body.push(quote! {
-            if value > #lit {
-                return Err(crate::runtime::InvalidParam::new(Self::OPERATION_ID, #wire, format!(#message)));
-            }
-        });
-    }
-    if let Some(min) = &b.exclusive_minimum {
-        let lit = number(*min);
-        let message = format!(
-            "{{value}} must be greater than {}",
-            escape(&min.to_string())
-        );
-        body.push(quote! {
-            if value <= #lit {
-                return Err(crate::runtime::InvalidParam::new(Self::OPERATION_ID, #wire, format!(#message)));
-            }
-        });
-    }
-    if let Some(max) = &b.exclusive_maximum {
-        let lit = number(*max);
-        let message = format!("{{value}} must be less than {}", escape(&max.to_string()));
-        body.push(quote! {
-            if value >= #lit {
-                return Err(crate::runtime::InvalidParam::new(Self::OPERATION_ID, #wire, format!(#message)));
-            }
-        });
-    }
+    let fail = |message: String| quote!(return Err(crate::runtime::InvalidParam::new(Self::OPERATION_ID, #wire, format!(#message))););
+    body.extend(super::checks::numeric(b, &fail));
     if let Some(by) = &b.maximum_by {
         let other = &op.params[by.param.index];
         let other_id = ident(&other.rust_name);
@@ -605,11 +634,6 @@ fn listed_only(api: &Api, p: &Param) -> TokenStream {
             }
         }
     }
-}
-
-/// Text placed inside a generated `format!` string.
-fn escape(text: &str) -> String {
-    text.replace('{', "{{").replace('}', "}}")
 }
 
 #[cfg(test)]

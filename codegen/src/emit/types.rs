@@ -15,7 +15,7 @@ pub fn file(
     options: &crate::Options,
 ) -> TokenStream {
     let items = api.types[range].iter().map(|def| {
-        let item = type_def(def, &origin(api, def), options);
+        let item = type_def(api, def, &origin(api, def), options);
         // A response type that operations page through reads as a page (once, however many
         // operations share it).
         let page = api
@@ -37,9 +37,9 @@ pub fn file(
     }
 }
 
-fn type_def(def: &TypeDef, origin: &str, options: &crate::Options) -> TokenStream {
+fn type_def(api: &Api, def: &TypeDef, origin: &str, options: &crate::Options) -> TokenStream {
     match &def.kind {
-        TypeKind::Struct(s) => structure(def, s, origin),
+        TypeKind::Struct(s) => structure(api, def, s, origin),
         TypeKind::Enum(e) => enumeration(def, e, origin),
         TypeKind::Union(u) => union(def, u, origin, options),
     }
@@ -66,6 +66,22 @@ fn origin(api: &Api, def: &TypeDef) -> String {
             if components == "components" && schemas == "schemas" && properties == "properties" =>
         {
             format!("The `{field}` property of the spec's schema `{parent}`.")
+        }
+        _ if api
+            .operations
+            .iter()
+            .any(|op| op.body.as_ref().is_some_and(|b| uses(&b.ty))) =>
+        {
+            let op = api
+                .operations
+                .iter()
+                .find(|op| op.body.as_ref().is_some_and(|b| uses(&b.ty)))
+                .expect("just found");
+            let method = naming::unraw(&op.method_name);
+            format!(
+                "The request body of [`Client::{method}`](super::client::Client::{method}) (`{} {}`).",
+                op.http_method, op.path.template
+            )
         }
         _ => {
             let users: Vec<_> = api
@@ -98,7 +114,7 @@ fn origin(api: &Api, def: &TypeDef) -> String {
     }
 }
 
-fn structure(def: &TypeDef, s: &Struct, origin: &str) -> TokenStream {
+fn structure(api: &Api, def: &TypeDef, s: &Struct, origin: &str) -> TokenStream {
     let name = ident(&def.name);
     let name_str = &def.name;
     let mut lead = origin.to_owned();
@@ -120,7 +136,10 @@ fn structure(def: &TypeDef, s: &Struct, origin: &str) -> TokenStream {
         let (wire, id) = (&f.wire_name, ident(&f.rust_name));
         // A decimal is written as the JSON number it is, with its exact digits.
         let decimal = f.ty.non_null() == &Type::Decimal;
-        match (f.is_option() && !matches!(f.ty, Type::Nullable(_)), decimal) {
+        // An unset optional field is left out; in a response type, a nullable one is written as
+        // the `null` it was read from.
+        let omitted = !f.required && (s.request || !matches!(f.ty, Type::Nullable(_)));
+        match (omitted, decimal) {
             (true, false) => {
                 quote!(crate::runtime::ser::optional(&mut state, #wire, &self.#id)?;)
             }
@@ -141,6 +160,15 @@ fn structure(def: &TypeDef, s: &Struct, origin: &str) -> TokenStream {
         }
     });
     let accessors = accessors(&name, s);
+    // A request struct with nothing required starts empty: that is `Default`, and clippy wants it.
+    let derive_default = if s.request && s.fields.iter().all(|f| !f.required) {
+        quote!(Default,)
+    } else {
+        quote!()
+    };
+    let constructible = s
+        .request
+        .then(|| super::request::constructible(api, def, s));
     let state_binding = if count == 0 {
         quote!(state)
     } else {
@@ -148,7 +176,7 @@ fn structure(def: &TypeDef, s: &Struct, origin: &str) -> TokenStream {
     };
     quote! {
         #doc
-        #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+        #[derive(Clone, Debug, #derive_default PartialEq, ::serde::Deserialize)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
@@ -165,6 +193,8 @@ fn structure(def: &TypeDef, s: &Struct, origin: &str) -> TokenStream {
         }
 
         #accessors
+
+        #constructible
     }
 }
 

@@ -53,11 +53,12 @@ impl fmt::Display for UnknownValue {
 
 impl std::error::Error for UnknownValue {}
 
-/// A parameter value that the API would reject, caught before the request is sent.
+/// A parameter value that the API would reject, caught before the request is sent: a
+/// parameter, or a field of the request body (`body.notification_channel.recipients`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InvalidParam {
     operation: &'static str,
-    param: &'static str,
+    param: std::borrow::Cow<'static, str>,
     message: String,
 }
 
@@ -66,29 +67,57 @@ impl InvalidParam {
     pub fn new(operation: &'static str, param: &'static str, message: String) -> Self {
         InvalidParam {
             operation,
-            param,
+            param: param.into(),
             message,
         }
     }
 
-    /// The `operationId` of the operation.
+    /// The field `field` of a value (a request body's struct) is wrong, as `message` says;
+    /// [`within`](Self::within) and [`in_operation`](Self::in_operation) say where the value is.
+    pub fn field(field: &'static str, message: String) -> Self {
+        InvalidParam {
+            operation: "",
+            param: field.into(),
+            message,
+        }
+    }
+
+    /// The same error, for the value held by the field or parameter `outer`: its name comes
+    /// first (`outer.inner`).
+    pub fn within(mut self, outer: &str) -> Self {
+        self.param = format!("{outer}.{}", self.param).into();
+        self
+    }
+
+    /// The same error, in a request of `operation`.
+    pub fn in_operation(mut self, operation: &'static str) -> Self {
+        self.operation = operation;
+        self
+    }
+
+    /// The `operationId` of the operation (empty for a value checked on its own).
     pub fn operation(&self) -> &'static str {
         self.operation
     }
 
-    /// The wire name of the parameter.
-    pub fn param(&self) -> &'static str {
-        self.param
+    /// The wire name of the parameter, or the path of the body's field
+    /// (`body.threshold_amount`).
+    pub fn param(&self) -> &str {
+        &self.param
     }
 }
 
 impl fmt::Display for InvalidParam {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "invalid parameter `{}` for {}: {}",
-            self.param, self.operation, self.message
-        )
+        if self.operation.is_empty() {
+            write!(f, "invalid value of `{}`: {}", self.param, self.message)
+        } else {
+            write!(
+                f,
+                "invalid parameter `{}` for {}: {}",
+                self.param, self.operation, self.message
+            )
+        }
     }
 }
 

@@ -31,6 +31,21 @@ pub fn verdict(status: u16, headers: &HeaderMap) -> Verdict {
     }
 }
 
+/// Like [`verdict`], for a request that may not be sent twice (not idempotent): only what
+/// cannot have been applied is retried, a 429 (rate limited before any work), unless the server
+/// says `x-should-retry`. A 408, 409 or 5xx may come after the change was made.
+pub fn verdict_for(status: u16, headers: &HeaderMap, idempotent: bool) -> Verdict {
+    if idempotent {
+        return verdict(status, headers);
+    }
+    match headers.get("x-should-retry").and_then(|v| v.to_str().ok()) {
+        Some(v) if v.eq_ignore_ascii_case("true") => Verdict::Retry,
+        Some(v) if v.eq_ignore_ascii_case("false") => Verdict::Final,
+        _ if status == 429 => Verdict::Retry,
+        _ => Verdict::Final,
+    }
+}
+
 /// The delay the server asks for: `retry-after-ms` (milliseconds), else `retry-after` (seconds,
 /// or an HTTP date); only if it is positive and at most `cap`.
 pub fn retry_after(headers: &HeaderMap, cap: Duration) -> Option<Duration> {
@@ -140,6 +155,28 @@ mod tests {
         assert_eq!(verdict(503, &no), Verdict::Final);
         let yes = headers(&[("x-should-retry", "true")]);
         assert_eq!(verdict(400, &yes), Verdict::Retry);
+    }
+
+    #[test]
+    fn a_request_that_may_not_be_sent_twice_is_retried_only_when_it_cannot_have_been_applied() {
+        let none = HeaderMap::new();
+        for (status, expected) in [
+            (429, Verdict::Retry),
+            (408, Verdict::Final),
+            (409, Verdict::Final),
+            (500, Verdict::Final),
+            (503, Verdict::Final),
+            (400, Verdict::Final),
+        ] {
+            assert_eq!(verdict_for(status, &none, false), expected, "{status}");
+        }
+        assert_eq!(verdict_for(503, &none, true), Verdict::Retry);
+        let mut yes = HeaderMap::new();
+        yes.insert("x-should-retry", "true".parse().unwrap());
+        assert_eq!(verdict_for(503, &yes, false), Verdict::Retry);
+        let mut no = HeaderMap::new();
+        no.insert("x-should-retry", "false".parse().unwrap());
+        assert_eq!(verdict_for(429, &no, false), Verdict::Final);
     }
 
     #[test]

@@ -45,6 +45,10 @@ pub trait Request {
     const METHOD: reqwest::Method;
     /// The operation's `operationId`.
     const OPERATION_ID: &'static str;
+    /// Whether sending it twice has the effect of sending it once. A request that is not is
+    /// retried only after failures that cannot have reached the server (no connection, a 429),
+    /// never after a timeout, a 5xx or a broken answer, which may come after the change was made.
+    const IDEMPOTENT: bool;
     /// How the spec describes the success body, for [`ClientBuilder::on_unrecognized`].
     const RESPONSE_SHAPE: Shape;
     /// The spec's types that [`Self::RESPONSE_SHAPE`] refers to.
@@ -55,6 +59,10 @@ pub trait Request {
     fn query(&self) -> Vec<(&'static str, String)>;
     /// Checks made before sending.
     fn check(&self) -> Result<(), InvalidParam>;
+    /// The JSON request body, if the operation takes one and it is set.
+    fn json_body(&self) -> Option<serde_json::Result<Vec<u8>>> {
+        None
+    }
 }
 
 /// A decoded value with the response it came in: status and headers (request id, rate limits).
@@ -601,23 +609,39 @@ impl Transport {
                 }
             }
         }
+        // Encoded once; every attempt sends the same bytes.
+        let body = match request.json_body().transpose() {
+            Ok(body) => body,
+            Err(e) => {
+                return Err(Error::Config(format!(
+                    "cannot encode the request body of {} as JSON: {e}",
+                    R::OPERATION_ID
+                )))
+            }
+        };
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
             let retries_left = attempt <= inner.max_retries;
             #[cfg(feature = "tracing")]
             let started = std::time::Instant::now();
-            let sent = inner
+            let mut builder = inner
                 .http
                 .request(R::METHOD, url.clone())
                 .headers(inner.headers.clone())
-                .timeout(inner.timeout)
-                .send()
-                .await;
+                .timeout(inner.timeout);
+            if let Some(body) = &body {
+                builder = builder
+                    .header(reqwest::header::CONTENT_TYPE, "application/json")
+                    .body(body.clone());
+            }
+            let sent = builder.send().await;
             let response = match sent {
                 Ok(response) => response,
                 Err(e) => {
-                    if retries_left {
+                    // Without a connection nothing was sent; otherwise the server may have
+                    // acted on it.
+                    if retries_left && (R::IDEMPOTENT || e.is_connect()) {
                         let delay = inner.backoff.delay(attempt, None);
                         event!(
                             info,
@@ -649,7 +673,7 @@ impl Transport {
                 elapsed_ms = started.elapsed().as_millis() as u64,
                 "response"
             );
-            let verdict = retry::verdict(status, &headers);
+            let verdict = retry::verdict_for(status, &headers, R::IDEMPOTENT);
             if verdict == Verdict::Retry && retries_left {
                 let asked = retry::retry_after(&headers, inner.backoff.max_retry_after);
                 // The body is not needed; dropping the response frees the connection.
@@ -677,7 +701,8 @@ impl Transport {
                     });
                 }
                 Err(e) => {
-                    if retries_left {
+                    // The server answered: the request reached it.
+                    if retries_left && R::IDEMPOTENT {
                         let delay = inner.backoff.delay(attempt, None);
                         event!(
                             info,
