@@ -607,7 +607,8 @@ impl<'a> Differ<'a> {
                 }
             }
         }
-        if old.idempotent != new.idempotent {
+        // A method change is reported on its own, and says this too.
+        if old.idempotent != new.idempotent && old.http_method == new.http_method {
             let what = if new.idempotent {
                 "now idempotent: retried after timeouts and 5xx answers too"
             } else {

@@ -158,21 +158,22 @@ pub const ADMIN_KEYS: &[(&str, &str, &str)] = &[
     ("key_admin_audit", "Audit", "user_bob"),
 ];
 
-/// The organization's hard spend limit, in cents a month.
-pub const ORGANIZATION_LIMIT_CENTS: i64 = 1_000_000;
+/// The organization's hard spend limit, in cents a month: $1,000,000. The fake's projects spend
+/// about $190,000 a month each, so the demo shows one project on its way past its limit.
+pub const ORGANIZATION_LIMIT_CENTS: i64 = 100_000_000;
 
 /// Projects with a hard spend limit: (project, cents a month). The others answer 404.
-pub const PROJECT_LIMITS: &[(&str, i64)] = &[("proj_alpha", 250_000), ("proj_beta", 40_000)];
+pub const PROJECT_LIMITS: &[(&str, i64)] = &[("proj_alpha", 30_000_000), ("proj_beta", 15_000_000)];
 
 /// The organization's spend alerts: (ID, threshold in cents).
 pub const ORGANIZATION_ALERTS: &[(&str, i64)] =
-    &[("alert_org_80", 800_000), ("alert_org_95", 950_000)];
+    &[("alert_org_80", 80_000_000), ("alert_org_95", 95_000_000)];
 
 /// Project spend alerts: (project, ID, threshold in cents).
 pub const PROJECT_ALERTS: &[(&str, &str, i64)] = &[
-    ("proj_alpha", "alert_alpha_half", 125_000),
-    ("proj_alpha", "alert_alpha_90", 225_000),
-    ("proj_beta", "alert_beta_90", 36_000),
+    ("proj_alpha", "alert_alpha_half", 15_000_000),
+    ("proj_alpha", "alert_alpha_90", 27_000_000),
+    ("proj_beta", "alert_beta_90", 13_500_000),
 ];
 
 /// When every key and membership was created (Unix seconds).

@@ -10,6 +10,17 @@ pub fn date(unix: i64) -> String {
     format!("{year:04}-{month:02}-{day:02}")
 }
 
+/// A Unix time as its UTC date and minute, `YYYY-MM-DD HH:MM`.
+pub fn date_time(unix: i64) -> String {
+    let seconds = unix.rem_euclid(DAY);
+    format!(
+        "{} {:02}:{:02}",
+        date(unix),
+        seconds / 3600,
+        seconds % 3600 / 60
+    )
+}
+
 /// The Unix time of the start (00:00 UTC) of a `YYYY-MM-DD` date.
 pub fn parse_date(text: &str) -> Result<i64, String> {
     let bad = || format!("`{text}` is not a date like 2024-11-30");
@@ -37,7 +48,7 @@ fn days_in_month(year: i64, month: i64) -> i64 {
     }
 }
 
-fn civil(days: i64) -> (i64, i64, i64) {
+pub(crate) fn civil(days: i64) -> (i64, i64, i64) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
@@ -49,7 +60,7 @@ fn civil(days: i64) -> (i64, i64, i64) {
     (yoe + era * 400 + i64::from(month <= 2), month, day)
 }
 
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+pub(crate) fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     let year = if month <= 2 { year - 1 } else { year };
     let era = year.div_euclid(400);
     let yoe = year - era * 400;

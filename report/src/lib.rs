@@ -9,8 +9,10 @@
 pub mod budgets;
 pub mod dates;
 pub mod doctor;
+pub mod html;
 pub mod money;
 pub mod safe;
+pub mod standing;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::IsTerminal as _;
@@ -20,10 +22,11 @@ use std::time::Duration;
 use futures::{StreamExt as _, TryStreamExt as _};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use openai_usage::{
-    ApiSource, Client, Error, GetProjectSpendLimitParams, ListProjectApiKeysParams,
-    ListProjectSpendAlertsParams, ListProjectsParams, ListUsersParams, PageError, Project,
-    UsageCompletionsGroupBy, UsageCompletionsParams, UsageCostsGroupBy, UsageCostsParams,
-    UsageDecisionsGroupBy, UsageDecisionsParams, UsageResult, UsageTimeBucket,
+    ApiSource, Client, Error, GetOrganizationSpendLimitParams, GetProjectSpendLimitParams,
+    ListOrganizationSpendAlertsParams, ListProjectApiKeysParams, ListProjectSpendAlertsParams,
+    ListProjectsParams, ListUsersParams, PageError, Project, UsageCompletionsGroupBy,
+    UsageCompletionsParams, UsageCostsGroupBy, UsageCostsParams, UsageDecisionsGroupBy,
+    UsageDecisionsParams, UsageResult, UsageTimeBucket,
 };
 
 pub use money::Money;
@@ -191,6 +194,8 @@ pub struct Report {
     pub has_costs: bool,
     /// Whether tokens are reported for this grouping.
     pub has_tokens: bool,
+    /// Each budget against its month so far (with `--group-by project`).
+    pub month: Option<standing::MonthToDate>,
 }
 
 impl Report {
@@ -390,12 +395,22 @@ pub async fn collect(client: &Client, request: &Request) -> Result<Report, Failu
     match group_by {
         GroupBy::Project => {
             (report.names, report.archived) = project_names(client, &progress).await?;
+            // A monthly limit is measured against its own month, whatever the period shown.
+            let spent = standing::spend_this_month(client, request.now).await?;
             let ids: BTreeSet<String> = report
                 .cells
                 .keys()
                 .filter_map(|(_, id)| id.clone())
+                .chain(spent.keys().flatten().cloned())
                 .collect();
             report.budgets = budgets(client, ids, &progress).await?;
+            let organization = organization_budget(client, &progress).await?;
+            report.month = Some(month_to_date(
+                &report.budgets,
+                &organization,
+                &spent,
+                request.now,
+            )?);
         }
         GroupBy::ApiKey => report.names = key_names(client, &progress).await?,
         GroupBy::User => report.names = user_names(client, &progress).await?,
@@ -526,6 +541,66 @@ async fn budgets(
         .buffer_unordered(CONCURRENCY)
         .try_collect()
         .await
+}
+
+/// The organization's hard spend limit (none: 404) and alerts.
+async fn organization_budget(client: &Client, progress: &Progress) -> Result<Budget, Failure> {
+    let limit = match client
+        .get_organization_spend_limit(&GetOrganizationSpendLimitParams::new())
+        .await
+    {
+        Ok(limit) => Some(limit),
+        Err(Error::Api { status: 404, .. }) => None,
+        Err(e) => return Err(Failure::Call(e)),
+    };
+    let alerts: Vec<_> = client
+        .list_organization_spend_alerts_items(ListOrganizationSpendAlertsParams::new().limit(100))
+        .collect_with(progress)
+        .await?;
+    let mut alert_cents: Vec<i64> = alerts.iter().map(|a| a.threshold_amount).collect();
+    alert_cents.sort_unstable();
+    Ok(Budget {
+        limit_cents: limit.as_ref().map(|l| l.threshold_amount),
+        currency: limit.map(|l| l.currency.as_str().to_owned()),
+        alert_cents,
+    })
+}
+
+/// Each budget against its month so far: projects with a limit, alerts or spend this month, and
+/// the organization against all of it.
+fn month_to_date(
+    budgets: &BTreeMap<String, Budget>,
+    organization: &Budget,
+    spent: &BTreeMap<Option<String>, Money>,
+    now: i64,
+) -> Result<standing::MonthToDate, Overflow> {
+    let month = standing::Month::of(now);
+    let mut projects = BTreeMap::new();
+    for (id, budget) in budgets {
+        let so_far = spent.get(&Some(id.clone())).copied().unwrap_or_default();
+        if budget.limit_cents.is_some()
+            || !budget.alert_cents.is_empty()
+            || so_far != Money::default()
+        {
+            projects.insert(
+                id.clone(),
+                standing::Standing::of(budget, so_far, month, now),
+            );
+        }
+    }
+    let mut total = Money::default();
+    for value in spent.values() {
+        total = total.checked_add(*value).ok_or(Overflow {
+            what: "month-to-date costs",
+        })?;
+    }
+    Ok(standing::MonthToDate {
+        start: month.start,
+        end: month.end,
+        now,
+        projects,
+        organization: Some(standing::Standing::of(organization, total, month, now)),
+    })
 }
 
 /// Why the report could not be collected.
@@ -770,6 +845,9 @@ pub fn render_json(report: &Report) -> Result<String, Overflow> {
     if report.has_costs {
         value.insert("currency".into(), Value::from(report.currency.clone()));
     }
+    if let Some(month) = &report.month {
+        value.insert("month_to_date".into(), standing::json(report, month));
+    }
     value.insert("columns".into(), Value::from(columns));
     value.insert("rows".into(), Value::from(rows));
     value.insert("groups".into(), Value::from(groups));
@@ -830,47 +908,20 @@ pub fn render_table(report: &Report) -> Result<String, Overflow> {
 
     let mut columns = vec![(group.to_owned(), false)];
     columns.extend(measure_columns(report, &currency));
-    let budgets = report.group_by == Some(GroupBy::Project);
-    if budgets {
-        columns.push(("Spend limit / month".to_owned(), true));
-        columns.push(("Of limit".to_owned(), true));
-        columns.push(("Alerts at".to_owned(), false));
-    }
     let mut lines = Vec::new();
     for (id, cell) in report.totals()? {
         let mut line = vec![shown(id.as_deref())];
         line.extend(cells(&cell));
-        if budgets {
-            let budget = id.as_ref().and_then(|id| report.budgets.get(id));
-            let limit = budget.and_then(|b| b.limit_cents);
-            line.push(limit.map_or(String::new(), |c| Money::from_cents(c).to_grouped_cents()));
-            line.push(match (limit, cell.cost) {
-                (Some(limit), Some(cost)) if limit > 0 => {
-                    format!("{:.1} %", cost.percent_of_cents(limit))
-                }
-                _ => String::new(),
-            });
-            line.push(
-                budget
-                    .map(|b| {
-                        b.alert_cents
-                            .iter()
-                            .map(|c| Money::from_cents(*c).to_grouped_cents())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    })
-                    .unwrap_or_default(),
-            );
-        }
         lines.push(line);
     }
     let mut total = vec!["Total".to_owned()];
     total.extend(cells(&report.total()?));
-    if budgets {
-        total.extend([String::new(), String::new(), String::new()]);
-    }
     lines.push(total);
     out.push_str(&table(&columns, &lines));
+    if let Some(month) = &report.month {
+        out.push('\n');
+        out.push_str(&standing::render_table(month, &currency, &shown));
+    }
     Ok(out)
 }
 
@@ -890,7 +941,7 @@ fn measure_columns(report: &Report, currency: &str) -> Vec<(String, bool)> {
 }
 
 /// An aligned table: a header, a rule, the lines; right-aligned columns are numbers.
-fn table(columns: &[(String, bool)], lines: &[Vec<String>]) -> String {
+pub(crate) fn table(columns: &[(String, bool)], lines: &[Vec<String>]) -> String {
     let widths: Vec<usize> = columns
         .iter()
         .enumerate()

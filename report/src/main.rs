@@ -24,8 +24,13 @@ enum Format {
     /// there with real values or not at all.
     Csv,
     /// JSON: `columns`, the `rows` (objects with those keys), and per-group totals (`groups`)
-    /// with spend limits and alerts by project.
+    /// with spend limits and alerts by project, and by project the month to date
+    /// (`month_to_date`).
     Json,
+    /// One self-contained HTML page (inline SVG and CSS, nothing fetched): daily cost stacked
+    /// by the grouping, tokens over time, and by project each budget's month to date and
+    /// forecast against its limit and alerts, with the numbers in a table under each chart.
+    Html,
 }
 
 /// Chargeback report of an OpenAI organization: costs and tokens per day and per project, line
@@ -88,6 +93,12 @@ struct Args {
         global = true
     )]
     base_url: Option<String>,
+
+    /// Exit 3 when any budget's forecast (month to date, straight line to the month's end)
+    /// passes PCT percent of its monthly hard limit (with --group-by project; for a cron job
+    /// or CI). The report is written all the same.
+    #[arg(long, value_name = "PCT", value_parser = parse_percent)]
+    fail_over: Option<f64>,
 
     /// Do not show the progress indicator.
     #[arg(long)]
@@ -159,6 +170,15 @@ enum Command {
         #[arg(long, value_name = "MS", default_value_t = 500)]
         interval_ms: u64,
     },
+}
+
+fn parse_percent(text: &str) -> Result<f64, String> {
+    match text.trim_end_matches('%').parse::<f64>() {
+        Ok(p) if p.is_finite() && p > 0.0 => Ok(p),
+        _ => Err(format!(
+            "`{text}` is not a percentage above 0 (such as 90 or 100)"
+        )),
+    }
 }
 
 fn parse_date(text: &str) -> Result<i64, String> {
@@ -315,6 +335,15 @@ async fn main() -> ExitCode {
             }
         }
         Format::Json => render_json(&report),
+        Format::Html => openai_usage_report::html::render(
+            &report,
+            &format!(
+                "Costs and tokens from {} to {} (UTC){}",
+                dates::date(start),
+                dates::date(end - 1),
+                if args.demo { ", demo data" } else { "" },
+            ),
+        ),
     };
     let text = match text {
         Ok(text) => text,
@@ -324,13 +353,29 @@ async fn main() -> ExitCode {
         }
     };
     // A reader that stops early (`| head`) is not an error.
-    match std::io::stdout().write_all(text.as_bytes()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+    if let Err(e) = std::io::stdout().write_all(text.as_bytes()) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
             eprintln!("error: cannot write the report: {e}");
-            ExitCode::FAILURE
+            return ExitCode::FAILURE;
         }
-        _ => ExitCode::SUCCESS,
     }
+    if let Some(percent) = args.fail_over {
+        let Some(month) = &report.month else {
+            eprintln!("error: --fail-over needs --group-by project (budgets are per project)");
+            return ExitCode::from(2);
+        };
+        let over = openai_usage_report::standing::over(&report, month, percent);
+        if !over.is_empty() {
+            for (who, forecast) in &over {
+                eprintln!(
+                    "over budget: {}: forecast {forecast:.1} % of its monthly limit (more than {percent} %)",
+                    safe::visible(who)
+                );
+            }
+            return ExitCode::from(3);
+        }
+    }
+    ExitCode::SUCCESS
 }
 
 /// `budgets plan` and `budgets apply`: exit 0 when the budgets are as declared (or were made so),

@@ -22,6 +22,11 @@ impl Money {
         text.parse().ok().map(Money)
     }
 
+    /// The exact amount.
+    pub fn decimal(self) -> Decimal {
+        self.0
+    }
+
     /// An amount in cents.
     pub fn from_cents(cents: i64) -> Money {
         Money(Decimal::new(cents, 2))

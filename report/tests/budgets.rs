@@ -65,10 +65,10 @@ async fn the_plan_applied_once_leaves_nothing_to_plan() {
     let shown = String::from_utf8_lossy(&plan.stdout);
     for line in [
         "9 changes to make the budgets what",
-        "organization\n  + create alert at $11,000.00 (emails finance@example.com)\n  ~ change hard limit: $12,000.00 a month (was $10,000.00)\n",
+        "organization\n  + create alert at $1,100,000.00 (emails finance@example.com)\n  ~ change hard limit: $1,200,000.00 a month (was $1,000,000.00)\n",
         "project Support assistant (proj_beta)\n",
-        "  - delete alert at $360.00 (alert_beta_90)\n",
-        "  + set hard limit: $150.00 a month (none now)\n",
+        "  - delete alert at $135,000.00 (alert_beta_90)\n",
+        "  + set hard limit: $5,000.00 a month (none now)\n",
     ] {
         assert!(shown.contains(line), "{line:?} not in:\n{shown}");
     }
@@ -94,23 +94,23 @@ async fn the_plan_applied_once_leaves_nothing_to_plan() {
 
     // What the file declares, in dollars, as the fake now holds it in cents.
     let after = fake.budgets();
-    assert_eq!(after.organization_limit, Some(1_200_000));
+    assert_eq!(after.organization_limit, Some(120_000_000));
     assert_eq!(
         amounts(&after.organization_alerts),
-        [800_000, 950_000, 1_100_000]
+        [80_000_000, 95_000_000, 110_000_000]
     );
-    assert_eq!(project_limit(&after, "proj_alpha"), Some(250_000));
+    assert_eq!(project_limit(&after, "proj_alpha"), Some(30_000_000));
     let alpha = project_alerts(&after, "proj_alpha");
-    assert_eq!(amounts(&alpha), [125_000, 225_000]);
-    let updated = alpha.iter().find(|a| a.cents == 225_000).unwrap();
+    assert_eq!(amounts(&alpha), [15_000_000, 27_000_000]);
+    let updated = alpha.iter().find(|a| a.cents == 27_000_000).unwrap();
     assert_eq!(updated.recipients, ["search-leads@example.com"]);
     assert_eq!(updated.subject_prefix.as_deref(), Some("[search]"));
-    assert_eq!(project_limit(&after, "proj_beta"), Some(60_000));
-    assert_eq!(amounts(&project_alerts(&after, "proj_beta")), [48_000]);
-    assert_eq!(project_limit(&after, "proj_delta"), Some(15_000));
+    assert_eq!(project_limit(&after, "proj_beta"), Some(20_000_000));
+    assert_eq!(amounts(&project_alerts(&after, "proj_beta")), [16_000_000]);
+    assert_eq!(project_limit(&after, "proj_delta"), Some(500_000));
     assert_eq!(
         amounts(&project_alerts(&after, "proj_delta")),
-        [10_000, 13_500]
+        [250_000, 450_000]
     );
     // Not in the file: left alone.
     assert_eq!(

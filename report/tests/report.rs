@@ -144,8 +144,25 @@ async fn names_are_looked_up_once_and_budgets_per_project() {
     let paths: Vec<String> = fake.requests().iter().map(|r| r.path.clone()).collect();
     let count = |suffix: &str| paths.iter().filter(|p| p.ends_with(suffix)).count();
     assert_eq!(count("/organization/projects"), 1, "{paths:?}");
-    assert_eq!(count("/spend_limit"), 3, "one per project with usage");
-    assert_eq!(count("/spend_alerts"), 3, "one per project with usage");
+    let project_count = |suffix: &str| {
+        paths
+            .iter()
+            .filter(|p| p.contains("/projects/") && p.ends_with(suffix))
+            .count()
+    };
+    assert_eq!(
+        project_count("/spend_limit"),
+        3,
+        "one per project with usage"
+    );
+    assert_eq!(
+        project_count("/spend_alerts"),
+        3,
+        "one per project with usage"
+    );
+    // And the organization's own, for its month-to-date line.
+    assert_eq!(count("/organization/spend_limit"), 1, "{paths:?}");
+    assert_eq!(count("/organization/spend_alerts"), 1, "{paths:?}");
 
     for (project, cents) in org::PROJECT_LIMITS {
         assert_eq!(report.budgets[*project].limit_cents, Some(*cents));
@@ -800,4 +817,136 @@ async fn csv_and_json_have_one_schema_per_grouping_without_made_up_values() {
             }
         }
     }
+}
+
+#[tokio::test]
+async fn each_monthly_limit_is_measured_against_its_own_month_with_a_forecast() {
+    // 2024-11-16T12:00:00Z: 15.5 of November's 30 days are over.
+    let now = 1_731_758_400;
+    let month_start = 1_730_419_200;
+    let fake = FakeApi::start_with(Config {
+        now,
+        ..Config::fixed()
+    })
+    .await;
+    let client = client_of(&fake);
+    // The report shows 3 days; the limit is measured over the month so far.
+    let report = collect(&client, &days(3, now, GroupBy::Project))
+        .await
+        .unwrap();
+    let month = report
+        .month
+        .as_ref()
+        .expect("a month-to-date standing by project");
+    assert_eq!((month.start, month.now), (month_start, now));
+    let spent = fake_costs_per_project(month_start, now, now);
+    for (project, limit) in org::PROJECT_LIMITS {
+        let standing = &month.projects[*project];
+        assert_eq!(standing.limit_cents, Some(*limit));
+        let cents_so_far = spent[*project];
+        assert_eq!(
+            cents(&standing.spent.to_cents_string()),
+            cents_so_far,
+            "{project}"
+        );
+        // Straight line: the spend so far × 30 / 15.5, to the cent (rounded half away from 0).
+        let forecast = (cents_so_far as i128 * 30 * 2 * 10 + 31 * 5) / (31 * 10);
+        let expected = cents(&standing.forecast.unwrap().to_cents_string()) as i128;
+        assert!(
+            (expected - forecast).abs() <= 1,
+            "{project}: {expected} vs {forecast}"
+        );
+        let crossed: Vec<i64> = org::PROJECT_ALERTS
+            .iter()
+            .filter(|(p, _, c)| p == project && *c <= cents_so_far)
+            .map(|(_, _, c)| *c)
+            .collect();
+        assert_eq!(standing.crossed, crossed, "{project}");
+    }
+    let organization = month.organization.as_ref().unwrap();
+    assert_eq!(
+        organization.limit_cents,
+        Some(org::ORGANIZATION_LIMIT_CENTS)
+    );
+    assert_eq!(
+        cents(&organization.spent.to_cents_string()),
+        spent.values().sum::<i64>()
+    );
+    let table = render_table(&report).unwrap();
+    assert!(
+        table.contains("Month to date: 2024-11-01 to 2024-11-16 12:00 UTC (15.5 of 30 days)"),
+        "{table}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&render_json(&report).unwrap()).unwrap();
+    assert_eq!(json["month_to_date"]["start"], "2024-11-01");
+    assert_eq!(
+        json["month_to_date"]["organization"]["spend_limit_cents"],
+        org::ORGANIZATION_LIMIT_CENTS
+    );
+}
+
+#[tokio::test]
+async fn the_html_page_shows_names_as_text_and_fetches_nothing() {
+    let report = report_with_project_name("<img src=x onerror=alert(1)> & \"x\" \u{1b}[31m").await;
+    let page = openai_usage_report::html::render(&report, "Report").unwrap();
+    assert!(
+        page.contains("&lt;img src=x onerror=alert(1)&gt; &amp; &quot;x&quot; \\u{1b}[31m"),
+        "the name, escaped, is in the page"
+    );
+    assert!(!page.contains("<img") && !page.contains("<script"));
+    assert!(!page.contains('\u{1b}'));
+    // Self-contained: no address to fetch, and a policy that forbids fetching.
+    for word in [
+        "http://", "https://", "src=\"", "href=", "@import", "url(http",
+    ] {
+        assert!(!page.contains(word), "{word}");
+    }
+    assert!(page.contains("content=\"default-src 'none'; style-src 'unsafe-inline'\""));
+    assert_eq!(
+        page.matches("<table>").count(),
+        3,
+        "a table under each chart"
+    );
+}
+
+#[test]
+fn fail_over_exits_3_naming_the_budget_and_not_below() {
+    let over = binary()
+        .args(["--demo", "--quiet", "--days", "2", "--fail-over", "1"])
+        .env_remove("OPENAI_ADMIN_KEY")
+        .output()
+        .unwrap();
+    // Every demo budget's forecast passes 1 % of its limit by far.
+    assert_eq!(
+        over.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&over.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&over.stderr);
+    assert!(
+        stderr.contains("over budget: project Support assistant (proj_beta): forecast "),
+        "{stderr}"
+    );
+    assert!(
+        !over.stdout.is_empty(),
+        "the report is written all the same"
+    );
+    let fine = binary()
+        .args(["--demo", "--quiet", "--days", "2", "--fail-over", "100000"])
+        .env_remove("OPENAI_ADMIN_KEY")
+        .output()
+        .unwrap();
+    assert_eq!(
+        fine.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&fine.stderr)
+    );
+    let bad = binary()
+        .args(["--demo", "--fail-over", "-5"])
+        .env_remove("OPENAI_ADMIN_KEY")
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
 }

@@ -154,7 +154,7 @@ async fn every_organization_read_sends_its_method_path_and_query() {
         last_request(&fake),
         "GET /organization/projects/proj_beta/spend_limit"
     );
-    assert_eq!(limit.threshold_amount, 40_000);
+    assert_eq!(limit.threshold_amount, 15_000_000);
     assert_eq!(limit.enforcement.status.as_str(), "inactive");
 
     let alerts = c
@@ -165,7 +165,7 @@ async fn every_organization_read_sends_its_method_path_and_query() {
         last_request(&fake),
         "GET /organization/spend_alerts?limit=1"
     );
-    assert_eq!(alerts.data[0].threshold_amount, 800_000);
+    assert_eq!(alerts.data[0].threshold_amount, 80_000_000);
     assert_eq!(alerts.data[0].currency, "USD");
 
     let alerts = c

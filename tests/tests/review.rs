@@ -491,6 +491,46 @@ Version bump: minor (something breaks; under 0.x a breaking change bumps the min
             breaking: true,
         },
         Evolution {
+            name: "request-body-gains-a-required-field",
+            spec: edited(|spec| {
+                let body = &mut spec["components"]["schemas"]["UpdateOrganizationSpendLimitBody"];
+                body["properties"]
+                    .as_mapping_mut()
+                    .unwrap()
+                    .insert(yaml("evolution_note"), yaml("{type: string, description: Why.}"));
+                body["required"]
+                    .as_sequence_mut()
+                    .unwrap()
+                    .push(yaml("evolution_note"));
+            }),
+            report: "Breaking (1):
+  ! UpdateOrganizationSpendLimitBody::evolution_note: required field `evolution_note` added: `UpdateOrganizationSpendLimitBody::new` takes it (`String`) (breaks compilation)
+
+Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version): 0.1.0 -> 0.2.0
+",
+            breaking: true,
+        },
+        Evolution {
+            name: "request-body-gains-an-optional-field-and-a-tighter-bound",
+            spec: edited(|spec| {
+                let body = &mut spec["components"]["schemas"]["UpdateProjectSpendLimitBody"];
+                body["properties"]
+                    .as_mapping_mut()
+                    .unwrap()
+                    .insert(yaml("evolution_note"), yaml("{type: string, description: Why.}"));
+                body["properties"]["threshold_amount"]["minimum"] = yaml("100");
+            }),
+            report: "Breaking (1):
+  ! UpdateProjectSpendLimitBody::threshold_amount: `threshold_amount`: minimum now 100 (was 1): tightened, `validate()` rejects values it accepted (breaks at run time)
+
+Additive (1):
+  + UpdateProjectSpendLimitBody::evolution_note: field `evolution_note` added: `Option<String>`
+
+Version bump: minor (something breaks; under 0.x a breaking change bumps the minor version): 0.1.0 -> 0.2.0
+",
+            breaking: true,
+        },
+        Evolution {
             name: "path-parameter-renamed",
             spec: edited(|spec| {
                 let paths = spec["paths"].as_mapping_mut().unwrap();

@@ -324,6 +324,14 @@ fn every_operation_fully_set() -> Vec<Row> {
                 .after("a")
                 .before("b")
         ),
+        row!(
+            RetrieveOrganizationSpendAlertParams,
+            RetrieveOrganizationSpendAlertParams::new("a")
+        ),
+        row!(
+            RetrieveProjectSpendAlertParams,
+            RetrieveProjectSpendAlertParams::new("p", "a")
+        ),
     ]
 }
 
@@ -487,6 +495,14 @@ fn operations_and_their_parameters_agree() {
             ListProjectSpendAlertsParams::OPERATION_ID,
             format!("{:?}", ListProjectSpendAlertsParams::new("p")),
         ),
+        (
+            RetrieveOrganizationSpendAlertParams::OPERATION_ID,
+            format!("{:?}", RetrieveOrganizationSpendAlertParams::new("a")),
+        ),
+        (
+            RetrieveProjectSpendAlertParams::OPERATION_ID,
+            format!("{:?}", RetrieveProjectSpendAlertParams::new("p", "a")),
+        ),
     ]
     .into_iter()
     .collect();
@@ -502,6 +518,8 @@ fn operations_and_their_parameters_agree() {
             | "list-project-spend-alerts" => vec!["project_id"],
             "retrieve-project-api-key" => vec!["project_id", "api_key_id"],
             "retrieve-user" => vec!["user_id"],
+            "retrieve-organization-spend-alert" => vec!["alert_id"],
+            "retrieve-project-spend-alert" => vec!["project_id", "alert_id"],
             id if id.starts_with("usage-") => vec!["start_time"],
             _ => vec![],
         }

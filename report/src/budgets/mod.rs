@@ -1,5 +1,5 @@
 //! Budgets as code: `openai-usage-report budgets plan FILE` reads the organization's spend limits
-//! and alerts and says what would change to make them what [`file`] declares; `budgets apply FILE
+//! and alerts and says what would change to make them what [the budgets file](mod@file) declares; `budgets apply FILE
 //! --yes` makes the changes, in a safe order, stopping at the first failure. A second `plan`
 //! after an `apply` shows nothing.
 //!
@@ -12,7 +12,7 @@ pub mod file;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use futures::TryStreamExt as _;
+use futures::{StreamExt as _, TryStreamExt as _};
 use openai_usage::{
     Client, CreateOrganizationSpendAlertParams, CreateProjectSpendAlertParams,
     CreateSpendAlertBody, DeleteOrganizationSpendAlertParams, DeleteOrganizationSpendLimitParams,
@@ -228,9 +228,9 @@ pub enum BudgetError {
     /// The file is wrong (at a place).
     File(FileError),
     /// A call failed (after the client's retries).
-    Call(Error),
+    Call(Box<Error>),
     /// A page of a list failed.
-    Page(PageError),
+    Page(Box<PageError>),
 }
 
 impl std::fmt::Display for BudgetError {
@@ -247,15 +247,18 @@ impl std::error::Error for BudgetError {}
 
 impl From<Error> for BudgetError {
     fn from(e: Error) -> Self {
-        BudgetError::Call(e)
+        BudgetError::Call(Box::new(e))
     }
 }
 
 impl From<PageError> for BudgetError {
     fn from(e: PageError) -> Self {
-        BudgetError::Page(e)
+        BudgetError::Page(Box::new(e))
     }
 }
+
+/// How many budgets are read at once.
+const READS_AT_ONCE: usize = 4;
 
 /// Reads the organization (its projects, and the limits and alerts the file names) and makes
 /// the plan. Only reads are sent. A project the file names that the organization lacks, one
@@ -330,14 +333,20 @@ pub async fn plan(
             &entry.budget,
         ));
     }
-    let mut changes = Vec::new();
+    let mut wanted: Vec<(Scope, &Budget)> = Vec::new();
     if let Some(budget) = &file.organization {
-        let live = read_live(client, &Scope::Organization).await?;
-        changes.extend(diff(&Scope::Organization, budget, &live));
+        wanted.push((Scope::Organization, budget));
     }
-    for (scope, budget) in resolved {
-        let live = read_live(client, &scope).await?;
-        changes.extend(diff(&scope, budget, &live));
+    wanted.extend(resolved);
+    // A few budgets read at a time (an organization may have hundreds of projects), in order.
+    let lives: Vec<Live> = futures::stream::iter(wanted.iter())
+        .map(|(scope, _)| read_live(client, scope))
+        .buffered(READS_AT_ONCE)
+        .try_collect()
+        .await?;
+    let mut changes = Vec::new();
+    for ((scope, budget), live) in wanted.iter().zip(&lives) {
+        changes.extend(diff(scope, budget, live));
     }
     // Stable: within one step, the file's order.
     changes.sort_by_key(|c| c.action.rank());
@@ -351,7 +360,7 @@ pub async fn plan(
 async fn read_live(client: &Client, scope: &Scope) -> Result<Live, BudgetError> {
     let absent = |e: Error| match e {
         Error::Api { status: 404, .. } => Ok(None),
-        e => Err(BudgetError::Call(e)),
+        e => Err(BudgetError::from(e)),
     };
     let live = |a: (String, i64, SpendAlertNotificationChannel)| LiveAlert {
         id: a.0,
