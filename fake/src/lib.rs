@@ -560,6 +560,15 @@ fn plain_answer(
             Vec::new(),
             error_body("invalid_request_error", &message, None),
         ),
+        org::Answer::NotAllowed(allow) => (
+            405,
+            vec![("allow".into(), allow.into())],
+            error_body(
+                "invalid_request_error",
+                &format!("{method} is not allowed here"),
+                None,
+            ),
+        ),
     };
     // Spend limits and alerts are state: read and written.
     if let Some(relative) = path.strip_prefix(PREFIX).and_then(|r| r.strip_prefix('/')) {
@@ -596,6 +605,15 @@ fn plain_answer(
             org::Answer::Ok(body) => (200, Vec::new(), body.to_string()),
             org::Answer::Bad(bad) => bad_request(bad),
             org::Answer::NotFound(message) => not_found(&message),
+            org::Answer::NotAllowed(allow) => (
+                405,
+                vec![("allow".into(), allow.into())],
+                error_body(
+                    "invalid_request_error",
+                    &format!("{method} is not allowed here"),
+                    None,
+                ),
+            ),
         };
     }
     let Some(endpoint) = data::endpoint(relative) else {

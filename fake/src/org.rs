@@ -187,6 +187,8 @@ pub enum Answer {
     Bad(BadRequest),
     /// A 404 with this message.
     NotFound(String),
+    /// A 405: the path is one, the method is not one it takes (those it takes, for `allow`).
+    NotAllowed(&'static str),
 }
 
 /// The answer to `GET path?query` for an organization endpoint, `None` if `path` is not one.

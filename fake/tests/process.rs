@@ -102,8 +102,10 @@ fn it_prints_its_url_and_keeps_what_is_written_between_connections() {
     assert!(body.contains(r#""param":"currency""#), "{body}");
     let (status, body) = request(&url, "DELETE", "/organization/spend_alerts/alert_nope", "");
     assert_eq!(status, 404, "{body}");
-    // Usage is read-only.
+    // Usage is read-only; a budget path takes GET, POST and DELETE only.
     let (status, _) = request(&url, "POST", "/organization/costs", "{}");
+    assert_eq!(status, 405);
+    let (status, _) = request(&url, "PUT", "/organization/spend_limit", "{}");
     assert_eq!(status, 405);
 }
 
