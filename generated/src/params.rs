@@ -1202,7 +1202,7 @@ impl crate::runtime::Paged for ListProjectSpendAlertsParams {
 ///
 /// Parameters of `POST /organization/projects/{project_id}/spend_alerts` (operation `create-project-spend-alert`).
 ///
-/// Required parameters are the arguments of [`new`](Self::new); each optional one has a chainable setter of the same name and is not sent while unset.
+/// Required parameters are the arguments of [`new`](Self::new); each optional one has a chainable setter of the same name and is not sent while unset. The JSON request body is the last argument of `new` (`body`); `validate` checks it too.
 #[derive(Clone, Debug, PartialEq)]
 #[must_use]
 pub struct CreateProjectSpendAlertParams {
@@ -1407,7 +1407,7 @@ impl crate::runtime::Request for RetrieveProjectSpendAlertParams {
 ///
 /// Parameters of `POST /organization/projects/{project_id}/spend_alerts/{alert_id}` (operation `update-project-spend-alert`).
 ///
-/// Required parameters are the arguments of [`new`](Self::new); each optional one has a chainable setter of the same name and is not sent while unset.
+/// Required parameters are the arguments of [`new`](Self::new); each optional one has a chainable setter of the same name and is not sent while unset. The JSON request body is the last argument of `new` (`body`); `validate` checks it too.
 #[derive(Clone, Debug, PartialEq)]
 #[must_use]
 pub struct UpdateProjectSpendAlertParams {
@@ -1919,7 +1919,7 @@ impl crate::runtime::Paged for ListOrganizationSpendAlertsParams {
 ///
 /// Parameters of `POST /organization/spend_alerts` (operation `create-organization-spend-alert`).
 ///
-/// Required parameters are the arguments of [`new`](Self::new); each optional one has a chainable setter of the same name and is not sent while unset.
+/// Required parameters are the arguments of [`new`](Self::new); each optional one has a chainable setter of the same name and is not sent while unset. The JSON request body is the last argument of `new` (`body`); `validate` checks it too.
 #[derive(Clone, Debug, PartialEq)]
 #[must_use]
 pub struct CreateOrganizationSpendAlertParams {
@@ -2089,7 +2089,7 @@ impl crate::runtime::Request for RetrieveOrganizationSpendAlertParams {
 ///
 /// Parameters of `POST /organization/spend_alerts/{alert_id}` (operation `update-organization-spend-alert`).
 ///
-/// Required parameters are the arguments of [`new`](Self::new); each optional one has a chainable setter of the same name and is not sent while unset.
+/// Required parameters are the arguments of [`new`](Self::new); each optional one has a chainable setter of the same name and is not sent while unset. The JSON request body is the last argument of `new` (`body`); `validate` checks it too.
 #[derive(Clone, Debug, PartialEq)]
 #[must_use]
 pub struct UpdateOrganizationSpendAlertParams {
@@ -5537,7 +5537,7 @@ impl crate::runtime::Request for GetOrganizationSpendLimitParams {
 ///
 /// Parameters of `POST /organization/spend_limit` (operation `Updateorganizationspendlimit`).
 ///
-/// Required parameters are the arguments of [`new`](Self::new); each optional one has a chainable setter of the same name and is not sent while unset.
+/// Required parameters are the arguments of [`new`](Self::new); each optional one has a chainable setter of the same name and is not sent while unset. The JSON request body is the last argument of `new` (`body`); `validate` checks it too.
 #[derive(Clone, Debug, PartialEq)]
 #[must_use]
 pub struct UpdateOrganizationSpendLimitParams {
@@ -5866,7 +5866,7 @@ impl crate::runtime::Request for DeleteProjectSpendLimitParams {
 ///
 /// Parameters of `POST /organization/projects/{project_id}/spend_limit` (operation `Updateprojectspendlimit`).
 ///
-/// Required parameters are the arguments of [`new`](Self::new); each optional one has a chainable setter of the same name and is not sent while unset.
+/// Required parameters are the arguments of [`new`](Self::new); each optional one has a chainable setter of the same name and is not sent while unset. The JSON request body is the last argument of `new` (`body`); `validate` checks it too.
 #[derive(Clone, Debug, PartialEq)]
 #[must_use]
 pub struct UpdateProjectSpendLimitParams {

@@ -61,6 +61,17 @@ fn operation(api: &Api, op: &Operation, example: Option<String>) -> TokenStream 
         "\n\nRequired parameters are the arguments of [`new`](Self::new); each optional one has a \
          chainable setter of the same name and is not sent while unset.",
     );
+    match &op.body {
+        Some(b) if b.required => text.push_str(&format!(
+            " The JSON request body is the last argument of `new` (`{}`); `validate` checks it too.",
+            naming::unraw(&b.rust_name)
+        )),
+        Some(b) => text.push_str(&format!(
+            " The JSON request body is optional: set it with [`{0}`](Self::{0}); `validate` checks it too.",
+            naming::unraw(&b.rust_name)
+        )),
+        None => {}
+    }
     if let Some(example) = example {
         text.push_str("\n\n");
         text.push_str(&example);
