@@ -7,21 +7,20 @@
 //! limit moves), then limits set or changed, then alerts and limits deleted (protection is
 //! removed last, after what replaces it is in place).
 
+mod apply;
 pub mod file;
+mod render;
+
+pub use apply::{apply, ApplyError};
+pub use render::{render_markdown, render_text};
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
 use futures::{StreamExt as _, TryStreamExt as _};
 use openai_usage::{
-    Client, CreateOrganizationSpendAlertParams, CreateProjectSpendAlertParams,
-    CreateSpendAlertBody, DeleteOrganizationSpendAlertParams, DeleteOrganizationSpendLimitParams,
-    DeleteProjectSpendAlertParams, DeleteProjectSpendLimitParams, Error,
-    GetOrganizationSpendLimitParams, GetProjectSpendLimitParams, ListOrganizationSpendAlertsParams,
-    ListProjectSpendAlertsParams, ListProjectsParams, PageError, SpendAlertNotificationChannel,
-    UpdateOrganizationSpendAlertParams, UpdateOrganizationSpendLimitBody,
-    UpdateOrganizationSpendLimitParams, UpdateProjectSpendAlertParams, UpdateProjectSpendLimitBody,
-    UpdateProjectSpendLimitParams,
+    Client, Error, GetOrganizationSpendLimitParams, GetProjectSpendLimitParams,
+    ListOrganizationSpendAlertsParams, ListProjectSpendAlertsParams, ListProjectsParams, PageError,
+    SpendAlertNotificationChannel,
 };
 
 use crate::safe::visible;
@@ -416,213 +415,6 @@ async fn read_live(client: &Client, scope: &Scope) -> Result<Live, BudgetError> 
     })
 }
 
-/// The plan could not be applied in full.
-#[derive(Debug)]
-pub struct ApplyError {
-    /// How many changes were applied before the failure (in plan order).
-    pub applied: usize,
-    /// The change that failed.
-    pub change: Change,
-    /// Why.
-    pub error: Error,
-}
-
-/// Applies `plan` in its order, calling `done` after each change; stops at the first failure.
-/// Only call this after the user confirmed (`--yes`).
-pub async fn apply(
-    client: &Client,
-    plan: &Plan,
-    mut done: impl FnMut(&Change),
-) -> Result<(), ApplyError> {
-    for (applied, change) in plan.changes.iter().enumerate() {
-        if let Err(error) = apply_one(client, change).await {
-            return Err(ApplyError {
-                applied,
-                change: change.clone(),
-                error,
-            });
-        }
-        done(change);
-    }
-    Ok(())
-}
-
-fn alert_body(a: &AlertSetting) -> CreateSpendAlertBody {
-    let mut channel = SpendAlertNotificationChannel::new(a.recipients.clone());
-    if let Some(prefix) = &a.subject_prefix {
-        channel = channel.subject_prefix(prefix.as_str());
-    }
-    CreateSpendAlertBody::new(a.cents, channel)
-}
-
-async fn apply_one(client: &Client, change: &Change) -> Result<(), Error> {
-    match (&change.scope, &change.action) {
-        (Scope::Organization, Action::CreateAlert(a)) => client
-            .create_organization_spend_alert(&CreateOrganizationSpendAlertParams::new(alert_body(
-                a,
-            )))
-            .await
-            .map(drop),
-        (Scope::Project { id, .. }, Action::CreateAlert(a)) => client
-            .create_project_spend_alert(&CreateProjectSpendAlertParams::new(
-                id.as_str(),
-                alert_body(a),
-            ))
-            .await
-            .map(drop),
-        (Scope::Organization, Action::UpdateAlert { was, now }) => client
-            .update_organization_spend_alert(&UpdateOrganizationSpendAlertParams::new(
-                was.id.as_str(),
-                alert_body(now),
-            ))
-            .await
-            .map(drop),
-        (Scope::Project { id, .. }, Action::UpdateAlert { was, now }) => client
-            .update_project_spend_alert(&UpdateProjectSpendAlertParams::new(
-                id.as_str(),
-                was.id.as_str(),
-                alert_body(now),
-            ))
-            .await
-            .map(drop),
-        (Scope::Organization, Action::SetLimit { now, .. }) => client
-            .update_organization_spend_limit(&UpdateOrganizationSpendLimitParams::new(
-                UpdateOrganizationSpendLimitBody::new(*now),
-            ))
-            .await
-            .map(drop),
-        (Scope::Project { id, .. }, Action::SetLimit { now, .. }) => client
-            .update_project_spend_limit(&UpdateProjectSpendLimitParams::new(
-                id.as_str(),
-                UpdateProjectSpendLimitBody::new(*now),
-            ))
-            .await
-            .map(drop),
-        (Scope::Organization, Action::DeleteAlert(a)) => client
-            .delete_organization_spend_alert(&DeleteOrganizationSpendAlertParams::new(
-                a.id.as_str(),
-            ))
-            .await
-            .map(drop),
-        (Scope::Project { id, .. }, Action::DeleteAlert(a)) => client
-            .delete_project_spend_alert(&DeleteProjectSpendAlertParams::new(
-                id.as_str(),
-                a.id.as_str(),
-            ))
-            .await
-            .map(drop),
-        (Scope::Organization, Action::DeleteLimit { .. }) => client
-            .delete_organization_spend_limit(&DeleteOrganizationSpendLimitParams::new())
-            .await
-            .map(drop),
-        (Scope::Project { id, .. }, Action::DeleteLimit { .. }) => client
-            .delete_project_spend_limit(&DeleteProjectSpendLimitParams::new(id.as_str()))
-            .await
-            .map(drop),
-    }
-}
-
-/// The plan for a terminal or a log: the changes by budget, each marked `+`, `~` or `-`, and how
-/// to apply them. Names from the organization are shown, not obeyed (`safe::visible`).
-pub fn render_text(plan: &Plan) -> String {
-    let mut out = String::new();
-    if plan.changes.is_empty() {
-        let _ = writeln!(
-            out,
-            "No changes: the budgets are as {} declares.",
-            plan.file
-        );
-        return out;
-    }
-    let n = plan.changes.len();
-    let _ = writeln!(
-        out,
-        "{n} change{} to make the budgets what {} declares:\n",
-        if n == 1 { "" } else { "s" },
-        plan.file
-    );
-    for (scope, actions) in grouped(plan) {
-        let _ = writeln!(out, "{}", visible(&scope.label()));
-        for action in actions {
-            let _ = writeln!(out, "  {} {}", action.mark(), visible(&action.describe()));
-        }
-    }
-    let _ = writeln!(
-        out,
-        "\nApplied in this order: new and changed alerts, then limits, then deletions.\nTo apply: openai-usage-report budgets apply {} --yes",
-        plan.file
-    );
-    out
-}
-
-/// The plan as Markdown, for a pull request comment: one table row per change.
-pub fn render_markdown(plan: &Plan) -> String {
-    let mut out = String::from("### Budget plan\n\n");
-    if plan.changes.is_empty() {
-        let _ = writeln!(
-            out,
-            "No changes: the budgets are as `{}` declares.",
-            markdown(&plan.file)
-        );
-        return out;
-    }
-    let n = plan.changes.len();
-    let _ = writeln!(
-        out,
-        "{n} change{} to make the budgets what `{}` declares.\n\n| | Budget | Change |\n| --- | --- | --- |",
-        if n == 1 { "" } else { "s" },
-        markdown(&plan.file)
-    );
-    for (scope, actions) in grouped(plan) {
-        for action in actions {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} |",
-                match action.mark() {
-                    '+' => "➕",
-                    '~' => "✏️",
-                    _ => "➖",
-                },
-                markdown(&scope.label()),
-                markdown(&action.describe())
-            );
-        }
-    }
-    let _ = writeln!(
-        out,
-        "\nApplied in this order: new and changed alerts, then limits, then deletions."
-    );
-    out
-}
-
-/// The changes by budget, in the order each budget first appears in the plan.
-fn grouped(plan: &Plan) -> Vec<(&Scope, Vec<&Action>)> {
-    let mut out: Vec<(&Scope, Vec<&Action>)> = Vec::new();
-    for change in &plan.changes {
-        match out.iter_mut().find(|(s, _)| **s == change.scope) {
-            Some((_, actions)) => actions.push(&change.action),
-            None => out.push((&change.scope, vec![&change.action])),
-        }
-    }
-    out
-}
-
-/// Text in a Markdown table cell: shown as written, never as markup, a link or an HTML tag.
-fn markdown(text: &str) -> String {
-    let mut out = String::new();
-    for c in visible(text).chars() {
-        match c {
-            '|' | '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '!' | '~' | '&' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '\n' | '\r' => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -700,21 +492,5 @@ mod tests {
         };
         assert_eq!(diff(&Scope::Organization, &none, &now).len(), 4);
         assert!(diff(&Scope::Organization, &none, &Live::default()).is_empty());
-    }
-
-    #[test]
-    fn the_markdown_plan_shows_names_as_text() {
-        let plan = Plan {
-            file: "budgets.yaml".into(),
-            changes: vec![Change {
-                scope: Scope::Project {
-                    id: "proj_1".into(),
-                    name: Some("a|b <script>".into()),
-                },
-                action: Action::DeleteLimit { was: 100 },
-            }],
-        };
-        let text = render_markdown(&plan);
-        assert!(text.contains("| ➖ | project a\\|b \\<script\\> (proj\\_1) | delete hard limit (was $1.00 a month) |"), "{text}");
     }
 }
