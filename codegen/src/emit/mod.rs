@@ -38,6 +38,10 @@ const RUNTIME: &[(&str, &str)] = &[
         include_str!("../../../runtime/src/runtime/mod.rs"),
     ),
     (
+        "builder.rs",
+        include_str!("../../../runtime/src/runtime/builder.rs"),
+    ),
+    (
         "client.rs",
         include_str!("../../../runtime/src/runtime/client.rs"),
     ),
@@ -69,6 +73,10 @@ const RUNTIME: &[(&str, &str)] = &[
     (
         "timestamp.rs",
         include_str!("../../../runtime/src/runtime/timestamp.rs"),
+    ),
+    (
+        "transport.rs",
+        include_str!("../../../runtime/src/runtime/transport.rs"),
     ),
     (
         "unrecognized.rs",

@@ -10,6 +10,15 @@
 //! `crate::runtime`. The modules and traits marked hidden are that plumbing: public because the
 //! generated code uses them, not meant to be called directly.
 
+/// A tracing event when the `tracing` feature is on; nothing at all when it is off.
+macro_rules! event {
+    ($level:ident, $($rest:tt)*) => {
+        #[cfg(feature = "tracing")]
+        tracing::$level!($($rest)*);
+    };
+}
+
+mod builder;
 mod client;
 #[doc(hidden)]
 pub mod de;
@@ -23,17 +32,23 @@ mod retry;
 #[doc(hidden)]
 pub mod ser;
 mod timestamp;
+mod transport;
 #[doc(hidden)]
 pub mod unrecognized;
 
-pub use client::{
-    install_default_tls, ClientBuilder, Response, UnrecognizedReport, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT,
+#[doc(hidden)]
+pub use builder::FromTransport;
+pub use builder::{
+    install_default_tls, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
 };
 #[doc(hidden)]
-pub use client::{FromTransport, Request, Transport};
+pub use client::Request;
+pub use client::{Response, UnrecognizedReport};
 pub use errors::{Error, InvalidParam, PageError, UnknownValue};
 #[doc(hidden)]
 pub use paging::{items, pages, Page, Paged};
 pub use timestamp::Timestamp;
+#[doc(hidden)]
+pub use transport::Transport;
 pub use unrecognized::{Unrecognized, UnrecognizedKind};

@@ -11,8 +11,9 @@ use std::hash::{Hash, Hasher};
 
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 
-use super::client::{Request, Transport};
+use super::client::Request;
 use super::errors::{Error, PageError};
+use super::transport::Transport;
 
 /// A parameter struct whose operation is paged by a cursor parameter.
 pub trait Paged: Request + Clone {
