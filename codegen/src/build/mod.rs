@@ -13,6 +13,7 @@ use crate::load::Document;
 use crate::naming::{self, Scope};
 use crate::validate;
 
+mod accessors;
 mod bounds;
 mod checks;
 mod docs;
@@ -20,6 +21,7 @@ mod operations;
 mod paging;
 mod schemas;
 mod types;
+mod unions;
 
 use checks::{check_client_methods, check_finite, mark_request_types, open_response_enums};
 use operations::auth;
@@ -87,7 +89,7 @@ pub fn build(doc: &Document) -> Result<Api> {
         None => (None, None),
     };
     let mut types: Vec<TypeDef> = builder.types.into_values().collect();
-    types::resolve_accessors(&mut types, &doc.file)?;
+    accessors::resolve_accessors(&mut types, &doc.file)?;
     open_response_enums(&mut types, &operations);
     mark_request_types(&mut types, &operations, &doc.file)?;
     let styles = paging_styles(&root)?;
