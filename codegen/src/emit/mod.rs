@@ -8,6 +8,7 @@ mod docs;
 mod examples;
 mod glue;
 mod manifest;
+mod param_checks;
 mod params;
 mod request;
 mod shapes;
