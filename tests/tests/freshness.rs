@@ -124,3 +124,73 @@ fn the_root_items_have_full_rustdoc_pages() {
         );
     }
 }
+
+/// Every source file and folder ARCHITECTURE.md names exists: the map stays true when code moves.
+/// A name is a backticked path ending in `.rs` or `/`; a relative one (`build/bounds.rs`) is
+/// looked for under each crate's source folders, a bare file name (`transport.rs`) anywhere.
+#[test]
+fn every_module_architecture_md_names_exists() {
+    let root = tests::root();
+    let text = std::fs::read_to_string(root.join("ARCHITECTURE.md")).unwrap();
+    let bases = [
+        "",
+        "codegen/src/",
+        "codegen/src/emit/",
+        "runtime/src/runtime/",
+        "report/src/",
+        "fake/src/",
+        "xtask/src/",
+        "tests/",
+        "generated/",
+    ];
+    let mut files = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if path.is_dir() {
+                if !name.starts_with('.') && name != "target" {
+                    stack.push(path);
+                }
+            } else {
+                files.push(name);
+            }
+        }
+    }
+    let mut missing = Vec::new();
+    let mut checked = 0;
+    for (i, part) in text.split('`').enumerate() {
+        // Odd parts are inside backticks; only path-like names are checked.
+        let name = part.trim();
+        let looks_like_path = i % 2 == 1
+            && (name.ends_with(".rs") || (name.ends_with('/') && name.len() > 1))
+            && !name.contains(char::is_whitespace)
+            && !name.contains("::")
+            && !name.contains('*')
+            && !name.contains('{');
+        if !looks_like_path {
+            continue;
+        }
+        checked += 1;
+        let found = if name.contains('/') {
+            bases.iter().any(|base| {
+                root.join(format!("{base}{}", name.trim_end_matches('/')))
+                    .exists()
+            })
+        } else {
+            files.iter().any(|f| f == name)
+        };
+        if !found {
+            missing.push(name.to_owned());
+        }
+    }
+    assert!(
+        checked > 40,
+        "only {checked} names found: is the pattern still right?"
+    );
+    assert!(
+        missing.is_empty(),
+        "ARCHITECTURE.md names what no longer exists: {missing:?}; update the map"
+    );
+}
