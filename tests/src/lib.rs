@@ -12,6 +12,34 @@ pub mod bench;
 pub use openai_usage_fake as fake;
 
 /// The workspace's root directory (the checkout).
+/// Every file under `dir` (recursively, sub-folders included), by its path relative to `dir`
+/// (with `/`), with its bytes: a snapshot to compare before and after something that must not
+/// write, or to copy a tree.
+pub fn files_under(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut files = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in entries {
+            let path = entry.expect("a directory entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let relative = path.strip_prefix(dir).expect("under dir");
+                let name = relative
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                files.insert(name, std::fs::read(&path).expect("a readable file"));
+            }
+        }
+    }
+    files
+}
+
 pub fn root() -> &'static std::path::Path {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()

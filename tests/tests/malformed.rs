@@ -322,21 +322,8 @@ fn run(root: &Path, args: &[&str]) -> (Result<xtask::Outcome, String>, String) {
     (result, String::from_utf8(out).unwrap())
 }
 
-fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                files.push((path.display().to_string(), fs::read(&path).unwrap()));
-            }
-        }
-    }
-    files.sort();
-    files
+fn snapshot(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    tests::files_under(dir)
 }
 
 const GOOD: &str = "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: get-a\n      parameters:\n        - {name: q, in: query, schema: {type: string}}\n";

@@ -582,37 +582,17 @@ fn run_both(args: &[&str]) -> (Result<xtask::Outcome, String>, String, String) {
 /// Makes `to` hold exactly the files of `from`: files with other contents are rewritten, missing
 /// ones added, extra ones removed; files already the same are left alone (their times too).
 fn sync_dir(from: &Path, to: &Path) {
-    let mut wanted = BTreeSet::new();
-    let mut stack = vec![from.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-                continue;
-            }
-            let relative = path.strip_prefix(from).unwrap().to_path_buf();
-            let target = to.join(&relative);
-            let contents = fs::read(&path).unwrap();
-            if fs::read(&target).ok().as_deref() != Some(contents.as_slice()) {
-                fs::create_dir_all(target.parent().unwrap()).unwrap();
-                fs::write(&target, contents).unwrap();
-            }
-            wanted.insert(relative);
+    let wanted = tests::files_under(from);
+    for (name, contents) in &wanted {
+        let target = to.join(name);
+        if fs::read(&target).ok().as_deref() != Some(contents.as_slice()) {
+            fs::create_dir_all(target.parent().unwrap()).unwrap();
+            fs::write(&target, contents).unwrap();
         }
     }
-    let mut stack = vec![to.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if !wanted.contains(path.strip_prefix(to).unwrap()) {
-                fs::remove_file(&path).unwrap();
-            }
+    for name in tests::files_under(to).keys() {
+        if !wanted.contains_key(name) {
+            fs::remove_file(to.join(name)).unwrap();
         }
     }
 }

@@ -3,7 +3,6 @@
 //! was; one after it is finished by the next run.
 
 use std::collections::BTreeMap;
-use std::fs;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 
@@ -28,20 +27,10 @@ fn generate(text: &str, with_extra: bool) -> Vec<OutputFile> {
 }
 
 fn snapshot(dir: &Path) -> BTreeMap<String, String> {
-    let mut files = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let rel = path.strip_prefix(dir).unwrap().display().to_string();
-                files.insert(rel, fs::read_to_string(&path).unwrap());
-            }
-        }
-    }
-    files
+    tests::files_under(dir)
+        .into_iter()
+        .map(|(name, bytes)| (name, String::from_utf8(bytes).expect("text")))
+        .collect()
 }
 
 /// A directory holding the old crate, the snapshot of it, and the changes to the new one.
