@@ -40,6 +40,28 @@ pub fn files_under(dir: &std::path::Path) -> std::collections::BTreeMap<String, 
     files
 }
 
+/// Runs `cargo xtask ARGS` in this process with `root` as the workspace root: its result (an
+/// error as `cargo xtask` prints it) and what it wrote to standard output.
+pub fn xtask(root: &std::path::Path, args: &[&str]) -> (Result<xtask::Outcome, String>, String) {
+    let (result, out, _) = xtask_with_stderr(root, args);
+    (result, out)
+}
+
+/// Like [`xtask`], with what it wrote to standard error too (its verdicts and warnings).
+pub fn xtask_with_stderr(
+    root: &std::path::Path,
+    args: &[&str],
+) -> (Result<xtask::Outcome, String>, String, String) {
+    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let result = xtask::run_with(&args, root, &mut out, &mut err).map_err(|e| e.to_string());
+    (
+        result,
+        String::from_utf8(out).expect("UTF-8 output"),
+        String::from_utf8(err).expect("UTF-8 errors"),
+    )
+}
+
 pub fn root() -> &'static std::path::Path {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()

@@ -26,17 +26,8 @@ fn conformance() -> PathBuf {
 }
 
 fn regen(spec: &Path, out: &Path) -> Result<xtask::Outcome, String> {
-    let args: Vec<String> = [
-        "regen",
-        "--spec",
-        spec.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    xtask::run(&args, root(), &mut Vec::new())
+    let (spec, out) = (spec.to_str().unwrap(), out.to_str().unwrap());
+    tests::xtask(root(), &["regen", "--spec", spec, "--out", out]).0
 }
 
 /// `cargo check` of a generated standalone crate, with the workspace's lock file (so the same

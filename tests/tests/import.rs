@@ -13,10 +13,7 @@ fn openai_description() -> PathBuf {
 }
 
 fn run(root: &Path, args: &[&str]) -> (Result<xtask::Outcome, String>, String) {
-    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-    let mut out = Vec::new();
-    let result = xtask::run(&args, root, &mut out);
-    (result, String::from_utf8(out).unwrap())
+    tests::xtask(root, args)
 }
 
 /// A copy of the repository's `spec/` in a scratch root, to import into without touching ours.
@@ -495,15 +492,9 @@ fn regen_warns_when_the_overlay_changed_since_the_last_import() {
     let scratch = scratch_root();
     tests::copy_package_settings(scratch.path());
     // Unchanged: no warning.
-    let args: Vec<String> = ["regen"].iter().map(|s| s.to_string()).collect();
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    xtask::run_with(&args, scratch.path(), &mut out, &mut err).unwrap();
-    assert_eq!(
-        String::from_utf8_lossy(&err),
-        "",
-        "{}",
-        String::from_utf8_lossy(&out)
-    );
+    let (result, out, err) = tests::xtask_with_stderr(scratch.path(), &["regen"]);
+    result.unwrap();
+    assert_eq!(err, "", "{out}");
     // The overlay edited, `import` not run: regen says so.
     let overlay = scratch.path().join("spec/overlay.yaml");
     let text = fs::read_to_string(&overlay).unwrap();
@@ -512,9 +503,8 @@ fn regen_warns_when_the_overlay_changed_since_the_last_import() {
         text.replace("A page of time buckets.", "One page of time buckets."),
     )
     .unwrap();
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    xtask::run_with(&args, scratch.path(), &mut out, &mut err).unwrap();
-    let err = String::from_utf8(err).unwrap();
+    let (result, _, err) = tests::xtask_with_stderr(scratch.path(), &["regen"]);
+    result.unwrap();
     assert!(
         err.starts_with(
             "warning: spec/openai-usage.yaml is not what `cargo xtask import` makes of"

@@ -316,10 +316,7 @@ fn workspace(spec: &str) -> tempfile::TempDir {
 }
 
 fn run(root: &Path, args: &[&str]) -> (Result<xtask::Outcome, String>, String) {
-    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-    let mut out = Vec::new();
-    let result = xtask::run(&args, root, &mut out);
-    (result, String::from_utf8(out).unwrap())
+    tests::xtask(root, args)
 }
 
 fn snapshot(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {

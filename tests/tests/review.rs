@@ -569,14 +569,7 @@ fn run(args: &[&str]) -> (Result<xtask::Outcome, String>, String) {
 
 /// `cargo xtask ARGS`: the outcome, what it printed as output, and its verdicts and warnings.
 fn run_both(args: &[&str]) -> (Result<xtask::Outcome, String>, String, String) {
-    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let result = xtask::run_with(&args, root(), &mut out, &mut err);
-    (
-        result,
-        String::from_utf8(out).unwrap(),
-        String::from_utf8(err).unwrap(),
-    )
+    tests::xtask_with_stderr(root(), args)
 }
 
 /// Makes `to` hold exactly the files of `from`: files with other contents are rewritten, missing

@@ -13,7 +13,7 @@ use std::path::Path;
 use codegen::import::{self, Selection};
 use codegen::overlay::Overlay;
 
-use crate::{io, Outcome, SPEC};
+use crate::{io, Error, Outcome, SPEC};
 
 /// The operations the crate covers.
 pub const SELECTION: &str = "spec/selection.yaml";
@@ -98,17 +98,13 @@ pub struct Imported {
 
 /// The text of the imported spec: header, then the slice with the overlay applied. Also checks
 /// that the generator accepts the result, so that a broken overlay is caught here, not by regen.
-pub fn imported_text(
-    root: &Path,
-    source: &Path,
-    options: &ImportOptions,
-) -> Result<String, String> {
+pub fn imported_text(root: &Path, source: &Path, options: &ImportOptions) -> Result<String, Error> {
     let text = read_source(source)?;
     import_from(root, source, &file_name(source), &text, options).map(|imported| imported.text)
 }
 
-fn read_source(source: &Path) -> Result<String, String> {
-    codegen::load::read_input(source, "OpenAI's description").map_err(|e| e.to_string())
+fn read_source(source: &Path) -> Result<String, Error> {
+    Ok(codegen::load::read_input(source, "OpenAI's description")?)
 }
 
 fn file_name(path: &Path) -> String {
@@ -125,21 +121,17 @@ fn import_from(
     name: &str,
     text: &str,
     options: &ImportOptions,
-) -> Result<Imported, String> {
-    let document = codegen::load::parse(source, text).map_err(|e| e.to_string())?;
+) -> Result<Imported, Error> {
+    let document = codegen::load::parse(source, text)?;
     let selection_path = root.join(SELECTION);
-    let selection_text =
-        codegen::load::read_input(&selection_path, "the selection").map_err(|e| e.to_string())?;
-    let selection =
-        Selection::parse(Path::new(SELECTION), &selection_text).map_err(|e| e.to_string())?;
-    let mut slice = import::slice(&document, &selection).map_err(|e| e.to_string())?;
+    let selection_text = codegen::load::read_input(&selection_path, "the selection")?;
+    let selection = Selection::parse(Path::new(SELECTION), &selection_text)?;
+    let mut slice = import::slice(&document, &selection)?;
     let mut redundant = Vec::new();
     if !options.without_overlay {
-        let overlay_text = codegen::load::read_input(&root.join(OVERLAY), "the overlay")
-            .map_err(|e| e.to_string())?;
-        let overlay =
-            Overlay::parse(Path::new(OVERLAY), &overlay_text).map_err(|e| e.to_string())?;
-        let applied = overlay.apply(&mut slice).map_err(|e| e.to_string())?;
+        let overlay_text = codegen::load::read_input(&root.join(OVERLAY), "the overlay")?;
+        let overlay = Overlay::parse(Path::new(OVERLAY), &overlay_text)?;
+        let applied = overlay.apply(&mut slice)?;
         redundant = applied
             .redundant
             .iter()
@@ -179,20 +171,20 @@ fn import_from(
 
 /// `text`, if it can be written into a one-line header field: no line breaks or other control
 /// characters (they would write YAML of their own into the spec).
-fn one_line<'t>(what: &str, text: &'t str) -> Result<&'t str, String> {
+fn one_line<'t>(what: &str, text: &'t str) -> Result<&'t str, Error> {
     match text.chars().find(|c| c.is_control()) {
         None => Ok(text),
-        Some(c) => Err(format!(
+        Some(c) => Err(Error::Refused(format!(
             "{what} `{}` holds the control character U+{:04X}; it cannot go into the spec's header",
             text.escape_debug(),
             c as u32
-        )),
+        ))),
     }
 }
 
 /// A revision as given on the command line: a commit or tag name, nothing that could write
 /// YAML of its own into a header.
-fn check_revision(revision: &str) -> Result<(), String> {
+fn check_revision(revision: &str) -> Result<(), Error> {
     let fine = !revision.is_empty()
         && revision
             .chars()
@@ -200,10 +192,10 @@ fn check_revision(revision: &str) -> Result<(), String> {
     if fine {
         Ok(())
     } else {
-        Err(format!(
+        Err(Error::Usage(format!(
             "--source-rev `{}`: a revision is a commit or tag name (letters, digits, `.`, `_`, `-`, `/`)",
             revision.escape_debug()
-        ))
+        )))
     }
 }
 
@@ -241,14 +233,15 @@ const UPSTREAM_SOURCE_HEADER: &str = "\
 
 impl Upstream {
     /// Reads `spec/upstream/source.yaml`, with the file and place in errors.
-    pub fn read(root: &Path) -> Result<Upstream, String> {
+    pub fn read(root: &Path) -> Result<Upstream, Error> {
         let path = root.join(UPSTREAM_SOURCE);
-        let text = codegen::load::read_input(&path, "the upstream source record")
-            .map_err(|e| e.to_string())?;
-        codegen::load::parse_yaml(Path::new(UPSTREAM_SOURCE), &text).map_err(|e| e.to_string())?;
-        serde_yaml::from_str(&text).map_err(|e| match e.location() {
-            Some(at) => format!("{UPSTREAM_SOURCE}:{}:{}: {e}", at.line(), at.column()),
-            None => format!("{UPSTREAM_SOURCE}: {e}"),
+        let text = codegen::load::read_input(&path, "the upstream source record")?;
+        codegen::load::parse_yaml(Path::new(UPSTREAM_SOURCE), &text)?;
+        serde_yaml::from_str(&text).map_err(|e| {
+            Error::Refused(match e.location() {
+                Some(at) => format!("{UPSTREAM_SOURCE}:{}:{}: {e}", at.line(), at.column()),
+                None => format!("{UPSTREAM_SOURCE}: {e}"),
+            })
         })
     }
 
@@ -261,16 +254,16 @@ impl Upstream {
 }
 
 /// The vendored description's text, after checking that its bytes are the ones recorded.
-fn vendored(root: &Path) -> Result<(String, Upstream), String> {
+fn vendored(root: &Path) -> Result<(String, Upstream), Error> {
     let upstream = Upstream::read(root)?;
     let text = read_source(&root.join(UPSTREAM))?;
     let sha256 = sha256_hex(text.as_bytes());
     if sha256 != upstream.sha256 {
-        return Err(format!(
+        return Err(Error::Refused(format!(
             "{UPSTREAM} has SHA-256 {sha256}, but {UPSTREAM_SOURCE} records {} (revision {}): the copy was changed by hand or is incomplete; \
              vendor a download with `cargo xtask import FILE --source-rev REV`, or restore it with `git checkout -- {UPSTREAM}`",
             upstream.sha256, upstream.revision
-        ));
+        )));
     }
     Ok((text, upstream))
 }
@@ -282,7 +275,7 @@ pub fn run(
     revision: Option<String>,
     root: &Path,
     out: &mut dyn Write,
-) -> Result<Outcome, String> {
+) -> Result<Outcome, Error> {
     if let Some(revision) = &revision {
         check_revision(revision)?;
     }
@@ -313,10 +306,10 @@ pub fn run(
                 (Some(revision), _) => revision,
                 (None, Some(upstream)) => upstream.revision.clone(),
                 (None, None) => {
-                    return Err(format!(
+                    return Err(Error::Refused(format!(
                         "{} is not the vendored {UPSTREAM}: say which commit of openai/openai-openapi it is with --source-rev REV",
                         file.display()
-                    ))
+                    )))
                 }
             };
             let upstream = Upstream {
@@ -384,11 +377,10 @@ pub fn run(
     // Everything is computed before anything is written: a failing import changes nothing.
     if vendor {
         if vendored_current != text {
-            codegen::output::write_atomic(&vendored_copy, &text).map_err(|e| e.to_string())?;
+            codegen::output::write_atomic(&vendored_copy, &text)?;
         }
         if source_current != upstream.text() {
-            codegen::output::write_atomic(&root.join(UPSTREAM_SOURCE), &upstream.text())
-                .map_err(|e| e.to_string())?;
+            codegen::output::write_atomic(&root.join(UPSTREAM_SOURCE), &upstream.text())?;
         }
         writeln!(
             out,
@@ -401,7 +393,7 @@ pub fn run(
         writeln!(out, "{SPEC}: up to date, nothing changed").map_err(io)?;
         return Ok(Outcome::Success);
     }
-    codegen::output::write_atomic(&target, &imported.text).map_err(|e| e.to_string())?;
+    codegen::output::write_atomic(&target, &imported.text)?;
     writeln!(
         out,
         "{SPEC}: updated from {shown}; now run `cargo xtask regen` to regenerate the crate and see what changed for its users"

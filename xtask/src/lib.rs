@@ -21,7 +21,10 @@ use clap::{Parser, Subcommand, ValueEnum};
 use codegen::output::{self, Change};
 use codegen::Options;
 
+mod error;
 pub mod import;
+
+pub use error::Error;
 
 /// `cargo xtask`: the project's own commands.
 #[derive(Debug, Parser)]
@@ -130,7 +133,7 @@ pub enum Outcome {
 /// its warnings and verdicts to standard error ([`run_with`] takes both). An `Err` is a message
 /// for standard error: bad arguments, or a spec or file the command could not use (in which case
 /// nothing was written).
-pub fn run(args: &[String], root: &Path, out: &mut dyn Write) -> Result<Outcome, String> {
+pub fn run(args: &[String], root: &Path, out: &mut dyn Write) -> Result<Outcome, Error> {
     run_with(args, root, out, &mut std::io::stderr())
 }
 
@@ -141,7 +144,7 @@ pub fn run_with(
     root: &Path,
     out: &mut dyn Write,
     err: &mut dyn Write,
-) -> Result<Outcome, String> {
+) -> Result<Outcome, Error> {
     let argv = std::iter::once("cargo xtask").chain(args.iter().map(String::as_str));
     let cli = match Cli::try_parse_from(argv) {
         Ok(cli) => cli,
@@ -152,12 +155,13 @@ pub fn run_with(
         }
         // clap's own text: what is wrong, a suggestion for a typo, and the usage line.
         Err(e) => {
-            return Err(e
-                .render()
-                .to_string()
-                .trim_end()
-                .trim_start_matches("error: ")
-                .to_owned())
+            return Err(Error::Usage(
+                e.render()
+                    .to_string()
+                    .trim_end()
+                    .trim_start_matches("error: ")
+                    .to_owned(),
+            ))
         }
     };
     match cli.command {
@@ -212,7 +216,7 @@ fn regen(
     root: &Path,
     out: &mut dyn Write,
     err: &mut dyn Write,
-) -> Result<Outcome, String> {
+) -> Result<Outcome, Error> {
     let default_layout = spec.is_none();
     let (spec, dir, options) = match (spec, out_dir) {
         (None, None) => {
@@ -228,12 +232,12 @@ fn regen(
         _ => unreachable!("clap requires --spec and --out together"),
     };
 
-    let files = codegen::generate(&spec, &options).map_err(|e| e.to_string())?;
+    let files = codegen::generate(&spec, &options)?;
     if !check {
         // Finish (or clean up after) an interrupted earlier run before comparing.
-        output::recover(&dir).map_err(|e| e.to_string())?;
+        output::recover(&dir)?;
     }
-    let changes = output::plan(&dir, &files).map_err(|e| e.to_string())?;
+    let changes = output::plan(&dir, &files)?;
     let shown = |p: &Path| {
         dir.join(p)
             .strip_prefix(root)
@@ -271,7 +275,7 @@ fn regen(
         return Ok(Outcome::Failure);
     }
 
-    output::apply(&dir, &changes).map_err(|e| e.to_string())?;
+    output::apply(&dir, &changes)?;
     if default_layout {
         summarize_against_head(root, &spec, out)?;
         warn_if_not_imported(root, &spec, err)?;
@@ -290,14 +294,14 @@ fn regen(
     Ok(Outcome::Success)
 }
 
-pub(crate) fn io(e: std::io::Error) -> String {
-    format!("cannot write the report: {e}")
+pub(crate) fn io(e: std::io::Error) -> Error {
+    Error::Output(e)
 }
 
 /// The options `cargo xtask regen` generates `generated/` with: the package name. (The
 /// chargeback report, `report/`, depends on the generated crate like any user would, so nothing
 /// of the project's is copied into it.)
-pub fn main_crate_options(root: &Path, spec: &Path) -> Result<Options, String> {
+pub fn main_crate_options(root: &Path, spec: &Path) -> Result<Options, Error> {
     let settings = PackageSettings::read(root)?;
     let mut options = Options::for_spec(spec);
     options.crate_name = settings.name;
@@ -349,12 +353,11 @@ struct PackageSettings {
 }
 
 impl PackageSettings {
-    fn read(root: &Path) -> Result<Self, String> {
+    fn read(root: &Path) -> Result<Self, Error> {
         let path = root.join(PACKAGE);
-        let text =
-            codegen::load::read_input(&path, "the package settings").map_err(|e| e.to_string())?;
+        let text = codegen::load::read_input(&path, "the package settings")?;
         // Parsed with the tools' limits first (size, nesting, aliases), then read as settings.
-        codegen::load::parse_yaml(Path::new(PACKAGE), &text).map_err(|e| e.to_string())?;
+        codegen::load::parse_yaml(Path::new(PACKAGE), &text)?;
         let settings: PackageSettings =
             serde_yaml::from_str(&text).map_err(|e| match e.location() {
                 Some(at) => format!("{PACKAGE}:{}:{}: {e}", at.line(), at.column()),
@@ -371,10 +374,10 @@ impl PackageSettings {
                 .iter()
                 .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
         {
-            return Err(format!(
+            return Err(Error::Refused(format!(
                 "{PACKAGE}: `version: {}` is not a semantic version (MAJOR.MINOR.PATCH)",
                 settings.version
-            ));
+            )));
         }
         Ok(settings)
     }
@@ -391,7 +394,7 @@ pub const GOLDEN_FILES: &[&str] = &[
 
 /// Generates every fixture spec in `tests/fixtures/` and compares (or, with `write`, replaces)
 /// its expected output in `tests/fixtures/<name>/`. Returns the golden files that differed.
-pub fn goldens(root: &Path, write: bool) -> Result<Vec<PathBuf>, String> {
+pub fn goldens(root: &Path, write: bool) -> Result<Vec<PathBuf>, Error> {
     let dir = root.join("tests/fixtures");
     let mut specs: Vec<PathBuf> = std::fs::read_dir(&dir)
         .map_err(|e| format!("cannot list {}: {e}", dir.display()))?
@@ -406,7 +409,7 @@ pub fn goldens(root: &Path, write: bool) -> Result<Vec<PathBuf>, String> {
             .unwrap_or_default()
             .to_string_lossy()
             .into_owned();
-        let files = codegen::generate(spec, &Options::for_spec(spec)).map_err(|e| e.to_string())?;
+        let files = codegen::generate(spec, &Options::for_spec(spec))?;
         for wanted in GOLDEN_FILES {
             let file = files
                 .iter()
@@ -419,7 +422,7 @@ pub fn goldens(root: &Path, write: bool) -> Result<Vec<PathBuf>, String> {
                 continue;
             }
             if write {
-                output::write_atomic(&golden, &file.contents).map_err(|e| e.to_string())?;
+                output::write_atomic(&golden, &file.contents)?;
             }
             differ.push(golden);
         }
@@ -432,42 +435,42 @@ pub(crate) const SPEC: &str = "spec/openai-usage.yaml";
 
 /// A spec named on the command line: a file, or `git:REV` for the checked-in spec at `REV`.
 /// Returns a label for messages and the text.
-fn read_spec(root: &Path, arg: &str) -> Result<(PathBuf, String), String> {
+fn read_spec(root: &Path, arg: &str) -> Result<(PathBuf, String), Error> {
     match arg.strip_prefix("git:") {
         Some(rev) => {
             let text = git_show(root, rev)?;
             Ok((PathBuf::from(format!("{SPEC}@{rev}")), text))
         }
         None => {
-            let text =
-                codegen::load::read_input(Path::new(arg), "the spec").map_err(|e| e.to_string())?;
+            let text = codegen::load::read_input(Path::new(arg), "the spec")?;
             Ok((PathBuf::from(arg), text))
         }
     }
 }
 
-fn git_show(root: &Path, rev: &str) -> Result<String, String> {
+fn git_show(root: &Path, rev: &str) -> Result<String, Error> {
     let output = std::process::Command::new("git")
         .arg("-C")
         .arg(root)
         .args(["show", &format!("{rev}:{SPEC}")])
         .output()
-        .map_err(|e| format!("cannot run git: {e}"))?;
+        .map_err(|e| Error::Git(format!("cannot run git: {e}")))?;
     if !output.status.success() {
-        return Err(format!(
+        return Err(Error::Git(format!(
             "git cannot show {SPEC} at `{rev}`: {}",
             String::from_utf8_lossy(&output.stderr).trim()
-        ));
+        )));
     }
-    String::from_utf8(output.stdout).map_err(|_| format!("{SPEC} at `{rev}` is not UTF-8"))
+    String::from_utf8(output.stdout)
+        .map_err(|_| Error::Git(format!("{SPEC} at `{rev}` is not UTF-8")))
 }
 
 /// The review report between two specs.
-pub fn review(root: &Path, old: &str, new: &str) -> Result<codegen::diff::Report, String> {
+pub fn review(root: &Path, old: &str, new: &str) -> Result<codegen::diff::Report, Error> {
     let (old_label, old_text) = read_spec(root, old)?;
     let (new_label, new_text) = read_spec(root, new)?;
-    let old_api = codegen::api_from_str(&old_label, &old_text).map_err(|e| e.to_string())?;
-    let new_api = codegen::api_from_str(&new_label, &new_text).map_err(|e| e.to_string())?;
+    let old_api = codegen::api_from_str(&old_label, &old_text)?;
+    let new_api = codegen::api_from_str(&new_label, &new_text)?;
     let report = codegen::diff::diff(&old_api, &new_api);
     // The version line names the next version of the crate the project publishes.
     Ok(match PackageSettings::read(root) {
@@ -484,7 +487,7 @@ fn diff(
     root: &Path,
     out: &mut dyn Write,
     err: &mut dyn Write,
-) -> Result<Outcome, String> {
+) -> Result<Outcome, Error> {
     let report = review(root, old, new)?;
     let text = match format {
         Format::Markdown => report.to_markdown(),
@@ -501,12 +504,12 @@ fn diff(
 /// After `regen`: a warning when the spec is not what importing the vendored description with
 /// today's overlay and selection gives (one of them was edited and `import` not run), since the
 /// crate then follows a spec that the next import will change.
-fn warn_if_not_imported(root: &Path, spec: &Path, err: &mut dyn Write) -> Result<(), String> {
+fn warn_if_not_imported(root: &Path, spec: &Path, err: &mut dyn Write) -> Result<(), Error> {
     let upstream = root.join(import::UPSTREAM);
     if !upstream.exists() {
         return Ok(());
     }
-    let current = codegen::load::read_input(spec, "the spec").map_err(|e| e.to_string())?;
+    let current = codegen::load::read_input(spec, "the spec")?;
     match import::imported_text(root, &upstream, &import::ImportOptions::default()) {
         Ok(imported) if imported == current => {}
         Ok(_) => writeln!(
@@ -527,7 +530,7 @@ fn warn_if_not_imported(root: &Path, spec: &Path, err: &mut dyn Write) -> Result
 }
 
 /// After `regen`: when the spec differs from the committed one, what that means for users.
-fn summarize_against_head(root: &Path, spec: &Path, out: &mut dyn Write) -> Result<(), String> {
+fn summarize_against_head(root: &Path, spec: &Path, out: &mut dyn Write) -> Result<(), Error> {
     let Ok(committed) = git_show(root, "HEAD") else {
         return Ok(()); // not a git checkout, or the spec is new: nothing to compare with
     };
@@ -553,8 +556,8 @@ fn check_response(
     file: &Path,
     root: &Path,
     out: &mut dyn Write,
-) -> Result<Outcome, String> {
-    let text = codegen::load::read_input(file, "the response").map_err(|e| e.to_string())?;
+) -> Result<Outcome, Error> {
+    let text = codegen::load::read_input(file, "the response")?;
     let file = file.display();
     let body: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
         let message = e.to_string();
@@ -565,7 +568,7 @@ fn check_response(
             .to_owned();
         format!("{file}:{}:{}: not JSON: {message}", e.line(), e.column())
     })?;
-    let api = codegen::api(&root.join(SPEC)).map_err(|e| e.to_string())?;
+    let api = codegen::api(&root.join(SPEC))?;
     let found = codegen::describe::check_response(&api, operation, &body)?;
     if found.is_empty() {
         writeln!(out, "{file}: everything in it is described by {SPEC}").map_err(io)?;
