@@ -503,16 +503,33 @@ impl Field {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Enum {
     pub variants: Vec<Variant>,
-    /// Open: any other string is kept in an extra variant instead of being an error.
-    pub open: bool,
-    /// Listed values only in requests: the spec's enum is closed, but it is open because a
-    /// response uses it (a value the API adds must not fail a page); a parameter of this type
-    /// rejects the extra variant before sending.
-    pub requests_listed_only: bool,
+    /// Whether a value the spec does not list is kept (in the extra variant) or an error.
+    pub openness: Openness,
     /// The Rust name of the variant that keeps other strings, when open.
     pub other_name: String,
     /// The Rust name of the default variant, if the spec gives a default.
     pub default: Option<String>,
+}
+
+/// Whether an enum keeps values the spec does not list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Openness {
+    /// Only the listed values: another is an error (an enum only requests use).
+    Closed,
+    /// Open in the spec (`anyOf: [string, enum]`): any other string is kept in the extra
+    /// variant, and sent as it is.
+    Open,
+    /// Closed in the spec but held by a response: another value is kept when received (a value
+    /// the API adds must not fail a page), and a request rejects the extra variant before
+    /// sending (the spec lists what the endpoint takes).
+    OpenInResponses,
+}
+
+impl Openness {
+    /// Whether the Rust enum has the extra variant that keeps other values.
+    pub fn is_open(self) -> bool {
+        self != Openness::Closed
+    }
 }
 
 /// One value of an enum.

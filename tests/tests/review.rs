@@ -944,7 +944,7 @@ Version bump: patch (nothing breaks)
         .find(|t| t.name == "UsageCompletionsResultServiceTier")
         .unwrap();
     assert!(
-        matches!(&tier.kind, codegen::ir::TypeKind::Enum(e) if e.open && e.requests_listed_only)
+        matches!(&tier.kind, codegen::ir::TypeKind::Enum(e) if e.openness == codegen::ir::Openness::OpenInResponses)
     );
     let (before, after) = (
         tests::generated(&before).unwrap(),

@@ -3,14 +3,14 @@
 //! itself directly.
 
 use crate::error::Result;
-use crate::ir::{Operation, Type, TypeDef, TypeKind};
+use crate::ir::{Openness, Operation, Type, TypeDef, TypeKind};
 use crate::load::Node;
 use crate::naming;
 use crate::naming::Scope;
 
 /// Opens every closed enum a response can hold (alone, in a list or map, in a field, in a union
 /// member, at any depth), so that a value the API adds decodes instead of failing the page.
-/// Parameters of such an enum still send listed values only (`Enum::requests_listed_only`).
+/// Parameters of such an enum still send listed values only (`Openness::OpenInResponses`).
 pub(super) fn open_response_enums(types: &mut [TypeDef], operations: &[Operation]) {
     fn named(ty: &Type, out: &mut Vec<String>) {
         match ty {
@@ -36,9 +36,8 @@ pub(super) fn open_response_enums(types: &mut [TypeDef], operations: &[Operation
         match &mut def.kind {
             TypeKind::Struct(s) => s.fields.iter().for_each(|f| named(&f.ty, &mut pending)),
             TypeKind::Union(u) => pending.extend(u.variants.iter().map(|v| v.type_name.clone())),
-            TypeKind::Enum(e) if !e.open => {
-                e.open = true;
-                e.requests_listed_only = true;
+            TypeKind::Enum(e) if e.openness == Openness::Closed => {
+                e.openness = Openness::OpenInResponses;
             }
             TypeKind::Enum(_) => {}
         }
@@ -198,7 +197,7 @@ mod tests {
             "    R: {type: object, properties: {list: {type: array, items: {$ref: '#/components/schemas/E'}}}}\n    E: {type: string, enum: [x]}\n    P: {type: string, enum: [y]}",
         ));
         let open = |name: &str| match &api.types.iter().find(|t| t.name == name).unwrap().kind {
-            TypeKind::Enum(e) => e.open,
+            TypeKind::Enum(e) => e.openness.is_open(),
             _ => panic!("{name} is an enum"),
         };
         assert!(open("E"));

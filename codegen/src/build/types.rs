@@ -5,7 +5,7 @@ use super::accessors::accessors;
 use super::schemas::{single_value, Shape};
 use super::Builder;
 use crate::error::Result;
-use crate::ir::{Constant, Enum, Field, Struct, TypeDef, TypeKind, Variant};
+use crate::ir::{Constant, Enum, Field, Openness, Struct, TypeDef, TypeKind, Variant};
 use crate::load::{kind, Node};
 use crate::naming::Scope;
 use crate::{naming, resolve};
@@ -235,8 +235,11 @@ impl<'a> Builder<'a> {
         };
         Ok(Enum {
             variants,
-            open,
-            requests_listed_only: false,
+            openness: if open {
+                Openness::Open
+            } else {
+                Openness::Closed
+            },
             other_name,
             default,
         })
@@ -320,7 +323,7 @@ mod tests {
         let names: Vec<&str> = w.variants.iter().map(|v| v.rust_name.as_str()).collect();
         assert_eq!(names, ["Minute", "V1h", "OneDay"]);
         // Reachable from a response: open, keeping unknown values in `Other`.
-        assert!(w.open && w.requests_listed_only);
+        assert_eq!(w.openness, crate::ir::Openness::OpenInResponses);
         assert_eq!(w.other_name, "Other");
     }
 

@@ -130,7 +130,7 @@ fn same_kind(a: &TypeDef, b: &TypeDef) -> bool {
 fn kind(def: &TypeDef) -> &'static str {
     match &def.kind {
         TypeKind::Struct(_) => "struct",
-        TypeKind::Enum(e) if e.open => "open enum",
+        TypeKind::Enum(e) if e.openness.is_open() => "open enum",
         TypeKind::Enum(_) => "enum",
         TypeKind::Union(_) => "union",
     }

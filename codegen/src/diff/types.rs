@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::{field_type, find, kind, render, same_kind, Differ, Effect, Impact};
-use crate::ir::{Accessor, Field, Type, TypeKind};
+use crate::ir::{Accessor, Field, Openness, Type, TypeKind};
 use crate::naming;
 
 impl Differ<'_> {
@@ -149,21 +149,31 @@ impl Differ<'_> {
                         format!("`Default` is now `{now}` (was `{was}`)"),
                     ),
                 }
-                if a.requests_listed_only != b.requests_listed_only && a.open && b.open {
-                    let what = if b.requests_listed_only {
-                        "now closed in the spec: as a parameter, only listed values are sent"
-                    } else {
-                        "now open in the spec: as a parameter, any value is sent"
-                    };
-                    self.push_effect(Impact::Breaking, Effect::Runtime, new_name.to_owned(), what);
-                }
-                if a.open != b.open {
-                    let what = if b.open {
-                        "now open: other values are kept in a new variant instead of rejected"
-                    } else {
-                        "now closed: other values are rejected"
-                    };
-                    self.push(Impact::Breaking, new_name.to_owned(), what);
+                match (a.openness, b.openness) {
+                    (x, y) if x == y => {}
+                    (Openness::Open, Openness::OpenInResponses) => self.push_effect(
+                        Impact::Breaking,
+                        Effect::Runtime,
+                        new_name.to_owned(),
+                        "now closed in the spec: as a parameter, only listed values are sent",
+                    ),
+                    (Openness::OpenInResponses, Openness::Open) => self.push_effect(
+                        Impact::Breaking,
+                        Effect::Runtime,
+                        new_name.to_owned(),
+                        "now open in the spec: as a parameter, any value is sent",
+                    ),
+                    (Openness::Closed, _) => self.push(
+                        Impact::Breaking,
+                        new_name.to_owned(),
+                        "now open: other values are kept in a new variant instead of rejected",
+                    ),
+                    (_, Openness::Closed) => self.push(
+                        Impact::Breaking,
+                        new_name.to_owned(),
+                        "now closed: other values are rejected",
+                    ),
+                    _ => unreachable!("every pair of different opennesses is above"),
                 }
                 let old_values: BTreeMap<&str, &str> = a
                     .variants
@@ -172,7 +182,7 @@ impl Differ<'_> {
                     .collect();
                 // What adding a value changes besides the new variant: the list constant's
                 // type grows, and a response value the crate kept as text is now a variant.
-                let (list, kept) = if b.open {
+                let (list, kept) = if b.openness.is_open() {
                     ("KNOWN", Some(&b.other_name))
                 } else {
                     ("ALL", None)
@@ -186,7 +196,7 @@ impl Differ<'_> {
                                 b.variants.len(),
                                 a.variants.len()
                             );
-                            if let (Some(other), true) = (kept, a.open) {
+                            if let (Some(other), true) = (kept, a.openness.is_open()) {
                                 message.push_str(&format!(
                                     "; a `{}` the crate read as `{other}(\"{}\")` now reads as `{}` (changes behaviour for code that matched `{other}`)",
                                     v.wire, v.wire, v.rust_name

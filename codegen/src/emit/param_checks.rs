@@ -184,7 +184,7 @@ pub(super) fn listed_only(api: &Api, p: &Param) -> TokenStream {
     else {
         return quote!();
     };
-    if !e.requests_listed_only {
+    if e.openness != crate::ir::Openness::OpenInResponses {
         return quote!();
     }
     let (id, wire) = (ident(&p.rust_name), &p.wire_name);

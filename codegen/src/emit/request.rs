@@ -207,7 +207,7 @@ fn named_check(api: &Api, ty: &Type, wire: &str) -> Option<TokenStream> {
         TypeKind::Struct(s) if s.request => {
             Some(quote!(value.validate().map_err(|e| e.within(#wire))?;))
         }
-        TypeKind::Enum(e) if e.requests_listed_only => {
+        TypeKind::Enum(e) if e.openness == crate::ir::Openness::OpenInResponses => {
             let (ty, other) = (ident(name), ident(&e.other_name));
             Some(quote! {
                 if let #ty::#other(value) = value {

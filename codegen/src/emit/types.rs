@@ -4,7 +4,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::{docs, ident, rust_type};
-use crate::ir::{Api, Enum, Field, Struct, Type, TypeDef, TypeKind, Union};
+use crate::ir::{Api, Enum, Field, Openness, Struct, Type, TypeDef, TypeKind, Union};
 use crate::naming;
 
 /// The named types `types[range]`; with `head`, the module's doc comment first.
@@ -290,14 +290,14 @@ fn field(f: &Field) -> TokenStream {
 
 fn enumeration(def: &TypeDef, e: &Enum, origin: &str) -> TokenStream {
     let name = ident(&def.name);
-    let kind = if e.requests_listed_only {
+    let kind = if e.openness == Openness::OpenInResponses {
         format!(
             "{} A response may hold it, so a value the spec does not list is kept in [`{}::{}`] rather than failing the page; as a parameter, only the listed values are sent (`validate` rejects the other).",
             origin,
             def.name,
             e.other_name
         )
-    } else if e.open {
+    } else if e.openness == Openness::Open {
         format!(
             "{} Open: a value the spec does not list is kept in [`{}::{}`] rather than rejected.",
             origin, def.name, e.other_name
@@ -324,7 +324,7 @@ fn enumeration(def: &TypeDef, e: &Enum, origin: &str) -> TokenStream {
     } else {
         quote!()
     };
-    if !e.open {
+    if !e.openness.is_open() {
         return quote! {
             #doc
             #[derive(Clone, Copy, Debug, #derive_default PartialEq, Eq, Hash, PartialOrd, Ord)]
