@@ -88,7 +88,7 @@ pub fn trait_impl(file: &syn::File, trait_name: &str, type_name: &str) -> String
         let last = path.segments.last().map(|s| s.ident.to_string());
         if last.as_deref() == Some(trait_name) && self_ty.path.is_ident(type_name) {
             let file: syn::File = syn::parse_quote!(#item);
-            return prettyplease::unparse(&file);
+            return crate::emit::print(&file);
         }
     }
     panic!("no impl {trait_name} for {type_name}")

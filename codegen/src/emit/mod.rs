@@ -219,7 +219,14 @@ fn format(path: &str, tokens: TokenStream) -> Result<String> {
         place: Place::File,
         message: format!("the generator produced code that does not parse (a bug in codegen): {e}"),
     })?;
-    Ok(space_items(&prettyplease::unparse(&file)))
+    let printed = print(&file);
+    docs::take_blocks();
+    Ok(space_items(&printed))
+}
+
+/// `file` printed by prettyplease, with the doc comments written in ([`docs::splice`]).
+pub(crate) fn print(file: &syn::File) -> String {
+    docs::splice(&prettyplease::unparse(file))
 }
 
 /// prettyplease puts items right under each other; a blank line between top-level items, between
@@ -455,7 +462,7 @@ mod tests {
 
     #[test]
     fn the_crate_root_exports_what_build_reserves_and_every_type() {
-        let text = prettyplease::unparse(&parse(lib_rs(&sample(), &options())));
+        let text = print(&parse(lib_rs(&sample(), &options())));
         for (module, item) in ROOT_EXPORTS {
             assert!(
                 text.contains(&format!("pub use {module}::{item};")),

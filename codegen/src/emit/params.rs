@@ -451,7 +451,7 @@ mod tests {
             &crate::Options::for_spec(std::path::Path::new("t.yaml")),
         ));
         let names = methods(&file, "AParams");
-        (prettyplease::unparse(&file), names)
+        (super::super::print(&file), names)
     }
 
     #[test]

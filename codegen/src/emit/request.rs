@@ -235,7 +235,7 @@ mod tests {
             &crate::Options::for_spec(std::path::Path::new("t.yaml")),
         ));
         let names = methods(&file, "ABody");
-        (prettyplease::unparse(&file), names)
+        (super::super::print(&file), names)
     }
 
     #[test]

@@ -531,7 +531,7 @@ mod tests {
         let text = doc(&get("[]", "{$ref: '#/components/schemas/R'}"), components)
             .replace("  schemas: {}\n", "  schemas:\n");
         let api = api(&text);
-        prettyplease::unparse(&parse(super::file(
+        super::super::print(&parse(super::file(
             &api,
             0..api.types.len(),
             true,
