@@ -120,6 +120,13 @@ pub enum HttpMethod {
     Trace,
 }
 
+impl Operation {
+    /// The parameter `id` refers to.
+    pub fn param(&self, id: ParamId) -> &Param {
+        &self.params[id.0]
+    }
+}
+
 impl HttpMethod {
     /// Whether HTTP defines the method as idempotent (RFC 9110, section 9.2.2).
     pub fn is_idempotent(self) -> bool {
@@ -185,9 +192,9 @@ pub struct PathTemplate {
 pub enum PathPart {
     /// Text sent as it is.
     Literal(String),
-    /// A placeholder: the index, in [`Operation::params`], of the path parameter that fills it
-    /// (percent-encoded as exactly one path segment).
-    Param(usize),
+    /// A placeholder: the path parameter that fills it (percent-encoded as exactly one path
+    /// segment).
+    Param(ParamId),
 }
 
 impl PathTemplate {
@@ -209,8 +216,8 @@ impl std::fmt::Display for PathTemplate {
 /// How an operation pages: by a cursor parameter, through fields of its response.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Paging {
-    /// The Rust name of the cursor parameter's field.
-    pub cursor_param: String,
+    /// The cursor parameter.
+    pub cursor: ParamId,
     /// The Rust name of the method that streams items (`usage_completions_buckets`).
     pub items_method: String,
     /// The Rust name of the method that streams pages (`usage_completions_pages`).
@@ -243,14 +250,10 @@ pub struct PageField {
     pub optional: bool,
 }
 
-/// Another parameter of the same operation, as a rule names it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ParamRef {
-    /// Its index in [`Operation::params`].
-    pub index: usize,
-    /// Its wire name (what the review compares: indexes move when parameters are added).
-    pub wire_name: String,
-}
+/// A parameter of an operation: its index in [`Operation::params`] (see [`Operation::param`]).
+/// Path templates, paging and the rules that relate two parameters refer to parameters by it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ParamId(pub usize);
 
 /// Where a parameter goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -320,7 +323,7 @@ pub struct Bounds {
     /// `x-maximum-by`: a maximum that depends on another parameter's value.
     pub maximum_by: Option<MaximumBy>,
     /// `x-greater-than`: the parameter this one must exceed.
-    pub greater_than: Option<ParamRef>,
+    pub greater_than: Option<ParamId>,
 }
 
 /// A numeric bound, of the parameter's own kind: whole for an `integer` (build refuses
@@ -356,7 +359,7 @@ impl std::fmt::Display for Number {
 #[derive(Clone, Debug, PartialEq)]
 pub struct MaximumBy {
     /// The other parameter.
-    pub param: ParamRef,
+    pub param: ParamId,
     /// The wire value assumed when the other parameter is not set.
     pub default: String,
     /// (wire value of the other parameter, maximum) pairs, in spec order.

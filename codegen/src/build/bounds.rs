@@ -4,7 +4,7 @@
 
 use super::Builder;
 use crate::error::Result;
-use crate::ir::{Bounds, MaximumBy, Number, Param, ParamRef, Type};
+use crate::ir::{Bounds, MaximumBy, Number, Param, ParamId, Type};
 use crate::load::{kind, Node};
 use serde_yaml::Value;
 
@@ -120,11 +120,7 @@ impl<'a> Builder<'a> {
                         "names parameter `{name}`, which this operation does not have"
                     ))
                 })?;
-            let reference = ParamRef {
-                index,
-                wire_name: name.to_string(),
-            };
-            Ok::<_, crate::error::Error>((reference, &params[index]))
+            Ok::<_, crate::error::Error>((ParamId(index), &params[index]))
         };
         let mut bounds = Bounds::default();
         if let Some(node) = schema.get("x-greater-than") {
@@ -278,7 +274,7 @@ mod tests {
             .maximum_by
             .clone()
             .unwrap();
-        assert_eq!(by.param.index, 0);
+        assert_eq!(by.param, crate::ir::ParamId(0));
         assert_eq!(
             by.values,
             vec![("1m".to_string(), 1440), ("1d".to_string(), 31)]

@@ -5,7 +5,8 @@ use super::docs::deprecation;
 use super::{Builder, PARAMETER_PREFIX};
 use crate::error::Result;
 use crate::ir::{
-    Auth, AuthKind, Location, Operation, Param, PathPart, PathTemplate, RequestBody, Type, TypeKind,
+    Auth, AuthKind, Location, Operation, Param, ParamId, PathPart, PathTemplate, RequestBody, Type,
+    TypeKind,
 };
 use crate::load::{Document, Node};
 use crate::naming::Scope;
@@ -112,7 +113,7 @@ pub(super) fn path_template(node: &Node<'_>, path: &str, params: &[Param]) -> Re
                 "path `{path}` has the placeholder `{{{name}}}` twice"
             )));
         }
-        parts.push(PathPart::Param(index));
+        parts.push(PathPart::Param(ParamId(index)));
         rest = &rest[close + 1..];
     }
     if !rest.is_empty() {
@@ -457,7 +458,7 @@ impl<'a> Builder<'a> {
 
 #[cfg(test)]
 mod tests {
-    use crate::ir::{HttpMethod, Location, PathPart, Type};
+    use crate::ir::{HttpMethod, Location, ParamId, PathPart, Type};
     use crate::testing::{at, doc, error, operation};
 
     fn with_path(path: &str, method: &str, params: &str) -> String {
@@ -479,9 +480,9 @@ mod tests {
             op.path.parts,
             vec![
                 PathPart::Literal("/shelves/".into()),
-                PathPart::Param(1),
+                PathPart::Param(ParamId(1)),
                 PathPart::Literal("/slots/".into()),
-                PathPart::Param(0),
+                PathPart::Param(ParamId(0)),
             ]
         );
         assert!(op

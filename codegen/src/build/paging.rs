@@ -2,7 +2,7 @@
 //! against the operation's parameters and its response type.
 
 use crate::error::Result;
-use crate::ir::{Field, Operation, PageField, PageShape, Paging, Type, TypeDef, TypeKind};
+use crate::ir::{Field, Operation, PageField, PageShape, Paging, ParamId, Type, TypeDef, TypeKind};
 use crate::load::Node;
 use crate::naming;
 use serde_yaml::Value;
@@ -127,7 +127,12 @@ pub(super) fn paging(
         ))
     })?;
     Ok(Some(Paging {
-        cursor_param: cursor.rust_name.clone(),
+        cursor: ParamId(
+            op.params
+                .iter()
+                .position(|p| p.wire_name == cursor_wire)
+                .expect("just found"),
+        ),
         items_method: format!("{}_{}", op.method_name, naming::unraw(&items_suffix)),
         pages_method: format!("{}_pages", op.method_name),
         page: PageShape {
@@ -170,7 +175,7 @@ mod tests {
             PAGE,
         ));
         let paging = api.operations[0].paging.as_ref().expect("pages");
-        assert_eq!(paging.cursor_param, "after");
+        assert_eq!(api.operations[0].param(paging.cursor).wire_name, "after");
         assert_eq!(paging.items_method, "list_things_things");
         assert_eq!(paging.pages_method, "list_things_pages");
         assert_eq!(paging.page.type_name, "Page");

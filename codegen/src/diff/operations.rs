@@ -223,19 +223,19 @@ impl Differ<'_> {
                     );
                 }
             }
-            let how = |p: &crate::ir::Paging| {
+            let how = |op: &Operation, p: &crate::ir::Paging| {
                 (
-                    p.cursor_param.clone(),
+                    op.param(p.cursor).rust_name.clone(),
                     p.page.next_cursor.rust_name.clone(),
                     p.page.has_more.as_ref().map(|h| h.rust_name.clone()),
                     p.page.items.rust_name.clone(),
                 )
             };
-            if how(a) != how(b) {
-                let describe = |p: &crate::ir::Paging| {
+            if how(old, a) != how(new, b) {
+                let describe = |op: &Operation, p: &crate::ir::Paging| {
                     format!(
                         "`{}` from `{}`, items in `{}`",
-                        naming::unraw(&p.cursor_param),
+                        naming::unraw(&op.param(p.cursor).rust_name),
                         naming::unraw(&p.page.next_cursor.rust_name),
                         naming::unraw(&p.page.items.rust_name)
                     )
@@ -244,7 +244,11 @@ impl Differ<'_> {
                     Impact::Breaking,
                     Effect::Behaviour,
                     item.clone(),
-                    format!("pages differently: {} (was {})", describe(b), describe(a)),
+                    format!(
+                        "pages differently: {} (was {})",
+                        describe(new, b),
+                        describe(old, a)
+                    ),
                 );
             }
         }

@@ -85,7 +85,7 @@ impl Differ<'_> {
                 setter(p)
             };
             self.type_use(&format!("{item} (`{wire}`)"), &before.ty, &p.ty);
-            self.param_rules(&item, before, p);
+            self.param_rules(&item, (old_op, before), (new_op, p));
             self.deprecation(
                 &item,
                 &format!("parameter `{wire}`"),
@@ -112,13 +112,22 @@ impl Differ<'_> {
     /// What else of a parameter the crate or the wire depends on: its bounds (checked by
     /// `validate` or by the server), its default (what the server assumes when it is not sent)
     /// and how an array is sent.
-    pub(super) fn param_rules(&mut self, item: &str, old: &Param, new: &Param) {
+    /// Each side is the operation and its parameter: rules that name another parameter are
+    /// compared by that parameter's wire name.
+    pub(super) fn param_rules(
+        &mut self,
+        item: &str,
+        (old_op, old): (&Operation, &Param),
+        (new_op, new): (&Operation, &Param),
+    ) {
         let wire = &new.wire_name;
         let (a, b) = (&old.bounds, &new.bounds);
         self.bounds(item, wire, a, b);
-        self.maximum_by(item, wire, &a.maximum_by, &b.maximum_by);
-        let than = |r: &Option<crate::ir::ParamRef>| r.as_ref().map(|r| r.wire_name.clone());
-        match (than(&a.greater_than), than(&b.greater_than)) {
+        self.maximum_by(item, wire, (old_op, &a.maximum_by), (new_op, &b.maximum_by));
+        let than = |op: &Operation, r: &Option<crate::ir::ParamId>| {
+            r.map(|id| op.param(id).wire_name.clone())
+        };
+        match (than(old_op, &a.greater_than), than(new_op, &b.greater_than)) {
             (None, None) => {}
             (x, y) if x == y => {}
             (None, Some(other)) => self.push_effect(
@@ -298,8 +307,8 @@ impl Differ<'_> {
         &mut self,
         item: &str,
         wire: &str,
-        old: &Option<MaximumBy>,
-        new: &Option<MaximumBy>,
+        (old_op, old): (&Operation, &Option<MaximumBy>),
+        (new_op, new): (&Operation, &Option<MaximumBy>),
     ) {
         let values = |m: &Option<MaximumBy>| -> BTreeMap<String, f64> {
             m.iter()
@@ -309,10 +318,11 @@ impl Differ<'_> {
         };
         let (was, now) = (values(old), values(new));
         let keys: BTreeSet<&String> = was.keys().chain(now.keys()).collect();
-        let basis = new
-            .as_ref()
-            .or(old.as_ref())
-            .map(|m| m.param.wire_name.clone());
+        let basis = match (new, old) {
+            (Some(m), _) => Some(new_op.param(m.param).wire_name.clone()),
+            (None, Some(m)) => Some(old_op.param(m.param).wire_name.clone()),
+            (None, None) => None,
+        };
         for key in keys {
             let name = format!(
                 "maximum for `{}={key}` (`x-maximum-by`)",
@@ -335,7 +345,9 @@ impl Differ<'_> {
                     item,
                     format!(
                         "`{wire}`: the `x-maximum-by` default of `{}` is now `{}` (was `{}`)",
-                        b.param.wire_name, b.default, a.default
+                        new_op.param(b.param).wire_name,
+                        b.default,
+                        a.default
                     ),
                 );
             }

@@ -180,7 +180,7 @@ fn operation(op: &Operation) -> TokenStream {
         let pages = ident(&paging.pages_method);
         let items = ident(&paging.items_method);
         let item = rust_type(&paging.page.item, &types_path());
-        let cursor = crate::naming::unraw(&paging.cursor_param);
+        let cursor = crate::naming::unraw(&op.param(paging.cursor).rust_name);
         let pages_doc = docs::attrs(&format!(
             "Every page of {endpoint}, from the one `params` asks for (its `{cursor}`, or the first) to the \
              last: the cursor is followed while the server says there is more. One page is held at a \

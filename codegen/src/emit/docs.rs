@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::{Bounds, Doc};
+use crate::ir::{Bounds, Doc, Param, ParamId};
 
 /// The doc comment of an item: what `#[doc = "..."]` attributes, one per line of `text`, print
 /// as. It is handed to `syn` and `prettyplease` as one short placeholder attribute and written
@@ -178,7 +178,8 @@ fn only_text_blocks(text: &str) -> bool {
 }
 
 /// A paragraph of facts, such as "JSON property `x`. Optional. Default: `1d`."
-pub fn facts(doc: &Doc, lead: String, bounds: Option<&Bounds>) -> String {
+pub fn facts(doc: &Doc, lead: String, bounds: Option<&Bounds>, params: &[Param]) -> String {
+    let wire = |id: ParamId| params.get(id.0).map_or("?", |p| p.wire_name.as_str());
     let mut facts = vec![lead];
     if let Some(default) = &doc.default {
         facts.push(format!("Default: `{}`.", default));
@@ -198,17 +199,17 @@ pub fn facts(doc: &Doc, lead: String, bounds: Option<&Bounds>) -> String {
             let each: Vec<String> = by
                 .values
                 .iter()
-                .map(|(value, max)| format!("{max} when `{}` is `{value}`", by.param.wire_name))
+                .map(|(value, max)| format!("{max} when `{}` is `{value}`", wire(by.param)))
                 .collect();
             facts.push(format!(
                 "At most {} (unset `{}` counts as `{}`).",
                 each.join(", "),
-                by.param.wire_name,
+                wire(by.param),
                 by.default
             ));
         }
         if let Some(other) = &bounds.greater_than {
-            facts.push(format!("Must be greater than `{}`.", other.wire_name));
+            facts.push(format!("Must be greater than `{}`.", wire(*other)));
         }
         if let Some(min) = &bounds.exclusive_minimum {
             facts.push(format!("Greater than {min}."));
@@ -272,7 +273,7 @@ pub fn visible(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::{MaximumBy, Number, ParamRef};
+    use crate::ir::{MaximumBy, Number, ParamId};
 
     #[test]
     fn spliced_docs_are_the_bytes_prettyplease_prints_for_one_attribute_per_line() {
@@ -358,16 +359,13 @@ mod tests {
             example: None,
         };
         assert_eq!(
-            facts(&doc, "Query parameter `w`.".into(), None),
+            facts(&doc, "Query parameter `w`.".into(), None, &[]),
             "Query parameter `w`. Default: `1d`. Allowed values: `1m`, `1d`."
         );
         let bounds = Bounds {
             minimum: Some(Number::Integer(1)),
             maximum_by: Some(MaximumBy {
-                param: ParamRef {
-                    index: 0,
-                    wire_name: "w".into(),
-                },
+                param: ParamId(0),
                 default: "1d".into(),
                 values: vec![("1m".into(), 1440), ("1d".into(), 31)],
             }),
@@ -376,7 +374,17 @@ mod tests {
             ..Bounds::default()
         };
         assert_eq!(
-            facts(&Doc::default(), "Lead.".into(), Some(&bounds)),
+            facts(
+                &Doc::default(),
+                "Lead.".into(),
+                Some(&bounds),
+                &[crate::testing::operation(&crate::testing::doc(
+                    &crate::testing::get("[{name: w, in: query, schema: {type: string}}]", "{type: object}"),
+                    "",
+                ))
+                .params
+                .remove(0)],
+            ),
             "Lead. Minimum: 1. At most 1440 when `w` is `1m`, 31 when `w` is `1d` (unset `w` counts as `1d`). At most 3 values. Must match the pattern `^a'b$` (checked by the server)."
         );
     }

@@ -100,7 +100,7 @@ pub fn request_impl(api: &Api, op: &Operation) -> TokenStream {
         }
     });
     let paged = op.paging.as_ref().map(|paging| {
-        let cursor = ident(&paging.cursor_param);
+        let cursor = ident(&op.param(paging.cursor).rust_name);
         quote! {
             impl crate::runtime::Paged for #params {
                 fn set_cursor(&mut self, cursor: Option<String>) {

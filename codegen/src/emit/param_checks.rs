@@ -92,9 +92,9 @@ fn numeric_checks(p: &Param, op: &Operation) -> TokenStream {
     let fail = |message: String| quote!(return Err(crate::runtime::InvalidParam::new(Self::OPERATION_ID, #wire, format!(#message))););
     body.extend(super::checks::numeric(b, &fail));
     if let Some(by) = &b.maximum_by {
-        let other = &op.params[by.param.index];
+        let other = op.param(by.param);
         let other_id = ident(&other.rust_name);
-        let other_wire = &by.param.wire_name;
+        let other_wire = &other.wire_name;
         let default = &by.default;
         let basis = if other.required {
             quote!(let basis = self.#other_id.as_str();)
@@ -127,8 +127,8 @@ fn numeric_checks(p: &Param, op: &Operation) -> TokenStream {
         });
     }
     if let Some(reference) = &b.greater_than {
-        let other = &op.params[reference.index];
-        let other_wire = &reference.wire_name;
+        let other = op.param(*reference);
+        let other_wire = &other.wire_name;
         let other_id = ident(&other.rust_name);
         let message = format!(
             "{{value}} must be greater than `{}` ({{other}})",

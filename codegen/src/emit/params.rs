@@ -135,7 +135,7 @@ fn operation(api: &Api, op: &Operation, example: Option<String>) -> TokenStream 
         new_doc.push_str(&format!(
             "\n\n`{}`: {}",
             p.rust_name.trim_start_matches("r#"),
-            param_doc_text(p)
+            param_doc_text(p, &op.params)
         ));
     }
     if let Some(b) = body.as_ref().filter(|b| b.required) {
@@ -157,7 +157,7 @@ fn operation(api: &Api, op: &Operation, example: Option<String>) -> TokenStream 
         .params
         .iter()
         .filter(|p| !p.required)
-        .map(setter)
+        .map(|p| setter(p, &op.params))
         .chain(body_setter);
     let body_check = body.as_ref().and_then(|b| {
         let (id, name) = (&b.id, &b.name);
@@ -287,8 +287,8 @@ impl Body {
 fn to_path(op: &Operation) -> TokenStream {
     let pieces = op.path.parts.iter().map(|part| match part {
         PathPart::Literal(text) => quote!(path.push_str(#text);),
-        PathPart::Param(index) => {
-            let p = &op.params[*index];
+        PathPart::Param(id) => {
+            let p = op.param(*id);
             let id = ident(&p.rust_name);
             if is_string(p) {
                 quote!(path.push_str(&crate::runtime::path::segment(&self.#id));)
@@ -365,22 +365,22 @@ fn arg_type(p: &Param) -> TokenStream {
     }
 }
 
-fn param_doc_text(p: &Param) -> String {
+fn param_doc_text(p: &Param, params: &[Param]) -> String {
     let presence = if p.required { "Required." } else { "Optional." };
     let place = match p.location {
         Location::Query => "Query",
         Location::Path => "Path",
     };
     let lead = format!("{place} parameter `{}`. {presence}", p.wire_name);
-    let facts = docs::facts(&p.doc, lead, Some(&p.bounds));
+    let facts = docs::facts(&p.doc, lead, Some(&p.bounds), params);
     docs::item(p.doc.description.as_deref(), &facts)
 }
 
-fn setter(p: &Param) -> TokenStream {
+fn setter(p: &Param, params: &[Param]) -> TokenStream {
     let id = ident(&p.rust_name);
     let setter = ident(&p.setter_name);
     let ty = arg_type(p);
-    let doc = docs::attrs(&param_doc_text(p));
+    let doc = docs::attrs(&param_doc_text(p, params));
     let deprecated = super::deprecated(&p.deprecated);
     let assign = if is_array(p) {
         quote!(self.#id = #id.into_iter().map(Into::into).collect();)

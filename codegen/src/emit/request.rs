@@ -80,7 +80,7 @@ pub(super) fn constructible(api: &Api, def: &TypeDef, s: &Struct) -> TokenStream
 fn field_text(f: &Field) -> String {
     let presence = if f.required { "Required." } else { "Optional." };
     let lead = format!("JSON property `{}`. {presence}", f.wire_name);
-    let facts = docs::facts(&f.doc, lead, Some(&f.bounds));
+    let facts = docs::facts(&f.doc, lead, Some(&f.bounds), &[]);
     docs::item(f.doc.description.as_deref(), &facts)
 }
 

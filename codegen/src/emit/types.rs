@@ -244,7 +244,7 @@ fn field(f: &Field) -> TokenStream {
         (false, false) => "Optional.",
     };
     let lead = format!("JSON property `{}`. {presence}", f.wire_name);
-    let facts = docs::facts(&f.doc, lead, None);
+    let facts = docs::facts(&f.doc, lead, None, &[]);
     let doc = docs::attrs(&docs::item(f.doc.description.as_deref(), &facts));
     let id = ident(&f.rust_name);
     let ty = rust_type(f.ty.non_null(), &quote!());
@@ -305,7 +305,7 @@ fn enumeration(def: &TypeDef, e: &Enum, origin: &str) -> TokenStream {
     } else {
         origin.to_owned()
     };
-    let facts = docs::facts(&def.doc, kind, None);
+    let facts = docs::facts(&def.doc, kind, None, &[]);
     let doc = docs::attrs(&docs::item(def.doc.description.as_deref(), &facts));
     let variants: Vec<_> = e.variants.iter().map(|v| ident(&v.rust_name)).collect();
     let wires: Vec<_> = e.variants.iter().map(|v| v.wire.as_str()).collect();
