@@ -15,7 +15,7 @@ pub fn types(api: &Api) -> Vec<TypeShape> {
                 fields: leak(
                     s.fields
                         .iter()
-                        .map(|f| (leak_str(&f.wire_name), shape(api, &f.ty)))
+                        .map(|f| (leak_str(&f.wire_name), shape(&f.ty)))
                         .collect(),
                 ),
                 constants: leak(
@@ -35,7 +35,7 @@ pub fn types(api: &Api) -> Vec<TypeShape> {
                 variants: leak(
                     u.variants
                         .iter()
-                        .map(|v| (leak_str(&v.tag), index(api, &v.type_name)))
+                        .map(|v| (leak_str(&v.tag), v.ty.0))
                         .collect(),
                 ),
             },
@@ -44,7 +44,7 @@ pub fn types(api: &Api) -> Vec<TypeShape> {
 }
 
 /// The shape of one use of a type.
-pub fn shape(api: &Api, ty: &Type) -> Shape {
+pub fn shape(ty: &Type) -> Shape {
     match ty {
         Type::Integer
         | Type::Number
@@ -53,18 +53,11 @@ pub fn shape(api: &Api, ty: &Type) -> Shape {
         | Type::Boolean
         | Type::String
         | Type::Any => Shape::Leaf,
-        Type::Named(name) => Shape::Named(index(api, name)),
-        Type::Array(item) => Shape::Array(Box::leak(Box::new(shape(api, item)))),
-        Type::Map(value) => Shape::Map(Box::leak(Box::new(shape(api, value)))),
-        Type::Nullable(inner) => Shape::Nullable(Box::leak(Box::new(shape(api, inner)))),
+        Type::Named(id) => Shape::Named(id.0),
+        Type::Array(item) => Shape::Array(Box::leak(Box::new(shape(item)))),
+        Type::Map(value) => Shape::Map(Box::leak(Box::new(shape(value)))),
+        Type::Nullable(inner) => Shape::Nullable(Box::leak(Box::new(shape(inner)))),
     }
-}
-
-fn index(api: &Api, name: &str) -> usize {
-    api.types
-        .iter()
-        .position(|t| t.name == name)
-        .expect("the IR names only types it defines")
 }
 
 // The walk's tables are `'static` so that generated crates can hold them in statics; here they
@@ -102,7 +95,7 @@ pub fn check_response(
     let table = types(api);
     Ok(crate::unrecognized::unrecognized(
         &table,
-        &shape(api, response),
+        &shape(response),
         body,
     ))
 }
@@ -118,7 +111,7 @@ mod tests {
             .replace("  schemas: {}\n", "  schemas:\n");
         let api = api(&text);
         let response = api.operations[0].response.clone().unwrap();
-        assert_eq!(shape(&api, &response), Shape::Array(&Shape::Named(0)));
+        assert_eq!(shape(&response), Shape::Array(&Shape::Named(0)));
         let types = types(&api);
         assert!(
             matches!(&types[0], TypeShape::Struct { fields, .. } if fields.len() == 1 && fields[0].0 == "unit" && fields[0].1 == Shape::Named(1)),

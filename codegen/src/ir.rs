@@ -21,8 +21,30 @@ pub struct Api {
     pub error_body: Type,
     /// The operations, in the order of the spec's paths.
     pub operations: Vec<Operation>,
-    /// Every named type, sorted by Rust name so that output does not depend on discovery order.
+    /// Every named type, sorted by Rust name so that output does not depend on discovery order;
+    /// a [`TypeId`] is an index into it ([`Api::ty`]).
     pub types: Vec<TypeDef>,
+}
+
+/// A named type of the API: its index in [`Api::types`] (see [`Api::ty`]). Every use of a named
+/// type (a field, a parameter, a response, a union member, a page) refers to it by this handle,
+/// never by name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId(pub usize);
+
+impl Api {
+    /// The named type `id` refers to.
+    pub fn ty(&self, id: TypeId) -> &TypeDef {
+        &self.types[id.0]
+    }
+
+    /// The handle of the named type with this Rust name, if there is one.
+    pub fn type_named(&self, name: &str) -> Option<TypeId> {
+        self.types
+            .binary_search_by(|t| t.name.as_str().cmp(name))
+            .ok()
+            .map(TypeId)
+    }
 }
 
 /// The security scheme the client sends the key by.
@@ -229,8 +251,8 @@ pub struct Paging {
 /// The fields of a page response that paging reads.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PageShape {
-    /// The Rust name of the response struct.
-    pub type_name: String,
+    /// The response struct.
+    pub ty: TypeId,
     /// The field that holds the items.
     pub items: PageField,
     /// The type of one item.
@@ -382,8 +404,8 @@ pub enum Type {
     String,
     /// Any JSON value.
     Any,
-    /// A named type defined in [`Api::types`], by its Rust name.
-    Named(String),
+    /// A named type defined in [`Api::types`].
+    Named(TypeId),
     Array(Box<Type>),
     /// An object with arbitrary keys and values of one type.
     Map(Box<Type>),
@@ -558,8 +580,8 @@ pub struct UnionVariant {
     /// The discriminator value that selects it.
     pub tag: String,
     pub rust_name: String,
-    /// The Rust name of the struct it holds.
-    pub type_name: String,
+    /// The struct it holds.
+    pub ty: TypeId,
     /// The description of that struct.
     pub description: Option<String>,
 }

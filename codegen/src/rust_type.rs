@@ -4,7 +4,7 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::ir::Type;
+use crate::ir::{Type, TypeDef};
 
 /// The Rust spelling of a type.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,8 +30,8 @@ const STRING: RustType<'static> = RustType::Path {
     short: "String",
 };
 
-/// The Rust spelling of `ty`.
-pub fn of(ty: &Type) -> RustType<'_> {
+/// The Rust spelling of `ty`, a type of the API whose named types are `types`.
+pub fn of<'a>(types: &'a [TypeDef], ty: &Type) -> RustType<'a> {
     let path = |path, short| RustType::Path { path, short };
     let generic = |path, short, args| RustType::Generic { path, short, args };
     match ty {
@@ -42,14 +42,14 @@ pub fn of(ty: &Type) -> RustType<'_> {
         Type::Boolean => path(&["bool"], "bool"),
         Type::String => STRING,
         Type::Any => path(&["", "serde_json", "Value"], "serde_json::Value"),
-        Type::Named(name) => RustType::Named(name),
-        Type::Array(item) => generic(&["Vec"], "Vec", vec![of(item)]),
+        Type::Named(id) => RustType::Named(&types[id.0].name),
+        Type::Array(item) => generic(&["Vec"], "Vec", vec![of(types, item)]),
         Type::Map(value) => generic(
             &["", "std", "collections", "BTreeMap"],
             "BTreeMap",
-            vec![STRING, of(value)],
+            vec![STRING, of(types, value)],
         ),
-        Type::Nullable(inner) => generic(&["Option"], "Option", vec![of(inner)]),
+        Type::Nullable(inner) => generic(&["Option"], "Option", vec![of(types, inner)]),
     }
 }
 
@@ -105,30 +105,45 @@ mod tests {
 
     fn nested() -> Type {
         Type::Nullable(Box::new(Type::Map(Box::new(Type::Array(Box::new(
-            Type::Named("Bucket".into()),
+            Type::Named(crate::ir::TypeId(0)),
         ))))))
+    }
+
+    /// One named type, `Bucket`.
+    fn types() -> Vec<TypeDef> {
+        vec![TypeDef {
+            name: "Bucket".into(),
+            pointer: "#/components/schemas/Bucket".into(),
+            doc: crate::ir::Doc::default(),
+            kind: crate::ir::TypeKind::Enum(crate::ir::Enum {
+                variants: Vec::new(),
+                openness: crate::ir::Openness::Closed,
+                other_name: "Other".into(),
+                default: None,
+            }),
+        }]
     }
 
     #[test]
     fn text_is_what_a_reader_writes() {
         assert_eq!(
-            of(&nested()).text(),
+            of(&types(), &nested()).text(),
             "Option<BTreeMap<String, Vec<Bucket>>>"
         );
-        assert_eq!(of(&Type::Any).text(), "serde_json::Value");
-        assert_eq!(of(&Type::Integer).text(), "i64");
+        assert_eq!(of(&[], &Type::Any).text(), "serde_json::Value");
+        assert_eq!(of(&[], &Type::Integer).text(), "i64");
     }
 
     #[test]
     fn tokens_are_fully_qualified_and_parse_as_a_type() {
-        let tokens = of(&nested()).tokens(&quote!(super::types::));
+        let tokens = of(&types(), &nested()).tokens(&quote!(super::types::));
         let parsed: syn::Type = syn::parse2(tokens).expect("a Rust type");
         let printed = quote!(#parsed).to_string().replace(' ', "");
         assert_eq!(
             printed,
             "Option<::std::collections::BTreeMap<String,Vec<super::types::Bucket>>>"
         );
-        let any = of(&Type::Any)
+        let any = of(&[], &Type::Any)
             .tokens(&quote!())
             .to_string()
             .replace(' ', "");

@@ -70,7 +70,7 @@ fn main() {
         .iter()
         .find(|o| o.id == "usage-completions")
         .expect("the spec has usage-completions");
-    let shape = codegen::describe::shape(&api, completions.response.as_ref().unwrap());
+    let shape = codegen::describe::shape(completions.response.as_ref().unwrap());
     let typed = time(rounds, || {
         std::hint::black_box(serde_json::from_str::<openai_usage::UsageResponse>(&page).unwrap());
     });

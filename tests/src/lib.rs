@@ -47,7 +47,7 @@ pub fn xtask(root: &std::path::Path, args: &[&str]) -> (Result<xtask::Outcome, S
     (result, out)
 }
 
-/// Like [`xtask`], with what it wrote to standard error too (its verdicts and warnings).
+/// Like [`xtask`](fn@xtask), with what it wrote to standard error too (its verdicts and warnings).
 pub fn xtask_with_stderr(
     root: &std::path::Path,
     args: &[&str],

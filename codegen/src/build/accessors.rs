@@ -2,7 +2,7 @@
 //! read with the object and resolved once every type is built.
 
 use crate::error::Result;
-use crate::ir::{Accessor, AccessorStep, Type, TypeDef, TypeKind};
+use crate::ir::{Accessor, AccessorStep, Type, TypeDef, TypeId, TypeKind};
 use crate::load::Node;
 use crate::naming::{self, Scope};
 
@@ -52,8 +52,7 @@ pub(super) fn accessors(node: &Node<'_>, fields: &Scope) -> Result<Vec<Accessor>
 /// the step before reaches (the last may be of any type), named in errors by the schema's place.
 pub(super) fn resolve_accessors(types: &mut [TypeDef], file: &std::path::Path) -> Result<()> {
     let snapshot: Vec<TypeDef> = types.to_vec();
-    let find = |name: &str| snapshot.iter().find(|t| t.name == name);
-    for def in types.iter_mut() {
+    for (index, def) in types.iter_mut().enumerate() {
         let TypeKind::Struct(structure) = &mut def.kind else {
             continue;
         };
@@ -63,29 +62,35 @@ pub(super) fn resolve_accessors(types: &mut [TypeDef], file: &std::path::Path) -
                 crate::error::Error::at(file, &format!("{pointer}/{}", accessor.name), message)
             };
             let mut steps = Vec::new();
-            let mut current = def.name.clone();
+            let mut current = TypeId(index);
             let mut reached = Type::Any;
             for (index, wire) in accessor.path.iter().enumerate() {
-                let fields = match find(&current).map(|t| &t.kind) {
-                    Some(TypeKind::Struct(s)) => &s.fields,
+                let fields = match &snapshot[current.0].kind {
+                    TypeKind::Struct(s) => &s.fields,
                     _ => {
                         return Err(error(format!(
-                            "`{}` leads to `{current}`, which is not an object with fields",
-                            accessor.path[..index].join(".")
+                            "`{}` leads to `{}`, which is not an object with fields",
+                            accessor.path[..index].join("."),
+                            snapshot[current.0].name
                         )))
                     }
                 };
                 let field = fields
                     .iter()
                     .find(|f| &f.wire_name == wire)
-                    .ok_or_else(|| error(format!("`{current}` has no field `{wire}`")))?;
+                    .ok_or_else(|| {
+                        error(format!(
+                            "`{}` has no field `{wire}`",
+                            snapshot[current.0].name
+                        ))
+                    })?;
                 steps.push(AccessorStep {
                     rust_name: field.rust_name.clone(),
                     option: field.is_option(),
                 });
                 reached = field.ty.non_null().clone();
                 if let Type::Named(next) = &reached {
-                    current = next.clone();
+                    current = *next;
                 }
             }
             accessor.steps = steps;

@@ -3,7 +3,7 @@
 //! itself directly.
 
 use crate::error::Result;
-use crate::ir::{Openness, Operation, Type, TypeDef, TypeKind};
+use crate::ir::{Openness, Operation, Type, TypeDef, TypeId, TypeKind};
 use crate::load::Node;
 use crate::naming;
 use crate::naming::Scope;
@@ -12,9 +12,9 @@ use crate::naming::Scope;
 /// member, at any depth), so that a value the API adds decodes instead of failing the page.
 /// Parameters of such an enum still send listed values only (`Openness::OpenInResponses`).
 pub(super) fn open_response_enums(types: &mut [TypeDef], operations: &[Operation]) {
-    fn named(ty: &Type, out: &mut Vec<String>) {
+    fn named(ty: &Type, out: &mut Vec<TypeId>) {
         match ty {
-            Type::Named(name) => out.push(name.clone()),
+            Type::Named(id) => out.push(*id),
             Type::Array(inner) | Type::Map(inner) | Type::Nullable(inner) => named(inner, out),
             _ => {}
         }
@@ -26,16 +26,14 @@ pub(super) fn open_response_enums(types: &mut [TypeDef], operations: &[Operation
         }
     }
     let mut seen = std::collections::HashSet::new();
-    while let Some(name) = pending.pop() {
-        if !seen.insert(name.clone()) {
+    while let Some(id) = pending.pop() {
+        if !seen.insert(id) {
             continue;
         }
-        let Some(def) = types.iter_mut().find(|t| t.name == name) else {
-            continue;
-        };
+        let def = &mut types[id.0];
         match &mut def.kind {
             TypeKind::Struct(s) => s.fields.iter().for_each(|f| named(&f.ty, &mut pending)),
-            TypeKind::Union(u) => pending.extend(u.variants.iter().map(|v| v.type_name.clone())),
+            TypeKind::Union(u) => pending.extend(u.variants.iter().map(|v| v.ty)),
             TypeKind::Enum(e) if e.openness == Openness::Closed => {
                 e.openness = Openness::OpenInResponses;
             }
@@ -52,9 +50,9 @@ pub(super) fn mark_request_types(
     operations: &[Operation],
     file: &std::path::Path,
 ) -> Result<()> {
-    fn named(ty: &Type, out: &mut Vec<String>) {
+    fn named(ty: &Type, out: &mut Vec<TypeId>) {
         match ty {
-            Type::Named(name) => out.push(name.clone()),
+            Type::Named(id) => out.push(*id),
             Type::Array(inner) | Type::Map(inner) | Type::Nullable(inner) => named(inner, out),
             _ => {}
         }
@@ -66,13 +64,11 @@ pub(super) fn mark_request_types(
         }
     }
     let mut seen = std::collections::HashSet::new();
-    while let Some(name) = pending.pop() {
-        if !seen.insert(name.clone()) {
+    while let Some(id) = pending.pop() {
+        if !seen.insert(id) {
             continue;
         }
-        let Some(def) = types.iter_mut().find(|t| t.name == name) else {
-            continue;
-        };
+        let def = &mut types[id.0];
         match &mut def.kind {
             TypeKind::Struct(s) => {
                 s.request = true;
@@ -127,40 +123,33 @@ pub(super) fn check_client_methods(root: &Node<'_>, operations: &[Operation]) ->
 
 /// A type that holds itself directly (not through a list or a map) would have no finite size.
 pub(super) fn check_finite(root: &Node<'_>, types: &[TypeDef]) -> Result<()> {
-    fn direct(ty: &Type) -> Option<&str> {
+    fn direct(ty: &Type) -> Option<TypeId> {
         match ty {
-            Type::Named(name) => Some(name),
+            Type::Named(id) => Some(*id),
             Type::Nullable(inner) => direct(inner),
             _ => None,
         }
     }
-    let edges = |def: &TypeDef| -> Vec<(String, String)> {
+    let edges = |def: &TypeDef| -> Vec<(String, TypeId)> {
         match &def.kind {
             TypeKind::Struct(s) => s
                 .fields
                 .iter()
-                .filter_map(|f| direct(&f.ty).map(|t| (f.wire_name.clone(), t.to_string())))
+                .filter_map(|f| direct(&f.ty).map(|t| (f.wire_name.clone(), t)))
                 .collect(),
-            TypeKind::Union(u) => u
-                .variants
-                .iter()
-                .map(|v| (v.tag.clone(), v.type_name.clone()))
-                .collect(),
+            TypeKind::Union(u) => u.variants.iter().map(|v| (v.tag.clone(), v.ty)).collect(),
             TypeKind::Enum(_) => Vec::new(),
         }
     };
-    for start in types {
+    for (index, start) in types.iter().enumerate() {
         // Depth-first from `start`, looking for a way back to it.
-        let mut stack = vec![(start.name.clone(), vec![start.name.clone()])];
+        let mut stack = vec![(TypeId(index), vec![start.name.clone()])];
         let mut seen = std::collections::HashSet::new();
-        while let Some((name, path)) = stack.pop() {
-            let Some(def) = types.iter().find(|t| t.name == name) else {
-                continue;
-            };
-            for (via, target) in edges(def) {
+        while let Some((id, path)) = stack.pop() {
+            for (via, target) in edges(&types[id.0]) {
                 let mut path = path.clone();
-                path.push(format!("{via} -> {target}"));
-                if target == start.name {
+                path.push(format!("{via} -> {}", types[target.0].name));
+                if target.0 == index {
                     return Err(crate::error::Error::at(
                         root.file(),
                         &start.pointer,
@@ -171,7 +160,7 @@ pub(super) fn check_finite(root: &Node<'_>, types: &[TypeDef]) -> Result<()> {
                         ),
                     ));
                 }
-                if seen.insert(target.clone()) {
+                if seen.insert(target) {
                     stack.push((target, path));
                 }
             }

@@ -59,7 +59,7 @@ impl<'a> Builder<'a> {
 
     pub(super) fn allowed_values(&self, ty: &Type) -> Vec<String> {
         match ty.non_null() {
-            Type::Named(name) => match self.types.get(name).map(|t| &t.kind) {
+            Type::Named(id) => match self.def(*id).map(|t| &t.kind) {
                 Some(TypeKind::Enum(e)) => e.variants.iter().map(|v| v.wire.clone()).collect(),
                 _ => Vec::new(),
             },

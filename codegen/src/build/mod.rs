@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::error::Result;
-use crate::ir::{Api, Type, TypeDef};
+use crate::ir::{Api, Type, TypeDef, TypeId};
 use crate::load::Document;
 use crate::naming::{self, Scope};
 use crate::validate;
@@ -53,6 +53,8 @@ pub fn build(doc: &Document) -> Result<Api> {
         doc,
         types: BTreeMap::new(),
         by_pointer: HashMap::new(),
+        names: Vec::new(),
+        ids: HashMap::new(),
         inlining: Vec::new(),
         explicit_names: HashMap::new(),
         scope: Scope::default(),
@@ -88,7 +90,21 @@ pub fn build(doc: &Document) -> Result<Api> {
         ),
         None => (None, None),
     };
+    // Sorted by name: a type's final handle is its place in this order; the handles made while
+    // building (in discovery order) are renumbered once.
     let mut types: Vec<TypeDef> = builder.types.into_values().collect();
+    let renumbered: Vec<TypeId> = builder
+        .names
+        .iter()
+        .map(|name| {
+            TypeId(
+                types
+                    .binary_search_by(|t| t.name.as_str().cmp(name))
+                    .expect("every type a handle was made for is built"),
+            )
+        })
+        .collect();
+    renumber(&mut operations, &mut types, &renumbered);
     accessors::resolve_accessors(&mut types, &doc.file)?;
     open_response_enums(&mut types, &operations);
     mark_request_types(&mut types, &operations, &doc.file)?;
@@ -121,6 +137,64 @@ pub fn build(doc: &Document) -> Result<Api> {
     })
 }
 
+impl Builder<'_> {
+    /// The handle of the named type `name` (made the first time it is asked for).
+    fn intern(&mut self, name: &str) -> TypeId {
+        if let Some(id) = self.ids.get(name) {
+            return *id;
+        }
+        let id = TypeId(self.names.len());
+        self.names.push(name.to_owned());
+        self.ids.insert(name.to_owned(), id);
+        id
+    }
+
+    /// The named type a handle made during this build refers to, once it is built.
+    fn def(&self, id: TypeId) -> Option<&TypeDef> {
+        self.types.get(&self.names[id.0])
+    }
+}
+
+/// Gives every use of a named type its final handle (`renumbered[provisional]`).
+fn renumber(operations: &mut [crate::ir::Operation], types: &mut [TypeDef], renumbered: &[TypeId]) {
+    fn ty(t: &mut Type, renumbered: &[TypeId]) {
+        match t {
+            Type::Named(id) => *id = renumbered[id.0],
+            Type::Array(inner) | Type::Map(inner) | Type::Nullable(inner) => ty(inner, renumbered),
+            _ => {}
+        }
+    }
+    for op in operations {
+        for p in &mut op.params {
+            ty(&mut p.ty, renumbered);
+        }
+        if let Some(body) = &mut op.body {
+            ty(&mut body.ty, renumbered);
+        }
+        for t in op.response.iter_mut().chain(op.error.iter_mut()) {
+            ty(t, renumbered);
+        }
+    }
+    for def in types {
+        match &mut def.kind {
+            crate::ir::TypeKind::Struct(s) => {
+                for f in &mut s.fields {
+                    ty(&mut f.ty, renumbered);
+                }
+                for a in &mut s.accessors {
+                    ty(&mut a.ty, renumbered);
+                }
+            }
+            crate::ir::TypeKind::Union(u) => {
+                for v in &mut u.variants {
+                    v.ty = renumbered[v.ty.0];
+                }
+            }
+            crate::ir::TypeKind::Enum(_) => {}
+        }
+    }
+}
+
 /// The state of one build: the named types found so far and the names they claim. Its methods
 /// live beside the concern they serve: operations and parameters (`operations`), bounds
 /// (`bounds`), schema classification (`schemas`), named types (`types`), docs (`docs`).
@@ -130,6 +204,11 @@ struct Builder<'a> {
     types: BTreeMap<String, TypeDef>,
     /// Rust name of the named type built from each schema pointer.
     by_pointer: HashMap<String, String>,
+    /// The names of the handles made so far (`TypeId(i)` is `names[i]`), in the order made;
+    /// renumbered by name at the end.
+    names: Vec<String>,
+    /// The handle made for each name.
+    ids: HashMap<String, TypeId>,
     /// Pointers of aliases being written out, to find alias cycles.
     inlining: Vec<String>,
     /// Names given with `x-type-name`, with the pointer of the first schema that asked for each.
@@ -152,7 +231,11 @@ mod tests {
             "    E: {type: object, properties: {message: {type: string}}}",
         )
         .replace("  schemas: {}\n", "  schemas:\n");
-        assert_eq!(api(&text).error_body, Type::Named("E".into()));
+        let built = api(&text);
+        assert_eq!(
+            built.error_body,
+            Type::Named(built.type_named("E").unwrap())
+        );
         assert_eq!(
             api(&doc(&get("[]", "{type: object}"), "")).error_body,
             Type::Any

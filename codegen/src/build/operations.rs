@@ -323,7 +323,7 @@ impl<'a> Builder<'a> {
                 | Type::Decimal
                 | Type::Boolean
                 | Type::String
-        ) || matches!(&item, Type::Named(n) if matches!(self.types.get(n).map(|t| &t.kind), Some(TypeKind::Enum(_))));
+        ) || matches!(&item, Type::Named(id) if matches!(self.def(*id).map(|t| &t.kind), Some(TypeKind::Enum(_))));
         if !queryable {
             return Err(schema.error(
                 "this parameter's type cannot be sent in a query string (only strings, numbers, booleans, enums and arrays of them)",
@@ -552,7 +552,7 @@ mod tests {
         assert!(body.required);
         assert_eq!(body.rust_name, "body");
         assert_eq!(body.description.as_deref(), Some("The alert."));
-        assert_eq!(body.ty, Type::Named("OpBody".into()));
+        assert_eq!(body.ty, Type::Named(api.type_named("OpBody").unwrap()));
         assert!(!op.idempotent);
         let def = api
             .types

@@ -72,14 +72,17 @@ pub(super) fn paging(
         )));
     }
     let response = match &op.response {
-        Some(Type::Named(name)) => types.iter().find(|t| &t.name == name),
+        Some(Type::Named(id)) => Some((*id, &types[id.0])),
         _ => None,
     };
-    let Some(TypeDef {
-        name: type_name,
-        kind: TypeKind::Struct(page),
-        ..
-    }) = response
+    let Some((
+        page_id,
+        TypeDef {
+            name: type_name,
+            kind: TypeKind::Struct(page),
+            ..
+        },
+    )) = response
     else {
         return Err(at(
             "a paged operation (see `x-pagination`) must answer with an object".into(),
@@ -136,7 +139,7 @@ pub(super) fn paging(
         items_method: format!("{}_{}", op.method_name, naming::unraw(&items_suffix)),
         pages_method: format!("{}_pages", op.method_name),
         page: PageShape {
-            type_name: type_name.clone(),
+            ty: page_id,
             items: page_field(items),
             item: item.as_ref().clone(),
             next_cursor: page_field(next),
@@ -178,8 +181,11 @@ mod tests {
         assert_eq!(api.operations[0].param(paging.cursor).wire_name, "after");
         assert_eq!(paging.items_method, "list_things_things");
         assert_eq!(paging.pages_method, "list_things_pages");
-        assert_eq!(paging.page.type_name, "Page");
-        assert_eq!(paging.page.item, Type::Named("Thing".into()));
+        assert_eq!(api.ty(paging.page.ty).name, "Page");
+        assert_eq!(
+            paging.page.item,
+            Type::Named(api.type_named("Thing").unwrap())
+        );
         assert!(!paging.page.items.optional && paging.page.next_cursor.optional);
         assert!(paging.page.has_more.as_ref().is_some_and(|h| !h.optional));
     }

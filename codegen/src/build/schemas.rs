@@ -72,7 +72,7 @@ impl<'a> Builder<'a> {
             Shape::Single(member) => self.ty(&member, hint),
             Shape::Struct | Shape::Enum(_) | Shape::OpenEnum(_) | Shape::Union => {
                 let name = self.named(node, hint)?;
-                Ok(Type::Named(name))
+                Ok(Type::Named(self.intern(&name)))
             }
         }
     }
@@ -96,7 +96,7 @@ impl<'a> Builder<'a> {
                 }
             };
             let name = self.named(&target_node, &name)?;
-            let ty = Type::Named(name);
+            let ty = Type::Named(self.intern(&name));
             return Ok(if self.is_nullable(&target_node)? {
                 Type::Nullable(Box::new(ty))
             } else {

@@ -102,16 +102,16 @@ impl<'a> Builder<'a> {
                     inline_alternative_name(name, member, &property, index),
                 ),
             };
-            let type_name = match self.core(member, &naming::type_name(&key).unwrap_or_default())? {
-                Type::Named(name) => name,
+            let ty = match self.core(member, &naming::type_name(&key).unwrap_or_default())? {
+                Type::Named(id) => id,
                 _ => {
                     return Err(member.error(
                         "each alternative of a discriminated union must be an object schema",
                     ))
                 }
             };
-            let Some(TypeKind::Struct(structure)) = self.types.get(&type_name).map(|t| &t.kind)
-            else {
+            let type_name = self.names[ty.0].clone();
+            let Some(TypeKind::Struct(structure)) = self.def(ty).map(|t| &t.kind) else {
                 return Err(member.error(format!("`{type_name}` is not an object schema, so it cannot be an alternative of a discriminated union")));
             };
             let constant = structure
@@ -156,7 +156,7 @@ impl<'a> Builder<'a> {
             variants.push(UnionVariant {
                 tag,
                 rust_name,
-                type_name,
+                ty,
                 description,
             });
         }
@@ -243,7 +243,13 @@ mod tests {
         let variants: Vec<(&str, &str, &str)> = u
             .variants
             .iter()
-            .map(|v| (v.tag.as_str(), v.rust_name.as_str(), v.type_name.as_str()))
+            .map(|v| {
+                (
+                    v.tag.as_str(),
+                    v.rust_name.as_str(),
+                    api.ty(v.ty).name.as_str(),
+                )
+            })
             .collect();
         assert_eq!(
             variants,

@@ -115,7 +115,7 @@ fn shown(value: &Option<String>) -> String {
 }
 
 fn find<'a>(api: &'a Api, name: &str) -> Option<&'a TypeDef> {
-    api.types.iter().find(|t| t.name == name)
+    api.type_named(name).map(|id| api.ty(id))
 }
 
 fn same_kind(a: &TypeDef, b: &TypeDef) -> bool {
@@ -137,8 +137,8 @@ fn kind(def: &TypeDef) -> &'static str {
 }
 
 /// The Rust type of a field as declared.
-fn field_type(f: &Field) -> String {
-    let inner = render(f.ty.non_null());
+fn field_type(types: &[TypeDef], f: &Field) -> String {
+    let inner = render(types, f.ty.non_null());
     if f.is_option() {
         format!("Option<{inner}>")
     } else {
@@ -146,9 +146,9 @@ fn field_type(f: &Field) -> String {
     }
 }
 
-/// A type as Rust code shows it.
-fn render(ty: &Type) -> String {
-    crate::rust_type::of(ty).text()
+/// A type of the API whose named types are `types`, as Rust code shows it.
+fn render(types: &[TypeDef], ty: &Type) -> String {
+    crate::rust_type::of(types, ty).text()
 }
 
 #[cfg(test)]

@@ -282,7 +282,10 @@ impl Differ<'_> {
                 self.push(
                     impact,
                     item,
-                    format!("takes a request body `{}` ({how})", render(&b.ty)),
+                    format!(
+                        "takes a request body `{}` ({how})",
+                        render(&self.new.types, &b.ty)
+                    ),
                 );
             }
             (Some(_), None) => self.push_effect(

@@ -16,12 +16,19 @@ impl Differ<'_> {
             (Type::Array(a), Type::Array(b)) | (Type::Map(a), Type::Map(b)) => {
                 self.type_use(item, a, b)
             }
-            (Type::Named(a), Type::Named(b)) => self.named(item, a, b),
+            (Type::Named(a), Type::Named(b)) => {
+                let (a, b) = (self.old.ty(*a).name.clone(), self.new.ty(*b).name.clone());
+                self.named(item, &a, &b)
+            }
             (a, b) if a == b => {}
             _ => self.push(
                 Impact::Breaking,
                 item.to_owned(),
-                format!("type changed from `{}` to `{}`", render(old), render(new)),
+                format!(
+                    "type changed from `{}` to `{}`",
+                    render(&self.old.types, old),
+                    render(&self.new.types, new)
+                ),
             ),
         }
     }
@@ -36,15 +43,16 @@ impl Differ<'_> {
                     item,
                     format!("accessor added (follows `{}`)", b.path.join(".")),
                 ),
-                Some(a) if a.ty != b.ty => self.push(
-                    Impact::Breaking,
-                    item,
-                    format!(
-                        "accessor now returns `{}` (was `{}`)",
-                        crate::rust_type::of(&b.ty).text(),
-                        crate::rust_type::of(&a.ty).text()
+                Some(a) if render(&self.old.types, &a.ty) != render(&self.new.types, &b.ty) => self
+                    .push(
+                        Impact::Breaking,
+                        item,
+                        format!(
+                            "accessor now returns `{}` (was `{}`)",
+                            render(&self.new.types, &b.ty),
+                            render(&self.old.types, &a.ty)
+                        ),
                     ),
-                ),
                 Some(a) if a.path != b.path => self.push_effect(
                     Impact::Breaking,
                     Effect::Behaviour,
@@ -254,7 +262,11 @@ impl Differ<'_> {
                         None => self.push(
                             Impact::Additive,
                             format!("{new_name}::{}", v.rust_name),
-                            format!("result type `{}` added (`{}`)", v.tag, v.type_name),
+                            format!(
+                                "result type `{}` added (`{}`)",
+                                v.tag,
+                                self.new.ty(v.ty).name
+                            ),
                         ),
                         Some(before) => {
                             if before.rust_name != v.rust_name {
@@ -268,7 +280,11 @@ impl Differ<'_> {
                                 );
                             }
                             let at = format!("{new_name}::{}", v.rust_name);
-                            self.named(&at, &before.type_name, &v.type_name);
+                            let (was, now) = (
+                                self.old.ty(before.ty).name.clone(),
+                                self.new.ty(v.ty).name.clone(),
+                            );
+                            self.named(&at, &was, &now);
                         }
                     }
                 }
@@ -303,14 +319,18 @@ impl Differ<'_> {
                         format!(
                             "required field `{}` added: `{type_name}::new` takes it (`{}`)",
                             f.wire_name,
-                            field_type(f)
+                            field_type(&self.new.types, f)
                         ),
                     );
                 } else {
                     self.push(
                         Impact::Additive,
                         item,
-                        format!("field `{}` added: `{}`", f.wire_name, field_type(f)),
+                        format!(
+                            "field `{}` added: `{}`",
+                            f.wire_name,
+                            field_type(&self.new.types, f)
+                        ),
                     );
                 }
                 continue;
@@ -318,7 +338,10 @@ impl Differ<'_> {
             if request {
                 self.bounds(&item, &f.wire_name, &before.bounds, &f.bounds);
             }
-            let (was, now) = (field_type(before), field_type(f));
+            let (was, now) = (
+                field_type(&self.old.types, before),
+                field_type(&self.new.types, f),
+            );
             if before.is_option() != f.is_option() {
                 let what = if f.is_option() {
                     "now optional or nullable"

@@ -15,7 +15,7 @@ fn types_path() -> TokenStream {
 pub fn file(api: &Api, options: &Options) -> TokenStream {
     let base_url = api.server_url.clone().unwrap_or_default();
     let user_agent = format!("{}/{}", options.crate_name, options.crate_version);
-    let error_body = rust_type(&api.error_body, &types_path());
+    let error_body = rust_type(api, &api.error_body, &types_path());
     let title = &api.title;
     let mut client_text = format!(
         "A client of the {title}: one async method per operation.\n\n\
@@ -61,7 +61,7 @@ pub fn file(api: &Api, options: &Options) -> TokenStream {
             }
         }
     });
-    let methods = api.operations.iter().map(operation);
+    let methods = api.operations.iter().map(|op| operation(api, op));
     // Where the spec's security scheme puts the key (bearer is the builder's default).
     let key_placement = match api.auth.as_ref().map(|a| &a.kind) {
         Some(crate::ir::AuthKind::Header(name)) => quote!(.key_in_header(#name)),
@@ -138,13 +138,13 @@ pub fn file(api: &Api, options: &Options) -> TokenStream {
     }
 }
 
-fn operation(op: &Operation) -> TokenStream {
+fn operation(api: &Api, op: &Operation) -> TokenStream {
     let method = ident(&op.method_name);
     let with_response = ident(&format!("{}_with_response", op.method_name));
     let params_name = ident(&op.params_name);
     let params = quote!(super::params::#params_name);
     let response = match &op.response {
-        Some(ty) => rust_type(ty, &types_path()),
+        Some(ty) => rust_type(api, ty, &types_path()),
         None => quote!(::serde_json::Value),
     };
     let endpoint = format!("`{} {}`", op.http_method, op.path);
@@ -179,7 +179,7 @@ fn operation(op: &Operation) -> TokenStream {
     let paging = op.paging.as_ref().map(|paging| {
         let pages = ident(&paging.pages_method);
         let items = ident(&paging.items_method);
-        let item = rust_type(&paging.page.item, &types_path());
+        let item = rust_type(api, &paging.page.item, &types_path());
         let cursor = crate::naming::unraw(&op.param(paging.cursor).rust_name);
         let pages_doc = docs::attrs(&format!(
             "Every page of {endpoint}, from the one `params` asks for (its `{cursor}`, or the first) to the \

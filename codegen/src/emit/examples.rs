@@ -77,8 +77,9 @@ fn value(api: &Api, p: &Param) -> Option<String> {
                 .to_owned(),
         ),
         Type::String => Some(format!("{:?}", given.unwrap_or(p.wire_name.as_str()))),
-        Type::Named(name) => {
-            let def = api.types.iter().find(|t| &t.name == name)?;
+        Type::Named(id) => {
+            let def = api.ty(*id);
+            let name = &def.name;
             let TypeKind::Enum(e) = &def.kind else {
                 return None;
             };
@@ -116,7 +117,7 @@ fn enum_imports(api: &Api, op: &Operation) -> Vec<String> {
         .iter()
         .filter(|p| p.required)
         .filter_map(|p| match p.ty.non_null() {
-            Type::Named(name) if api.types.iter().any(|t| &t.name == name) => Some(name.clone()),
+            Type::Named(id) => Some(api.ty(*id).name.clone()),
             _ => None,
         })
         .collect()

@@ -14,10 +14,10 @@ fn types_path() -> TokenStream {
 }
 
 /// `impl Page` for a response type that operations page through.
-pub fn page_impl(shape: &PageShape) -> TokenStream {
-    let name = ident(&shape.type_name);
+pub fn page_impl(api: &Api, shape: &PageShape) -> TokenStream {
+    let name = ident(&api.ty(shape.ty).name);
     let items = ident(&shape.items.rust_name);
-    let item_ty = rust_type(&shape.item, &quote!());
+    let item_ty = rust_type(api, &shape.item, &quote!());
     let (into_items, item_count) = if shape.items.optional {
         (
             quote!(self.#items.unwrap_or_default()),
@@ -75,14 +75,14 @@ pub fn request_impl(api: &Api, op: &Operation) -> TokenStream {
     let params = ident(&op.params_name);
     let id = &op.id;
     let response_shape = match &op.response {
-        Some(ty) => super::shapes::shape_tokens(&crate::describe::shape(api, ty)),
+        Some(ty) => super::shapes::shape_tokens(&crate::describe::shape(ty)),
         None => quote!(crate::runtime::unrecognized::Shape::Leaf),
     };
     let response = match &op.response {
-        Some(ty) => rust_type(ty, &types_path()),
+        Some(ty) => rust_type(api, ty, &types_path()),
         None => quote!(::serde_json::Value),
     };
-    let error_body = rust_type(error_body, &types_path());
+    let error_body = rust_type(api, error_body, &types_path());
     let method = ident(op.http_method.as_str());
 
     let idempotent = op.idempotent;
@@ -183,7 +183,7 @@ mod tests {
     fn the_page_impl_reads_the_fields_the_style_names() {
         let api = sample();
         let paging = api.operations[0].paging.as_ref().expect("pages");
-        let file = parse(page_impl(&paging.page));
+        let file = parse(page_impl(&api, &paging.page));
         let page = trait_impl(&file, "Page", "Page");
         assert!(page.contains("type Item = String;"), "{page}");
         // Optional `has_more` and `last_id`: absent means no more, and an empty cursor ends too.

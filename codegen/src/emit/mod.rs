@@ -294,7 +294,7 @@ fn crate_doc(api: &Api, options: &Options) -> String {
 }
 
 fn lib_rs(api: &Api, options: &Options) -> TokenStream {
-    let error_body = rust_type(&api.error_body, &quote!(types::));
+    let error_body = rust_type(api, &api.error_body, &quote!(types::));
     // The runtime's sources name it `crate::ErrorBody`.
     let error_body_alias = ident(crate::reserved::ERROR_BODY_ALIAS);
     let text = crate_doc(api, options);
@@ -403,8 +403,8 @@ pub(crate) fn deprecated(d: &Option<crate::ir::Deprecation>) -> TokenStream {
 }
 
 /// The Rust type for `ty`; named types are prefixed with `path` (empty inside `types.rs`).
-pub(crate) fn rust_type(ty: &Type, path: &TokenStream) -> TokenStream {
-    crate::rust_type::of(ty).tokens(path)
+pub(crate) fn rust_type(api: &Api, ty: &Type, path: &TokenStream) -> TokenStream {
+    crate::rust_type::of(&api.types, ty).tokens(path)
 }
 
 #[cfg(test)]

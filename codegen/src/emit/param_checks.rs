@@ -177,11 +177,11 @@ pub(super) fn listed_only(api: &Api, p: &Param) -> TokenStream {
         Type::Array(item) => item.as_ref(),
         other => other,
     };
-    let Type::Named(name) = item else {
+    let Type::Named(id) = item else {
         return quote!();
     };
-    let Some(TypeKind::Enum(e)) = api.types.iter().find(|t| &t.name == name).map(|t| &t.kind)
-    else {
+    let name = &api.ty(*id).name;
+    let TypeKind::Enum(e) = &api.ty(*id).kind else {
         return quote!();
     };
     if e.openness != crate::ir::Openness::OpenInResponses {

@@ -82,7 +82,7 @@ fn operation(api: &Api, op: &Operation, example: Option<String>) -> TokenStream 
     let body = op.body.as_ref().map(|b| Body::of(api, b));
     let fields = op.params.iter().map(|p| {
         let id = ident(&p.rust_name);
-        let ty = field_type(p);
+        let ty = field_type(api, p);
         quote!(#id: #ty,)
     });
     let body_field = body.as_ref().map(|b| {
@@ -102,7 +102,7 @@ fn operation(api: &Api, op: &Operation, example: Option<String>) -> TokenStream 
         .iter()
         .map(|p| {
             let id = ident(&p.rust_name);
-            let ty = arg_type(p);
+            let ty = arg_type(api, p);
             quote!(#id: #ty)
         })
         .chain(body_arg);
@@ -157,7 +157,7 @@ fn operation(api: &Api, op: &Operation, example: Option<String>) -> TokenStream 
         .params
         .iter()
         .filter(|p| !p.required)
-        .map(|p| setter(p, &op.params))
+        .map(|p| setter(api, p, &op.params))
         .chain(body_setter);
     let body_check = body.as_ref().and_then(|b| {
         let (id, name) = (&b.id, &b.name);
@@ -275,9 +275,9 @@ impl Body {
         Body {
             id: ident(&b.rust_name),
             name: naming::unraw(&b.rust_name).to_owned(),
-            ty: rust_type(&b.ty, &types_path()),
+            ty: rust_type(api, &b.ty, &types_path()),
             required: b.required,
-            validated: matches!(&b.ty, Type::Named(name) if api.types.iter().any(|t| &t.name == name && matches!(&t.kind, TypeKind::Struct(s) if s.request))),
+            validated: matches!(&b.ty, Type::Named(id) if matches!(&api.ty(*id).kind, TypeKind::Struct(s) if s.request)),
             doc: docs::item(b.description.as_deref(), &lead),
         }
     }
@@ -343,8 +343,8 @@ fn wire_text(ty: &Type, value: TokenStream) -> TokenStream {
 }
 
 /// The stored type: arrays as a `Vec` (empty = unset), optional scalars as an `Option`.
-fn field_type(p: &Param) -> TokenStream {
-    let ty = rust_type(p.ty.non_null(), &types_path());
+fn field_type(api: &Api, p: &Param) -> TokenStream {
+    let ty = rust_type(api, p.ty.non_null(), &types_path());
     if p.required || is_array(p) {
         ty
     } else {
@@ -353,15 +353,15 @@ fn field_type(p: &Param) -> TokenStream {
 }
 
 /// The argument type of the constructor or setter.
-fn arg_type(p: &Param) -> TokenStream {
+fn arg_type(api: &Api, p: &Param) -> TokenStream {
     match p.ty.non_null() {
         Type::Array(item) => {
-            let item = rust_type(item, &types_path());
+            let item = rust_type(api, item, &types_path());
             quote!(impl IntoIterator<Item = impl Into<#item>>)
         }
         Type::String => quote!(impl Into<String>),
         Type::Timestamp => quote!(impl Into<crate::runtime::Timestamp>),
-        other => rust_type(other, &types_path()),
+        other => rust_type(api, other, &types_path()),
     }
 }
 
@@ -376,10 +376,10 @@ fn param_doc_text(p: &Param, params: &[Param]) -> String {
     docs::item(p.doc.description.as_deref(), &facts)
 }
 
-fn setter(p: &Param, params: &[Param]) -> TokenStream {
+fn setter(api: &Api, p: &Param, params: &[Param]) -> TokenStream {
     let id = ident(&p.rust_name);
     let setter = ident(&p.setter_name);
-    let ty = arg_type(p);
+    let ty = arg_type(api, p);
     let doc = docs::attrs(&param_doc_text(p, params));
     let deprecated = super::deprecated(&p.deprecated);
     let assign = if is_array(p) {

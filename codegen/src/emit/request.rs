@@ -15,7 +15,7 @@ pub(super) fn constructible(api: &Api, def: &TypeDef, s: &Struct) -> TokenStream
     let required: Vec<&Field> = s.fields.iter().filter(|f| f.required).collect();
     let args = required.iter().map(|f| {
         let id = ident(&f.rust_name);
-        let ty = arg_type(f);
+        let ty = arg_type(api, f);
         quote!(#id: #ty)
     });
     let inits = s.fields.iter().map(|f| {
@@ -45,7 +45,7 @@ pub(super) fn constructible(api: &Api, def: &TypeDef, s: &Struct) -> TokenStream
     let setters = s.fields.iter().filter(|f| !f.required).map(|f| {
         let id = ident(&f.rust_name);
         let setter = ident(&f.setter_name);
-        let ty = arg_type(f);
+        let ty = arg_type(api, f);
         let value = convert(f, quote!(#id));
         let doc = docs::attrs(&field_text(f));
         quote! {
@@ -86,18 +86,18 @@ fn field_text(f: &Field) -> String {
 
 /// The argument type of the constructor or setter: text and lists of text take anything that
 /// converts.
-fn arg_type(f: &Field) -> TokenStream {
+fn arg_type(api: &Api, f: &Field) -> TokenStream {
     let inner = match f.ty.non_null() {
         Type::String => quote!(impl Into<String>),
         Type::Timestamp => quote!(impl Into<crate::runtime::Timestamp>),
         Type::Array(item) if matches!(item.as_ref(), Type::String) => {
             quote!(impl IntoIterator<Item = impl Into<String>>)
         }
-        other => rust_type(other, &quote!()),
+        other => rust_type(api, other, &quote!()),
     };
     // Required but nullable: the argument says whether it is null.
     if f.required && f.is_option() {
-        let ty = rust_type(f.ty.non_null(), &quote!());
+        let ty = rust_type(api, f.ty.non_null(), &quote!());
         return quote!(Option<#ty>);
     }
     inner
@@ -200,10 +200,11 @@ fn field_checks(api: &Api, f: &Field) -> TokenStream {
 /// The check of a value of a named type: a nested request struct validates itself (its errors
 /// name this field first); an enum that a response also holds sends only the values it lists.
 fn named_check(api: &Api, ty: &Type, wire: &str) -> Option<TokenStream> {
-    let Type::Named(name) = ty else {
+    let Type::Named(id) = ty else {
         return None;
     };
-    match &api.types.iter().find(|t| &t.name == name)?.kind {
+    let name = &api.ty(*id).name;
+    match &api.ty(*id).kind {
         TypeKind::Struct(s) if s.request => {
             Some(quote!(value.validate().map_err(|e| e.within(#wire))?;))
         }

@@ -4,7 +4,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::{docs, ident, rust_type};
-use crate::ir::{Api, Enum, Field, Openness, Struct, Type, TypeDef, TypeKind, Union};
+use crate::ir::{Api, Enum, Field, Openness, Struct, Type, TypeDef, TypeId, TypeKind, Union};
 use crate::naming;
 
 /// The named types `types[range]`; with `head`, the module's doc comment first.
@@ -14,16 +14,18 @@ pub fn file(
     head: bool,
     options: &crate::Options,
 ) -> TokenStream {
-    let items = api.types[range].iter().map(|def| {
-        let item = type_def(api, def, &origin(api, def), options);
+    let start = range.start;
+    let items = api.types[range].iter().enumerate().map(|(i, def)| {
+        let id = TypeId(start + i);
+        let item = type_def(api, def, &origin(api, id, def), options);
         // A response type that operations page through reads as a page (once, however many
         // operations share it).
         let page = api
             .operations
             .iter()
             .filter_map(|op| op.paging.as_ref())
-            .find(|paging| paging.page.type_name == def.name)
-            .map(|paging| super::glue::page_impl(&paging.page));
+            .find(|paging| paging.page.ty == id)
+            .map(|paging| super::glue::page_impl(api, &paging.page));
         quote!(#item #page)
     });
     let doc = if head {
@@ -41,13 +43,13 @@ fn type_def(api: &Api, def: &TypeDef, origin: &str, options: &crate::Options) ->
     match &def.kind {
         TypeKind::Struct(s) => structure(api, def, s, origin),
         TypeKind::Enum(e) => enumeration(def, e, origin),
-        TypeKind::Union(u) => union(def, u, origin, options),
+        TypeKind::Union(u) => union(api, def, u, origin, options),
     }
 }
 
 /// Where a type comes from, in words: the spec's schema of that name, the values of an
 /// operation's parameter, or a property of another schema; the JSON pointer when none fits.
-fn origin(api: &Api, def: &TypeDef) -> String {
+fn origin(api: &Api, id: TypeId, def: &TypeDef) -> String {
     let segments: Vec<String> = def
         .pointer
         .trim_start_matches("#/")
@@ -55,8 +57,8 @@ fn origin(api: &Api, def: &TypeDef) -> String {
         .map(|s| s.replace("~1", "/").replace("~0", "~"))
         .collect();
     let uses = |ty: &Type| {
-        matches!(ty.non_null(), Type::Named(n) if *n == def.name)
-            || matches!(ty.non_null(), Type::Array(item) if matches!(item.non_null(), Type::Named(n) if *n == def.name))
+        matches!(ty.non_null(), Type::Named(n) if *n == id)
+            || matches!(ty.non_null(), Type::Array(item) if matches!(item.non_null(), Type::Named(n) if *n == id))
     };
     match segments.as_slice() {
         [components, schemas, name] if components == "components" && schemas == "schemas" => {
@@ -125,7 +127,7 @@ fn structure(api: &Api, def: &TypeDef, s: &Struct, origin: &str) -> TokenStream 
         ));
     }
     let doc = docs::attrs(&docs::item(def.doc.description.as_deref(), &lead));
-    let fields = s.fields.iter().map(field);
+    let fields = s.fields.iter().map(|f| field(api, f));
     let count = s.fields.len() + s.constants.len();
     let len = Literal::usize_unsuffixed(count);
     let constants = s.constants.iter().map(|c| {
@@ -159,7 +161,7 @@ fn structure(api: &Api, def: &TypeDef, s: &Struct, origin: &str) -> TokenStream 
             )?;),
         }
     });
-    let accessors = accessors(&name, s);
+    let accessors = accessors(api, &name, s);
     // A request struct with nothing required starts empty: that is `Default`, and clippy wants it.
     let derive_default = if s.request && s.fields.iter().all(|f| !f.required) {
         quote!(Default,)
@@ -199,7 +201,7 @@ fn structure(api: &Api, def: &TypeDef, s: &Struct, origin: &str) -> TokenStream 
 }
 
 /// The `x-accessors` of a struct: each follows its fields, any of them absent, to the value.
-fn accessors(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+fn accessors(api: &Api, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
     if s.accessors.is_empty() {
         return TokenStream::new();
     }
@@ -224,7 +226,7 @@ fn accessors(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
             a.ty,
             Type::Integer | Type::Number | Type::Decimal | Type::Timestamp | Type::Boolean
         );
-        let ty = rust_type(&a.ty, &quote!());
+        let ty = rust_type(api, &a.ty, &quote!());
         if copied {
             quote! { #doc pub fn #method(&self) -> Option<#ty> { #chain.copied() } }
         } else {
@@ -236,7 +238,7 @@ fn accessors(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
     }
 }
 
-fn field(f: &Field) -> TokenStream {
+fn field(api: &Api, f: &Field) -> TokenStream {
     let presence = match (f.required, matches!(f.ty, Type::Nullable(_))) {
         (true, false) => "Required.",
         (true, true) => "Required; may be `null` (decoded as `None`, as is a missing value).",
@@ -247,7 +249,7 @@ fn field(f: &Field) -> TokenStream {
     let facts = docs::facts(&f.doc, lead, None, &[]);
     let doc = docs::attrs(&docs::item(f.doc.description.as_deref(), &facts));
     let id = ident(&f.rust_name);
-    let ty = rust_type(f.ty.non_null(), &quote!());
+    let ty = rust_type(api, f.ty.non_null(), &quote!());
     let ty = if f.is_option() {
         quote!(Option<#ty>)
     } else {
@@ -376,7 +378,13 @@ fn enumeration(def: &TypeDef, e: &Enum, origin: &str) -> TokenStream {
     }
 }
 
-fn union(def: &TypeDef, u: &Union, origin: &str, options: &crate::Options) -> TokenStream {
+fn union(
+    api: &Api,
+    def: &TypeDef,
+    u: &Union,
+    origin: &str,
+    options: &crate::Options,
+) -> TokenStream {
     let name = ident(&def.name);
     let name_str = &def.name;
     let property = &u.property;
@@ -393,7 +401,11 @@ fn union(def: &TypeDef, u: &Union, origin: &str, options: &crate::Options) -> To
     }
     let doc = docs::attrs(&text);
     let variants: Vec<_> = u.variants.iter().map(|v| ident(&v.rust_name)).collect();
-    let types: Vec<_> = u.variants.iter().map(|v| ident(&v.type_name)).collect();
+    let types: Vec<_> = u
+        .variants
+        .iter()
+        .map(|v| ident(&api.ty(v.ty).name))
+        .collect();
     let tags: Vec<_> = u.variants.iter().map(|v| v.tag.as_str()).collect();
     let indices: Vec<_> = (0..u.variants.len())
         .map(Literal::usize_unsuffixed)
@@ -415,18 +427,19 @@ fn union(def: &TypeDef, u: &Union, origin: &str, options: &crate::Options) -> To
     // which kind, not a `match` whose arms can be swapped without a compiler error.
     let accessors = u.variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
-        let ty = ident(&v.type_name);
+        let type_name = &api.ty(v.ty).name;
+        let ty = ident(type_name);
         let snake = naming::unraw(&naming::field_name(&v.rust_name).unwrap_or_else(|| "variant".into())).to_owned();
         let as_name = ident(&format!("as_{snake}"));
         let into_name = ident(&format!("into_{snake}"));
         let as_doc = docs::attrs(&format!(
             "The [`{ty}`] this is, if its `{property}` is `{tag}`; `None` for any other kind.",
-            ty = v.type_name,
+            ty = type_name,
             tag = v.tag
         ));
         let into_doc = docs::attrs(&format!(
             "Like [`as_{snake}`](Self::as_{snake}), taking the value: the [`{ty}`], or `None` (and the value is dropped) for any other kind.",
-            ty = v.type_name
+            ty = type_name
         ));
         quote! {
             #as_doc

@@ -27,7 +27,7 @@ pub trait Request {
     /// retried only after failures that cannot have reached the server (no connection, a 429),
     /// never after a timeout, a 5xx or a broken answer, which may come after the change was made.
     const IDEMPOTENT: bool;
-    /// How the spec describes the success body, for [`ClientBuilder::on_unrecognized`].
+    /// How the spec describes the success body, for [`ClientBuilder::on_unrecognized`](super::ClientBuilder::on_unrecognized).
     const RESPONSE_SHAPE: Shape;
     /// The spec's types that [`Self::RESPONSE_SHAPE`] refers to.
     const SHAPES: &'static [TypeShape];
@@ -88,7 +88,7 @@ pub(super) fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a s
 }
 
 /// What a decoded response held that the spec does not describe, as given to the hook set with
-/// [`ClientBuilder::on_unrecognized`].
+/// [`ClientBuilder::on_unrecognized`](super::ClientBuilder::on_unrecognized).
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct UnrecognizedReport {
