@@ -241,6 +241,15 @@ async fn main() -> ExitCode {
         _ => ((now.div_euclid(DAY) - i64::from(args.days) + 1) * DAY, now),
     };
 
+    if args.fail_over.is_some() && args.group_by != GroupBy::Project && args.command.is_none() {
+        let _ = Args::command()
+            .error(
+                clap::error::ErrorKind::ArgumentConflict,
+                "--fail-over needs --group-by project (budgets are per project and organization)",
+            )
+            .print();
+        return ExitCode::from(2);
+    }
     // The fake (when asked for) lives as long as `main`.
     let (builder, fake) = match client_builder(&args, now).await {
         Ok(found) => found,
@@ -359,11 +368,8 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     }
-    if let Some(percent) = args.fail_over {
-        let Some(month) = &report.month else {
-            eprintln!("error: --fail-over needs --group-by project (budgets are per project)");
-            return ExitCode::from(2);
-        };
+    // With --group-by project (checked before anything was sent), the month is measured.
+    if let (Some(percent), Some(month)) = (args.fail_over, &report.month) {
         let over = openai_usage_report::standing::over(&report, month, percent);
         if !over.is_empty() {
             for (who, forecast) in &over {

@@ -949,4 +949,15 @@ fn fail_over_exits_3_naming_the_budget_and_not_below() {
         .output()
         .unwrap();
     assert_eq!(bad.status.code(), Some(2));
+    // Budgets are per project: another grouping is refused before anything is asked.
+    let by_model = binary()
+        .args(["--demo", "--group-by", "model", "--fail-over", "90"])
+        .env_remove("OPENAI_ADMIN_KEY")
+        .output()
+        .unwrap();
+    assert_eq!(by_model.status.code(), Some(2));
+    assert!(by_model.stdout.is_empty());
+    assert!(
+        String::from_utf8_lossy(&by_model.stderr).contains("--fail-over needs --group-by project")
+    );
 }
