@@ -26,6 +26,21 @@ pub fn post(schema: &str) -> String {
     )
 }
 
+/// A document whose one operation answers the component schema `R`, with these component
+/// schemas (YAML lines indented by four).
+pub fn with_schemas(components: &str) -> String {
+    doc(&get("[]", "{$ref: '#/components/schemas/R'}"), components)
+        .replace("  schemas: {}\n", "  schemas:\n")
+}
+
+/// What the named type `name` of `api` is.
+pub fn kind<'a>(api: &'a Api, name: &str) -> &'a crate::ir::TypeKind {
+    let id = api
+        .type_named(name)
+        .unwrap_or_else(|| panic!("no type {name}"));
+    &api.ty(id).kind
+}
+
 /// The IR of `text`; a build error fails the test with its message.
 pub fn api(text: &str) -> Api {
     crate::api_from_str(Path::new("test.yaml"), text).unwrap_or_else(|e| panic!("{e}\n{text}"))

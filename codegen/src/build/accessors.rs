@@ -102,21 +102,8 @@ pub(super) fn resolve_accessors(types: &mut [TypeDef], file: &std::path::Path) -
 
 #[cfg(test)]
 mod tests {
-    use crate::ir::{Api, TypeKind};
-    use crate::testing::{api, at, doc, error, get};
-
-    fn with(components: &str) -> String {
-        doc(&get("[]", "{$ref: '#/components/schemas/R'}"), components)
-            .replace("  schemas: {}\n", "  schemas:\n")
-    }
-
-    fn kind<'a>(api: &'a Api, name: &str) -> &'a TypeKind {
-        &api.types
-            .iter()
-            .find(|t| t.name == name)
-            .unwrap_or_else(|| panic!("no {name}"))
-            .kind
-    }
+    use crate::ir::TypeKind;
+    use crate::testing::{api, at, error, kind, with_schemas as with};
 
     #[test]
     fn an_accessor_follows_its_path_and_a_bad_path_is_named() {

@@ -296,21 +296,8 @@ impl<'a> VariantNames<'a> {
 
 #[cfg(test)]
 mod tests {
-    use crate::ir::{Api, TypeKind};
-    use crate::testing::{api, at, doc, error, get};
-
-    fn with(components: &str) -> String {
-        doc(&get("[]", "{$ref: '#/components/schemas/R'}"), components)
-            .replace("  schemas: {}\n", "  schemas:\n")
-    }
-
-    fn kind<'a>(api: &'a Api, name: &str) -> &'a TypeKind {
-        &api.types
-            .iter()
-            .find(|t| t.name == name)
-            .unwrap_or_else(|| panic!("no {name}"))
-            .kind
-    }
+    use crate::ir::TypeKind;
+    use crate::testing::{api, at, error, kind, with_schemas as with};
 
     #[test]
     fn enum_variants_are_named_from_their_values_or_x_enum_varnames() {

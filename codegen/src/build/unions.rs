@@ -198,21 +198,8 @@ fn inline_alternative_name(union: &str, member: &Node<'_>, property: &str, index
 
 #[cfg(test)]
 mod tests {
-    use crate::ir::{Api, TypeKind};
-    use crate::testing::{api, at, doc, error, get};
-
-    fn with(components: &str) -> String {
-        doc(&get("[]", "{$ref: '#/components/schemas/R'}"), components)
-            .replace("  schemas: {}\n", "  schemas:\n")
-    }
-
-    fn kind<'a>(api: &'a Api, name: &str) -> &'a TypeKind {
-        &api.types
-            .iter()
-            .find(|t| t.name == name)
-            .unwrap_or_else(|| panic!("no {name}"))
-            .kind
-    }
+    use crate::ir::TypeKind;
+    use crate::testing::{api, at, error, kind, with_schemas as with};
 
     #[test]
     fn a_union_is_told_apart_by_its_discriminator_values() {
