@@ -255,15 +255,9 @@ fn answer(
     (status, headers, json.to_string())
 }
 
-fn plain_answer(
-    shared: &Shared,
-    method: &str,
-    path: &str,
-    query: &str,
-    request_body: &[u8],
-    repeat_cursor: bool,
-) -> (u16, Vec<(String, String)>, String) {
-    let respond = |answer: org::Answer| match answer {
+/// An organization or budget answer as status, headers and body, in OpenAI's error shape.
+fn respond(method: &str, answer: org::Answer) -> (u16, Vec<(String, String)>, String) {
+    match answer {
         org::Answer::Ok(body) => (200, Vec::new(), body.to_string()),
         org::Answer::Bad(bad) => (
             400,
@@ -284,15 +278,34 @@ fn plain_answer(
                 None,
             ),
         ),
+    }
+}
+
+fn plain_answer(
+    shared: &Shared,
+    method: &str,
+    path: &str,
+    query: &str,
+    request_body: &[u8],
+    repeat_cursor: bool,
+) -> (u16, Vec<(String, String)>, String) {
+    let query = data::Query::parse(query);
+    let not_found = || {
+        respond(
+            method,
+            org::Answer::NotFound(format!("Unknown path {path}")),
+        )
+    };
+    let Some(relative) = path.strip_prefix(PREFIX) else {
+        return not_found();
     };
     // Spend limits and alerts are state: read and written.
-    if let Some(relative) = path.strip_prefix(PREFIX).and_then(|r| r.strip_prefix('/')) {
-        let segments: Vec<String> = relative.split('/').map(data::percent_decode).collect();
+    if let Some(rest) = relative.strip_prefix('/') {
+        let segments: Vec<String> = rest.split('/').map(data::percent_decode).collect();
         let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
-        let query = data::Query::parse(query);
         let mut budgets = shared.budgets.lock().unwrap();
         if let Some(answer) = budgets.answer(method, &segments, request_body, &query) {
-            return respond(answer);
+            return respond(method, answer);
         }
     }
     if method != "GET" {
@@ -303,36 +316,11 @@ fn plain_answer(
         );
         return (405, vec![("allow".into(), "GET".into())], body);
     }
-    let bad_request = |bad: data::BadRequest| {
-        let body = error_body("invalid_request_error", &bad.message, Some(&bad.param));
-        (400, Vec::new(), body)
-    };
-    let not_found = |message: &str| {
-        let body = error_body("invalid_request_error", message, None);
-        (404, Vec::new(), body)
-    };
-    let query = data::Query::parse(query);
-    let Some(relative) = path.strip_prefix(PREFIX) else {
-        return not_found(&format!("Unknown path {path}"));
-    };
     if let Some(answer) = org::answer(relative, &query, repeat_cursor) {
-        return match answer {
-            org::Answer::Ok(body) => (200, Vec::new(), body.to_string()),
-            org::Answer::Bad(bad) => bad_request(bad),
-            org::Answer::NotFound(message) => not_found(&message),
-            org::Answer::NotAllowed(allow) => (
-                405,
-                vec![("allow".into(), allow.into())],
-                error_body(
-                    "invalid_request_error",
-                    &format!("{method} is not allowed here"),
-                    None,
-                ),
-            ),
-        };
+        return respond(method, answer);
     }
     let Some(endpoint) = data::endpoint(relative) else {
-        return not_found(&format!("Unknown path {path}"));
+        return not_found();
     };
     let asked = data::ask(endpoint, &query, shared.config.now).and_then(|ask| {
         if !shared.config.costs_user_with_project {
@@ -341,7 +329,7 @@ fn plain_answer(
         Ok(ask)
     });
     match asked {
-        Err(bad) => bad_request(bad),
+        Err(bad) => respond(method, org::Answer::Bad(bad)),
         Ok(ask) => {
             let mut page: Value = data::page(endpoint, &ask);
             if repeat_cursor && page["has_more"] == json!(true) {

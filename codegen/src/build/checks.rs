@@ -8,10 +8,10 @@ use crate::load::Node;
 use crate::naming;
 use crate::naming::Scope;
 
-/// Opens every closed enum a response can hold (alone, in a list or map, in a field, in a union
-/// member, at any depth), so that a value the API adds decodes instead of failing the page.
-/// Parameters of such an enum still send listed values only (`Openness::OpenInResponses`).
-pub(super) fn open_response_enums(types: &mut [TypeDef], operations: &[Operation]) {
+/// Every named type reachable from `starts`: the types themselves, inside lists, maps and
+/// nullables, through struct fields and union members, at any depth; each once, in the order
+/// reached.
+fn reachable<'t>(types: &[TypeDef], starts: impl IntoIterator<Item = &'t Type>) -> Vec<TypeId> {
     fn named(ty: &Type, out: &mut Vec<TypeId>) {
         match ty {
             Type::Named(id) => out.push(*id),
@@ -20,24 +20,37 @@ pub(super) fn open_response_enums(types: &mut [TypeDef], operations: &[Operation
         }
     }
     let mut pending = Vec::new();
-    for op in operations {
-        for ty in op.response.iter().chain(&op.error) {
-            named(ty, &mut pending);
-        }
+    for ty in starts {
+        named(ty, &mut pending);
     }
     let mut seen = std::collections::HashSet::new();
+    let mut order = Vec::new();
     while let Some(id) = pending.pop() {
         if !seen.insert(id) {
             continue;
         }
-        let def = &mut types[id.0];
-        match &mut def.kind {
+        order.push(id);
+        match &types[id.0].kind {
             TypeKind::Struct(s) => s.fields.iter().for_each(|f| named(&f.ty, &mut pending)),
             TypeKind::Union(u) => pending.extend(u.variants.iter().map(|v| v.ty)),
-            TypeKind::Enum(e) if e.openness == Openness::Closed => {
+            TypeKind::Enum(_) => {}
+        }
+    }
+    order
+}
+
+/// Opens every closed enum a response can hold (alone, in a list or map, in a field, in a union
+/// member, at any depth), so that a value the API adds decodes instead of failing the page.
+/// Parameters of such an enum still send listed values only (`Openness::OpenInResponses`).
+pub(super) fn open_response_enums(types: &mut [TypeDef], operations: &[Operation]) {
+    let responses = operations
+        .iter()
+        .flat_map(|op| op.response.iter().chain(&op.error));
+    for id in reachable(types, responses) {
+        if let TypeKind::Enum(e) = &mut types[id.0].kind {
+            if e.openness == Openness::Closed {
                 e.openness = Openness::OpenInResponses;
             }
-            TypeKind::Enum(_) => {}
         }
     }
 }
@@ -50,30 +63,13 @@ pub(super) fn mark_request_types(
     operations: &[Operation],
     file: &std::path::Path,
 ) -> Result<()> {
-    fn named(ty: &Type, out: &mut Vec<TypeId>) {
-        match ty {
-            Type::Named(id) => out.push(*id),
-            Type::Array(inner) | Type::Map(inner) | Type::Nullable(inner) => named(inner, out),
-            _ => {}
-        }
-    }
-    let mut pending = Vec::new();
-    for op in operations {
-        if let Some(body) = &op.body {
-            named(&body.ty, &mut pending);
-        }
-    }
-    let mut seen = std::collections::HashSet::new();
-    while let Some(id) = pending.pop() {
-        if !seen.insert(id) {
-            continue;
-        }
+    let bodies = operations
+        .iter()
+        .filter_map(|op| op.body.as_ref().map(|b| &b.ty));
+    for id in reachable(types, bodies) {
         let def = &mut types[id.0];
         match &mut def.kind {
-            TypeKind::Struct(s) => {
-                s.request = true;
-                s.fields.iter().for_each(|f| named(&f.ty, &mut pending));
-            }
+            TypeKind::Struct(s) => s.request = true,
             TypeKind::Union(_) => {
                 return Err(crate::error::Error::at(
                     file,
@@ -177,6 +173,26 @@ mod tests {
     fn with(params: &str, components: &str) -> String {
         doc(&get(params, "{$ref: '#/components/schemas/R'}"), components)
             .replace("  schemas: {}\n", "  schemas:\n")
+    }
+
+    #[test]
+    fn a_union_in_a_request_body_is_refused_at_its_schema_and_structs_are_marked() {
+        let union = "{type: object, required: [channel], properties: {channel: {$ref: '#/components/schemas/U'}}}";
+        let components = "    U: {oneOf: [{$ref: '#/components/schemas/A'}], discriminator: {propertyName: kind}}\n    A: {type: object, required: [kind], properties: {kind: {type: string, enum: [a]}}}";
+        let spec = doc(&crate::testing::post(union), components)
+            .replace("  schemas: {}\n", "  schemas:\n");
+        let e = error(&spec);
+        let (pointer, message) = at(&e);
+        assert_eq!(pointer, "#/components/schemas/U");
+        assert!(
+            message.contains("a union that a request body holds"),
+            "{message}"
+        );
+        let nested =
+            "{type: object, properties: {inner: {type: object, properties: {n: {type: integer}}}}}";
+        let api = api(&doc(&crate::testing::post(nested), ""));
+        let request = |name: &str| matches!(crate::testing::kind(&api, name), TypeKind::Struct(s) if s.request);
+        assert!(request("ABody") && request("ABodyInner"));
     }
 
     #[test]

@@ -357,62 +357,60 @@ pub async fn plan(
 
 /// The limit (404: none) and every alert of `scope`.
 async fn read_live(client: &Client, scope: &Scope) -> Result<Live, BudgetError> {
-    let absent = |e: Error| match e {
-        Error::Api { status: 404, .. } => Ok(None),
-        e => Err(BudgetError::from(e)),
-    };
-    let live = |a: (String, i64, SpendAlertNotificationChannel)| LiveAlert {
-        id: a.0,
-        cents: a.1,
-        recipients: a.2.recipients,
-        subject_prefix: a.2.subject_prefix,
-    };
-    Ok(match scope {
+    // (ID, cents, channel) of each alert: the organization's and a project's differ only in type.
+    let (limit, alerts): (_, Vec<(String, i64, SpendAlertNotificationChannel)>) = match scope {
         Scope::Organization => {
-            let limit = match client
+            let limit = client
                 .get_organization_spend_limit(&GetOrganizationSpendLimitParams::new())
                 .await
-            {
-                Ok(l) => Some(l.threshold_amount),
-                Err(e) => absent(e)?,
-            };
+                .map(|l| l.threshold_amount);
+            let params = ListOrganizationSpendAlertsParams::new().limit(100);
             let alerts: Vec<_> = client
-                .list_organization_spend_alerts_items(
-                    ListOrganizationSpendAlertsParams::new().limit(100),
-                )
+                .list_organization_spend_alerts_items(params)
                 .try_collect()
                 .await?;
-            Live {
+            let alerts = alerts.into_iter();
+            (
                 limit,
-                alerts: alerts
-                    .into_iter()
-                    .map(|a| live((a.id, a.threshold_amount, a.notification_channel)))
+                alerts
+                    .map(|a| (a.id, a.threshold_amount, a.notification_channel))
                     .collect(),
-            }
+            )
         }
         Scope::Project { id, .. } => {
-            let limit = match client
+            let limit = client
                 .get_project_spend_limit(&GetProjectSpendLimitParams::new(id.as_str()))
                 .await
-            {
-                Ok(l) => Some(l.threshold_amount),
-                Err(e) => absent(e)?,
-            };
+                .map(|l| l.threshold_amount);
+            let params = ListProjectSpendAlertsParams::new(id.as_str()).limit(100);
             let alerts: Vec<_> = client
-                .list_project_spend_alerts_items(
-                    ListProjectSpendAlertsParams::new(id.as_str()).limit(100),
-                )
+                .list_project_spend_alerts_items(params)
                 .try_collect()
                 .await?;
-            Live {
+            let alerts = alerts.into_iter();
+            (
                 limit,
-                alerts: alerts
-                    .into_iter()
-                    .map(|a| live((a.id, a.threshold_amount, a.notification_channel)))
+                alerts
+                    .map(|a| (a.id, a.threshold_amount, a.notification_channel))
                     .collect(),
-            }
+            )
         }
-    })
+    };
+    let limit = match limit {
+        Ok(cents) => Some(cents),
+        Err(Error::Api { status: 404, .. }) => None,
+        Err(e) => return Err(e.into()),
+    };
+    let alerts = alerts
+        .into_iter()
+        .map(|(id, cents, channel)| LiveAlert {
+            id,
+            cents,
+            recipients: channel.recipients,
+            subject_prefix: channel.subject_prefix,
+        })
+        .collect();
+    Ok(Live { limit, alerts })
 }
 
 #[cfg(test)]
