@@ -300,7 +300,7 @@ async fn organization_budget(client: &Client, progress: &Progress) -> Result<Bud
 
 /// Each budget against its month so far: projects with a limit, alerts or spend this month, and
 /// the organization against all of it.
-fn month_to_date(
+pub(crate) fn month_to_date(
     budgets: &BTreeMap<String, Budget>,
     organization: &Budget,
     spent: &BTreeMap<Option<String>, Money>,
@@ -344,6 +344,8 @@ pub enum Failure {
     Call(Error),
     /// A sum passed the largest number the report holds.
     Overflow(Overflow),
+    /// The store could not be read, or does not hold the period.
+    Store(openai_usage_store::Error),
 }
 
 impl std::fmt::Display for Failure {
@@ -352,6 +354,7 @@ impl std::fmt::Display for Failure {
             Failure::Page(e) => write!(f, "{e}"),
             Failure::Call(e) => write!(f, "{e}"),
             Failure::Overflow(e) => write!(f, "{e}"),
+            Failure::Store(e) => write!(f, "{e}"),
         }
     }
 }
@@ -361,6 +364,12 @@ impl std::error::Error for Failure {}
 impl From<Overflow> for Failure {
     fn from(e: Overflow) -> Self {
         Failure::Overflow(e)
+    }
+}
+
+impl From<openai_usage_store::Error> for Failure {
+    fn from(e: openai_usage_store::Error) -> Self {
+        Failure::Store(e)
     }
 }
 

@@ -3,6 +3,7 @@
 //! project's spend against its hard spend limit.
 //!
 //! [`collect`] pages every bucket of the period to the end and looks each name up once;
+//! [`collect_stored`] builds the same report from a store that `sync` keeps;
 //! [`render_table`], [`render_csv`] and [`render_json`] write the result. The binary
 //! (`openai-usage-report`) is a thin command line around these.
 
@@ -10,11 +11,13 @@ pub mod budgets;
 mod collect;
 pub mod dates;
 pub mod doctor;
+pub mod history;
 pub mod html;
 pub mod money;
 mod render;
 pub mod safe;
 pub mod standing;
+mod stored;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -28,6 +31,7 @@ pub(crate) use render::table;
 pub use render::{
     columns, grouped, render_csv, render_json, render_table, rows, CsvCells, NAME_COLUMNS,
 };
+pub use stored::collect_stored;
 
 /// What the rows are grouped by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]

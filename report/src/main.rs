@@ -100,8 +100,22 @@ struct Args {
     #[arg(long, value_name = "PCT", value_parser = parse_percent)]
     fail_over: Option<f64>,
 
+    /// Report from this store (a SQLite file, or a postgres:// URL) that `sync` keeps, instead
+    /// of calling the API: the same report, without a request.
+    #[arg(long, value_name = "TARGET")]
+    db: Option<String>,
+
+    /// The organization of the store to report on (needed when it holds several; `demo` is
+    /// the one `sync --demo` writes).
+    #[arg(long, value_name = "NAME", requires = "db")]
+    org: Option<String>,
+
+    /// Take this moment (Unix seconds) as now: reports and syncs that can be repeated exactly.
+    #[arg(long, value_name = "UNIX_SECONDS", hide = true, global = true)]
+    now: Option<i64>,
+
     /// Do not show the progress indicator.
-    #[arg(long)]
+    #[arg(long, global = true)]
     quiet: bool,
 
     /// Write CSV cells as the API sent them. By default a name or ID that starts with `=`, `+`,
@@ -158,6 +172,34 @@ enum Command {
     Budgets {
         #[command(subcommand)]
         command: BudgetsCommand,
+    },
+    /// Keep the organization's history in a store: every usage and cost bucket at the finest
+    /// grouping, names, spend limits and alerts.
+    ///
+    /// Reads only what the store lacks, plus the last --restate-days days again (OpenAI's
+    /// recent numbers change after the fact; the rows of re-read buckets are replaced, never
+    /// added twice). Each page is committed on its own, so a sync that is stopped goes on where
+    /// it stopped when run again. The start of the current month is always kept, for budgets.
+    Sync {
+        /// The store: a SQLite file (created when missing) or a postgres:// URL.
+        #[arg(long, value_name = "TARGET")]
+        db: String,
+        /// Keep the last N days (UTC), today included.
+        #[arg(long, value_name = "N", default_value_t = 30, value_parser = clap::value_parser!(u16).range(1..=3660), conflicts_with = "since")]
+        days: u16,
+        /// Keep history from this day (UTC date, YYYY-MM-DD).
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        since: Option<i64>,
+        /// Past days read again on every sync, because late usage changes them.
+        #[arg(long, value_name = "N", default_value_t = openai_usage_store::sync::DEFAULT_RESTATE_DAYS, value_parser = clap::value_parser!(u32).range(0..=90))]
+        restate_days: u32,
+        /// Sync the organizations this YAML file lists (each a name and the environment
+        /// variable holding its admin key) instead of the one of --api-key.
+        #[arg(long, value_name = "FILE", conflicts_with = "org")]
+        config: Option<std::path::PathBuf>,
+        /// The name the organization is kept under (default: `default`, or `demo` with --demo).
+        #[arg(long, value_name = "NAME")]
+        org: Option<String>,
     },
     /// Check that the crate's spec still describes what the API sends.
     ///
@@ -216,9 +258,23 @@ async fn client_builder(
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = Args::parse();
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
+    let now = args.now.unwrap_or_else(|| {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64)
+    });
+    if let Some(Command::Sync { .. }) = &args.command {
+        return run_sync(&args, now).await;
+    }
+    if args.db.is_some() && args.demo {
+        let _ = Args::command()
+            .error(
+                clap::error::ErrorKind::ArgumentConflict,
+                "--db reports from a store and --demo from the fake; pick one (`sync --demo --db FILE` fills a store from the fake)",
+            )
+            .print();
+        return ExitCode::from(2);
+    }
     let (start, end) = match (args.since, args.until) {
         (Some(since), Some(until)) => {
             if until < since {
@@ -249,6 +305,22 @@ async fn main() -> ExitCode {
             )
             .print();
         return ExitCode::from(2);
+    }
+    if let Some(db) = &args.db {
+        let request = Request {
+            start,
+            end,
+            now,
+            group_by: args.group_by,
+            progress: !args.quiet,
+        };
+        return match report_from_store(db, args.org.as_deref(), &request).await {
+            Ok((report, org)) => write_report(&args, &report, start, end, org == "demo"),
+            Err(message) => {
+                eprintln!("error: {}", safe::visible(&message));
+                ExitCode::FAILURE
+            }
+        };
     }
     // The fake (when asked for) lives as long as `main`.
     let (builder, fake) = match client_builder(&args, now).await {
@@ -320,13 +392,25 @@ async fn main() -> ExitCode {
         }
     };
     drop(fake);
+    write_report(&args, &report, start, end, args.demo)
+}
+
+/// Writes the report to stdout in the format asked for; with --fail-over, exits 3 when a
+/// budget's forecast passes it.
+fn write_report(
+    args: &Args,
+    report: &openai_usage_report::Report,
+    start: i64,
+    end: i64,
+    demo: bool,
+) -> ExitCode {
     let text = match args.format {
-        Format::Table => render_table(&report).map(|table| {
+        Format::Table => render_table(report).map(|table| {
             format!(
                 "Costs and tokens from {} to {} (UTC){}\n\n{table}",
                 dates::date(start),
                 dates::date(end - 1),
-                if args.demo { ", demo data" } else { "" },
+                if demo { ", demo data" } else { "" },
             )
         }),
         Format::Csv => {
@@ -335,7 +419,7 @@ async fn main() -> ExitCode {
             } else {
                 CsvCells::Neutralized
             };
-            match render_csv(&report, cells) {
+            match render_csv(report, cells) {
                 Ok(text) => Ok(text),
                 Err(e) => {
                     eprintln!("error: cannot write CSV: {}", safe::visible(&e.to_string()));
@@ -343,14 +427,14 @@ async fn main() -> ExitCode {
                 }
             }
         }
-        Format::Json => render_json(&report),
+        Format::Json => render_json(report),
         Format::Html => openai_usage_report::html::render(
-            &report,
+            report,
             &format!(
                 "Costs and tokens from {} to {} (UTC){}",
                 dates::date(start),
                 dates::date(end - 1),
-                if args.demo { ", demo data" } else { "" },
+                if demo { ", demo data" } else { "" },
             ),
         ),
     };
@@ -370,7 +454,7 @@ async fn main() -> ExitCode {
     }
     // With --group-by project (checked before anything was sent), the month is measured.
     if let (Some(percent), Some(month)) = (args.fail_over, &report.month) {
-        let over = openai_usage_report::standing::over(&report, month, percent);
+        let over = openai_usage_report::standing::over(report, month, percent);
         if !over.is_empty() {
             for (who, forecast) in &over {
                 eprintln!(
@@ -450,6 +534,169 @@ async fn run_budgets(client: &Client, command: &BudgetsCommand) -> ExitCode {
                     ExitCode::from(1)
                 }
             }
+        }
+    }
+}
+
+/// The report of `org` (or the store's only organization) from the store at `db`.
+async fn report_from_store(
+    db: &str,
+    org: Option<&str>,
+    request: &Request,
+) -> Result<(openai_usage_report::Report, String), String> {
+    use openai_usage_store::{read, Store, Target};
+    let target = Target::parse(db).map_err(|e| e.to_string())?;
+    let store = Store::open(&target).await.map_err(|e| e.to_string())?;
+    let org = match org {
+        Some(org) => org.to_owned(),
+        None => {
+            let orgs = read::organizations(&store)
+                .await
+                .map_err(|e| e.to_string())?;
+            match orgs.as_slice() {
+                [one] => one.clone(),
+                [] => return Err(format!("the store {} holds no organization yet; run `openai-usage-report sync --db ...` first", target.shown())),
+                several => return Err(format!("the store {} holds several organizations ({}); name one with --org", target.shown(), several.join(", "))),
+            }
+        }
+    };
+    let report = openai_usage_report::collect_stored(&store, &org, request)
+        .await
+        .map_err(|e| e.to_string())?;
+    store.close().await;
+    Ok((report, org))
+}
+
+/// `sync`: exit 0 when every organization is synced, 1 on an error, 2 on a usage error.
+async fn run_sync(args: &Args, now: i64) -> ExitCode {
+    use openai_usage_store::config::Config;
+    use openai_usage_store::sync::{self, Organization};
+    use openai_usage_store::{Store, Target};
+    let Some(Command::Sync {
+        db,
+        days,
+        since,
+        restate_days,
+        config,
+        org,
+    }) = &args.command
+    else {
+        unreachable!("run_sync is called for `sync`")
+    };
+    let usage = |message: &str| {
+        let _ = Args::command()
+            .error(clap::error::ErrorKind::ArgumentConflict, message)
+            .print();
+        ExitCode::from(2)
+    };
+    if config.is_some() && (args.demo || args.api_key.is_some()) {
+        return usage(
+            "--config names each organization's key; it does not go with --demo or --api-key",
+        );
+    }
+    let target = match Target::parse(db) {
+        Ok(target) => target,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut fakes = Vec::new();
+    let mut organizations = Vec::new();
+    if let Some(path) = config {
+        let config = match Config::read(path) {
+            Ok(config) => config,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        for entry in config.organizations {
+            let key = std::env::var(&entry.admin_key_env).unwrap_or_default();
+            if key.trim().is_empty() {
+                eprintln!(
+                    "error: {}: organization `{}`: the environment variable {} (its admin key) is not set",
+                    path.display(),
+                    entry.name,
+                    entry.admin_key_env
+                );
+                return ExitCode::from(2);
+            }
+            let mut builder = Client::builder().api_key(key);
+            if let Some(url) = entry.base_url {
+                builder = builder.base_url(url);
+            }
+            match builder.build() {
+                Ok(client) => organizations.push(Organization {
+                    name: entry.name,
+                    client,
+                }),
+                Err(e) => {
+                    eprintln!(
+                        "error: organization `{}`: {}",
+                        entry.name,
+                        safe::visible(&e.to_string())
+                    );
+                    return ExitCode::from(2);
+                }
+            }
+        }
+    } else {
+        let (builder, fake) = match client_builder(args, now).await {
+            Ok(found) => found,
+            Err(message) => {
+                eprintln!("error: {message}");
+                return ExitCode::from(2);
+            }
+        };
+        fakes.extend(fake);
+        let name = org
+            .clone()
+            .unwrap_or_else(|| if args.demo { "demo" } else { "default" }.to_owned());
+        match builder.build() {
+            Ok(client) => organizations.push(Organization { name, client }),
+            Err(e) => {
+                eprintln!("error: {}", safe::visible(&e.to_string()));
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let since = since.unwrap_or_else(|| (now.div_euclid(DAY) - i64::from(*days) + 1) * DAY);
+    let options = sync::Options {
+        since,
+        now,
+        restate_days: *restate_days,
+    };
+    let store = match Store::open(&target).await {
+        Ok(store) => store,
+        Err(e) => {
+            eprintln!("error: {}", safe::visible(&e.to_string()));
+            return ExitCode::FAILURE;
+        }
+    };
+    let started = std::time::Instant::now();
+    let result =
+        openai_usage_report::history::sync_all(&store, &organizations, options, !args.quiet).await;
+    store.close().await;
+    drop(fakes);
+    match result {
+        Ok(summaries) => {
+            for (org, summary) in summaries {
+                println!(
+                    "{}: {} pages, {} results written to {} (from {} to now, the last {restate_days} day(s) read again), in {:.1} s",
+                    safe::visible(&org),
+                    summary.pages,
+                    summary.rows,
+                    safe::visible(&target.shown()),
+                    dates::date(since.min(openai_usage_store::sync::month_start(now))),
+                    started.elapsed().as_secs_f64()
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {}", safe::visible(&e.to_string()));
+            ExitCode::FAILURE
         }
     }
 }

@@ -1,0 +1,431 @@
+//! Writes: each in one transaction, so the store is never left half-written. A page replaces
+//! every row of the time its buckets cover (late data corrects, nothing is counted twice) and
+//! records the cursor it came from; dimension tables are replaced whole per organization.
+
+use openai_usage::{UsageResult, UsageTimeBucket};
+use serde_json::Value;
+use sqlx::AssertSqlSafe;
+
+use crate::streams::Stream;
+use crate::{on_pool, Dialect, Error, Store};
+
+/// Columns of `results`, in the order rows bind them.
+const RESULT_COLUMNS: [&str; 21] = [
+    "org",
+    "stream",
+    "start_time",
+    "seq",
+    "object",
+    "project_id",
+    "user_id",
+    "api_key_id",
+    "model",
+    "batch",
+    "service_tier",
+    "api_source",
+    "line_item",
+    "num_model_requests",
+    "input_tokens",
+    "output_tokens",
+    "amount",
+    "currency",
+    "quantity",
+    "quantity_unit",
+    "result",
+];
+
+/// Rows per `INSERT` (21 parameters each: under SQLite's and PostgreSQL's limits).
+const ROWS_PER_INSERT: usize = 400;
+
+/// One result, as the columns of `results`.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct ResultRow {
+    pub start_time: i64,
+    pub seq: i64,
+    pub object: Option<String>,
+    pub project_id: Option<String>,
+    pub user_id: Option<String>,
+    pub api_key_id: Option<String>,
+    pub model: Option<String>,
+    pub batch: Option<bool>,
+    pub service_tier: Option<String>,
+    pub api_source: Option<String>,
+    pub line_item: Option<String>,
+    pub num_model_requests: Option<i64>,
+    pub input_tokens: Option<i64>,
+    pub output_tokens: Option<i64>,
+    pub amount: Option<String>,
+    pub currency: Option<String>,
+    pub quantity: Option<f64>,
+    pub quantity_unit: Option<String>,
+    pub result: String,
+}
+
+impl ResultRow {
+    /// The row of one result: the grouping fields and the metrics reports sum, read from the
+    /// result as the crate serializes it (so a result type the spec does not know yet is kept
+    /// too), and the whole result as JSON with its numbers' digits as sent.
+    pub(crate) fn of(start_time: i64, seq: i64, result: &UsageResult) -> Result<ResultRow, Error> {
+        let json = serde_json::to_string(result).map_err(|e| Error::Corrupt {
+            message: format!("a result could not be written as JSON: {e}"),
+        })?;
+        let value = serde_json::to_value(result).unwrap_or(Value::Null);
+        let text = |key: &str| value.get(key).and_then(Value::as_str).map(str::to_owned);
+        let int = |key: &str| value.get(key).and_then(Value::as_i64);
+        let (amount, currency) = match result {
+            UsageResult::Costs(cost) => (
+                cost.amount_value().map(|v| v.normalize().to_string()),
+                cost.amount_currency().map(|c| c.to_string()),
+            ),
+            _ => (None, None),
+        };
+        Ok(ResultRow {
+            start_time,
+            seq,
+            object: result
+                .object()
+                .map(str::to_owned)
+                .or_else(|| text("object")),
+            project_id: text("project_id"),
+            user_id: text("user_id"),
+            api_key_id: text("api_key_id"),
+            model: text("model"),
+            batch: value.get("batch").and_then(Value::as_bool),
+            service_tier: text("service_tier"),
+            api_source: text("api_source"),
+            line_item: text("line_item"),
+            num_model_requests: int("num_model_requests"),
+            input_tokens: int("input_tokens"),
+            output_tokens: int("output_tokens"),
+            amount,
+            currency,
+            quantity: value.get("quantity").and_then(Value::as_f64),
+            quantity_unit: text("quantity_unit"),
+            result: json,
+        })
+    }
+}
+
+/// Where a page came from: recorded with it.
+#[derive(Clone, Debug)]
+pub(crate) struct PageOrigin<'a> {
+    pub range_start: i64,
+    pub range_end: i64,
+    pub page: Option<&'a str>,
+    pub next_page: Option<&'a str>,
+}
+
+/// `INSERT INTO results` for `rows` rows, with the dialect's money and JSON casts.
+fn insert_results_sql(dialect: Dialect, rows: usize) -> String {
+    let mut sql = format!(
+        "INSERT INTO results ({}) VALUES ",
+        RESULT_COLUMNS.join(", ")
+    );
+    let mut n = 0;
+    for row in 0..rows {
+        if row > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for (i, column) in RESULT_COLUMNS.iter().enumerate() {
+            n += 1;
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            let param = (dialect.param)(n);
+            match *column {
+                "amount" => sql.push_str(&(dialect.money)(&param)),
+                "result" => sql.push_str(&(dialect.json)(&param)),
+                _ => sql.push_str(&param),
+            }
+        }
+        sql.push(')');
+    }
+    sql
+}
+
+/// Replaces everything stored for `stream` in the time `buckets` cover by `buckets`, and
+/// records where they came from, in one transaction. `fetched_at` marks a bucket partial when
+/// it was not over then (or the API cut it short).
+pub(crate) async fn page(
+    store: &Store,
+    org: &str,
+    stream: Stream,
+    buckets: &[UsageTimeBucket],
+    fetched_at: i64,
+    origin: &PageOrigin<'_>,
+) -> Result<usize, Error> {
+    let (Some(first), Some(last)) = (buckets.first(), buckets.last()) else {
+        return Ok(0);
+    };
+    let from = first.start_time.as_unix_seconds();
+    let to = last.end_time.as_unix_seconds();
+    let mut rows = Vec::new();
+    for bucket in buckets {
+        let start = bucket.start_time.as_unix_seconds();
+        for (seq, result) in bucket.results.iter().enumerate() {
+            rows.push(ResultRow::of(start, seq as i64, result)?);
+        }
+    }
+    let dialect = store.dialect();
+    let failed = store.failed("writing a page");
+    let name = stream.name();
+    let width = stream.width();
+    on_pool!(store, pool => async {
+        let mut tx = pool.begin().await?;
+        sqlx::query("DELETE FROM results WHERE org = $1 AND stream = $2 AND start_time >= $3 AND start_time < $4")
+            .bind(org).bind(name).bind(from).bind(to)
+            .execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM buckets WHERE org = $1 AND stream = $2 AND start_time >= $3 AND start_time < $4")
+            .bind(org).bind(name).bind(from).bind(to)
+            .execute(&mut *tx).await?;
+        for bucket in buckets {
+            let start = bucket.start_time.as_unix_seconds();
+            let end = bucket.end_time.as_unix_seconds();
+            // Not over when read: the day (or hour) so far, to be replaced by a later sync.
+            let partial = start + width > fetched_at;
+            sqlx::query("INSERT INTO buckets (org, stream, start_time, end_time, partial, fetched_at) VALUES ($1, $2, $3, $4, $5, $6)")
+                .bind(org).bind(name).bind(start).bind(end).bind(partial).bind(fetched_at)
+                .execute(&mut *tx).await?;
+        }
+        for chunk in rows.chunks(ROWS_PER_INSERT) {
+            let sql = insert_results_sql(dialect, chunk.len());
+            let mut query = sqlx::query(AssertSqlSafe(sql));
+            for row in chunk {
+                query = query
+                    .bind(org).bind(name).bind(row.start_time).bind(row.seq)
+                    .bind(row.object.as_deref()).bind(row.project_id.as_deref())
+                    .bind(row.user_id.as_deref()).bind(row.api_key_id.as_deref())
+                    .bind(row.model.as_deref()).bind(row.batch)
+                    .bind(row.service_tier.as_deref()).bind(row.api_source.as_deref())
+                    .bind(row.line_item.as_deref()).bind(row.num_model_requests)
+                    .bind(row.input_tokens).bind(row.output_tokens)
+                    .bind(row.amount.as_deref()).bind(row.currency.as_deref())
+                    .bind(row.quantity).bind(row.quantity_unit.as_deref())
+                    .bind(row.result.as_str());
+            }
+            query.execute(&mut *tx).await?;
+        }
+        sqlx::query(
+            "INSERT INTO sync_cursors (org, stream, range_start, range_end, page, next_page, committed_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) \
+             ON CONFLICT (org, stream) DO UPDATE SET range_start = excluded.range_start, \
+             range_end = excluded.range_end, page = excluded.page, next_page = excluded.next_page, \
+             committed_at = excluded.committed_at",
+        )
+        .bind(org).bind(name).bind(origin.range_start).bind(origin.range_end)
+        .bind(origin.page).bind(origin.next_page).bind(fetched_at)
+        .execute(&mut *tx).await?;
+        tx.commit().await
+    }.await)
+    .map_err(failed)?;
+    Ok(rows.len())
+}
+
+/// Records the organization (its base URL, never its key) and when it was synced.
+pub(crate) async fn organization(
+    store: &Store,
+    org: &str,
+    base_url: &str,
+    now: i64,
+) -> Result<(), Error> {
+    on_pool!(store, pool => sqlx::query(
+        "INSERT INTO organizations (org, base_url, first_synced_at, last_synced_at) VALUES ($1, $2, $3, $3) \
+         ON CONFLICT (org) DO UPDATE SET base_url = excluded.base_url, last_synced_at = excluded.last_synced_at",
+    )
+    .bind(org).bind(base_url).bind(now)
+    .execute(pool).await.map(drop))
+    .map_err(store.failed("recording the organization"))?;
+    Ok(())
+}
+
+/// A project as stored.
+#[derive(Clone, Debug)]
+pub(crate) struct ProjectRow {
+    pub id: String,
+    pub name: Option<String>,
+    pub status: Option<String>,
+    pub created_at: i64,
+    pub archived_at: Option<i64>,
+    pub data: String,
+}
+
+/// A user as stored.
+#[derive(Clone, Debug)]
+pub(crate) struct UserRow {
+    pub id: String,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub role: Option<String>,
+    pub data: String,
+}
+
+/// A project API key as stored: its owner is a user (email) or a service account (name).
+#[derive(Clone, Debug)]
+pub(crate) struct ApiKeyRow {
+    pub id: String,
+    pub project_id: String,
+    pub name: String,
+    pub owner_email: Option<String>,
+    pub owner_service_account: Option<String>,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+    pub data: String,
+}
+
+/// A project service account as stored.
+#[derive(Clone, Debug)]
+pub(crate) struct ServiceAccountRow {
+    pub id: String,
+    pub project_id: String,
+    pub name: String,
+    pub role: String,
+    pub created_at: i64,
+    pub data: String,
+}
+
+/// A hard spend limit as stored; scope `""` is the organization, otherwise a project ID.
+#[derive(Clone, Debug)]
+pub(crate) struct LimitRow {
+    pub scope: String,
+    pub cents: i64,
+    pub currency: String,
+    pub data: String,
+}
+
+/// A spend alert as stored.
+#[derive(Clone, Debug)]
+pub(crate) struct AlertRow {
+    pub scope: String,
+    pub id: String,
+    pub cents: i64,
+    pub data: String,
+}
+
+/// The organization's named things, as one sync read them: written together.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Dimensions {
+    pub projects: Vec<ProjectRow>,
+    pub users: Vec<UserRow>,
+    pub api_keys: Vec<ApiKeyRow>,
+    pub service_accounts: Vec<ServiceAccountRow>,
+    pub limits: Vec<LimitRow>,
+    pub alerts: Vec<AlertRow>,
+}
+
+/// Replaces the organization's projects, users, keys, service accounts, limits and alerts by
+/// `dims`, in one transaction.
+pub(crate) async fn dimensions(store: &Store, org: &str, dims: &Dimensions) -> Result<(), Error> {
+    let json = store.dialect().json;
+    let projects = format!(
+        "INSERT INTO projects (org, id, name, status, created_at, archived_at, data) VALUES ($1, $2, $3, $4, $5, $6, {})",
+        json("$7")
+    );
+    let users = format!(
+        "INSERT INTO users (org, id, name, email, role, data) VALUES ($1, $2, $3, $4, $5, {})",
+        json("$6")
+    );
+    let keys = format!(
+        "INSERT INTO api_keys (org, id, project_id, name, owner_email, owner_service_account, created_at, last_used_at, data) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, {})",
+        json("$9")
+    );
+    let accounts = format!(
+        "INSERT INTO service_accounts (org, id, project_id, name, role, created_at, data) VALUES ($1, $2, $3, $4, $5, $6, {})",
+        json("$7")
+    );
+    let limits = format!(
+        "INSERT INTO spend_limits (org, scope, amount_cents, currency, data) VALUES ($1, $2, $3, $4, {})",
+        json("$5")
+    );
+    let alerts = format!(
+        "INSERT INTO spend_alerts (org, scope, id, threshold_cents, data) VALUES ($1, $2, $3, $4, {})",
+        json("$5")
+    );
+    on_pool!(store, pool => async {
+        let mut tx = pool.begin().await?;
+        for table in ["projects", "users", "api_keys", "service_accounts", "spend_limits", "spend_alerts"] {
+            sqlx::query(AssertSqlSafe(format!("DELETE FROM {table} WHERE org = $1")))
+                .bind(org)
+                .execute(&mut *tx)
+                .await?;
+        }
+        for p in &dims.projects {
+            sqlx::query(AssertSqlSafe(projects.as_str()))
+                .bind(org).bind(&p.id).bind(&p.name).bind(&p.status).bind(p.created_at).bind(p.archived_at).bind(&p.data)
+                .execute(&mut *tx).await?;
+        }
+        for u in &dims.users {
+            sqlx::query(AssertSqlSafe(users.as_str()))
+                .bind(org).bind(&u.id).bind(&u.name).bind(&u.email).bind(&u.role).bind(&u.data)
+                .execute(&mut *tx).await?;
+        }
+        for k in &dims.api_keys {
+            sqlx::query(AssertSqlSafe(keys.as_str()))
+                .bind(org).bind(&k.id).bind(&k.project_id).bind(&k.name).bind(&k.owner_email)
+                .bind(&k.owner_service_account).bind(k.created_at).bind(k.last_used_at).bind(&k.data)
+                .execute(&mut *tx).await?;
+        }
+        for a in &dims.service_accounts {
+            sqlx::query(AssertSqlSafe(accounts.as_str()))
+                .bind(org).bind(&a.id).bind(&a.project_id).bind(&a.name).bind(&a.role).bind(a.created_at).bind(&a.data)
+                .execute(&mut *tx).await?;
+        }
+        for l in &dims.limits {
+            sqlx::query(AssertSqlSafe(limits.as_str()))
+                .bind(org).bind(&l.scope).bind(l.cents).bind(&l.currency).bind(&l.data)
+                .execute(&mut *tx).await?;
+        }
+        for a in &dims.alerts {
+            sqlx::query(AssertSqlSafe(alerts.as_str()))
+                .bind(org).bind(&a.scope).bind(&a.id).bind(a.cents).bind(&a.data)
+                .execute(&mut *tx).await?;
+        }
+        tx.commit().await
+    }.await)
+    .map_err(store.failed("writing projects, users, keys and budgets"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inserts_cast_money_and_json_where_the_dialect_needs_it() {
+        let sql = insert_results_sql(crate::POSTGRES, 2);
+        assert!(sql.contains("CAST($17 AS NUMERIC)"));
+        assert!(sql.contains("CAST($21 AS JSONB)"));
+        assert!(sql.contains("CAST($42 AS JSONB)"));
+        assert!(!sql.contains("$43"));
+        let sql = insert_results_sql(crate::SQLITE, 1);
+        assert!(sql.ends_with("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    }
+
+    #[test]
+    fn a_cost_row_keeps_the_exact_amount_and_the_whole_result() {
+        let json = r#"{"object":"organization.costs.result","amount":{"value":"0.003627500000000000000000000000000000","currency":"usd"},"line_item":"gpt-4o, input","project_id":"proj_1","api_key_id":null,"quantity":12.5,"quantity_unit":"tokens","novel":"kept"}"#;
+        let result: UsageResult = serde_json::from_str(json).unwrap();
+        let row = ResultRow::of(86_400, 3, &result).unwrap();
+        assert_eq!(row.amount.as_deref(), Some("0.0036275"));
+        assert_eq!(row.currency.as_deref(), Some("usd"));
+        assert_eq!(row.project_id.as_deref(), Some("proj_1"));
+        assert_eq!(row.line_item.as_deref(), Some("gpt-4o, input"));
+        assert_eq!(row.quantity, Some(12.5));
+        assert_eq!(row.object.as_deref(), Some("organization.costs.result"));
+        assert!(row.result.contains("0.0036275"), "{}", row.result);
+    }
+
+    #[test]
+    fn a_result_type_the_spec_does_not_know_is_kept_whole() {
+        let json =
+            r#"{"object":"organization.usage.teleport.result","project_id":"proj_9","jumps":4}"#;
+        let result: UsageResult = serde_json::from_str(json).unwrap();
+        let row = ResultRow::of(0, 0, &result).unwrap();
+        assert_eq!(
+            row.object.as_deref(),
+            Some("organization.usage.teleport.result")
+        );
+        assert_eq!(row.project_id.as_deref(), Some("proj_9"));
+        assert!(row.result.contains("\"jumps\":4"));
+    }
+}
