@@ -330,7 +330,8 @@ fn plain_answer(
     });
     match asked {
         Err(bad) => respond(method, org::Answer::Bad(bad)),
-        Ok(ask) => {
+        Ok(mut ask) => {
+            ask.revisions = shared.revisions.lock().unwrap().clone();
             let mut page: Value = data::page(endpoint, &ask);
             if repeat_cursor && page["has_more"] == json!(true) {
                 if let Some(cursor) = query.one("page") {

@@ -179,6 +179,7 @@ struct Injection {
 
 struct Shared {
     config: Config,
+    revisions: Mutex<std::collections::BTreeMap<i64, u64>>,
     budgets: Mutex<budgets::Budgets>,
     injections: Mutex<Vec<Injection>>,
     faults: Mutex<Faults>,
@@ -222,6 +223,7 @@ impl FakeApi {
         let listener = TcpListener::bind(("127.0.0.1", port)).await?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
+            revisions: Mutex::default(),
             config,
             budgets: Mutex::new(budgets::Budgets::default()),
             injections: Mutex::new(Vec::new()),
@@ -259,6 +261,21 @@ impl FakeApi {
     /// `cycle`, in turn.
     pub fn fault_every(&self, n: u64, cycle: Vec<Fault>) {
         self.shared.faults.lock().unwrap().every = Some((n, cycle));
+    }
+
+    /// Late data: from now on, every usage and cost answer gives other numbers for the UTC day
+    /// that `at` falls in (a day already answered changes, as OpenAI's recent days do when
+    /// usage is reported late). Every grouping of that day changes alike, so the groupings
+    /// still add up to each other; other days are untouched. Each call restates the day again.
+    pub fn restate(&self, at: i64) {
+        let day = at.div_euclid(86_400) * 86_400;
+        *self
+            .shared
+            .revisions
+            .lock()
+            .unwrap()
+            .entry(day)
+            .or_default() += 1;
     }
 
     /// From now on, every successful answer to `path` (relative to the base URL, such as

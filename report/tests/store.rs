@@ -44,6 +44,8 @@ async fn the_report_from_a_synced_store_is_the_live_report_in_every_format_and_g
     let fake = FakeApi::start_with(Config {
         now: NOW,
         record: false,
+        // Uncompressed: the tests read hundreds of thousands of results.
+        gzip: false,
         ..Config::fixed()
     })
     .await;

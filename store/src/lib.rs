@@ -200,9 +200,17 @@ impl Store {
                     target: target.shown(),
                     reason: error::without_secrets(&e, url),
                 })?;
+                // One connection first: the pool would retry a refused one until its timeout.
+                use sqlx::Connection as _;
+                sqlx::PgConnection::connect_with(&options)
+                    .await
+                    .map_err(|e| Error::connect(target, e))?
+                    .close()
+                    .await
+                    .map_err(|e| Error::connect(target, e))?;
                 let pool = PgPoolOptions::new()
                     .max_connections(4)
-                    .acquire_timeout(Duration::from_secs(10))
+                    .acquire_timeout(Duration::from_secs(30))
                     .connect_with(options)
                     .await
                     .map_err(|e| Error::connect(target, e))?;
@@ -232,6 +240,30 @@ impl Store {
             Backend::Sqlite(_) => SQLITE,
             Backend::Postgres(_) => POSTGRES,
         }
+    }
+
+    /// Replaces everything stored for `stream` of organization `org` in the time `buckets`
+    /// cover (consecutive buckets, as one page of the API holds) by `buckets`, in one
+    /// transaction; a bucket not over at `fetched_at` is marked partial. This is what `sync`
+    /// does with each page; it is public for loading buckets read some other way (an archive
+    /// of the API's answers, say). Returns the number of results written.
+    pub async fn replace_buckets(
+        &self,
+        org: &str,
+        stream: streams::Stream,
+        buckets: &[openai_usage::UsageTimeBucket],
+        fetched_at: i64,
+    ) -> Result<usize, Error> {
+        write::ensure_organization(self, org, fetched_at).await?;
+        let origin = write::PageOrigin {
+            range_start: buckets
+                .first()
+                .map_or(0, |b| b.start_time.as_unix_seconds()),
+            range_end: buckets.last().map_or(0, |b| b.end_time.as_unix_seconds()),
+            page: None,
+            next_page: None,
+        };
+        write::page(self, org, stream, buckets, fetched_at, &origin).await
     }
 
     /// Closes every connection (a SQLite file is checkpointed).

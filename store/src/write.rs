@@ -302,6 +302,17 @@ pub(crate) struct AlertRow {
     pub data: String,
 }
 
+/// Records the organization if the store does not know it yet (buckets loaded by hand).
+pub(crate) async fn ensure_organization(store: &Store, org: &str, now: i64) -> Result<(), Error> {
+    on_pool!(store, pool => sqlx::query(
+        "INSERT INTO organizations (org, base_url, first_synced_at, last_synced_at) VALUES ($1, '', $2, $2) \
+         ON CONFLICT (org) DO NOTHING",
+    )
+    .bind(org).bind(now)
+    .execute(pool).await.map(drop))
+    .map_err(store.failed("recording the organization"))
+}
+
 /// The organization's named things, as one sync read them: written together.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Dimensions {

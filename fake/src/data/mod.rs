@@ -414,8 +414,15 @@ pub fn bucket(endpoint: &Endpoint, ask: &Ask, start: i64, end: i64) -> Value {
             let sums = groups
                 .entry(key)
                 .or_insert_with(|| vec![0; endpoint.metrics.len()]);
+            // A restated day's numbers are different ones, in every grouping alike.
+            let revision = ask
+                .revisions
+                .get(&(hour * 3_600).div_euclid(86_400).wrapping_mul(86_400))
+                .copied()
+                .unwrap_or(0);
             for (m, (_, low, high)) in endpoint.metrics.iter().enumerate() {
-                sums[m] += low + mix(seed ^ (m as u64 + 7), hour as u64, c) % (high - low + 1);
+                let salt = (m as u64 + 7) ^ revision.wrapping_mul(0x9e37_79b9);
+                sums[m] += low + mix(seed ^ salt, hour as u64, c) % (high - low + 1);
             }
         }
     }

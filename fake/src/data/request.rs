@@ -107,6 +107,9 @@ pub struct Ask {
     pub filters: Vec<Vec<String>>,
     /// Where this page starts (from the cursor), if not at `start`.
     pub from: Option<i64>,
+    /// Days (UTC midnight) whose numbers were restated, and how many times: late usage that
+    /// changes a past day's answers (see `FakeApi::restate`).
+    pub revisions: std::collections::BTreeMap<i64, u64>,
 }
 
 /// Checks `query` for `endpoint`; `now` stands in for a missing `end_time`.
@@ -177,6 +180,7 @@ pub fn ask(endpoint: &Endpoint, query: &Query, now: i64) -> Result<Ask, BadReque
         group_by,
         filters,
         from,
+        revisions: std::collections::BTreeMap::new(),
     })
 }
 

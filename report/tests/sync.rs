@@ -1,0 +1,116 @@
+//! `sync` as users run it: killed (`kill -9`) at twenty different moments and run again, it
+//! ends with exactly the rows of a sync that was never interrupted; a second sync changes no
+//! row; the admin key is written nowhere in the store.
+
+#[path = "../../store/tests/common/mod.rs"]
+mod common;
+
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use openai_usage_fake::{Config, FakeApi, FIXED_NOW};
+use openai_usage_store::Target;
+
+/// 2024-12-03T13:20:34Z.
+const NOW: i64 = FIXED_NOW + 2 * 86_400 + 13 * 3_600 + 1_234;
+const KEY: &str = "sk-admin-kill-test-0123456789";
+
+fn sync(fake: &FakeApi, db: &std::path::Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_openai-usage-report"));
+    command
+        .args(["sync", "--quiet", "--days", "3", "--restate-days", "1"])
+        .args(["--now", &NOW.to_string()])
+        .arg("--db")
+        .arg(db)
+        .args(["--base-url", &fake.base_url()])
+        .env("OPENAI_ADMIN_KEY", KEY)
+        .env_remove("OPENAI_BASE_URL")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    command
+}
+
+async fn dump_of(db: &std::path::Path) -> Vec<String> {
+    let target = Target::Sqlite(db.to_owned());
+    let store = openai_usage_store::Store::open(&target).await.unwrap();
+    let rows = common::dump(&store, &target).await;
+    store.close().await;
+    rows
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sync_killed_at_twenty_moments_and_run_again_equals_a_clean_sync() {
+    let fake = FakeApi::start_with(Config {
+        now: NOW,
+        record: false,
+        gzip: false,
+        ..Config::fixed()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let clean = dir.path().join("clean.db");
+    let started = Instant::now();
+    let output = sync(&fake, &clean).output().unwrap();
+    let took = started.elapsed();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let expected = dump_of(&clean).await;
+    assert!(
+        expected
+            .iter()
+            .filter(|r| r.starts_with("results: "))
+            .count()
+            > 1_000
+    );
+    let file = std::fs::read(&clean).unwrap();
+    assert!(
+        !file.windows(KEY.len()).any(|w| w == KEY.as_bytes()),
+        "the admin key is in the store"
+    );
+
+    let mut killed_while_running = 0;
+    for run in 0..20u32 {
+        let db = dir.path().join(format!("killed-{run}.db"));
+        let mut child = sync(&fake, &db).spawn().unwrap();
+        // Moments spread over a clean sync's duration (process start included).
+        let at = took.mul_f64((f64::from(run) + 0.5) / 20.0);
+        tokio::time::sleep(at).await;
+        if child.try_wait().unwrap().is_none() {
+            killed_while_running += 1;
+        }
+        child.kill().unwrap(); // SIGKILL: no cleanup of any kind
+        child.wait().unwrap();
+        let output = sync(&fake, &db).output().unwrap();
+        assert!(
+            output.status.success(),
+            "run {run}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let found = dump_of(&db).await;
+        if found != expected {
+            let missing: Vec<_> = expected
+                .iter()
+                .filter(|r| !found.contains(r))
+                .take(3)
+                .collect();
+            let extra: Vec<_> = found
+                .iter()
+                .filter(|r| !expected.contains(r))
+                .take(3)
+                .collect();
+            panic!("run {run} (killed after {at:?}): missing {missing:#?}, extra {extra:#?}");
+        }
+    }
+    assert!(
+        killed_while_running >= 15,
+        "only {killed_while_running} of 20 runs were killed while running"
+    );
+
+    // A second sync changes no row.
+    let output = sync(&fake, &clean).output().unwrap();
+    assert!(output.status.success());
+    assert_eq!(dump_of(&clean).await, expected);
+}
