@@ -11,6 +11,7 @@ pub mod budgets;
 mod collect;
 pub mod dates;
 pub mod doctor;
+pub mod export;
 pub mod history;
 pub mod html;
 pub mod money;

@@ -456,6 +456,174 @@ pub async fn budgets(store: &Store, org: &str) -> Result<BTreeMap<Option<String>
     Ok(budgets)
 }
 
+/// One stored result with its bucket: what exports write.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredResult {
+    /// The organization.
+    pub org: String,
+    /// The bucket's start (Unix seconds).
+    pub start_time: i64,
+    /// The bucket's end.
+    pub end_time: i64,
+    /// Whether the bucket was not over when read.
+    pub partial: bool,
+    /// The result's position in its bucket.
+    pub seq: i64,
+    /// The result's `object`.
+    pub object: Option<String>,
+    /// `project_id`.
+    pub project_id: Option<String>,
+    /// `user_id`.
+    pub user_id: Option<String>,
+    /// `api_key_id`.
+    pub api_key_id: Option<String>,
+    /// `model`.
+    pub model: Option<String>,
+    /// `batch`.
+    pub batch: Option<bool>,
+    /// `service_tier`.
+    pub service_tier: Option<String>,
+    /// `api_source`.
+    pub api_source: Option<String>,
+    /// `line_item`.
+    pub line_item: Option<String>,
+    /// `num_model_requests`.
+    pub num_model_requests: Option<i64>,
+    /// `input_tokens`.
+    pub input_tokens: Option<i64>,
+    /// `output_tokens`.
+    pub output_tokens: Option<i64>,
+    /// The cost, exactly.
+    pub amount: Option<Decimal>,
+    /// The cost's currency.
+    pub currency: Option<String>,
+    /// `quantity`.
+    pub quantity: Option<f64>,
+    /// `quantity_unit`.
+    pub quantity_unit: Option<String>,
+    /// The whole result as JSON.
+    pub result: String,
+}
+
+type ResultTuple = (
+    String,
+    i64,
+    i64,
+    bool,
+    i64,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<bool>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+type MetricTuple = (
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+    Option<f64>,
+    Option<String>,
+    String,
+);
+
+/// Every stored result of `stream` whose bucket starts in `[start, end)`, of `org` or of every
+/// organization, ordered by organization, bucket and position.
+pub async fn results(
+    store: &Store,
+    org: Option<&str>,
+    stream: Stream,
+    start: i64,
+    end: i64,
+) -> Result<Vec<StoredResult>, Error> {
+    let sql = "SELECT r.org, r.start_time, b.end_time, b.partial, r.seq, r.object, r.project_id, r.user_id, \
+         r.api_key_id, r.model, r.batch, r.service_tier, r.api_source, r.line_item, \
+         r.num_model_requests, r.input_tokens, r.output_tokens, CAST(r.amount AS TEXT), r.currency, \
+         r.quantity, r.quantity_unit, CAST(r.result AS TEXT) \
+         FROM results r JOIN buckets b ON b.org = r.org AND b.stream = r.stream AND b.start_time = r.start_time \
+         WHERE ($1 = '' OR r.org = $1) AND r.stream = $2 AND r.start_time >= $3 AND r.start_time < $4 \
+         ORDER BY r.org, r.start_time, r.seq";
+    let failed = store.failed("reading results");
+    let rows: Vec<(ResultTuple, MetricTuple)> = on_pool!(store, pool => {
+        let rows = sqlx::query(sql)
+            .bind(org.unwrap_or("")).bind(stream.name()).bind(start).bind(end)
+            .fetch_all(pool).await;
+        rows.and_then(|rows| rows.iter().map(|row| Ok((
+            (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?, row.try_get(3)?, row.try_get(4)?,
+             row.try_get(5)?, row.try_get(6)?, row.try_get(7)?, row.try_get(8)?, row.try_get(9)?,
+             row.try_get(10)?, row.try_get(11)?, row.try_get(12)?, row.try_get(13)?),
+            (row.try_get(14)?, row.try_get(15)?, row.try_get(16)?, row.try_get(17)?,
+             row.try_get(18)?, row.try_get(19)?, row.try_get(20)?, row.try_get(21)?),
+        ))).collect::<Result<Vec<_>, sqlx::Error>>())
+    })
+    .map_err(failed)?;
+    rows.into_iter()
+        .map(|(r, m)| {
+            Ok(StoredResult {
+                org: r.0,
+                start_time: r.1,
+                end_time: r.2,
+                partial: r.3,
+                seq: r.4,
+                object: r.5,
+                project_id: r.6,
+                user_id: r.7,
+                api_key_id: r.8,
+                model: r.9,
+                batch: r.10,
+                service_tier: r.11,
+                api_source: r.12,
+                line_item: r.13,
+                num_model_requests: m.0,
+                input_tokens: m.1,
+                output_tokens: m.2,
+                amount: m.3.as_deref().map(parse).transpose()?,
+                currency: m.4,
+                quantity: m.5,
+                quantity_unit: m.6,
+                result: m.7,
+            })
+        })
+        .collect()
+}
+
+/// The first bucket start and the last bucket end stored for `stream` (of `org`, or of every
+/// organization), if any.
+pub async fn span(
+    store: &Store,
+    org: Option<&str>,
+    stream: Stream,
+) -> Result<Option<(i64, i64)>, Error> {
+    let (first, last): (Option<i64>, Option<i64>) = on_pool!(store, pool => sqlx::query_as(
+        "SELECT MIN(start_time), MAX(end_time) FROM buckets WHERE ($1 = '' OR org = $1) AND stream = $2",
+    )
+    .bind(org.unwrap_or("")).bind(stream.name())
+    .fetch_one(pool).await)
+    .map_err(store.failed("reading buckets"))?;
+    Ok(first.zip(last))
+}
+
+/// Every project's name, of `org` or every organization, by (organization, project ID).
+pub async fn project_names(
+    store: &Store,
+    org: Option<&str>,
+) -> Result<HashMap<(String, String), String>, Error> {
+    let rows: Vec<(String, String, Option<String>)> = on_pool!(store, pool => sqlx::query_as(
+        "SELECT org, id, name FROM projects WHERE ($1 = '' OR org = $1)",
+    )
+    .bind(org.unwrap_or("")).fetch_all(pool).await)
+    .map_err(store.failed("reading projects"))?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(org, id, name)| Some(((org, id), name?)))
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
