@@ -1,6 +1,7 @@
-"""Checks a store's exports with independent tools (run by .ci/run inside its virtualenv).
+"""Checks a store and its exports with independent tools (run by .ci/run in its virtualenv).
 
-    python .ci/check_exports.py STORE.db FOCUS_1_0.csv FOCUS_1_2.parquet PARQUET_DIR
+    python .ci/check_exports.py exports STORE.db FOCUS_1_0.csv FOCUS_1_2.parquet PARQUET_DIR
+    python .ci/check_exports.py dump STORE.db > rows.txt   (every row but when it was read)
 
 1. focus-validator 1.0.0 checks the FOCUS 1.0 CSV. Its FOCUS 1.0 rule set names four columns
    as FOCUS 1.0-preview did (InvoiceIssuer, Provider, Publisher, ResourceID; FOCUS 1.0 renamed
@@ -123,7 +124,25 @@ def check_sums(db: str, focus_parquet: str, parquet_dir: str) -> None:
           f"usage {usage[2]} rows, FOCUS 1.2 BilledCost {billed}: all equal to the store's exact sums")
 
 
+def dump(db: str) -> None:
+    """Prints every row of every table in a stable order, without the columns that say when or
+    from which cursor it was read: two syncs that change no row print the same."""
+    store = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    skip = {"fetched_at", "committed_at", "last_synced_at", "first_synced_at", "range_start", "page"}
+    tables = [r[0] for r in store.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+    for table in tables:
+        columns = [r[1] for r in store.execute(f"PRAGMA table_info({table})") if r[1] not in skip]
+        listed = ", ".join(columns)
+        for row in store.execute(f"SELECT {listed} FROM {table} ORDER BY {listed}"):
+            print(table, *row, sep="|")
+
+
 if __name__ == "__main__":
-    db, focus_csv, focus_parquet, parquet_dir = sys.argv[1:5]
-    validate_focus(focus_csv)
-    check_sums(db, focus_parquet, parquet_dir)
+    if sys.argv[1:2] == ["dump"]:
+        dump(sys.argv[2])
+    elif sys.argv[1:2] == ["exports"]:
+        db, focus_csv, focus_parquet, parquet_dir = sys.argv[2:6]
+        validate_focus(focus_csv)
+        check_sums(db, focus_parquet, parquet_dir)
+    else:
+        sys.exit(__doc__)

@@ -138,6 +138,7 @@ pub async fn run_sync(args: &Args, now: i64) -> ExitCode {
         since,
         now,
         restate_days: *restate_days,
+        streams: &openai_usage_store::streams::Stream::ALL,
     };
     let store = match Store::open(&target).await {
         Ok(store) => store,

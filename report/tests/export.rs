@@ -55,6 +55,7 @@ async fn synced(project_name: Option<&str>) -> Synced {
         since: NOW - DAY,
         now: NOW,
         restate_days: 1,
+        streams: &Stream::ALL,
     };
     sync::sync(&store, &org, options, &|_| {}).await.unwrap();
     Synced { fake, store, dir }

@@ -241,6 +241,10 @@ fn help_lists_every_option_and_variable() {
         "api-key",
         "csv",
         "json",
+        "--db",
+        "--org",
+        "sync",
+        "export",
     ] {
         assert!(help.contains(option), "{option} missing from --help");
     }

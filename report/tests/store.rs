@@ -61,6 +61,7 @@ async fn the_report_from_a_synced_store_is_the_live_report_in_every_format_and_g
         since: NOW - 7 * 86_400,
         now: NOW,
         restate_days: 3,
+        streams: &openai_usage_store::streams::Stream::ALL,
     };
     sync::sync(&store, &org, options, &|_| {}).await.unwrap();
     for group_by in GROUPINGS {

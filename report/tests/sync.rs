@@ -11,14 +11,14 @@ use std::time::Instant;
 use openai_usage_fake::{Config, FakeApi, FIXED_NOW};
 use openai_usage_store::Target;
 
-/// 2024-12-03T13:20:34Z.
-const NOW: i64 = FIXED_NOW + 2 * 86_400 + 13 * 3_600 + 1_234;
+/// 2024-12-02T13:20:34Z.
+const NOW: i64 = FIXED_NOW + 86_400 + 13 * 3_600 + 1_234;
 const KEY: &str = "sk-admin-kill-test-0123456789";
 
 fn sync(fake: &FakeApi, db: &std::path::Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_openai-usage-report"));
     command
-        .args(["sync", "--quiet", "--days", "3", "--restate-days", "1"])
+        .args(["sync", "--quiet", "--days", "2", "--restate-days", "0"])
         .args(["--now", &NOW.to_string()])
         .arg("--db")
         .arg(db)

@@ -50,6 +50,9 @@ pub struct Options {
     pub now: i64,
     /// How many past days (besides today) are read again on every sync.
     pub restate_days: u32,
+    /// The streams to read ([`Stream::ALL`] for everything; the report needs the costs, the
+    /// completions and the decisions).
+    pub streams: &'static [Stream],
 }
 
 /// What one page brought, for progress indicators.
@@ -107,8 +110,8 @@ pub async fn sync(
     write::organization(store, &org.name, org.client.base_url(), now).await?;
     let pages = AtomicU64::new(0);
     let rows = AtomicU64::new(0);
-    futures::stream::iter(Stream::ALL)
-        .map(|stream| {
+    futures::stream::iter(options.streams)
+        .map(|&stream| {
             let (pages, rows) = (&pages, &rows);
             async move {
                 let from = first_gap(store, &org.name, stream, since, window).await?;

@@ -199,6 +199,9 @@ fn parquet_writer<'a>(file: &'a File, table: &Table) -> Result<ArrowWriter<&'a F
     )?)
 }
 
+/// A dataset's columns: names and kinds.
+type Columns = &'static [(&'static str, Kind)];
+
 /// Columns of the `costs` and `costs_by_user` datasets.
 const COST_COLUMNS: &[(&str, Kind)] = &[
     ("org", Kind::Text),
@@ -289,7 +292,7 @@ pub async fn parquet(store: &Store, org: Option<&str>, out: &Path) -> Result<Sum
     let _ = std::fs::remove_dir_all(&staged);
     let result = async {
         let mut summary = Summary::default();
-        let datasets: [(&'static str, &[Stream], &[(&str, Kind)]); 3] = [
+        let datasets: [(&'static str, &[Stream], Columns); 3] = [
             ("costs", &[Stream::Costs], COST_COLUMNS),
             ("costs_by_user", &[Stream::CostsByUser], COST_COLUMNS),
             ("usage", &Stream::ALL[2..], USAGE_COLUMNS),
