@@ -17,7 +17,7 @@
 pub mod config;
 mod error;
 pub mod read;
-mod schema;
+pub mod schema;
 pub mod streams;
 pub mod sync;
 mod write;

@@ -195,7 +195,7 @@ pub async fn costs(
                     row.try_get(2).map_err(store.failed("summing costs"))?,
                     row.try_get(3).map_err(store.failed("summing costs"))?,
                 );
-                sums.insert((day, group), parse(&sum)?);
+                sums.insert((day, group), parse(&sum)?.normalize());
                 currency = currency.or(cur);
             }
         }
@@ -245,7 +245,7 @@ pub async fn total_cost(
             .fetch_one(pool)
             .await
             .map_err(store.failed("summing costs"))?;
-            sum.as_deref().map_or(Ok(Decimal::ZERO), parse)
+            Ok(sum.as_deref().map_or(Ok(Decimal::ZERO), parse)?.normalize())
         }
         Backend::Sqlite(_) => {
             let (sums, _) = costs(store, org, stream, Column::ProjectId, start, end).await?;

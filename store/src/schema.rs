@@ -10,21 +10,33 @@ use sqlx::SqlSafeStr as _;
 use crate::{on_pool, Backend, Error, Store};
 
 /// The schema version this version of the store writes (its newest migration).
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// `(version, description, SQLite, PostgreSQL)`, oldest first. A change to the schema is a new
 /// entry, never an edit of an applied one (sqlx checks each applied migration's checksum).
-const MIGRATIONS: &[(i64, &str, &str, &str)] = &[(
-    1,
-    "history",
-    include_str!("../migrations/sqlite/0001_history.sql"),
-    include_str!("../migrations/postgres/0001_history.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
+    (
+        1,
+        "history",
+        include_str!("../migrations/sqlite/0001_history.sql"),
+        include_str!("../migrations/postgres/0001_history.sql"),
+    ),
+    (
+        2,
+        "sync runs",
+        include_str!("../migrations/sqlite/0002_sync_runs.sql"),
+        include_str!("../migrations/postgres/0002_sync_runs.sql"),
+    ),
+];
 
-fn migrator(postgres: bool) -> Migrator {
+/// The migrations up to `version` (all: [`SCHEMA_VERSION`]) for one backend. Public for tests
+/// that make a store of an older version and check that opening it migrates it.
+#[doc(hidden)]
+pub fn migrator(postgres: bool, version: i64) -> Migrator {
     Migrator::with_migrations(
         MIGRATIONS
             .iter()
+            .filter(|m| m.0 <= version)
             .map(|&(version, description, sqlite, pg)| {
                 let sql = if postgres { pg } else { sqlite };
                 Migration::new(
@@ -57,7 +69,7 @@ pub(crate) async fn migrate(store: &Store) -> Result<(), Error> {
         });
     }
     let postgres = matches!(store.backend, Backend::Postgres(_));
-    let migrator = migrator(postgres);
+    let migrator = migrator(postgres, SCHEMA_VERSION);
     on_pool!(store, pool => migrator.run(pool).await).map_err(|e| match e {
         sqlx::migrate::MigrateError::Execute(source) => {
             Error::database(&store.target, "migrating the schema", source)

@@ -128,10 +128,21 @@ pub async fn sync(
         .await?;
     let dims = read_dimensions(org).await?;
     write::dimensions(store, &org.name, &dims).await?;
-    Ok(Summary {
+    let summary = Summary {
         pages: pages.into_inner(),
         rows: rows.into_inner(),
-    })
+    };
+    write::sync_run(
+        store,
+        &org.name,
+        now,
+        since,
+        options.restate_days,
+        summary.pages,
+        summary.rows,
+    )
+    .await?;
+    Ok(summary)
 }
 
 /// Where `stream` must be read from: the first bucket from `since` that the store lacks or

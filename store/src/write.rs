@@ -302,6 +302,27 @@ pub(crate) struct AlertRow {
     pub data: String,
 }
 
+/// Logs a finished sync of `org`.
+pub(crate) async fn sync_run(
+    store: &Store,
+    org: &str,
+    now: i64,
+    since: i64,
+    restate_days: u32,
+    pages: u64,
+    results: u64,
+) -> Result<(), Error> {
+    on_pool!(store, pool => sqlx::query(
+        "INSERT INTO sync_runs (org, now, since, restate_days, pages, results) VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (org, now) DO UPDATE SET since = excluded.since, restate_days = excluded.restate_days, \
+         pages = excluded.pages, results = excluded.results",
+    )
+    .bind(org).bind(now).bind(since).bind(i64::from(restate_days))
+    .bind(pages as i64).bind(results as i64)
+    .execute(pool).await.map(drop))
+    .map_err(store.failed("logging the sync"))
+}
+
 /// Records the organization if the store does not know it yet (buckets loaded by hand).
 pub(crate) async fn ensure_organization(store: &Store, org: &str, now: i64) -> Result<(), Error> {
     on_pool!(store, pool => sqlx::query(

@@ -392,7 +392,7 @@ async fn a_database_of_a_newer_schema_is_refused_and_left_as_it_was() {
                 error,
                 Error::NewerSchema {
                     found: 99,
-                    known: 1,
+                    known: openai_usage_store::SCHEMA_VERSION,
                     ..
                 }
             ),
@@ -468,4 +468,54 @@ async fn an_unreachable_server_and_a_wrong_password_are_named_without_the_passwo
         "{error}"
     );
     assert!(!error.contains("not-the-password"), "{error}");
+}
+
+#[tokio::test]
+async fn a_store_of_an_older_schema_is_migrated_and_keeps_its_rows() {
+    let fake = fake().await;
+    let org = organization("acme", &fake);
+    let dir = tempfile::tempdir().unwrap();
+    let mut targets = vec![Target::Sqlite(dir.path().join("old.db"))];
+    targets.extend(common::postgres_url("older").await.map(Target::Postgres));
+    for target in targets {
+        // A store as version 1 wrote it, with a day of costs.
+        let old = openai_usage_store::schema::migrator(matches!(target, Target::Postgres(_)), 1);
+        match &target {
+            Target::Sqlite(path) => {
+                let options = sqlx::sqlite::SqliteConnectOptions::new()
+                    .filename(path)
+                    .create_if_missing(true);
+                let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+                old.run(&pool).await.unwrap();
+                pool.close().await;
+            }
+            Target::Postgres(url) => {
+                let pool = sqlx::PgPool::connect(url).await.unwrap();
+                old.run(&pool).await.unwrap();
+                pool.close().await;
+            }
+        }
+        let store = Store::open(&target).await.unwrap();
+        sync::sync(&store, &org, costs_only(1, 0), &|_| {})
+            .await
+            .unwrap();
+        let before = dump(&store, &target).await;
+        assert!(
+            before
+                .iter()
+                .any(|r| r.starts_with("_sqlx_migrations: 2|sync runs")),
+            "{target:?}"
+        );
+        assert!(before
+            .iter()
+            .any(|r| r.starts_with("_sqlx_migrations: 1|history")));
+        store.close().await;
+        // Opening it again changes nothing.
+        let store = Store::open(&target).await.unwrap();
+        assert_eq!(dump(&store, &target).await, before);
+        assert_eq!(
+            stored_cost_of_day(&store, "acme", TODAY).await,
+            api_cost_of_day(&fake, TODAY).await
+        );
+    }
 }
