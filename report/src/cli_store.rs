@@ -35,6 +35,16 @@ pub async fn report_from_store(
     let report = openai_usage_report::collect_stored(&store, &org, request)
         .await
         .map_err(|e| e.to_string())?;
+    // A store is as fresh as its last sync: say so when the period goes on after it.
+    if let Ok(Some(synced)) = read::last_synced(&store, &org).await {
+        if synced + 3_600 < request.end {
+            eprintln!(
+                "note: `{}` was last synced at {} UTC; what came after is not in this report (run `sync`)",
+                safe::visible(&org),
+                dates::date_time(synced)
+            );
+        }
+    }
     store.close().await;
     Ok((report, org))
 }
@@ -156,10 +166,11 @@ pub async fn run_sync(args: &Args, now: i64) -> ExitCode {
         Ok(summaries) => {
             for (org, summary) in summaries {
                 println!(
-                    "{}: {} pages, {} results written to {} (from {} to now, the last {restate_days} day(s) read again), in {:.1} s",
+                    "{}: {} pages, {} results written ({} changed by late data) to {} (from {} to now, the last {restate_days} day(s) read again), in {:.1} s",
                     safe::visible(&org),
                     summary.pages,
                     summary.rows,
+                    summary.changed,
                     safe::visible(&target.shown()),
                     dates::date(since.min(openai_usage_store::sync::month_start(now))),
                     started.elapsed().as_secs_f64()

@@ -114,3 +114,132 @@ async fn a_sync_killed_at_twenty_moments_and_run_again_equals_a_clean_sync() {
     assert!(output.status.success());
     assert_eq!(dump_of(&clean).await, expected);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn several_organizations_from_a_config_file_keep_their_keys_out_of_the_store() {
+    let first = FakeApi::start_with(Config {
+        now: NOW,
+        record: false,
+        gzip: false,
+        ..Config::fixed()
+    })
+    .await;
+    let second = FakeApi::start_with(Config {
+        now: NOW,
+        record: false,
+        gzip: false,
+        ..Config::fixed()
+    })
+    .await;
+    second.restate(NOW); // other numbers today
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("organizations.yaml");
+    std::fs::write(
+        &config,
+        format!(
+            "organizations:\n  - name: first\n    admin_key_env: FIRST_KEY\n    base_url: {}\n  - name: second\n    admin_key_env: SECOND_KEY\n    base_url: {}\n",
+            first.base_url(),
+            second.base_url()
+        ),
+    )
+    .unwrap();
+    let db = dir.path().join("orgs.db");
+    let run = |envs: &[(&str, &str)]| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_openai-usage-report"));
+        command
+            .args(["sync", "--quiet", "--days", "1", "--now", &NOW.to_string()])
+            .arg("--db")
+            .arg(&db)
+            .arg("--config")
+            .arg(&config)
+            .env_remove("OPENAI_ADMIN_KEY")
+            .env_remove("FIRST_KEY")
+            .env_remove("SECOND_KEY");
+        for (k, v) in envs {
+            command.env(k, v);
+        }
+        command.output().unwrap()
+    };
+    // A key that is not set: named, nothing synced.
+    let output = run(&[("FIRST_KEY", "sk-admin-first-0001")]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("organization `second`") && stderr.contains("SECOND_KEY"),
+        "{stderr}"
+    );
+    assert!(!db.exists(), "nothing is written when a key is missing");
+
+    let output = run(&[
+        ("FIRST_KEY", "sk-admin-first-0001"),
+        ("SECOND_KEY", "sk-admin-second-0002"),
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("first:") && stdout.contains("second:"),
+        "{stdout}"
+    );
+    let bytes = std::fs::read(&db).unwrap();
+    for key in ["sk-admin-first-0001", "sk-admin-second-0002"] {
+        assert!(
+            !bytes.windows(key.len()).any(|w| w == key.as_bytes()),
+            "{key} is in the store"
+        );
+    }
+    // Reports: one organization at a time, named; their totals differ as their APIs' do.
+    let report = |org: Option<&str>| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_openai-usage-report"));
+        command
+            .args([
+                "--days",
+                "1",
+                "--quiet",
+                "--format",
+                "csv",
+                "--now",
+                &NOW.to_string(),
+            ])
+            .arg("--db")
+            .arg(&db);
+        if let Some(org) = org {
+            command.args(["--org", org]);
+        }
+        command.output().unwrap()
+    };
+    let unnamed = report(None);
+    assert_eq!(unnamed.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&unnamed.stderr);
+    assert!(
+        stderr.contains("several organizations (first, second)"),
+        "{stderr}"
+    );
+    let a = report(Some("first"));
+    let b = report(Some("second"));
+    assert!(a.status.success() && b.status.success());
+    assert_ne!(a.stdout, b.stdout);
+    // A period before what the store holds: the sync that would fill it is named.
+    let mut command = Command::new(env!("CARGO_BIN_EXE_openai-usage-report"));
+    let old = command
+        .args([
+            "--since",
+            "2024-10-01",
+            "--until",
+            "2024-10-02",
+            "--org",
+            "first",
+            "--quiet",
+        ])
+        .args(["--now", &NOW.to_string()])
+        .arg("--db")
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert_eq!(old.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&old.stderr);
+    assert!(stderr.contains("sync --since 2024-10-01"), "{stderr}");
+}

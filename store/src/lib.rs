@@ -143,6 +143,9 @@ pub(crate) use on_pool;
 /// What the two backends spell differently.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Dialect {
+    /// How a writing transaction starts. SQLite's takes the write lock at once: one that
+    /// reads first and writes later fails (busy) when another writer committed in between.
+    pub begin: &'static str,
     /// The `n`th parameter (from 1) of a long statement. SQLite's are positional `?`: sqlx
     /// looks a `$n` up by name, which is quadratic in a statement of thousands.
     pub param: fn(usize) -> String,
@@ -153,12 +156,14 @@ pub(crate) struct Dialect {
 }
 
 const SQLITE: Dialect = Dialect {
+    begin: "BEGIN IMMEDIATE",
     param: |_| "?".to_owned(),
     money: str::to_owned,
     json: str::to_owned,
 };
 
 const POSTGRES: Dialect = Dialect {
+    begin: "BEGIN",
     param: |n| format!("${n}"),
     money: |p| format!("CAST({p} AS NUMERIC)"),
     json: |p| format!("CAST({p} AS JSONB)"),
@@ -263,7 +268,9 @@ impl Store {
             page: None,
             next_page: None,
         };
-        write::page(self, org, stream, buckets, fetched_at, &origin).await
+        Ok(write::page(self, org, stream, buckets, fetched_at, &origin)
+            .await?
+            .rows)
     }
 
     /// Closes every connection (a SQLite file is checkpointed).

@@ -64,6 +64,9 @@ pub struct PageDone {
     pub stream: Stream,
     /// The results the page held.
     pub rows: usize,
+    /// Of the results the store held for the page's time, how many were new, different or
+    /// gone: late data.
+    pub changed: usize,
     /// Where the stream is, in the time it reads (Unix seconds).
     pub reached: i64,
 }
@@ -75,6 +78,9 @@ pub struct Summary {
     pub pages: u64,
     /// Results written (rows replaced are counted again).
     pub rows: u64,
+    /// Results that late data changed: new, different or gone where the store already held
+    /// the time (0 when every re-read bucket was as stored).
+    pub changed: u64,
 }
 
 /// The first day of the month `now` is in (UTC).
@@ -110,14 +116,16 @@ pub async fn sync(
     write::organization(store, &org.name, org.client.base_url(), now).await?;
     let pages = AtomicU64::new(0);
     let rows = AtomicU64::new(0);
+    let changed = AtomicU64::new(0);
     futures::stream::iter(options.streams)
         .map(|&stream| {
-            let (pages, rows) = (&pages, &rows);
+            let (pages, rows, changed) = (&pages, &rows, &changed);
             async move {
                 let from = first_gap(store, &org.name, stream, since, window).await?;
                 sync_stream(store, org, stream, from, now, |done| {
                     pages.fetch_add(1, Ordering::Relaxed);
                     rows.fetch_add(done.rows as u64, Ordering::Relaxed);
+                    changed.fetch_add(done.changed as u64, Ordering::Relaxed);
                     on_page(done);
                 })
                 .await
@@ -131,6 +139,7 @@ pub async fn sync(
     let summary = Summary {
         pages: pages.into_inner(),
         rows: rows.into_inner(),
+        changed: changed.into_inner(),
     };
     write::sync_run(
         store,
@@ -197,7 +206,8 @@ async fn sync_stream(
         on_page(PageDone {
             org: org.name.clone(),
             stream,
-            rows: written,
+            rows: written.rows,
+            changed: written.changed,
             reached: page
                 .data
                 .last()

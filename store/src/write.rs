@@ -154,9 +154,9 @@ pub(crate) async fn page(
     buckets: &[UsageTimeBucket],
     fetched_at: i64,
     origin: &PageOrigin<'_>,
-) -> Result<usize, Error> {
+) -> Result<Written, Error> {
     let (Some(first), Some(last)) = (buckets.first(), buckets.last()) else {
-        return Ok(0);
+        return Ok(Written::default());
     };
     let from = first.start_time.as_unix_seconds();
     let to = last.end_time.as_unix_seconds();
@@ -171,8 +171,20 @@ pub(crate) async fn page(
     let failed = store.failed("writing a page");
     let name = stream.name();
     let width = stream.width();
-    on_pool!(store, pool => async {
-        let mut tx = pool.begin().await?;
+    let (held, before): (Vec<i64>, Vec<Stored>) = on_pool!(store, pool => async {
+        let mut tx = pool.begin_with(dialect.begin).await?;
+        // What the page replaces, to count what late data changed.
+        let held = sqlx::query_scalar(
+            "SELECT start_time FROM buckets WHERE org = $1 AND stream = $2 AND start_time >= $3 AND start_time < $4",
+        )
+        .bind(org).bind(name).bind(from).bind(to)
+        .fetch_all(&mut *tx).await?;
+        let before = sqlx::query_as(
+            "SELECT start_time, seq, CAST(amount AS TEXT), CAST(result AS TEXT) FROM results \
+             WHERE org = $1 AND stream = $2 AND start_time >= $3 AND start_time < $4",
+        )
+        .bind(org).bind(name).bind(from).bind(to)
+        .fetch_all(&mut *tx).await?;
         sqlx::query("DELETE FROM results WHERE org = $1 AND stream = $2 AND start_time >= $3 AND start_time < $4")
             .bind(org).bind(name).bind(from).bind(to)
             .execute(&mut *tx).await?;
@@ -216,10 +228,62 @@ pub(crate) async fn page(
         .bind(org).bind(name).bind(origin.range_start).bind(origin.range_end)
         .bind(origin.page).bind(origin.next_page).bind(fetched_at)
         .execute(&mut *tx).await?;
-        tx.commit().await
+        tx.commit().await?;
+        Ok((held, before))
     }.await)
     .map_err(failed)?;
-    Ok(rows.len())
+    Ok(Written {
+        rows: rows.len(),
+        changed: changed(&held, &before, &rows),
+    })
+}
+
+/// A stored result as a page compares it: bucket start, position, amount and JSON text.
+type Stored = (i64, i64, Option<String>, String);
+
+/// What writing a page did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Written {
+    /// Results written.
+    pub rows: usize,
+    /// Results that are new, different or gone compared with what the store held for the same
+    /// time: late data (0 when a re-read changed nothing).
+    pub changed: usize,
+}
+
+/// How many results differ between `before` (as stored, in the buckets `held`) and `after`:
+/// by bucket and position, the amount (exactly) and the whole result (as JSON values, whatever
+/// the database's spelling of them). Results of a bucket the store did not hold are new time,
+/// not a change.
+fn changed(
+    held: &[i64],
+    before: &[(i64, i64, Option<String>, String)],
+    after: &[ResultRow],
+) -> usize {
+    let held: std::collections::HashSet<i64> = held.iter().copied().collect();
+    use std::collections::HashMap;
+    let amount = |text: Option<&str>| {
+        text.map(|t| {
+            t.parse::<openai_usage::rust_decimal::Decimal>()
+                .map_or_else(|_| t.to_owned(), |d| d.normalize().to_string())
+        })
+    };
+    let json = |text: &str| serde_json::from_str::<Value>(text).unwrap_or(Value::Null);
+    let old: HashMap<(i64, i64), (Option<String>, &str)> = before
+        .iter()
+        .map(|(start, seq, a, result)| ((*start, *seq), (amount(a.as_deref()), result.as_str())))
+        .collect();
+    let mut changed = 0;
+    for row in after.iter().filter(|r| held.contains(&r.start_time)) {
+        match old.get(&(row.start_time, row.seq)) {
+            Some((a, result))
+                if *a == amount(row.amount.as_deref()) && json(result) == json(&row.result) => {}
+            _ => changed += 1,
+        }
+    }
+    let new: std::collections::HashSet<(i64, i64)> =
+        after.iter().map(|r| (r.start_time, r.seq)).collect();
+    changed + old.keys().filter(|k| !new.contains(k)).count()
 }
 
 /// Records the organization (its base URL, never its key) and when it was synced.
@@ -348,6 +412,7 @@ pub(crate) struct Dimensions {
 /// Replaces the organization's projects, users, keys, service accounts, limits and alerts by
 /// `dims`, in one transaction.
 pub(crate) async fn dimensions(store: &Store, org: &str, dims: &Dimensions) -> Result<(), Error> {
+    let dialect = store.dialect();
     let json = store.dialect().json;
     let projects = format!(
         "INSERT INTO projects (org, id, name, status, created_at, archived_at, data) VALUES ($1, $2, $3, $4, $5, $6, {})",
@@ -375,7 +440,7 @@ pub(crate) async fn dimensions(store: &Store, org: &str, dims: &Dimensions) -> R
         json("$5")
     );
     on_pool!(store, pool => async {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_with(dialect.begin).await?;
         for table in ["projects", "users", "api_keys", "service_accounts", "spend_limits", "spend_alerts"] {
             sqlx::query(AssertSqlSafe(format!("DELETE FROM {table} WHERE org = $1")))
                 .bind(org)

@@ -166,9 +166,12 @@ async fn late_data_is_corrected_inside_the_restatement_window_and_not_outside() 
         assert_ne!(new_last_week, old_last_week, "the fake restated last week");
 
         // Three days back: yesterday is corrected, six days back is not re-read.
-        sync::sync(&store, &org, costs_only(8, 3), &|_| {})
+        let restated = sync::sync(&store, &org, costs_only(8, 3), &|_| {})
             .await
             .unwrap();
+        // Every result of yesterday changed (all of its numbers are new), in both streams.
+        let yesterdays = api_results_of_day(&fake, yesterday).await as u64;
+        assert!(restated.changed >= yesterdays, "{restated:?}: {yesterdays}");
         assert_eq!(
             stored_cost_of_day(&store, "acme", yesterday).await,
             new_yesterday,
@@ -517,5 +520,25 @@ async fn a_store_of_an_older_schema_is_migrated_and_keeps_its_rows() {
             stored_cost_of_day(&store, "acme", TODAY).await,
             api_cost_of_day(&fake, TODAY).await
         );
+    }
+}
+
+#[tokio::test]
+async fn a_stores_debug_output_holds_no_password() {
+    let Some(TestStore { store, target, .. }) = common::postgres("debug").await else {
+        return;
+    };
+    let Target::Postgres(url) = &target else {
+        unreachable!()
+    };
+    let password = url
+        .split_once("://")
+        .and_then(|(_, rest)| rest.split_once('@'))
+        .and_then(|(userinfo, _)| userinfo.split_once(':'))
+        .map(|(_, password)| password.to_owned())
+        .expect("the test server's URL has a password");
+    for shown in [format!("{store:?}"), format!("{target:?}"), target.shown()] {
+        assert!(!shown.contains(&password), "{shown}");
+        assert!(shown.contains("***"), "{shown}");
     }
 }
