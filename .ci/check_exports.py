@@ -3,6 +3,8 @@
     python .ci/check_exports.py exports STORE.db FOCUS_1_0.csv FOCUS_1_2.parquet PARQUET_DIR
     python .ci/check_exports.py dump STORE.db > rows.txt   (every row but when it was read)
 
+`exports` needs focus-validator and duckdb (the virtualenv); `dump` only the standard library.
+
 1. focus-validator 1.0.0 checks the FOCUS 1.0 CSV. Its FOCUS 1.0 rule set names four columns
    as FOCUS 1.0-preview did (InvoiceIssuer, Provider, Publisher, ResourceID; FOCUS 1.0 renamed
    them InvoiceIssuerName, ProviderName, PublisherName, ResourceId: see the column files of
@@ -23,9 +25,6 @@ import subprocess
 import sys
 import tempfile
 
-import duckdb
-import focus_validator
-
 RENAMED = {
     "InvoiceIssuer": "InvoiceIssuerName",
     "Provider": "ProviderName",
@@ -45,6 +44,8 @@ check:
 
 
 def focus_1_0_rules(into: pathlib.Path) -> pathlib.Path:
+    import focus_validator
+
     package = pathlib.Path(focus_validator.__file__).parent
     source = package / "rules" / "version_sets" / "1.0"
     target = into / "1.0"
@@ -66,6 +67,8 @@ def focus_1_0_rules(into: pathlib.Path) -> pathlib.Path:
 
 
 def validate_focus(csv_path: str) -> None:
+    import focus_validator
+
     package = pathlib.Path(focus_validator.__file__).parent
     with tempfile.TemporaryDirectory() as tmp:
         rules = focus_1_0_rules(pathlib.Path(tmp))
@@ -90,6 +93,8 @@ def exact(values) -> decimal.Decimal:
 
 
 def check_sums(db: str, focus_parquet: str, parquet_dir: str) -> None:
+    import duckdb
+
     store = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     expected_costs = exact(r[0] for r in store.execute("SELECT amount FROM results WHERE stream = 'costs'"))
     expected_cost_rows = store.execute("SELECT COUNT(*) FROM results WHERE stream = 'costs'").fetchone()[0]

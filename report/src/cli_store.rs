@@ -109,10 +109,7 @@ pub async fn run_sync(args: &Args, now: i64) -> ExitCode {
                 builder = builder.base_url(url);
             }
             match builder.build() {
-                Ok(client) => organizations.push(Organization {
-                    name: entry.name,
-                    client,
-                }),
+                Ok(client) => organizations.push(Organization::new(entry.name, client)),
                 Err(e) => {
                     eprintln!(
                         "error: organization `{}`: {}",
@@ -136,7 +133,10 @@ pub async fn run_sync(args: &Args, now: i64) -> ExitCode {
             .clone()
             .unwrap_or_else(|| if args.demo { "demo" } else { "default" }.to_owned());
         match builder.build() {
-            Ok(client) => organizations.push(Organization { name, client }),
+            Ok(client) => organizations.push(Organization {
+                source: args.demo.then(|| "demo".to_owned()),
+                ..Organization::new(name, client)
+            }),
             Err(e) => {
                 eprintln!("error: {}", safe::visible(&e.to_string()));
                 return ExitCode::from(2);

@@ -47,10 +47,7 @@ async fn synced(project_name: Option<&str>) -> Synced {
     let store = Store::open(&Target::Sqlite(dir.path().join("h.db")))
         .await
         .unwrap();
-    let org = Organization {
-        name: "acme".into(),
-        client: client(&fake),
-    };
+    let org = Organization::new("acme", client(&fake));
     let options = sync::Options {
         since: NOW - DAY,
         now: NOW,

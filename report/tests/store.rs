@@ -53,10 +53,7 @@ async fn the_report_from_a_synced_store_is_the_live_report_in_every_format_and_g
     let dir = tempfile::tempdir().unwrap();
     let target = Target::Sqlite(dir.path().join("history.db"));
     let store = Store::open(&target).await.unwrap();
-    let org = Organization {
-        name: "demo".into(),
-        client: client.clone(),
-    };
+    let org = Organization::new("demo", client.clone());
     let options = sync::Options {
         since: NOW - 7 * 86_400,
         now: NOW,

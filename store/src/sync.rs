@@ -38,6 +38,20 @@ pub struct Organization {
     pub name: String,
     /// A client with the organization's admin key.
     pub client: Client,
+    /// Where its data comes from, as the store records it: the client's base URL unless set
+    /// (`demo` for the fake, whose address changes on every run).
+    pub source: Option<String>,
+}
+
+impl Organization {
+    /// The organization `name`, read with `client`.
+    pub fn new(name: impl Into<String>, client: Client) -> Organization {
+        Organization {
+            name: name.into(),
+            client,
+            source: None,
+        }
+    }
 }
 
 /// What to sync.
@@ -113,7 +127,8 @@ pub async fn sync(
         .min(month_start(now).div_euclid(DAY))
         * DAY;
     let window = (today - i64::from(options.restate_days) * DAY).max(since);
-    write::organization(store, &org.name, org.client.base_url(), now).await?;
+    let source = org.source.as_deref().unwrap_or(org.client.base_url());
+    write::organization(store, &org.name, source, now).await?;
     let pages = AtomicU64::new(0);
     let rows = AtomicU64::new(0);
     let changed = AtomicU64::new(0);

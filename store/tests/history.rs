@@ -31,14 +31,14 @@ async fn fake() -> FakeApi {
 }
 
 fn organization(name: &str, fake: &FakeApi) -> Organization {
-    Organization {
-        name: name.into(),
-        client: Client::builder()
+    Organization::new(
+        name,
+        Client::builder()
             .api_key("sk-admin-test")
             .base_url(fake.base_url())
             .build()
             .unwrap(),
-    }
+    )
 }
 
 fn options(days: i64, restate_days: u32) -> sync::Options {

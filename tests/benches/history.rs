@@ -160,14 +160,14 @@ async fn incremental(target: &Target) {
             ..Config::fixed()
         })
         .await;
-        let org = Organization {
-            name: "demo".into(),
-            client: openai_usage::Client::builder()
+        let org = Organization::new(
+            "demo",
+            openai_usage::Client::builder()
                 .api_key("sk-admin-bench")
                 .base_url(fake.base_url())
                 .build()
                 .unwrap(),
-        };
+        );
         let options = sync::Options {
             since: day_one - 29 * DAY,
             now,
