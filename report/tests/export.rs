@@ -273,7 +273,7 @@ async fn the_parquet_dataset_is_partitioned_by_day_with_exact_decimals() {
         let field = reader.schema().field_with_name("amount").unwrap().clone();
         assert_eq!(
             field.data_type(),
-            &arrow::datatypes::DataType::Decimal128(38, 18)
+            &arrow_schema::DataType::Decimal128(38, 18)
         );
         for batch in reader.build().unwrap() {
             let batch = batch.unwrap();
@@ -281,7 +281,7 @@ async fn the_parquet_dataset_is_partitioned_by_day_with_exact_decimals() {
                 .column_by_name("amount")
                 .unwrap()
                 .as_any()
-                .downcast_ref::<arrow::array::Decimal128Array>()
+                .downcast_ref::<arrow_array::Decimal128Array>()
                 .unwrap();
             units += amounts.iter().flatten().sum::<i128>();
             rows += batch.num_rows();

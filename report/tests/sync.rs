@@ -1,5 +1,5 @@
-//! `sync` as users run it: killed (`kill -9`) at twenty different moments and run again, it
-//! ends with exactly the rows of a sync that was never interrupted; a second sync changes no
+//! `sync` as users run it: killed (`kill -9`) at twenty different points of its progress and
+//! run again, it ends with exactly the rows of a sync that was never interrupted; a second sync changes no
 //! row; the admin key is written nowhere in the store.
 
 #[path = "../../store/tests/common/mod.rs"]
@@ -30,6 +30,25 @@ fn sync(fake: &FakeApi, db: &std::path::Path) -> Command {
     command
 }
 
+/// How many buckets a sync has committed to `db` so far (0 while the file is not there yet).
+async fn committed_buckets(db: &std::path::Path) -> usize {
+    if !db.exists() {
+        return 0;
+    }
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(db)
+        .read_only(true);
+    let Ok(pool) = sqlx::SqlitePool::connect_with(options).await else {
+        return 0;
+    };
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM buckets")
+        .fetch_one(&pool)
+        .await
+        .unwrap_or(0);
+    pool.close().await;
+    count as usize
+}
+
 async fn dump_of(db: &std::path::Path) -> Vec<String> {
     let target = Target::Sqlite(db.to_owned());
     let store = openai_usage_store::Store::open(&target).await.unwrap();
@@ -39,7 +58,7 @@ async fn dump_of(db: &std::path::Path) -> Vec<String> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_sync_killed_at_twenty_moments_and_run_again_equals_a_clean_sync() {
+async fn a_sync_killed_at_twenty_points_and_run_again_equals_a_clean_sync() {
     let fake = FakeApi::start_with(Config {
         now: NOW,
         record: false,
@@ -71,13 +90,25 @@ async fn a_sync_killed_at_twenty_moments_and_run_again_equals_a_clean_sync() {
         "the admin key is in the store"
     );
 
+    let total_buckets = expected
+        .iter()
+        .filter(|r| r.starts_with("buckets: "))
+        .count();
     let mut killed_while_running = 0;
     for run in 0..20u32 {
         let db = dir.path().join(format!("killed-{run}.db"));
         let mut child = sync(&fake, &db).spawn().unwrap();
-        // Moments spread over a clean sync's duration (process start included).
-        let at = took.mul_f64((f64::from(run) + 0.5) / 20.0);
-        tokio::time::sleep(at).await;
+        // Points spread over the sync's progress whatever the machine's speed: once the child
+        // has committed this share of the buckets (run 0: before its first commit), it is
+        // killed at once, in whatever it is doing next.
+        let wanted = total_buckets * run as usize / 20;
+        let started = Instant::now();
+        while committed_buckets(&db).await < wanted
+            && child.try_wait().unwrap().is_none()
+            && started.elapsed() < took * 20
+        {
+            tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+        }
         if child.try_wait().unwrap().is_none() {
             killed_while_running += 1;
         }
@@ -101,7 +132,9 @@ async fn a_sync_killed_at_twenty_moments_and_run_again_equals_a_clean_sync() {
                 .filter(|r| !expected.contains(r))
                 .take(3)
                 .collect();
-            panic!("run {run} (killed after {at:?}): missing {missing:#?}, extra {extra:#?}");
+            panic!(
+                "run {run} (killed after {wanted} buckets): missing {missing:#?}, extra {extra:#?}"
+            );
         }
     }
     assert!(

@@ -4,12 +4,12 @@
 
 use std::sync::Arc;
 
-use arrow::array::{
-    ArrayRef, BooleanBuilder, Decimal128Builder, Float64Builder, Int64Builder, StringBuilder,
+use arrow_array::builder::{
+    BooleanBuilder, Decimal128Builder, Float64Builder, Int64Builder, StringBuilder,
     TimestampMicrosecondBuilder,
 };
-use arrow::datatypes::{DataType, Field, Schema, TimeUnit};
-use arrow::record_batch::RecordBatch;
+use arrow_array::{ArrayRef, RecordBatch};
+use arrow_schema::{DataType, Field, Schema, TimeUnit};
 use openai_usage::rust_decimal::Decimal;
 
 use crate::dates;
@@ -108,8 +108,8 @@ impl From<parquet::errors::ParquetError> for WriteError {
     }
 }
 
-impl From<arrow::error::ArrowError> for WriteError {
-    fn from(e: arrow::error::ArrowError) -> Self {
+impl From<arrow_schema::ArrowError> for WriteError {
+    fn from(e: arrow_schema::ArrowError) -> Self {
         WriteError::Parquet(e.to_string())
     }
 }
