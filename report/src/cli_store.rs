@@ -172,7 +172,7 @@ pub async fn run_sync(args: &Args, now: i64) -> ExitCode {
                     summary.rows,
                     summary.changed,
                     safe::visible(&target.shown()),
-                    dates::date(since.min(openai_usage_store::sync::month_start(now))),
+                    dates::date(since.min(openai_usage_store::dates::month_start(now))),
                     started.elapsed().as_secs_f64()
                 );
             }

@@ -129,12 +129,7 @@ pub async fn collect(client: &Client, request: &Request) -> Result<Report, Failu
             (report.names, report.archived) = project_names(client, &progress).await?;
             // A monthly limit is measured against its own month, whatever the period shown.
             let spent = standing::spend_this_month(client, request.now).await?;
-            let ids: BTreeSet<String> = report
-                .cells
-                .keys()
-                .filter_map(|(_, id)| id.clone())
-                .chain(spent.keys().flatten().cloned())
-                .collect();
+            let ids = budgeted_projects(&report, &spent);
             report.budgets = budgets(client, ids, &progress).await?;
             let organization = organization_budget(client, &progress).await?;
             report.month = Some(month_to_date(
@@ -153,6 +148,20 @@ pub async fn collect(client: &Client, request: &Request) -> Result<Report, Failu
     report.totals()?;
     report.total()?;
     Ok(report)
+}
+
+/// The projects whose budgets the report shows: those with usage in the period or spend this
+/// month.
+pub(crate) fn budgeted_projects(
+    report: &Report,
+    spent: &BTreeMap<Option<String>, Money>,
+) -> BTreeSet<String> {
+    report
+        .cells
+        .keys()
+        .filter_map(|(_, id)| id.clone())
+        .chain(spent.keys().flatten().cloned())
+        .collect()
 }
 
 /// Every project, archived ones included (their past spend still counts).

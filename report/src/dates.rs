@@ -4,11 +4,7 @@
 /// Seconds in a day.
 pub const DAY: i64 = 86_400;
 
-/// A Unix time as its UTC date, `YYYY-MM-DD`.
-pub fn date(unix: i64) -> String {
-    let (year, month, day) = civil(unix.div_euclid(DAY));
-    format!("{year:04}-{month:02}-{day:02}")
-}
+pub use openai_usage_store::dates::date;
 
 /// A Unix time as its UTC date and minute, `YYYY-MM-DD HH:MM`.
 pub fn date_time(unix: i64) -> String {
@@ -48,17 +44,7 @@ fn days_in_month(year: i64, month: i64) -> i64 {
     }
 }
 
-pub(crate) fn civil(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(month <= 2), month, day)
-}
+pub(crate) use openai_usage_store::dates::civil;
 
 pub(crate) fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     let year = if month <= 2 { year - 1 } else { year };

@@ -2,7 +2,7 @@
 //! builds, from what `sync` wrote, without a call. Sums are the store's (exact); days and
 //! partial days, names, budgets and the month to date follow the live report's rules.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use openai_usage_store::read::{self, Column};
 use openai_usage_store::streams::{Stream, DAY};
@@ -126,13 +126,7 @@ pub async fn collect_stored(
                     alert_cents: found.alert_cents,
                 }
             };
-            let ids: BTreeSet<String> = report
-                .cells
-                .keys()
-                .filter_map(|(_, id)| id.clone())
-                .chain(spent.keys().flatten().cloned())
-                .collect();
-            report.budgets = ids
+            report.budgets = crate::collect::budgeted_projects(&report, &spent)
                 .into_iter()
                 .map(|id| (id.clone(), budget_of(Some(&id))))
                 .collect();

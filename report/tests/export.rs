@@ -29,13 +29,7 @@ struct Synced {
 }
 
 async fn synced(project_name: Option<&str>) -> Synced {
-    let fake = FakeApi::start_with(Config {
-        now: NOW,
-        record: false,
-        gzip: false,
-        ..Config::fixed()
-    })
-    .await;
+    let fake = FakeApi::start_with(Config::quiet_at(NOW)).await;
     if let Some(name) = project_name {
         fake.inject(
             "/organization/projects",

@@ -41,14 +41,7 @@ const GROUPINGS: [GroupBy; 6] = [
 
 #[tokio::test]
 async fn the_report_from_a_synced_store_is_the_live_report_in_every_format_and_grouping() {
-    let fake = FakeApi::start_with(Config {
-        now: NOW,
-        record: false,
-        // Uncompressed: the tests read hundreds of thousands of results.
-        gzip: false,
-        ..Config::fixed()
-    })
-    .await;
+    let fake = FakeApi::start_with(Config::quiet_at(NOW)).await;
     let client = client_of(&fake);
     let dir = tempfile::tempdir().unwrap();
     let target = Target::Sqlite(dir.path().join("history.db"));

@@ -59,13 +59,7 @@ async fn dump_of(db: &std::path::Path) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sync_killed_at_twenty_points_and_run_again_equals_a_clean_sync() {
-    let fake = FakeApi::start_with(Config {
-        now: NOW,
-        record: false,
-        gzip: false,
-        ..Config::fixed()
-    })
-    .await;
+    let fake = FakeApi::start_with(Config::quiet_at(NOW)).await;
     let dir = tempfile::tempdir().unwrap();
     let clean = dir.path().join("clean.db");
     let started = Instant::now();
@@ -150,20 +144,8 @@ async fn a_sync_killed_at_twenty_points_and_run_again_equals_a_clean_sync() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn several_organizations_from_a_config_file_keep_their_keys_out_of_the_store() {
-    let first = FakeApi::start_with(Config {
-        now: NOW,
-        record: false,
-        gzip: false,
-        ..Config::fixed()
-    })
-    .await;
-    let second = FakeApi::start_with(Config {
-        now: NOW,
-        record: false,
-        gzip: false,
-        ..Config::fixed()
-    })
-    .await;
+    let first = FakeApi::start_with(Config::quiet_at(NOW)).await;
+    let second = FakeApi::start_with(Config::quiet_at(NOW)).await;
     second.restate(NOW); // other numbers today
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("organizations.yaml");

@@ -15,6 +15,7 @@
 //! by [`read`] (never `REAL`). Admin keys are never written to the store.
 
 pub mod config;
+pub mod dates;
 mod error;
 pub mod read;
 pub mod schema;

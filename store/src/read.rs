@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use openai_usage::rust_decimal::Decimal;
 use sqlx::{AssertSqlSafe, Row as _};
 
+use crate::dates::date;
 use crate::streams::{Stream, DAY};
 use crate::{on_pool, Backend, Error, Store};
 
@@ -118,21 +119,6 @@ pub async fn check_covered(
         }
     }
     Ok(())
-}
-
-/// `YYYY-MM-DD` of a UTC midnight.
-fn date(day: i64) -> String {
-    let days = day.div_euclid(DAY);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
 }
 
 /// The days with a stored bucket of `streams` in `[start, end)`, and which of them hold a
@@ -649,12 +635,5 @@ mod tests {
             parse("0.0036275000000000000").unwrap().to_string(),
             "0.0036275000000000000"
         );
-    }
-
-    #[test]
-    fn dates_are_utc_calendar_days() {
-        assert_eq!(date(0), "1970-01-01");
-        assert_eq!(date(1_733_011_200), "2024-12-01");
-        assert_eq!(date(1_709_164_800), "2024-02-29");
     }
 }

@@ -18,6 +18,7 @@ use openai_usage::{
     ListProjectSpendAlertsParams, ListProjectsParams, ListUsersParams,
 };
 
+use crate::dates::month_start;
 use crate::streams::{Stream, DAY};
 use crate::write::{
     self, AlertRow, ApiKeyRow, Dimensions, LimitRow, PageOrigin, ProjectRow, ServiceAccountRow,
@@ -95,20 +96,6 @@ pub struct Summary {
     /// Results that late data changed: new, different or gone where the store already held
     /// the time (0 when every re-read bucket was as stored).
     pub changed: u64,
-}
-
-/// The first day of the month `now` is in (UTC).
-pub fn month_start(now: i64) -> i64 {
-    let days = now.div_euclid(DAY);
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day_of_month = doy - (153 * mp + 2) / 5 + 1;
-    (days - (day_of_month - 1)) * DAY
 }
 
 /// Syncs one organization: every stream, then its names and budgets. `on_page` is called after
@@ -404,18 +391,4 @@ async fn project_dimensions(org: &Organization, project: &str) -> Result<Dimensi
         });
     }
     Ok(dims)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn month_starts_are_the_first_of_the_utc_month() {
-        // 2024-12-01T00:00:00Z, 2024-12-15T13:00:00Z, 2024-02-29T23:59:59Z, 2025-01-01.
-        assert_eq!(month_start(1_733_011_200), 1_733_011_200);
-        assert_eq!(month_start(1_734_267_600), 1_733_011_200);
-        assert_eq!(month_start(1_709_251_199), 1_706_745_600);
-        assert_eq!(month_start(1_735_689_600), 1_735_689_600);
-    }
 }

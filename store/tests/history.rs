@@ -20,14 +20,7 @@ const NOW: i64 = FIXED_NOW + 4 * DAY + 13 * 3_600 + 1_234;
 const TODAY: i64 = FIXED_NOW + 4 * DAY;
 
 async fn fake() -> FakeApi {
-    FakeApi::start_with(Config {
-        now: NOW,
-        record: false,
-        // Uncompressed: the tests read hundreds of thousands of results.
-        gzip: false,
-        ..Config::fixed()
-    })
-    .await
+    FakeApi::start_with(Config::quiet_at(NOW)).await
 }
 
 fn organization(name: &str, fake: &FakeApi) -> Organization {

@@ -153,13 +153,7 @@ async fn incremental(target: &Target) {
     let store = Store::open(target).await.unwrap();
     let day_one = FIXED_NOW + 13 * HOUR;
     for (label, now) in [("whole, 30 days", day_one), ("one new day", day_one + DAY)] {
-        let fake = FakeApi::start_with(Config {
-            now,
-            record: false,
-            gzip: false,
-            ..Config::fixed()
-        })
-        .await;
+        let fake = FakeApi::start_with(Config::quiet_at(now)).await;
         let org = Organization::new(
             "demo",
             openai_usage::Client::builder()

@@ -4,8 +4,8 @@
 //! the mapping of each is in [`value`] and in ARCHITECTURE.md.
 
 use openai_usage::rust_decimal::Decimal;
+use openai_usage_store::dates::month_start;
 use openai_usage_store::read::StoredResult;
-use openai_usage_store::sync::month_start;
 
 use super::table::{Cell, Kind};
 
