@@ -535,3 +535,56 @@ async fn a_stores_debug_output_holds_no_password() {
         assert!(shown.contains("***"), "{shown}");
     }
 }
+
+#[tokio::test]
+async fn rate_limits_and_server_errors_are_retried_and_change_nothing() {
+    use openai_usage_fake::Fault;
+    let clean = fake().await;
+    let faulty = fake().await;
+    faulty.fault_every(
+        3,
+        vec![
+            Fault::error(
+                429,
+                "rate_limit_exceeded",
+                "slow down",
+                &[("retry-after-ms", "1")],
+            ),
+            Fault::error(500, "server_error", "oops", &[]),
+            Fault::Drop,
+        ],
+    );
+    let retrying = Organization::new(
+        "acme",
+        Client::builder()
+            .api_key("sk-admin-test")
+            .base_url(faulty.base_url())
+            .max_retries(4)
+            .initial_retry_delay(std::time::Duration::from_millis(1))
+            .build()
+            .unwrap(),
+    );
+    let (a, b) = (common::sqlite().await, common::sqlite().await);
+    sync::sync(
+        &a.store,
+        &organization("acme", &clean),
+        costs_only(3, 3),
+        &|_| {},
+    )
+    .await
+    .unwrap();
+    sync::sync(&b.store, &retrying, costs_only(3, 3), &|_| {})
+        .await
+        .unwrap();
+    assert!(faulty.request_count() > clean.request_count());
+    let strip = |rows: Vec<String>| -> Vec<String> {
+        // The organizations row names the server each was read from.
+        rows.into_iter()
+            .filter(|r| !r.starts_with("organizations: "))
+            .collect()
+    };
+    assert_eq!(
+        strip(dump(&b.store, &b.target).await),
+        strip(dump(&a.store, &a.target).await)
+    );
+}
