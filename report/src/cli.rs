@@ -187,7 +187,8 @@ pub enum Command {
         #[arg(long, value_name = "N", default_value_t = openai_usage_store::sync::DEFAULT_RESTATE_DAYS, value_parser = clap::value_parser!(u32).range(0..=90))]
         restate_days: u32,
         /// Sync the organizations this YAML file lists (each a name and the environment
-        /// variable holding its admin key) instead of the one of --api-key.
+        /// variable holding its admin key) instead of the one of --api-key (which is then not
+        /// used).
         #[arg(long, value_name = "FILE", conflicts_with = "org")]
         config: Option<std::path::PathBuf>,
         /// The name the organization is kept under (default: `default`, or `demo` with --demo).

@@ -167,7 +167,8 @@ async fn several_organizations_from_a_config_file_keep_their_keys_out_of_the_sto
             .arg(&db)
             .arg("--config")
             .arg(&config)
-            .env_remove("OPENAI_ADMIN_KEY")
+            // Set where several organizations are synced, and not used with --config.
+            .env("OPENAI_ADMIN_KEY", "sk-admin-not-this-one-0003")
             .env_remove("FIRST_KEY")
             .env_remove("SECOND_KEY");
         for (k, v) in envs {
@@ -200,7 +201,11 @@ async fn several_organizations_from_a_config_file_keep_their_keys_out_of_the_sto
         "{stdout}"
     );
     let bytes = std::fs::read(&db).unwrap();
-    for key in ["sk-admin-first-0001", "sk-admin-second-0002"] {
+    for key in [
+        "sk-admin-first-0001",
+        "sk-admin-second-0002",
+        "sk-admin-not-this-one-0003",
+    ] {
         assert!(
             !bytes.windows(key.len()).any(|w| w == key.as_bytes()),
             "{key} is in the store"
