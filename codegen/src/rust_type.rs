@@ -84,6 +84,20 @@ impl RustType<'_> {
     }
 }
 
+impl RustType<'_> {
+    /// The type as generated code written as text, spelled as [`RustType::tokens`] prints.
+    pub fn code(&self, types_path: &str) -> String {
+        match self {
+            RustType::Path { path, .. } => path.join("::"),
+            RustType::Named(name) => format!("{types_path}{name}"),
+            RustType::Generic { path, args, .. } => {
+                let args: Vec<String> = args.iter().map(|a| a.code(types_path)).collect();
+                format!("{}<{}>", path.join("::"), args.join(", "))
+            }
+        }
+    }
+}
+
 /// `["", "std", "collections", "BTreeMap"]` as `::std::collections::BTreeMap`.
 fn path_tokens(path: &[&str]) -> TokenStream {
     let mut out = TokenStream::new();
@@ -132,6 +146,28 @@ mod tests {
         );
         assert_eq!(of(&[], &Type::Any).text(), "serde_json::Value");
         assert_eq!(of(&[], &Type::Integer).text(), "i64");
+    }
+
+    #[test]
+    fn code_is_the_tokens_as_printed() {
+        let types = types();
+        for ty in [
+            nested(),
+            Type::Any,
+            Type::Decimal,
+            Type::Timestamp,
+            Type::Integer,
+        ] {
+            let rust = of(&types, &ty);
+            let tokens = rust.tokens(&quote!(super::types::));
+            let printed = prettyplease::unparse(
+                &syn::parse2(quote!(type T = #tokens;)).expect("a type alias"),
+            );
+            assert_eq!(
+                printed,
+                format!("type T = {};\n", rust.code("super::types::"))
+            );
+        }
     }
 
     #[test]

@@ -59,6 +59,51 @@ fn every_fixture_matches_its_golden_output() {
     );
 }
 
+/// Items are written partly as text and partly as tokens printed by prettyplease
+/// (`codegen/src/emit/text.rs`); either way each file must read as prettyplease prints it: parsed
+/// and printed again, it is the same bytes. Over every fixture, the OpenAI spec, a synthetic spec,
+/// and one whose names are long enough to push lines past the margin.
+#[test]
+fn every_generated_file_is_laid_out_as_prettyplease_prints_it() {
+    let mut specs: Vec<(String, String)> = fixture_names()
+        .into_iter()
+        .map(|name| {
+            let path = root().join("tests/fixtures").join(format!("{name}.yaml"));
+            (name, fs::read_to_string(path).expect("fixture readable"))
+        })
+        .collect();
+    let usage = fs::read_to_string(root().join("spec/openai-usage.yaml")).expect("spec readable");
+    specs.push(("openai-usage".into(), usage));
+    specs.push(("synthetic".into(), tests::bench::synthetic_spec(12)));
+    let long = "ThingWithANameLongEnoughToPushTheGeneratedLinesPastPrettypleasesMargin";
+    specs.push((
+        "synthetic, long names".into(),
+        tests::bench::synthetic_spec(3).replace("Thing", long),
+    ));
+    let mut checked = 0;
+    for (name, text) in &specs {
+        let path = Path::new("spec.yaml");
+        let files = codegen::generate_from_str(path, text, &codegen::Options::for_spec(path))
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        for file in files.iter().filter(|f| {
+            f.path.extension().is_some_and(|e| e == "rs") && !f.path.starts_with("src/runtime")
+        }) {
+            let (_header, code) = file.contents.split_once("\n\n").expect("a header line");
+            let again = codegen::emit::reprint(code)
+                .unwrap_or_else(|e| panic!("{name} {}: {e}", file.path.display()));
+            if again != code {
+                panic!(
+                    "{name} {} is not laid out as prettyplease prints it:\n{}",
+                    file.path.display(),
+                    tests::unified_diff("generated", code, &again, 20)
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 4 * specs.len(), "{checked} files checked");
+}
+
 #[test]
 fn every_golden_is_compiled() {
     let lib = fs::read_to_string(root().join("tests/src/lib.rs")).unwrap();

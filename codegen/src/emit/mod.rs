@@ -12,6 +12,7 @@ mod param_checks;
 mod params;
 mod request;
 mod shapes;
+mod text;
 mod types;
 
 use std::path::PathBuf;
@@ -203,13 +204,19 @@ fn readme(api: &Api, options: &Options) -> String {
     out
 }
 
-/// One file formatted in two halves, put back together (with the blank line between items).
+/// One file formatted in two halves, put back together with the blank line [`space_items`]
+/// would put there (none after a one-line item such as a macro call), so the layout does not
+/// depend on where the file was split.
 fn join_halves(first: Result<String>, second: Result<String>) -> Result<String> {
     let (first, second) = (first?, second?);
-    Ok(if second.is_empty() {
-        first
-    } else {
+    let blank = match (first.lines().last(), second.lines().next()) {
+        (Some(line), Some(next)) => blank_between(line, next),
+        _ => false,
+    };
+    Ok(if blank {
         format!("{first}\n{second}")
+    } else {
+        format!("{first}{second}")
     })
 }
 
@@ -220,13 +227,22 @@ fn format(path: &str, tokens: TokenStream) -> Result<String> {
         message: format!("the generator produced code that does not parse (a bug in codegen): {e}"),
     })?;
     let printed = print(&file);
-    docs::take_blocks();
+    text::take_blocks();
     Ok(space_items(&printed))
 }
 
-/// `file` printed by prettyplease, with the doc comments written in ([`docs::splice`]).
+/// `file` printed by prettyplease, with the doc comments and the code written as text put in
+/// ([`text::splice`]).
 pub(crate) fn print(file: &syn::File) -> String {
-    docs::splice(&prettyplease::unparse(file))
+    text::splice(&prettyplease::unparse(file))
+}
+
+/// Rust source as the generator prints code: parsed by `syn`, printed by prettyplease, with
+/// the blank lines [`space_items`] puts between items. Every generated Rust file (after its
+/// header) is a fixed point of this, whichever parts were written as text ([`text`]); the
+/// golden tests check it.
+pub fn reprint(code: &str) -> std::result::Result<String, syn::Error> {
+    Ok(space_items(&prettyplease::unparse(&syn::parse_file(code)?)))
 }
 
 /// prettyplease puts items right under each other; a blank line between top-level items, between
@@ -237,27 +253,32 @@ fn space_items(code: &str) -> String {
     for (i, line) in lines.iter().enumerate() {
         out.push_str(line);
         out.push('\n');
-        let Some(next) = lines.get(i + 1) else {
-            continue;
-        };
-        let indent = line.len() - line.trim_start().len();
-        let next_indent = next.len() - next.trim_start().len();
-        let closes_item = matches!(line.trim(), "}" | "};")
-            && (indent == 0 || indent == 4)
-            && next_indent == indent
-            && !next.trim_start().starts_with('}');
-        let ends_inner = (line.starts_with("//!") && !next.starts_with("//!"))
-            || (line.starts_with("#![") && !next.starts_with("#!["));
-        let ends_const = indent == 4
-            && line.trim_start().starts_with("pub const ")
-            && line.ends_with(';')
-            && !next.trim().is_empty()
-            && !next.trim_start().starts_with('}');
-        if closes_item || ends_inner || ends_const {
+        if lines
+            .get(i + 1)
+            .is_some_and(|next| blank_between(line, next))
+        {
             out.push('\n');
         }
     }
     out
+}
+
+/// Whether [`space_items`] puts a blank line between `line` and the `next`.
+fn blank_between(line: &str, next: &str) -> bool {
+    let indent = line.len() - line.trim_start().len();
+    let next_indent = next.len() - next.trim_start().len();
+    let closes_item = matches!(line.trim(), "}" | "};")
+        && (indent == 0 || indent == 4)
+        && next_indent == indent
+        && !next.trim_start().starts_with('}');
+    let ends_inner = (line.starts_with("//!") && !next.starts_with("//!"))
+        || (line.starts_with("#![") && !next.starts_with("#!["));
+    let ends_const = indent == 4
+        && line.trim_start().starts_with("pub const ")
+        && line.ends_with(';')
+        && !next.trim().is_empty()
+        && !next.trim_start().starts_with('}');
+    closes_item || ends_inner || ends_const
 }
 
 /// The crate's front page, as Markdown with rustdoc's links: title, description, the example,
@@ -405,6 +426,11 @@ pub(crate) fn deprecated(d: &Option<crate::ir::Deprecation>) -> TokenStream {
 /// The Rust type for `ty`; named types are prefixed with `path` (empty inside `types.rs`).
 pub(crate) fn rust_type(api: &Api, ty: &Type, path: &TokenStream) -> TokenStream {
     crate::rust_type::of(&api.types, ty).tokens(path)
+}
+
+/// [`rust_type`] written as text.
+pub(crate) fn rust_type_code(api: &Api, ty: &Type, path: &str) -> String {
+    crate::rust_type::of(&api.types, ty).code(path)
 }
 
 #[cfg(test)]

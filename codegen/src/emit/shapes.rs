@@ -4,59 +4,123 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::text::{string, Code, Tree};
 use crate::ir::Api;
 use crate::unrecognized::{Shape, TypeShape};
 
-/// `static SHAPES`, one entry per named type, in the order of `Api::types`.
+/// `static SHAPES`, one entry per named type, in the order of `Api::types`. Written as text
+/// ([`super::text`]): on a large spec this table is a sixth of the generated code.
 pub fn table(api: &Api) -> TokenStream {
     // Only the operations' `Request` impls read it.
     if api.operations.is_empty() {
         return TokenStream::new();
     }
-    let entries = crate::describe::types(api)
-        .into_iter()
+    let entries: Vec<Tree> = crate::describe::types(api)
+        .iter()
         .map(|shape| match shape {
             TypeShape::Struct {
                 schema,
                 fields,
                 constants,
             } => {
-                let fields = fields.iter().map(|(wire, shape)| {
-                    let shape = shape_tokens(shape);
-                    quote!((#wire, #shape))
-                });
+                let fields = fields
+                    .iter()
+                    .map(|(wire, shape)| {
+                        Tree::list("(", vec![Tree::word(string(wire)), shape_tree(shape)], ")")
+                    })
+                    .collect();
                 let constants = constants
                     .iter()
-                    .map(|(wire, value)| quote!((#wire, #value)));
-                quote!(crate::runtime::unrecognized::TypeShape::Struct {
-                    schema: #schema,
-                    fields: &[#(#fields),*],
-                    constants: &[#(#constants),*],
-                })
+                    .map(|(wire, value)| {
+                        Tree::list(
+                            "(",
+                            vec![Tree::word(string(wire)), Tree::word(string(value))],
+                            ")",
+                        )
+                    })
+                    .collect();
+                Tree::fields(
+                    &format!("{PATH}::TypeShape::Struct"),
+                    vec![
+                        Tree::prefixed("schema: ", Tree::word(string(schema))),
+                        Tree::prefixed("fields: ", Tree::list("&[", fields, "]")),
+                        Tree::prefixed("constants: ", Tree::list("&[", constants, "]")),
+                    ],
+                )
             }
-            TypeShape::Enum { schema, values } => {
-                quote!(crate::runtime::unrecognized::TypeShape::Enum { schema: #schema, values: &[#(#values),*] })
-            }
+            TypeShape::Enum { schema, values } => Tree::fields(
+                &format!("{PATH}::TypeShape::Enum"),
+                vec![
+                    Tree::prefixed("schema: ", Tree::word(string(schema))),
+                    Tree::prefixed(
+                        "values: ",
+                        Tree::list(
+                            "&[",
+                            values.iter().map(|v| Tree::word(string(v))).collect(),
+                            "]",
+                        ),
+                    ),
+                ],
+            ),
             TypeShape::Union {
                 schema,
                 property,
                 variants,
             } => {
-                let variants = variants.iter().map(|(tag, index)| {
-                    let index = proc_macro2::Literal::usize_unsuffixed(*index);
-                    quote!((#tag, #index))
-                });
-                quote!(crate::runtime::unrecognized::TypeShape::Union {
-                    schema: #schema,
-                    property: #property,
-                    variants: &[#(#variants),*],
-                })
+                let variants = variants
+                    .iter()
+                    .map(|(tag, index)| {
+                        Tree::list(
+                            "(",
+                            vec![Tree::word(string(tag)), Tree::word(index.to_string())],
+                            ")",
+                        )
+                    })
+                    .collect();
+                Tree::fields(
+                    &format!("{PATH}::TypeShape::Union"),
+                    vec![
+                        Tree::prefixed("schema: ", Tree::word(string(schema))),
+                        Tree::prefixed("property: ", Tree::word(string(property))),
+                        Tree::prefixed("variants: ", Tree::list("&[", variants, "]")),
+                    ],
+                )
+            }
+        })
+        .collect();
+    let mut code = Code::new();
+    code.doc(
+        "The spec's types as the check for unrecognized response content reads them, in the\n\
+         order `Shape::Named` indexes them.",
+    );
+    let head = format!("pub(super) static SHAPES: &[{PATH}::TypeShape] = &[");
+    if entries.is_empty() {
+        code.line(&format!("{head}];"));
+    } else {
+        code.line(&head).indented(|code| {
+            for (i, entry) in entries.iter().enumerate() {
+                code.element(entry, i + 1 == entries.len());
             }
         });
-    quote! {
-        /// The spec's types as the check for unrecognized response content reads them, in the
-        /// order `Shape::Named` indexes them.
-        pub(super) static SHAPES: &[crate::runtime::unrecognized::TypeShape] = &[#(#entries),*];
+        code.line("];");
+    }
+    super::text::item(code.finish())
+}
+
+/// Where the walk's types are, in the generated crate.
+const PATH: &str = "crate::runtime::unrecognized";
+
+/// A `Shape` as a constant expression, written as text.
+fn shape_tree(shape: &Shape) -> Tree {
+    let call = |variant: &str, argument: Tree| {
+        Tree::list(format!("{PATH}::Shape::{variant}("), vec![argument], ")")
+    };
+    match shape {
+        Shape::Leaf => Tree::word(format!("{PATH}::Shape::Leaf")),
+        Shape::Named(index) => call("Named", Tree::word(index.to_string())),
+        Shape::Array(inner) => call("Array", Tree::prefixed("&", shape_tree(inner))),
+        Shape::Map(inner) => call("Map", Tree::prefixed("&", shape_tree(inner))),
+        Shape::Nullable(inner) => call("Nullable", Tree::prefixed("&", shape_tree(inner))),
     }
 }
 
@@ -96,10 +160,12 @@ mod tests {
         let api = api(&text);
         let names: Vec<&str> = api.types.iter().map(|t| t.name.as_str()).collect();
         assert_eq!(names, ["R", "U"]);
-        let table = table(&api).to_string().replace(' ', "");
-        let r = table.find("TypeShape::Struct{schema:\"#/components/schemas/R\",fields:&[(\"unit\",crate::runtime::unrecognized::Shape::Named(1)),(\"n\",crate::runtime::unrecognized::Shape::Leaf)]");
+        let table =
+            crate::emit::print(&crate::testing::parse(table(&api))).replace([' ', '\n'], "");
+        crate::emit::text::take_blocks();
+        let r = table.find("TypeShape::Struct{schema:\"#/components/schemas/R\",fields:&[(\"unit\",crate::runtime::unrecognized::Shape::Named(1)),(\"n\",crate::runtime::unrecognized::Shape::Leaf),]");
         let u =
-            table.find("TypeShape::Enum{schema:\"#/components/schemas/U\",values:&[\"tokens\"]}");
+            table.find("TypeShape::Enum{schema:\"#/components/schemas/U\",values:&[\"tokens\"],}");
         assert!(r.is_some() && u.is_some() && r < u, "{table}");
     }
 

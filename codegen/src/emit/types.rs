@@ -3,7 +3,8 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::{docs, ident, rust_type};
+use super::text::{self, Code};
+use super::{docs, ident, rust_type, rust_type_code};
 use crate::ir::{Api, Enum, Field, Openness, Struct, Type, TypeDef, TypeId, TypeKind, Union};
 use crate::naming;
 
@@ -117,8 +118,7 @@ fn origin(api: &Api, id: TypeId, def: &TypeDef) -> String {
 }
 
 fn structure(api: &Api, def: &TypeDef, s: &Struct, origin: &str) -> TokenStream {
-    let name = ident(&def.name);
-    let name_str = &def.name;
+    let name = &def.name;
     let mut lead = origin.to_owned();
     for constant in &s.constants {
         lead.push_str(&format!(
@@ -126,76 +126,98 @@ fn structure(api: &Api, def: &TypeDef, s: &Struct, origin: &str) -> TokenStream 
             constant.wire_name, constant.value
         ));
     }
-    let doc = docs::attrs(&docs::item(def.doc.description.as_deref(), &lead));
-    let fields = s.fields.iter().map(|f| field(api, f));
-    let count = s.fields.len() + s.constants.len();
-    let len = Literal::usize_unsuffixed(count);
-    let constants = s.constants.iter().map(|c| {
-        let (wire, value) = (&c.wire_name, &c.value);
-        quote!(state.serialize_field(#wire, #value)?;)
-    });
-    let writes = s.fields.iter().map(|f| {
-        let (wire, id) = (&f.wire_name, ident(&f.rust_name));
-        // A decimal is written as the JSON number it is, with its exact digits.
-        let decimal = f.ty.non_null() == &Type::Decimal;
-        // An unset optional field is left out; in a response type, a nullable one is written as
-        // the `null` it was read from.
-        let omitted = !f.required && (s.request || !matches!(f.ty, Type::Nullable(_)));
-        match (omitted, decimal) {
-            (true, false) => {
-                quote!(crate::runtime::ser::optional(&mut state, #wire, &self.#id)?;)
-            }
-            (true, true) => quote!(crate::runtime::ser::optional(
-                &mut state,
-                #wire,
-                &self.#id.as_ref().map(crate::runtime::ser::DecimalNumber),
-            )?;),
-            (false, false) => quote!(state.serialize_field(#wire, &self.#id)?;),
-            (false, true) if f.is_option() => quote!(state.serialize_field(
-                #wire,
-                &self.#id.as_ref().map(crate::runtime::ser::DecimalNumber),
-            )?;),
-            (false, true) => quote!(state.serialize_field(
-                #wire,
-                &crate::runtime::ser::DecimalNumber(&self.#id),
-            )?;),
-        }
-    });
-    let accessors = accessors(api, &name, s);
     // A request struct with nothing required starts empty: that is `Default`, and clippy wants it.
     let derive_default = if s.request && s.fields.iter().all(|f| !f.required) {
-        quote!(Default,)
+        "Default, "
     } else {
-        quote!()
+        ""
     };
+    let mut code = Code::new();
+    code.doc(&docs::visible(&docs::item(
+        def.doc.description.as_deref(),
+        &lead,
+    )))
+    .line_of(&[
+        "#[derive(Clone, Debug, ",
+        derive_default,
+        "PartialEq, ::serde::Deserialize)]",
+    ])
+    .line("#[non_exhaustive]");
+    if s.fields.is_empty() {
+        code.line_of(&["pub struct ", name, " {}"]);
+    } else {
+        code.open(&format!("pub struct {name}"));
+        for f in &s.fields {
+            field(&mut code, api, f);
+        }
+        code.close("}");
+    }
+    let definition = text::item(code.finish());
+
+    let count = s.fields.len() + s.constants.len();
+    let mut code = Code::new();
+    code.open(&format!("impl ::serde::Serialize for {name}"))
+        // Always wider than a line: prettyplease's layout of this signature.
+        .line("fn serialize<S: ::serde::Serializer>(")
+        .indented(|code| {
+            code.line("&self,").line("serializer: S,");
+        })
+        .line(") -> Result<S::Ok, S::Error> {")
+        .indented(|code| {
+            let state = if count == 0 { "state" } else { "mut state" };
+            code.line("use ::serde::ser::SerializeStruct as _;")
+                .line_of(&[
+                    "let ",
+                    state,
+                    " = serializer.serialize_struct(",
+                    &text::string(name),
+                    ", ",
+                    &count.to_string(),
+                    ")?;",
+                ]);
+            for c in &s.constants {
+                let (wire, value) = (text::string(&c.wire_name), text::string(&c.value));
+                code.line_of(&["state.serialize_field(", &wire, ", ", &value, ")?;"]);
+            }
+            for f in &s.fields {
+                let (wire, id) = (text::string(&f.wire_name), &f.rust_name);
+                // A decimal is written as the JSON number it is, with its exact digits.
+                let decimal = f.ty.non_null() == &Type::Decimal;
+                // An unset optional field is left out; in a response type, a nullable one is
+                // written as the `null` it was read from.
+                let omitted = !f.required && (s.request || !matches!(f.ty, Type::Nullable(_)));
+                let value = match (decimal, f.is_option()) {
+                    (false, _) => format!("&self.{id}"),
+                    (true, true) => {
+                        format!("&self.{id}.as_ref().map(crate::runtime::ser::DecimalNumber)")
+                    }
+                    (true, false) => format!("&crate::runtime::ser::DecimalNumber(&self.{id})"),
+                };
+                if omitted {
+                    code.line_of(&[
+                        "crate::runtime::ser::optional(&mut state, ",
+                        &wire,
+                        ", ",
+                        &value,
+                        ")?;",
+                    ]);
+                } else {
+                    code.line_of(&["state.serialize_field(", &wire, ", ", &value, ")?;"]);
+                }
+            }
+            code.line("state.end()");
+        });
+    code.line("}").close("}");
+    let serialize = text::item(code.finish());
+
+    let accessors = accessors(api, &ident(name), s);
     let constructible = s
         .request
         .then(|| super::request::constructible(api, def, s));
-    let state_binding = if count == 0 {
-        quote!(state)
-    } else {
-        quote!(mut state)
-    };
     quote! {
-        #doc
-        #[derive(Clone, Debug, #derive_default PartialEq, ::serde::Deserialize)]
-        #[non_exhaustive]
-        pub struct #name {
-            #(#fields)*
-        }
-
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                use ::serde::ser::SerializeStruct as _;
-                let #state_binding = serializer.serialize_struct(#name_str, #len)?;
-                #(#constants)*
-                #(#writes)*
-                state.end()
-            }
-        }
-
+        #definition
+        #serialize
         #accessors
-
         #constructible
     }
 }
@@ -238,7 +260,7 @@ fn accessors(api: &Api, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
     }
 }
 
-fn field(api: &Api, f: &Field) -> TokenStream {
+fn field(code: &mut Code, api: &Api, f: &Field) {
     let presence = match (f.required, matches!(f.ty, Type::Nullable(_))) {
         (true, false) => "Required.",
         (true, true) => "Required; may be `null` (decoded as `None`, as is a missing value).",
@@ -247,51 +269,42 @@ fn field(api: &Api, f: &Field) -> TokenStream {
     };
     let lead = format!("JSON property `{}`. {presence}", f.wire_name);
     let facts = docs::facts(&f.doc, lead, None, &[]);
-    let doc = docs::attrs(&docs::item(f.doc.description.as_deref(), &facts));
-    let id = ident(&f.rust_name);
-    let ty = rust_type(api, f.ty.non_null(), &quote!());
-    let ty = if f.is_option() {
-        quote!(Option<#ty>)
-    } else {
-        ty
-    };
+    code.doc(&docs::visible(&docs::item(
+        f.doc.description.as_deref(),
+        &facts,
+    )));
     let mut serde = Vec::new();
     if naming::unraw(&f.rust_name) != f.wire_name {
-        let wire = &f.wire_name;
-        serde.push(quote!(rename = #wire));
+        serde.push(format!("rename = {}", text::string(&f.wire_name)));
     }
     if f.is_option() {
-        serde.push(quote!(default));
+        serde.push("default".to_owned());
     }
-    match (f.ty.non_null(), f.is_option()) {
-        (Type::Number, false) => {
-            serde.push(quote!(deserialize_with = "crate::runtime::de::number"))
-        }
-        (Type::Number, true) => serde.push(quote!(
-            deserialize_with = "crate::runtime::de::option_number"
-        )),
-        (Type::Decimal, false) => {
-            serde.push(quote!(deserialize_with = "crate::runtime::de::decimal"))
-        }
-        (Type::Decimal, true) => serde.push(quote!(
-            deserialize_with = "crate::runtime::de::option_decimal"
-        )),
-        _ => {}
-    }
-    let serde = if serde.is_empty() {
-        quote!()
-    } else {
-        quote!(#[serde(#(#serde),*)])
+    let deserialize_with = match (f.ty.non_null(), f.is_option()) {
+        (Type::Number, false) => Some("number"),
+        (Type::Number, true) => Some("option_number"),
+        (Type::Decimal, false) => Some("decimal"),
+        (Type::Decimal, true) => Some("option_decimal"),
+        _ => None,
     };
-    quote! {
-        #doc
-        #serde
-        pub #id: #ty,
+    if let Some(function) = deserialize_with {
+        serde.push(format!(
+            "deserialize_with = \"crate::runtime::de::{function}\""
+        ));
+    }
+    if !serde.is_empty() {
+        code.line_of(&["#[serde(", &serde.join(", "), ")]"]);
+    }
+    let ty = rust_type_code(api, f.ty.non_null(), "");
+    if f.is_option() {
+        code.line_of(&["pub ", &f.rust_name, ": Option<", &ty, ">,"]);
+    } else {
+        code.line_of(&["pub ", &f.rust_name, ": ", &ty, ","]);
     }
 }
 
 fn enumeration(def: &TypeDef, e: &Enum, origin: &str) -> TokenStream {
-    let name = ident(&def.name);
+    let name = &def.name;
     let kind = if e.openness == Openness::OpenInResponses {
         format!(
             "{} A response may hold it, so a value the spec does not list is kept in [`{}::{}`] rather than failing the page; as a parameter, only the listed values are sent (`validate` rejects the other).",
@@ -308,74 +321,60 @@ fn enumeration(def: &TypeDef, e: &Enum, origin: &str) -> TokenStream {
         origin.to_owned()
     };
     let facts = docs::facts(&def.doc, kind, None, &[]);
-    let doc = docs::attrs(&docs::item(def.doc.description.as_deref(), &facts));
-    let variants: Vec<_> = e.variants.iter().map(|v| ident(&v.rust_name)).collect();
-    let wires: Vec<_> = e.variants.iter().map(|v| v.wire.as_str()).collect();
-    let variant_docs = e.variants.iter().map(|v| {
-        let text = docs::attrs(&format!("`{}`", v.wire));
-        let default = if e.default.as_deref() == Some(v.rust_name.as_str()) {
-            quote!(#[default])
-        } else {
-            quote!()
-        };
-        quote!(#text #default)
-    });
-    let count = Literal::usize_unsuffixed(e.variants.len());
-    let derive_default = if e.default.is_some() {
-        quote!(Default,)
+    let open = e.openness.is_open();
+    let mut code = Code::new();
+    code.doc(&docs::visible(&docs::item(
+        def.doc.description.as_deref(),
+        &facts,
+    )))
+    .line_of(&[
+        "#[derive(Clone, ",
+        if open { "" } else { "Copy, " },
+        "Debug, ",
+        if e.default.is_some() { "Default, " } else { "" },
+        "PartialEq, Eq, Hash, PartialOrd, Ord)]",
+    ])
+    .line("#[non_exhaustive]")
+    .open(&format!("pub enum {name}"));
+    for v in &e.variants {
+        code.doc(&docs::visible(&format!("`{}`", v.wire)));
+        if e.default.as_deref() == Some(v.rust_name.as_str()) {
+            code.line("#[default]");
+        }
+        code.line_of(&[&v.rust_name, ","]);
+    }
+    if open {
+        code.line("/// A value the spec does not list, as it was received.")
+            .line_of(&[&e.other_name, "(String),"]);
+    }
+    let values = text::joined(e.variants.iter().map(|v| format!("Self::{}", v.rust_name)));
+    let count = e.variants.len().to_string();
+    code.close("}").open(&format!("impl {name}"));
+    if open {
+        code.line("/// Every value the spec lists, in its order.")
+            .line_of(&["pub const KNOWN: [Self; ", &count, "] = [", &values, "];"])
+            .line("/// The value as it is sent and received.")
+            .open("pub fn as_str(&self) -> &str");
     } else {
-        quote!()
-    };
-    if !e.openness.is_open() {
-        return quote! {
-            #doc
-            #[derive(Clone, Copy, Debug, #derive_default PartialEq, Eq, Hash, PartialOrd, Ord)]
-            #[non_exhaustive]
-            pub enum #name {
-                #(#variant_docs #variants,)*
-            }
-
-            impl #name {
-                /// Every value, in the order the spec lists them.
-                pub const ALL: [Self; #count] = [#(Self::#variants),*];
-
-                /// The value as it is sent and received.
-                pub const fn as_str(&self) -> &'static str {
-                    match self {
-                        #(Self::#variants => #wires,)*
-                    }
-                }
-            }
-
-            crate::closed_enum_impls!(#name);
-        };
+        code.line("/// Every value, in the order the spec lists them.")
+            .line_of(&["pub const ALL: [Self; ", &count, "] = [", &values, "];"])
+            .line("/// The value as it is sent and received.")
+            .open("pub const fn as_str(&self) -> &'static str");
     }
-    let other = ident(&e.other_name);
-    quote! {
-        #doc
-        #[derive(Clone, Debug, #derive_default PartialEq, Eq, Hash, PartialOrd, Ord)]
-        #[non_exhaustive]
-        pub enum #name {
-            #(#variant_docs #variants,)*
-            /// A value the spec does not list, as it was received.
-            #other(String),
-        }
-
-        impl #name {
-            /// Every value the spec lists, in its order.
-            pub const KNOWN: [Self; #count] = [#(Self::#variants),*];
-
-            /// The value as it is sent and received.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(Self::#variants => #wires,)*
-                    Self::#other(value) => value,
-                }
-            }
-        }
-
-        crate::open_enum_impls!(#name, #other);
+    code.open("match self");
+    for v in &e.variants {
+        code.line_of(&["Self::", &v.rust_name, " => ", &text::string(&v.wire), ","]);
     }
+    if open {
+        code.line_of(&["Self::", &e.other_name, "(value) => value,"]);
+    }
+    code.close("}").close("}").close("}");
+    if open {
+        code.line_of(&["crate::open_enum_impls!(", name, ", ", &e.other_name, ");"]);
+    } else {
+        code.line_of(&["crate::closed_enum_impls!(", name, ");"]);
+    }
+    text::item(code.finish())
 }
 
 fn union(
