@@ -104,7 +104,7 @@ pub fn table(api: &Api) -> TokenStream {
         });
         code.line("];");
     }
-    super::text::item(code.finish())
+    super::text::laid_out(code.finish())
 }
 
 /// Where the walk's types are, in the generated crate.

@@ -13,7 +13,6 @@
 //! lines `space_items` adds); `tests/tests/golden.rs` and the unit tests here check it.
 
 use std::cell::RefCell;
-use std::fmt::Write as _;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -59,11 +58,17 @@ pub fn doc_placeholder(text: String) -> TokenStream {
 /// layout, doc comments as `///` lines. When a line is longer than [`MARGIN`] (a layout this
 /// module does not break), the code is printed through `syn` and prettyplease instead.
 pub fn item(code: String) -> TokenStream {
-    let code = if code.lines().any(too_wide) {
-        reformat(&code)
+    if code.lines().any(too_wide) {
+        laid_out(reformat(&code))
     } else {
-        code
-    };
+        laid_out(code)
+    }
+}
+
+/// [`item`] for code whose every line this module laid out (with [`Tree`]s where a line may be
+/// too long), so that no line needs prettyplease: an unbreakable word wider than a line stays as
+/// prettyplease leaves it.
+pub fn laid_out(code: String) -> TokenStream {
     let index = proc_macro2::Literal::usize_unsuffixed(register(code));
     let mark = proc_macro2::Ident::new(CODE_MARK, proc_macro2::Span::call_site());
     quote!(#mark!(#index);)
@@ -222,6 +227,19 @@ impl Code {
         let column = self.depth * INDENT.len();
         tree.write(&mut self.out, self.depth, column, usize::from(!last));
         self.out.push_str(",\n");
+        self
+    }
+
+    /// A line of `prefix`, an expression laid out as [`Code::element`] lays it out, and
+    /// `suffix` (`let x = f(a, b)?;`, `pub const ALL: [Self; 2] = [a, b];`): prettyplease
+    /// counts the suffix when it decides whether the expression fits.
+    pub fn statement(&mut self, prefix: &str, tree: &Tree, suffix: &str) -> &mut Self {
+        self.indent();
+        self.out.push_str(prefix);
+        let column = self.depth * INDENT.len() + prefix.len();
+        tree.write(&mut self.out, self.depth, column, suffix.len());
+        self.out.push_str(suffix);
+        self.out.push('\n');
         self
     }
 
@@ -390,18 +408,6 @@ pub fn string(value: &str) -> String {
     proc_macro2::Literal::string(value).to_string()
 }
 
-/// `items` joined by `, `.
-pub fn joined<I: IntoIterator<Item = S>, S: AsRef<str>>(items: I) -> String {
-    let mut out = String::new();
-    for (i, item) in items.into_iter().enumerate() {
-        if i > 0 {
-            out.push_str(", ");
-        }
-        let _ = write!(out, "{}", item.as_ref());
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -473,6 +479,14 @@ mod tests {
                     }
                     code.depth = 0;
                     code.line("];");
+                    let written = code.finish();
+                    assert_eq!(written, pretty(&written), "{name_len}");
+                }
+                for (prefix, suffix) in [("pub const ALL: [Self; 2] = ", ";"), ("let x = ", "?;")] {
+                    let mut code = Code::new();
+                    code.open("fn f()");
+                    code.statement(prefix, &tree, suffix);
+                    code.close("}");
                     let written = code.finish();
                     assert_eq!(written, pretty(&written), "{name_len}");
                 }

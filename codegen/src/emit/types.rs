@@ -3,7 +3,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::text::{self, Code};
+use super::text::{self, Code, Tree};
 use super::{docs, ident, rust_type, rust_type_code};
 use crate::ir::{Api, Enum, Field, Openness, Struct, Type, TypeDef, TypeId, TypeKind, Union};
 use crate::naming;
@@ -175,9 +175,14 @@ fn structure(api: &Api, def: &TypeDef, s: &Struct, origin: &str) -> TokenStream 
                     &count.to_string(),
                     ")?;",
                 ]);
+            // A method call that does not fit is laid out by prettyplease (through
+            // `text::item`'s check of the width); a function call here.
+            let field = |code: &mut Code, wire: &str, value: &str| {
+                code.line_of(&["state.serialize_field(", wire, ", ", value, ")?;"]);
+            };
             for c in &s.constants {
                 let (wire, value) = (text::string(&c.wire_name), text::string(&c.value));
-                code.line_of(&["state.serialize_field(", &wire, ", ", &value, ")?;"]);
+                field(code, &wire, &value);
             }
             for f in &s.fields {
                 let (wire, id) = (text::string(&f.wire_name), &f.rust_name);
@@ -194,15 +199,15 @@ fn structure(api: &Api, def: &TypeDef, s: &Struct, origin: &str) -> TokenStream 
                     (true, false) => format!("&crate::runtime::ser::DecimalNumber(&self.{id})"),
                 };
                 if omitted {
-                    code.line_of(&[
-                        "crate::runtime::ser::optional(&mut state, ",
-                        &wire,
-                        ", ",
-                        &value,
-                        ")?;",
-                    ]);
+                    let args = [String::from("&mut state"), wire, value];
+                    let call = Tree::list(
+                        "crate::runtime::ser::optional(",
+                        args.into_iter().map(Tree::word).collect(),
+                        ")",
+                    );
+                    code.statement("", &call, "?;");
                 } else {
-                    code.line_of(&["state.serialize_field(", &wire, ", ", &value, ")?;"]);
+                    field(code, &wire, &value);
                 }
             }
             code.line("state.end()");
@@ -347,17 +352,28 @@ fn enumeration(def: &TypeDef, e: &Enum, origin: &str) -> TokenStream {
         code.line("/// A value the spec does not list, as it was received.")
             .line_of(&[&e.other_name, "(String),"]);
     }
-    let values = text::joined(e.variants.iter().map(|v| format!("Self::{}", v.rust_name)));
-    let count = e.variants.len().to_string();
+    let values = Tree::list(
+        "[",
+        e.variants
+            .iter()
+            .map(|v| Tree::word(format!("Self::{}", v.rust_name)))
+            .collect(),
+        "]",
+    );
+    let count = e.variants.len();
     code.close("}").open(&format!("impl {name}"));
     if open {
         code.line("/// Every value the spec lists, in its order.")
-            .line_of(&["pub const KNOWN: [Self; ", &count, "] = [", &values, "];"])
+            .statement(
+                &format!("pub const KNOWN: [Self; {count}] = "),
+                &values,
+                ";",
+            )
             .line("/// The value as it is sent and received.")
             .open("pub fn as_str(&self) -> &str");
     } else {
         code.line("/// Every value, in the order the spec lists them.")
-            .line_of(&["pub const ALL: [Self; ", &count, "] = [", &values, "];"])
+            .statement(&format!("pub const ALL: [Self; {count}] = "), &values, ";")
             .line("/// The value as it is sent and received.")
             .open("pub const fn as_str(&self) -> &'static str");
     }
