@@ -410,9 +410,15 @@ pub(crate) fn ident(name: &str) -> Ident {
 
 /// `#[deprecated(note = ...)]` for a deprecated operation or parameter, or nothing.
 pub(crate) fn deprecated(d: &Option<crate::ir::Deprecation>) -> TokenStream {
-    let Some(d) = d else {
-        return TokenStream::new();
-    };
+    match deprecation_note(d) {
+        Some(note) => quote!(#[deprecated(note = #note)]),
+        None => TokenStream::new(),
+    }
+}
+
+/// The note of `#[deprecated]` for a deprecated operation or parameter.
+pub(crate) fn deprecation_note(d: &Option<crate::ir::Deprecation>) -> Option<String> {
+    let d = d.as_ref()?;
     let mut note = docs::sanitize(&d.note)
         .split_whitespace()
         .collect::<Vec<_>>()
@@ -420,7 +426,7 @@ pub(crate) fn deprecated(d: &Option<crate::ir::Deprecation>) -> TokenStream {
     if let Some(sunset) = &d.sunset {
         note.push_str(&format!(" (sunset: {sunset})"));
     }
-    quote!(#[deprecated(note = #note)])
+    Some(note)
 }
 
 /// The Rust type for `ty`; named types are prefixed with `path` (empty inside `types.rs`).

@@ -6,7 +6,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::param_checks::{checks, listed_only, segment_check};
-use super::{docs, ident, rust_type};
+use super::text::{self, Code};
+use super::{docs, ident, rust_type, rust_type_code};
 use crate::ir::{Api, Location, Operation, Param, PathPart, Type, TypeKind};
 use crate::naming;
 
@@ -354,14 +355,22 @@ fn field_type(api: &Api, p: &Param) -> TokenStream {
 
 /// The argument type of the constructor or setter.
 fn arg_type(api: &Api, p: &Param) -> TokenStream {
+    arg_type_code(api, p)
+        .parse()
+        .expect("a Rust type written by the generator")
+}
+
+/// [`arg_type`] written as text.
+fn arg_type_code(api: &Api, p: &Param) -> String {
+    let types = "super::types::";
     match p.ty.non_null() {
-        Type::Array(item) => {
-            let item = rust_type(api, item, &types_path());
-            quote!(impl IntoIterator<Item = impl Into<#item>>)
-        }
-        Type::String => quote!(impl Into<String>),
-        Type::Timestamp => quote!(impl Into<crate::runtime::Timestamp>),
-        other => rust_type(api, other, &types_path()),
+        Type::Array(item) => format!(
+            "impl IntoIterator<Item = impl Into<{}>>",
+            rust_type_code(api, item, types)
+        ),
+        Type::String => "impl Into<String>".into(),
+        Type::Timestamp => "impl Into<crate::runtime::Timestamp>".into(),
+        other => rust_type_code(api, other, types),
     }
 }
 
@@ -377,26 +386,27 @@ fn param_doc_text(p: &Param, params: &[Param]) -> String {
 }
 
 fn setter(api: &Api, p: &Param, params: &[Param]) -> TokenStream {
-    let id = ident(&p.rust_name);
-    let setter = ident(&p.setter_name);
-    let ty = arg_type(api, p);
-    let doc = docs::attrs(&param_doc_text(p, params));
-    let deprecated = super::deprecated(&p.deprecated);
+    let (id, setter) = (&p.rust_name, &p.setter_name);
     let assign = if is_array(p) {
-        quote!(self.#id = #id.into_iter().map(Into::into).collect();)
+        format!("self.{id} = {id}.into_iter().map(Into::into).collect();")
     } else if is_string(p) || is_timestamp(p) {
-        quote!(self.#id = Some(#id.into());)
+        format!("self.{id} = Some({id}.into());")
     } else {
-        quote!(self.#id = Some(#id);)
+        format!("self.{id} = Some({id});")
     };
-    quote! {
-        #doc
-        #deprecated
-        pub fn #setter(mut self, #id: #ty) -> Self {
-            #assign
-            self
-        }
+    let mut code = Code::new();
+    code.doc(&docs::visible(&param_doc_text(p, params)));
+    if let Some(note) = super::deprecation_note(&p.deprecated) {
+        code.line_of(&["#[deprecated(note = ", &text::string(&note), ")]"]);
     }
+    code.open(&format!(
+        "pub fn {setter}(mut self, {id}: {}) -> Self",
+        arg_type_code(api, p)
+    ))
+    .line(&assign)
+    .line("self")
+    .close("}");
+    text::member(code.finish())
 }
 
 fn query_push(p: &Param) -> TokenStream {

@@ -65,6 +65,32 @@ pub fn item(code: String) -> TokenStream {
     }
 }
 
+/// A member of an impl written as `code` (at indentation zero; it is spliced in at the impl's):
+/// [`item`] for what goes inside an `impl` block, whose lines are one level deeper.
+pub fn member(code: String) -> TokenStream {
+    let wide = |line: &str| too_wide(&format!("{INDENT}{line}"));
+    if !code.lines().any(wide) {
+        return laid_out(code);
+    }
+    let mut wrapped = String::from("impl X {\n");
+    for line in code.lines() {
+        if !line.is_empty() {
+            wrapped.push_str(INDENT);
+        }
+        wrapped.push_str(line);
+        wrapped.push('\n');
+    }
+    wrapped.push_str("}\n");
+    let printed = reformat(&wrapped);
+    let inner: Vec<&str> = printed.lines().collect();
+    let mut out = String::new();
+    for line in &inner[1..inner.len() - 1] {
+        out.push_str(line.strip_prefix(INDENT).unwrap_or(line));
+        out.push('\n');
+    }
+    laid_out(out)
+}
+
 /// [`item`] for code whose every line this module laid out (with [`Tree`]s where a line may be
 /// too long), so that no line needs prettyplease: an unbreakable word wider than a line stays as
 /// prettyplease leaves it.
@@ -505,6 +531,26 @@ mod tests {
             }
         }
         assert_eq!(checked, 69 * 4);
+    }
+
+    #[test]
+    fn a_member_too_wide_to_write_is_printed_by_prettyplease_inside_its_impl() {
+        let long = format!(
+            "pub fn f(mut self, value: impl Into<{}>) -> Self {{\n    self\n}}\n",
+            "S".repeat(40)
+        );
+        let tokens = member(long.clone());
+        let index: usize = tokens
+            .to_string()
+            .split(['(', ')'])
+            .nth(1)
+            .and_then(|n| n.trim().parse().ok())
+            .expect("a placeholder");
+        let spliced = splice(&format!("impl X {{\n    {CODE_MARK}!({index});\n}}\n"));
+        take_blocks();
+        let expected = pretty(&format!("impl X {{\n{long}}}\n"));
+        assert_eq!(spliced, expected);
+        assert!(spliced.lines().count() > 4, "{spliced}");
     }
 
     #[test]
