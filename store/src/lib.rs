@@ -17,6 +17,7 @@
 pub mod config;
 pub mod dates;
 mod error;
+mod money;
 pub mod read;
 pub mod schema;
 pub mod streams;
