@@ -238,8 +238,8 @@ pub(crate) fn print(file: &syn::File) -> String {
 }
 
 /// Rust source as the generator prints code: parsed by `syn`, printed by prettyplease, with
-/// the blank lines [`space_items`] puts between items. Every generated Rust file (after its
-/// header) is a fixed point of this, whichever parts were written as text ([`text`]); the
+/// the blank lines `space_items` puts between items. Every generated Rust file (after its
+/// header) is a fixed point of this, whichever parts were written as text (`emit::text`); the
 /// golden tests check it.
 pub fn reprint(code: &str) -> std::result::Result<String, syn::Error> {
     Ok(space_items(&prettyplease::unparse(&syn::parse_file(code)?)))
