@@ -12,7 +12,7 @@ mod param_checks;
 mod params;
 mod request;
 mod shapes;
-mod text;
+pub(crate) mod text;
 mod types;
 
 use std::path::PathBuf;
