@@ -70,8 +70,7 @@ pub fn at(error: &Error) -> (&str, &str) {
 /// Generated tokens parsed as a file (the test fails if they are not Rust), with the items
 /// written as text (`emit::text`) spliced in: the file as it is generated.
 pub fn parse(tokens: proc_macro2::TokenStream) -> syn::File {
-    let file: syn::File =
-        syn::parse2(tokens.clone()).unwrap_or_else(|e| panic!("{e}\n{tokens}"));
+    let file: syn::File = syn::parse2(tokens.clone()).unwrap_or_else(|e| panic!("{e}\n{tokens}"));
     let printed = crate::emit::print(&file);
     crate::emit::text::take_blocks();
     syn::parse_file(&printed).unwrap_or_else(|e| panic!("{e}\n{printed}"))

@@ -5,13 +5,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{ident, rust_type};
+use super::text::{self, Code, Tree};
+use super::{ident, rust_type, rust_type_code};
 use crate::ir::{Api, Operation, PageShape};
-
-/// Where `params.rs` finds the spec's types.
-fn types_path() -> TokenStream {
-    quote!(super::types::)
-}
 
 /// `impl Page` for a response type that operations page through.
 pub fn page_impl(api: &Api, shape: &PageShape) -> TokenStream {
@@ -69,75 +65,90 @@ pub fn page_impl(api: &Api, shape: &PageShape) -> TokenStream {
     }
 }
 
-/// `impl Request` (and `Paged`) for an operation's parameter struct.
+/// `impl Request` (and `Paged`) for an operation's parameter struct, written as text.
 pub fn request_impl(api: &Api, op: &Operation) -> TokenStream {
-    let error_body = &api.error_body;
-    let params = ident(&op.params_name);
-    let id = &op.id;
-    let response_shape = match &op.response {
-        Some(ty) => super::shapes::shape_tokens(&crate::describe::shape(ty)),
-        None => quote!(crate::runtime::unrecognized::Shape::Leaf),
-    };
+    let types = "super::types::";
     let response = match &op.response {
-        Some(ty) => rust_type(api, ty, &types_path()),
-        None => quote!(::serde_json::Value),
+        Some(ty) => rust_type_code(api, ty, types),
+        None => "::serde_json::Value".to_owned(),
     };
-    let error_body = rust_type(api, error_body, &types_path());
-    let method = ident(op.http_method.as_str());
-
-    let idempotent = op.idempotent;
-    let body = op.body.as_ref().map(|b| {
-        let id = ident(&b.rust_name);
-        let value = if b.required {
-            quote!(Some(::serde_json::to_vec(&self.#id)))
+    let response_shape = match &op.response {
+        Some(ty) => super::shapes::shape_tree(&crate::describe::shape(ty)),
+        None => Tree::word("crate::runtime::unrecognized::Shape::Leaf"),
+    };
+    let mut code = Code::new();
+    code.open(&format!(
+        "impl crate::runtime::Request for {}",
+        op.params_name
+    ))
+    .line_of(&["type Response = ", &response, ";"])
+    .line_of(&[
+        "type ErrorBody = ",
+        &rust_type_code(api, &api.error_body, types),
+        ";",
+    ])
+    .line_of(&[
+        "const METHOD: ::reqwest::Method = ::reqwest::Method::",
+        op.http_method.as_str(),
+        ";",
+    ])
+    .line_of(&[
+        "const OPERATION_ID: &'static str = ",
+        &text::string(&op.id),
+        ";",
+    ])
+    .line_of(&[
+        "const IDEMPOTENT: bool = ",
+        if op.idempotent { "true" } else { "false" },
+        ";",
+    ])
+    .statement(
+        "const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = ",
+        &response_shape,
+        ";",
+    )
+    .unbreakable(
+        "const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;",
+    )
+    .open("fn path(&self) -> String")
+    .line("self.to_path()")
+    .close("}")
+    .open("fn query(&self) -> Vec<(&'static str, String)>")
+    .line("self.to_query()")
+    .close("}")
+    .open("fn check(&self) -> Result<(), crate::runtime::InvalidParam>")
+    .line("self.validate()")
+    .close("}");
+    if let Some(b) = &op.body {
+        let id = &b.rust_name;
+        code.open("fn json_body(&self) -> Option<::serde_json::Result<Vec<u8>>>");
+        if b.required {
+            code.line_of(&["Some(::serde_json::to_vec(&self.", id, "))"]);
         } else {
-            quote!(self.#id.as_ref().map(::serde_json::to_vec))
-        };
-        quote! {
-            fn json_body(&self) -> Option<::serde_json::Result<Vec<u8>>> {
-                #value
-            }
+            code.line_of(&["self.", id, ".as_ref().map(::serde_json::to_vec)"]);
         }
-    });
+        code.close("}");
+    }
+    code.close("}");
+    let request = text::item(code);
     let paged = op.paging.as_ref().map(|paging| {
-        let cursor = ident(&op.param(paging.cursor).rust_name);
-        quote! {
-            impl crate::runtime::Paged for #params {
-                fn set_cursor(&mut self, cursor: Option<String>) {
-                    self.#cursor = cursor;
-                }
-
-                fn cursor(&self) -> Option<&str> {
-                    self.#cursor.as_deref()
-                }
-            }
-        }
+        let cursor = &op.param(paging.cursor).rust_name;
+        let mut code = Code::new();
+        code.open(&format!(
+            "impl crate::runtime::Paged for {}",
+            op.params_name
+        ))
+        .open("fn set_cursor(&mut self, cursor: Option<String>)")
+        .line_of(&["self.", cursor, " = cursor;"])
+        .close("}")
+        .open("fn cursor(&self) -> Option<&str>")
+        .line_of(&["self.", cursor, ".as_deref()"])
+        .close("}")
+        .close("}");
+        text::item(code)
     });
     quote! {
-        impl crate::runtime::Request for #params {
-            type Response = #response;
-            type ErrorBody = #error_body;
-            const METHOD: ::reqwest::Method = ::reqwest::Method::#method;
-            const OPERATION_ID: &'static str = #id;
-            const IDEMPOTENT: bool = #idempotent;
-            const RESPONSE_SHAPE: crate::runtime::unrecognized::Shape = #response_shape;
-            const SHAPES: &'static [crate::runtime::unrecognized::TypeShape] = super::client::SHAPES;
-
-            fn path(&self) -> String {
-                self.to_path()
-            }
-
-            fn query(&self) -> Vec<(&'static str, String)> {
-                self.to_query()
-            }
-
-            fn check(&self) -> Result<(), crate::runtime::InvalidParam> {
-                self.validate()
-            }
-
-            #body
-        }
-
+        #request
         #paged
     }
 }

@@ -394,7 +394,7 @@ fn setter(api: &Api, p: &Param, params: &[Param]) -> TokenStream {
     } else {
         format!("self.{id} = Some({id});")
     };
-    let mut code = Code::new();
+    let mut code = Code::member();
     code.doc(&docs::visible(&param_doc_text(p, params)));
     if let Some(note) = super::deprecation_note(&p.deprecated) {
         code.line_of(&["#[deprecated(note = ", &text::string(&note), ")]"]);
@@ -406,7 +406,7 @@ fn setter(api: &Api, p: &Param, params: &[Param]) -> TokenStream {
     .line(&assign)
     .line("self")
     .close("}");
-    text::member(code.finish())
+    text::member(code)
 }
 
 fn query_push(p: &Param) -> TokenStream {

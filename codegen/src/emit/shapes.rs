@@ -2,7 +2,6 @@
 //! spec does not describe (`ClientBuilder::on_unrecognized`); built by [`crate::describe`].
 
 use proc_macro2::TokenStream;
-use quote::quote;
 
 use super::text::{string, Code, Tree};
 use crate::ir::Api;
@@ -104,14 +103,14 @@ pub fn table(api: &Api) -> TokenStream {
         });
         code.line("];");
     }
-    super::text::laid_out(code.finish())
+    super::text::item(code)
 }
 
 /// Where the walk's types are, in the generated crate.
 const PATH: &str = "crate::runtime::unrecognized";
 
 /// A `Shape` as a constant expression, written as text.
-fn shape_tree(shape: &Shape) -> Tree {
+pub(super) fn shape_tree(shape: &Shape) -> Tree {
     let call = |variant: &str, argument: Tree| {
         Tree::list(format!("{PATH}::Shape::{variant}("), vec![argument], ")")
     };
@@ -121,30 +120,6 @@ fn shape_tree(shape: &Shape) -> Tree {
         Shape::Array(inner) => call("Array", Tree::prefixed("&", shape_tree(inner))),
         Shape::Map(inner) => call("Map", Tree::prefixed("&", shape_tree(inner))),
         Shape::Nullable(inner) => call("Nullable", Tree::prefixed("&", shape_tree(inner))),
-    }
-}
-
-/// A `Shape` as a constant expression.
-pub fn shape_tokens(shape: &Shape) -> TokenStream {
-    let path = quote!(crate::runtime::unrecognized::Shape);
-    match shape {
-        Shape::Leaf => quote!(#path::Leaf),
-        Shape::Named(index) => {
-            let index = proc_macro2::Literal::usize_unsuffixed(*index);
-            quote!(#path::Named(#index))
-        }
-        Shape::Array(inner) => {
-            let inner = shape_tokens(inner);
-            quote!(#path::Array(&#inner))
-        }
-        Shape::Map(inner) => {
-            let inner = shape_tokens(inner);
-            quote!(#path::Map(&#inner))
-        }
-        Shape::Nullable(inner) => {
-            let inner = shape_tokens(inner);
-            quote!(#path::Nullable(&#inner))
-        }
     }
 }
 

@@ -54,26 +54,25 @@ pub fn doc_placeholder(text: String) -> TokenStream {
     quote!(#[doc = #marker])
 }
 
-/// The item (or impl member) written as `code`: lines at indentation zero, in prettyplease's
-/// layout, doc comments as `///` lines. When a line is longer than [`MARGIN`] (a layout this
-/// module does not break), the code is printed through `syn` and prettyplease instead.
-pub fn item(code: String) -> TokenStream {
-    if code.lines().any(too_wide) {
-        laid_out(reformat(&code))
+/// The item written in `code`, as a placeholder item. When a line of it may be laid out
+/// otherwise by prettyplease (a line written with [`Code::line`] past [`MARGIN`]), the code is
+/// printed through `syn` and prettyplease instead.
+pub fn item(code: Code) -> TokenStream {
+    if code.too_wide {
+        placeholder(reformat(&code.out))
     } else {
-        laid_out(code)
+        placeholder(code.out)
     }
 }
 
-/// A member of an impl written as `code` (at indentation zero; it is spliced in at the impl's):
-/// [`item`] for what goes inside an `impl` block, whose lines are one level deeper.
-pub fn member(code: String) -> TokenStream {
-    let wide = |line: &str| too_wide(&format!("{INDENT}{line}"));
-    if !code.lines().any(wide) {
-        return laid_out(code);
+/// The member of an impl written in `code` (made with [`Code::member`]), as a placeholder impl
+/// item; [`item`] for what goes inside an `impl` block, whose lines are one level deeper.
+pub fn member(code: Code) -> TokenStream {
+    if !code.too_wide {
+        return placeholder(code.out);
     }
     let mut wrapped = String::from("impl X {\n");
-    for line in code.lines() {
+    for line in code.out.lines() {
         if !line.is_empty() {
             wrapped.push_str(INDENT);
         }
@@ -88,20 +87,13 @@ pub fn member(code: String) -> TokenStream {
         out.push_str(line.strip_prefix(INDENT).unwrap_or(line));
         out.push('\n');
     }
-    laid_out(out)
+    placeholder(out)
 }
 
-/// [`item`] for code whose every line this module laid out (with [`Tree`]s where a line may be
-/// too long), so that no line needs prettyplease: an unbreakable word wider than a line stays as
-/// prettyplease leaves it.
-pub fn laid_out(code: String) -> TokenStream {
+fn placeholder(code: String) -> TokenStream {
     let index = proc_macro2::Literal::usize_unsuffixed(register(code));
     let mark = proc_macro2::Ident::new(CODE_MARK, proc_macro2::Span::call_site());
     quote!(#mark!(#index);)
-}
-
-fn too_wide(line: &str) -> bool {
-    line.len() > MARGIN && !line.trim_start().starts_with("///")
 }
 
 /// `code` as prettyplease prints it. The code is the generator's own, so it parses.
@@ -179,12 +171,25 @@ pub fn take_blocks() {
 pub struct Code {
     out: String,
     depth: usize,
+    /// Columns of indentation the code will be spliced in at (4 for an impl member).
+    base: usize,
+    /// A line written with [`Code::line`] is past the margin: prettyplease may lay it out
+    /// otherwise.
+    too_wide: bool,
 }
 
 impl Code {
-    /// An empty piece of code at indentation zero.
+    /// An empty item, at indentation zero.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// An empty member of an impl (spliced in one level deeper).
+    pub fn member() -> Self {
+        Self {
+            base: INDENT.len(),
+            ..Self::default()
+        }
     }
 
     fn indent(&mut self) {
@@ -193,21 +198,37 @@ impl Code {
         }
     }
 
-    /// One line at the current indentation.
+    fn check_width(&mut self, start: usize) {
+        let width = self.base + self.out.len() - start - 1;
+        if width > MARGIN {
+            self.too_wide = true;
+        }
+    }
+
+    /// One line at the current indentation, in the layout prettyplease gives it if it fits
+    /// within the margin (the item goes through prettyplease if it does not).
     pub fn line(&mut self, text: &str) -> &mut Self {
+        self.line_of(&[text])
+    }
+
+    /// A line that prettyplease leaves as it is however wide (a path or a literal: no place to
+    /// break it).
+    pub fn unbreakable(&mut self, text: &str) -> &mut Self {
         self.indent();
         self.out.push_str(text);
         self.out.push('\n');
         self
     }
 
-    /// One line made of `parts`, at the current indentation.
+    /// [`Code::line`] made of `parts`.
     pub fn line_of(&mut self, parts: &[&str]) -> &mut Self {
+        let start = self.out.len();
         self.indent();
         for part in parts {
             self.out.push_str(part);
         }
         self.out.push('\n');
+        self.check_width(start);
         self
     }
 
@@ -231,9 +252,7 @@ impl Code {
 
     /// `head {` and one level deeper.
     pub fn open(&mut self, head: &str) -> &mut Self {
-        self.indent();
-        self.out.push_str(head);
-        self.out.push_str(" {\n");
+        self.line_of(&[head, " {"]);
         self.depth += 1;
         self
     }
@@ -270,6 +289,7 @@ impl Code {
     }
 
     /// The code written.
+    #[cfg(test)]
     pub fn finish(self) -> String {
         self.out
     }
@@ -539,7 +559,12 @@ mod tests {
             "pub fn f(mut self, value: impl Into<{}>) -> Self {{\n    self\n}}\n",
             "S".repeat(40)
         );
-        let tokens = member(long.clone());
+        let mut code = Code::member();
+        for line in long.lines() {
+            code.unbreakable(line);
+        }
+        code.too_wide = true;
+        let tokens = member(code);
         let index: usize = tokens
             .to_string()
             .split(['(', ')'])
@@ -559,7 +584,15 @@ mod tests {
             "pub struct S {{\n    pub a: ::std::collections::BTreeMap<{}, Vec<i64>>,\n}}\n",
             "String".repeat(14)
         );
-        let tokens = item(long.clone());
+        let mut code = Code::new();
+        code.open("pub struct S")
+            .line(&format!(
+                "pub a: ::std::collections::BTreeMap<{}, Vec<i64>>,",
+                "String".repeat(14)
+            ))
+            .close("}");
+        assert!(code.too_wide);
+        let tokens = item(code);
         let index: usize = tokens
             .to_string()
             .split(['(', ')'])

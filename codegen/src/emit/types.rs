@@ -152,7 +152,7 @@ fn structure(api: &Api, def: &TypeDef, s: &Struct, origin: &str) -> TokenStream 
         }
         code.close("}");
     }
-    let definition = text::item(code.finish());
+    let definition = text::item(code);
 
     let count = s.fields.len() + s.constants.len();
     let mut code = Code::new();
@@ -213,7 +213,7 @@ fn structure(api: &Api, def: &TypeDef, s: &Struct, origin: &str) -> TokenStream 
             code.line("state.end()");
         });
     code.line("}").close("}");
-    let serialize = text::item(code.finish());
+    let serialize = text::item(code);
 
     let accessors = accessors(api, &ident(name), s);
     let constructible = s
@@ -390,7 +390,7 @@ fn enumeration(def: &TypeDef, e: &Enum, origin: &str) -> TokenStream {
     } else {
         code.line_of(&["crate::closed_enum_impls!(", name, ");"]);
     }
-    text::item(code.finish())
+    text::item(code)
 }
 
 fn union(
