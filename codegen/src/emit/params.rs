@@ -6,8 +6,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::param_checks::{checks, listed_only, segment_check};
-use super::text::{self, Code};
-use super::{docs, ident, rust_type, rust_type_code};
+use super::text::{self, Code, Tree};
+use super::{docs, ident, rust_type_code};
 use crate::ir::{Api, Location, Operation, Param, PathPart, Type, TypeKind};
 use crate::naming;
 
@@ -44,12 +44,7 @@ pub fn file(
     }
 }
 
-fn types_path() -> TokenStream {
-    quote!(super::types::)
-}
-
 fn operation(api: &Api, op: &Operation, example: Option<String>) -> TokenStream {
-    let name = ident(&op.params_name);
     let (id, method, path) = (&op.id, op.http_method.as_str(), &op.path.template);
     let mut text = format!("Parameters of `{method} {path}` (operation `{id}`).");
     if let Some(summary) = &op.summary {
@@ -77,82 +72,22 @@ fn operation(api: &Api, op: &Operation, example: Option<String>) -> TokenStream 
         text.push_str("\n\n");
         text.push_str(&example);
     }
-    let doc = docs::attrs(&text);
-    let struct_deprecated = super::deprecated(&op.deprecated);
-
     let body = op.body.as_ref().map(|b| Body::of(api, b));
-    let fields = op.params.iter().map(|p| {
-        let id = ident(&p.rust_name);
-        let ty = field_type(api, p);
-        quote!(#id: #ty,)
-    });
-    let body_field = body.as_ref().map(|b| {
-        let (id, ty) = (&b.id, &b.ty);
-        if b.required {
-            quote!(#id: #ty,)
-        } else {
-            quote!(#id: Option<#ty>,)
-        }
-    });
-    let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
-    let body_arg = body.as_ref().filter(|b| b.required).map(|b| {
-        let (id, ty) = (&b.id, &b.ty);
-        quote!(#id: #ty)
-    });
-    let args = required
-        .iter()
-        .map(|p| {
-            let id = ident(&p.rust_name);
-            let ty = arg_type(api, p);
-            quote!(#id: #ty)
-        })
-        .chain(body_arg);
-    let body_init = body.as_ref().map(|b| {
-        let id = &b.id;
-        if b.required {
-            quote!(#id)
-        } else {
-            quote!(#id: None)
-        }
-    });
-    let inits = op
-        .params
-        .iter()
-        .map(|p| {
-            let id = ident(&p.rust_name);
-            match (p.required, is_array(p)) {
-                (true, true) => quote!(#id: #id.into_iter().map(Into::into).collect()),
-                (true, false) if is_string(p) || is_timestamp(p) => quote!(#id: #id.into()),
-                (true, false) => quote!(#id),
-                (false, true) => quote!(#id: Vec::new()),
-                (false, false) => quote!(#id: None),
-            }
-        })
-        .chain(body_init);
-    let mut new_doc = String::from(
-        "Creates the parameters from the required ones; every optional one starts unset.",
-    );
-    for p in &required {
-        new_doc.push_str(&format!(
-            "\n\n`{}`: {}",
-            p.rust_name.trim_start_matches("r#"),
-            param_doc_text(p, &op.params)
-        ));
-    }
-    if let Some(b) = body.as_ref().filter(|b| b.required) {
-        new_doc.push_str(&format!("\n\n`{}`: {}", b.name, b.doc));
-    }
-    let new_doc = docs::attrs(&new_doc);
+    let definition = definition(api, op, &text, body.as_ref());
+    let name = ident(&op.params_name);
+    let constants = constants(op);
+    let new = constructor(api, op, body.as_ref());
     let body_setter = body.as_ref().filter(|b| !b.required).map(|b| {
-        let (id, ty) = (&b.id, &b.ty);
-        let doc = docs::attrs(&b.doc);
-        quote! {
-            #doc
-            pub fn #id(mut self, #id: #ty) -> Self {
-                self.#id = Some(#id);
-                self
-            }
-        }
+        let mut code = Code::member();
+        code.doc(&docs::visible(&b.doc))
+            .open(&format!(
+                "pub fn {0}(mut self, {0}: {1}) -> Self",
+                b.rust_name, b.ty
+            ))
+            .line(&format!("self.{0} = Some({0});", b.rust_name))
+            .line("self")
+            .close("}");
+        text::member(code)
     });
     let setters = op
         .params
@@ -160,8 +95,146 @@ fn operation(api: &Api, op: &Operation, example: Option<String>) -> TokenStream 
         .filter(|p| !p.required)
         .map(|p| setter(api, p, &op.params))
         .chain(body_setter);
-    let body_check = body.as_ref().and_then(|b| {
-        let (id, name) = (&b.id, &b.name);
+    let to_path = to_path(op);
+    let to_query = to_query(op);
+    let validate = validate(api, op, body.as_ref());
+    quote! {
+        #definition
+
+        impl #name {
+            #constants
+            #new
+            #(#setters)*
+            #to_path
+            #to_query
+            #validate
+        }
+    }
+}
+
+/// The parameter struct itself: a private field per parameter (and the body).
+fn definition(api: &Api, op: &Operation, doc: &str, body: Option<&Body>) -> TokenStream {
+    let required = op.params.iter().any(|p| p.required) || body.is_some_and(|b| b.required);
+    let mut code = Code::new();
+    code.doc(&docs::visible(doc)).line_of(&[
+        "#[derive(Clone, Debug, ",
+        // With nothing required, every field starts empty: that is `Default`, and clippy
+        // wants it.
+        if required { "" } else { "Default, " },
+        "PartialEq)]",
+    ]);
+    code.line("#[must_use]");
+    if let Some(note) = super::deprecation_note(&op.deprecated) {
+        code.line_of(&["#[deprecated(note = ", &text::string(&note), ")]"]);
+    }
+    let name = &op.params_name;
+    if op.params.is_empty() && body.is_none() {
+        code.line_of(&["pub struct ", name, " {}"]);
+        return text::item(code);
+    }
+    code.open(&format!("pub struct {name}"));
+    for p in &op.params {
+        code.line_of(&[&p.rust_name, ": ", &field_type_code(api, p), ","]);
+    }
+    if let Some(b) = body {
+        if b.required {
+            code.line_of(&[&b.rust_name, ": ", &b.ty, ","]);
+        } else {
+            code.line_of(&[&b.rust_name, ": Option<", &b.ty, ">,"]);
+        }
+    }
+    code.close("}");
+    text::item(code)
+}
+
+/// The operation's identity as constants.
+fn constants(op: &Operation) -> TokenStream {
+    let mut code = Code::member();
+    code.line("/// The `operationId` of the operation these parameters are for.")
+        .line_of(&[
+            "pub const OPERATION_ID: &'static str = ",
+            &text::string(&op.id),
+            ";",
+        ])
+        .line("/// The HTTP method of the operation.")
+        .line_of(&[
+            "pub const METHOD: &'static str = ",
+            &text::string(op.http_method.as_str()),
+            ";",
+        ])
+        .line("/// The path template of the operation, relative to the server URL, as the spec")
+        .line("/// writes it; [`to_path`](Self::to_path) fills its placeholders in.")
+        .line_of(&[
+            "pub const PATH: &'static str = ",
+            &text::string(&op.path.template),
+            ";",
+        ]);
+    text::member(code)
+}
+
+/// `new`, from the required parameters (and a required body).
+fn constructor(api: &Api, op: &Operation, body: Option<&Body>) -> TokenStream {
+    let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
+    let mut doc = String::from(
+        "Creates the parameters from the required ones; every optional one starts unset.",
+    );
+    for p in &required {
+        doc.push_str(&format!(
+            "\n\n`{}`: {}",
+            naming::unraw(&p.rust_name),
+            param_doc_text(p, &op.params)
+        ));
+    }
+    let required_body = body.filter(|b| b.required);
+    if let Some(b) = required_body {
+        doc.push_str(&format!("\n\n`{}`: {}", b.name, b.doc));
+    }
+    let args = required
+        .iter()
+        .map(|p| Tree::code(format!("{}: {}", p.rust_name, arg_type_code(api, p))))
+        .chain(required_body.map(|b| Tree::code(format!("{}: {}", b.rust_name, b.ty))))
+        .collect();
+    let mut code = Code::member();
+    code.doc(&docs::visible(&doc))
+        .statement("pub fn new", &Tree::list("(", args, ")"), " -> Self {")
+        .indented(|code| {
+            if required.is_empty() && required_body.is_none() {
+                code.line("Self::default()");
+                return;
+            }
+            let inits = op
+                .params
+                .iter()
+                .map(|p| {
+                    let id = &p.rust_name;
+                    Tree::code(match (p.required, is_array(p)) {
+                        (true, true) => format!("{id}: {id}.into_iter().map(Into::into).collect()"),
+                        (true, false) if is_string(p) || is_timestamp(p) => {
+                            format!("{id}: {id}.into()")
+                        }
+                        (true, false) => id.clone(),
+                        (false, true) => format!("{id}: Vec::new()"),
+                        (false, false) => format!("{id}: None"),
+                    })
+                })
+                .chain(body.map(|b| {
+                    Tree::code(if b.required {
+                        b.rust_name.clone()
+                    } else {
+                        format!("{}: None", b.rust_name)
+                    })
+                }))
+                .collect();
+            code.statement("", &Tree::fields("Self", inits), "");
+        })
+        .line("}");
+    text::member(code)
+}
+
+/// `validate`: the parameters' bounds and path segments, and the body's own `validate`.
+fn validate(api: &Api, op: &Operation, body: Option<&Body>) -> TokenStream {
+    let body_check = body.and_then(|b| {
+        let (id, name) = (ident(&b.rust_name), &b.name);
         let check = b.validated.then(|| {
             quote!(value.validate().map_err(|e| e.within(#name).in_operation(Self::OPERATION_ID))?;)
         })?;
@@ -180,89 +253,56 @@ fn operation(api: &Api, op: &Operation, example: Option<String>) -> TokenStream 
             }
         })
     });
-    // With nothing required, every field starts empty: that is `Default`, and clippy wants it.
-    let (derive_default, body) =
-        if required.is_empty() && !body.as_ref().is_some_and(|b| b.required) {
-            (quote!(Default,), quote!(Self::default()))
-        } else {
-            (quote!(), quote!(Self { #(#inits,)* }))
-        };
-    let query: Vec<TokenStream> = op
-        .params
-        .iter()
-        .filter(|p| p.location == Location::Query)
-        .map(query_push)
-        .collect();
-    let query_body = if query.is_empty() {
-        quote!(Vec::new())
-    } else {
-        quote! {
-            let mut query = Vec::new();
-            #(#query)*
-            query
-        }
-    };
     let checks = op.params.iter().map(|p| {
         let listed = listed_only(api, p);
         let bounds = checks(p, op);
         let segment = segment_check(p);
         quote!(#segment #listed #bounds)
     });
-    let to_path = to_path(op);
-
     quote! {
-        #doc
-        #[derive(Clone, Debug, #derive_default PartialEq)]
-        #[must_use]
-        #struct_deprecated
-        pub struct #name {
-            #(#fields)*
-            #body_field
-        }
-
-        impl #name {
-            /// The `operationId` of the operation these parameters are for.
-            pub const OPERATION_ID: &'static str = #id;
-            /// The HTTP method of the operation.
-            pub const METHOD: &'static str = #method;
-            /// The path template of the operation, relative to the server URL, as the spec
-            /// writes it; [`to_path`](Self::to_path) fills its placeholders in.
-            pub const PATH: &'static str = #path;
-
-            #new_doc
-            pub fn new(#(#args),*) -> Self {
-                #body
-            }
-
-            #(#setters)*
-
-            #to_path
-
-            /// The query string as `(name, value)` pairs, in the order the spec lists the
-            /// parameters, exactly as they are sent (before percent-encoding): enums as their wire
-            /// strings, booleans as `true`/`false`, arrays as the spec's style says. Unset
-            /// parameters are left out.
-            pub fn to_query(&self) -> Vec<(&'static str, String)> {
-                #query_body
-            }
-
-            /// Checks the bounds the spec states, and that each path parameter can be one path
-            /// segment, so that a request the API would reject (or a different path) is not sent.
-            pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
-                #(#checks)*
-                #body_check
-                Ok(())
-            }
+        /// Checks the bounds the spec states, and that each path parameter can be one path
+        /// segment, so that a request the API would reject (or a different path) is not sent.
+        pub fn validate(&self) -> Result<(), crate::runtime::InvalidParam> {
+            #(#checks)*
+            #body_check
+            Ok(())
         }
     }
 }
 
+/// `to_query`: the query parameters as `(name, value)` pairs.
+fn to_query(op: &Operation) -> TokenStream {
+    let mut code = Code::member();
+    code.line("/// The query string as `(name, value)` pairs, in the order the spec lists the")
+        .line("/// parameters, exactly as they are sent (before percent-encoding): enums as their wire")
+        .line("/// strings, booleans as `true`/`false`, arrays as the spec's style says. Unset")
+        .line("/// parameters are left out.")
+        .open("pub fn to_query(&self) -> Vec<(&'static str, String)>");
+    let query: Vec<&Param> = op
+        .params
+        .iter()
+        .filter(|p| p.location == Location::Query)
+        .collect();
+    if query.is_empty() {
+        code.line("Vec::new()");
+    } else {
+        code.line("let mut query = Vec::new();");
+        for p in query {
+            query_push(&mut code, p);
+        }
+        code.line("query");
+    }
+    code.close("}");
+    text::member(code)
+}
+
 /// An operation's request body as a field of its parameter struct.
 struct Body {
-    id: proc_macro2::Ident,
+    rust_name: String,
     /// The field's name, as errors and docs name it.
     name: String,
-    ty: TokenStream,
+    /// Its type, written as code.
+    ty: String,
     required: bool,
     /// The body is a struct with its own `validate`.
     validated: bool,
@@ -274,9 +314,9 @@ impl Body {
         let presence = if b.required { "Required." } else { "Optional." };
         let lead = format!("The JSON request body. {presence}");
         Body {
-            id: ident(&b.rust_name),
+            rust_name: b.rust_name.clone(),
             name: naming::unraw(&b.rust_name).to_owned(),
-            ty: rust_type(api, &b.ty, &types_path()),
+            ty: rust_type_code(api, &b.ty, TYPES),
             required: b.required,
             validated: matches!(&b.ty, Type::Named(id) if matches!(&api.ty(*id).kind, TypeKind::Struct(s) if s.request)),
             doc: docs::item(b.description.as_deref(), &lead),
@@ -286,41 +326,46 @@ impl Body {
 
 /// `to_path`: the template with each path parameter percent-encoded as one segment.
 fn to_path(op: &Operation) -> TokenStream {
-    let pieces = op.path.parts.iter().map(|part| match part {
-        PathPart::Literal(text) => quote!(path.push_str(#text);),
-        PathPart::Param(id) => {
-            let p = op.param(*id);
-            let id = ident(&p.rust_name);
-            if is_string(p) {
-                quote!(path.push_str(&crate::runtime::path::segment(&self.#id));)
-            } else {
-                quote!(path.push_str(&crate::runtime::path::segment(&self.#id.to_string()));)
-            }
-        }
-    });
-    let body = if op
+    let mut code = Code::member();
+    code.line(
+        "/// The path as sent, relative to the server URL: every path parameter fills exactly one",
+    )
+    .line("/// segment, percent-encoded (a `/`, `?`, `#`, `%`, space or non-ASCII character in a")
+    .line("/// value is data, never part of the path's syntax).")
+    .open("pub fn to_path(&self) -> String");
+    if op
         .path
         .parts
         .iter()
         .all(|p| matches!(p, PathPart::Literal(_)))
     {
-        let template = &op.path.template;
-        quote!(#template.to_owned())
+        code.line_of(&[&text::string(&op.path.template), ".to_owned()"]);
     } else {
-        quote! {
-            let mut path = String::new();
-            #(#pieces)*
-            path
+        code.line("let mut path = String::new();");
+        for part in &op.path.parts {
+            match part {
+                PathPart::Literal(literal) => {
+                    code.line_of(&["path.push_str(", &text::string(literal), ");"]);
+                }
+                PathPart::Param(id) => {
+                    let p = op.param(*id);
+                    let value = if is_string(p) {
+                        format!("&self.{}", p.rust_name)
+                    } else {
+                        format!("&self.{}.to_string()", p.rust_name)
+                    };
+                    code.line_of(&[
+                        "path.push_str(&crate::runtime::path::segment(",
+                        &value,
+                        "));",
+                    ]);
+                }
+            }
         }
-    };
-    quote! {
-        /// The path as sent, relative to the server URL: every path parameter fills exactly one
-        /// segment, percent-encoded (a `/`, `?`, `#`, `%`, space or non-ASCII character in a
-        /// value is data, never part of the path's syntax).
-        pub fn to_path(&self) -> String {
-            #body
-        }
+        code.line("path");
     }
+    code.close("}");
+    text::member(code)
 }
 
 pub(super) fn is_array(p: &Param) -> bool {
@@ -336,33 +381,29 @@ pub(super) fn is_timestamp(p: &Param) -> bool {
 }
 
 /// `value` as the text sent for it: a timestamp as its Unix seconds, anything else as printed.
-fn wire_text(ty: &Type, value: TokenStream) -> TokenStream {
+fn wire_text(ty: &Type, value: &str) -> String {
     match ty.non_null() {
-        Type::Timestamp => quote!(#value.as_unix_seconds().to_string()),
-        _ => quote!(#value.to_string()),
+        Type::Timestamp => format!("{value}.as_unix_seconds().to_string()"),
+        _ => format!("{value}.to_string()"),
     }
 }
 
+/// Where `params.rs` finds the spec's types.
+const TYPES: &str = "super::types::";
+
 /// The stored type: arrays as a `Vec` (empty = unset), optional scalars as an `Option`.
-fn field_type(api: &Api, p: &Param) -> TokenStream {
-    let ty = rust_type(api, p.ty.non_null(), &types_path());
+fn field_type_code(api: &Api, p: &Param) -> String {
+    let ty = rust_type_code(api, p.ty.non_null(), TYPES);
     if p.required || is_array(p) {
         ty
     } else {
-        quote!(Option<#ty>)
+        format!("Option<{ty}>")
     }
 }
 
-/// The argument type of the constructor or setter.
-fn arg_type(api: &Api, p: &Param) -> TokenStream {
-    arg_type_code(api, p)
-        .parse()
-        .expect("a Rust type written by the generator")
-}
-
-/// [`arg_type`] written as text.
+/// The argument type of the constructor or setter, written as code.
 fn arg_type_code(api: &Api, p: &Param) -> String {
-    let types = "super::types::";
+    let types = TYPES;
     match p.ty.non_null() {
         Type::Array(item) => format!(
             "impl IntoIterator<Item = impl Into<{}>>",
@@ -409,41 +450,42 @@ fn setter(api: &Api, p: &Param, params: &[Param]) -> TokenStream {
     text::member(code)
 }
 
-fn query_push(p: &Param) -> TokenStream {
-    let id = ident(&p.rust_name);
-    let wire = &p.wire_name;
+fn query_push(code: &mut Code, p: &Param) {
+    let (id, wire) = (&p.rust_name, text::string(&p.wire_name));
     let item = match p.ty.non_null() {
         Type::Array(item) => item.as_ref(),
         other => other,
     };
-    let text = wire_text(item, quote!(value));
+    let push = |code: &mut Code, value: &str| {
+        code.line_of(&["query.push((", &wire, ", ", value, "));"]);
+    };
     match (is_array(p), p.explode, p.required) {
-        (true, true, _) => quote! {
-            for value in &self.#id {
-                query.push((#wire, #text));
-            }
-        },
+        (true, true, _) => {
+            code.open(&format!("for value in &self.{id}"));
+            push(code, &wire_text(item, "value"));
+            code.close("}");
+        }
         (true, false, _) => {
             let map = match item.non_null() {
-                Type::Timestamp => quote!(|value| #text),
-                _ => quote!(ToString::to_string),
+                Type::Timestamp => format!("|value| {}", wire_text(item, "value")),
+                _ => "ToString::to_string".to_owned(),
             };
-            quote! {
-                if !self.#id.is_empty() {
-                    let values: Vec<String> = self.#id.iter().map(#map).collect();
-                    query.push((#wire, values.join(",")));
-                }
-            }
+            code.open(&format!("if !self.{id}.is_empty()")).line_of(&[
+                "let values: Vec<String> = self.",
+                id,
+                ".iter().map(",
+                &map,
+                ").collect();",
+            ]);
+            push(code, "values.join(\",\")");
+            code.close("}");
         }
-        (false, _, true) => {
-            let text = wire_text(item, quote!(self.#id));
-            quote!(query.push((#wire, #text));)
+        (false, _, true) => push(code, &wire_text(item, &format!("self.{id}"))),
+        (false, _, false) => {
+            code.open(&format!("if let Some(value) = &self.{id}"));
+            push(code, &wire_text(item, "value"));
+            code.close("}");
         }
-        (false, _, false) => quote! {
-            if let Some(value) = &self.#id {
-                query.push((#wire, #text));
-            }
-        },
     }
 }
 

@@ -269,8 +269,14 @@ impl Code {
     /// (where the comma is written only because the list is broken).
     pub fn element(&mut self, tree: &Tree, last: bool) -> &mut Self {
         self.indent();
-        let column = self.depth * INDENT.len();
-        tree.write(&mut self.out, self.depth, column, usize::from(!last));
+        let column = self.base + self.depth * INDENT.len();
+        let fits = tree.write(
+            &mut self.out,
+            (self.base, self.depth),
+            column,
+            usize::from(!last),
+        );
+        self.too_wide |= !fits;
         self.out.push_str(",\n");
         self
     }
@@ -281,8 +287,9 @@ impl Code {
     pub fn statement(&mut self, prefix: &str, tree: &Tree, suffix: &str) -> &mut Self {
         self.indent();
         self.out.push_str(prefix);
-        let column = self.depth * INDENT.len() + prefix.len();
-        tree.write(&mut self.out, self.depth, column, suffix.len());
+        let column = self.base + self.depth * INDENT.len() + prefix.len();
+        let fits = tree.write(&mut self.out, (self.base, self.depth), column, suffix.len());
+        self.too_wide |= !fits;
         self.out.push_str(suffix);
         self.out.push('\n');
         self
@@ -299,8 +306,11 @@ impl Code {
 /// expression fields) that prettyplease prints on one line when it fits and otherwise one
 /// element per line, each followed by a comma.
 pub enum Tree {
-    /// Text that is never broken.
+    /// Text that prettyplease never breaks (a literal, a path).
     Word(String),
+    /// Code that prettyplease would break if it did not fit on its line (a type, an
+    /// expression); when it does not, the item goes through prettyplease.
+    Code(String),
     /// `open`, the elements separated by `, `, `close`; or broken, one element per line.
     List {
         /// Up to and including the opening delimiter (`f(`, `&[`, `Path {`).
@@ -319,6 +329,11 @@ impl Tree {
     /// A word.
     pub fn word(text: impl Into<String>) -> Self {
         Tree::Word(text.into())
+    }
+
+    /// Code that prettyplease would break if it did not fit (see [`Tree::Code`]).
+    pub fn code(text: impl Into<String>) -> Self {
+        Tree::Code(text.into())
     }
 
     /// A list in parentheses or brackets.
@@ -345,6 +360,7 @@ impl Tree {
     pub fn prefixed(prefix: &str, tree: Tree) -> Self {
         match tree {
             Tree::Word(word) => Tree::Word(format!("{prefix}{word}")),
+            Tree::Code(code) => Tree::Code(format!("{prefix}{code}")),
             Tree::List {
                 open,
                 items,
@@ -362,7 +378,7 @@ impl Tree {
     /// The length of the tree on one line.
     fn flat_len(&self) -> usize {
         match self {
-            Tree::Word(word) => word.len(),
+            Tree::Word(word) | Tree::Code(word) => word.len(),
             Tree::List {
                 open,
                 items,
@@ -379,7 +395,7 @@ impl Tree {
 
     fn write_flat(&self, out: &mut String) {
         match self {
-            Tree::Word(word) => out.push_str(word),
+            Tree::Word(word) | Tree::Code(word) => out.push_str(word),
             Tree::List {
                 open,
                 items,
@@ -405,8 +421,15 @@ impl Tree {
     }
 
     /// Writes the tree starting at `column` (the line's indentation is already written), at
-    /// nesting `depth`; `trailing` characters follow it on its last line.
-    fn write(&self, out: &mut String, depth: usize, column: usize, trailing: usize) {
+    /// nesting `depth` below the `base` column; `trailing` characters follow it on its last line.
+    /// False when a [`Tree::Code`] did not fit: prettyplease would have broken it.
+    fn write(
+        &self,
+        out: &mut String,
+        (base, depth): (usize, usize),
+        column: usize,
+        trailing: usize,
+    ) -> bool {
         let flat_len = self.flat_len();
         // prettyplease keeps a struct expression on one line only up to 34 columns before its
         // closing brace (`end_with_max_width(34)`).
@@ -418,15 +441,19 @@ impl Tree {
             } => flat_len - close.len() <= STRUCT_EXPRESSION_MAX_WIDTH,
             _ => true,
         };
-        if short_enough && column + flat_len + trailing <= MARGIN {
-            return self.write_flat(out);
+        let fits = column + flat_len + trailing <= MARGIN;
+        if short_enough && fits {
+            self.write_flat(out);
+            return true;
         }
         let Tree::List {
             open, items, close, ..
         } = self
         else {
-            return self.write_flat(out);
+            self.write_flat(out);
+            return fits || matches!(self, Tree::Word(_));
         };
+        let mut all_fit = true;
         out.push_str(open);
         out.push('\n');
         for (i, item) in items.iter().enumerate() {
@@ -434,10 +461,10 @@ impl Tree {
                 out.push_str(INDENT);
             }
             let last = i + 1 == items.len();
-            item.write(
+            all_fit &= item.write(
                 out,
-                depth + 1,
-                (depth + 1) * INDENT.len(),
+                (base, depth + 1),
+                base + (depth + 1) * INDENT.len(),
                 usize::from(!last),
             );
             out.push_str(",\n");
@@ -446,6 +473,7 @@ impl Tree {
             out.push_str(INDENT);
         }
         out.push_str(close);
+        all_fit
     }
 }
 
@@ -461,6 +489,19 @@ mod tests {
     /// What prettyplease prints for `code`.
     fn pretty(code: &str) -> String {
         prettyplease::unparse(&syn::parse_file(code).unwrap_or_else(|e| panic!("{e}: {code}")))
+    }
+
+    /// A placeholder member in an impl, spliced.
+    fn spliced_member(tokens: TokenStream) -> String {
+        let index: usize = tokens
+            .to_string()
+            .split(['(', ')'])
+            .nth(1)
+            .and_then(|n| n.trim().parse().ok())
+            .expect("a placeholder");
+        let spliced = splice(&format!("impl X {{\n    {CODE_MARK}!({index});\n}}\n"));
+        take_blocks();
+        spliced
     }
 
     fn leaf(n: usize) -> Tree {
@@ -551,6 +592,30 @@ mod tests {
             }
         }
         assert_eq!(checked, 69 * 4);
+    }
+
+    /// A function's parameters are a list too, followed by its return type.
+    #[test]
+    fn signatures_break_where_prettyplease_breaks_them() {
+        for name_len in 1..80 {
+            let name = "x".repeat(name_len);
+            for args in [
+                vec![format!("{name}: impl Into<String>")],
+                vec![
+                    format!("{name}: i64"),
+                    "b: impl Into<crate::runtime::Timestamp>".into(),
+                ],
+            ] {
+                let mut code = Code::member();
+                let args = Tree::list("(", args.into_iter().map(Tree::code).collect(), ")");
+                code.statement("pub fn new", &args, " -> Self {");
+                code.depth += 1;
+                code.line("Self::default()").close("}");
+                // Laid out here, or (a type too wide to stay on its line) by prettyplease.
+                let written = spliced_member(member(code));
+                assert_eq!(written, pretty(&written), "{name_len}");
+            }
+        }
     }
 
     #[test]
