@@ -79,14 +79,14 @@ fn operation(api: &Api, op: &Operation, example: Option<String>) -> TokenStream 
     let new = constructor(api, op, body.as_ref());
     let body_setter = body.as_ref().filter(|b| !b.required).map(|b| {
         let mut code = Code::member();
-        code.doc(&docs::visible(&b.doc))
-            .open(&format!(
-                "pub fn {0}(mut self, {0}: {1}) -> Self",
-                b.rust_name, b.ty
-            ))
-            .line(&format!("self.{0} = Some({0});", b.rust_name))
-            .line("self")
-            .close("}");
+        code.doc(&docs::visible(&b.doc));
+        chainable(
+            &mut code,
+            &b.rust_name,
+            &b.rust_name,
+            &b.ty,
+            &format!("self.{0} = Some({0});", b.rust_name),
+        );
         text::member(code)
     });
     let setters = op
@@ -440,14 +440,22 @@ fn setter(api: &Api, p: &Param, params: &[Param]) -> TokenStream {
     if let Some(note) = super::deprecation_note(&p.deprecated) {
         code.line_of(&["#[deprecated(note = ", &text::string(&note), ")]"]);
     }
-    code.open(&format!(
-        "pub fn {setter}(mut self, {id}: {}) -> Self",
-        arg_type_code(api, p)
-    ))
-    .line(&assign)
-    .line("self")
-    .close("}");
+    chainable(&mut code, setter, id, &arg_type_code(api, p), &assign);
     text::member(code)
+}
+
+/// A chainable setter: `pub fn method(mut self, arg: ty) -> Self { assign; self }`.
+fn chainable(code: &mut Code, method: &str, arg: &str, ty: &str, assign: &str) {
+    let args = vec![Tree::code("mut self"), Tree::code(format!("{arg}: {ty}"))];
+    code.statement(
+        &format!("pub fn {method}"),
+        &Tree::list("(", args, ")"),
+        " -> Self {",
+    )
+    .indented(|code| {
+        code.line(assign).line("self");
+    })
+    .line("}");
 }
 
 fn query_push(code: &mut Code, p: &Param) {
