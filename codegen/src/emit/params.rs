@@ -84,7 +84,7 @@ fn operation(api: &Api, op: &Operation, example: Option<String>) -> TokenStream 
             &mut code,
             &b.rust_name,
             &b.rust_name,
-            &b.ty,
+            Tree::code(b.ty.clone()),
             &format!("self.{0} = Some({0});", b.rust_name),
         );
         text::member(code)
@@ -191,7 +191,7 @@ fn constructor(api: &Api, op: &Operation, body: Option<&Body>) -> TokenStream {
     }
     let args = required
         .iter()
-        .map(|p| Tree::code(format!("{}: {}", p.rust_name, arg_type_code(api, p))))
+        .map(|p| Tree::prefixed(&format!("{}: ", p.rust_name), arg_type(api, p)))
         .chain(required_body.map(|b| Tree::code(format!("{}: {}", b.rust_name, b.ty))))
         .collect();
     let mut code = Code::member();
@@ -401,17 +401,22 @@ fn field_type_code(api: &Api, p: &Param) -> String {
     }
 }
 
-/// The argument type of the constructor or setter, written as code.
-fn arg_type_code(api: &Api, p: &Param) -> String {
-    let types = TYPES;
+/// The argument type of the constructor or setter, as code: generic arguments break as a list
+/// when the type does not fit on its line.
+fn arg_type(api: &Api, p: &Param) -> Tree {
     match p.ty.non_null() {
-        Type::Array(item) => format!(
-            "impl IntoIterator<Item = impl Into<{}>>",
-            rust_type_code(api, item, types)
+        Type::Array(item) => Tree::list(
+            "impl IntoIterator<",
+            vec![Tree::list(
+                "Item = impl Into<",
+                vec![Tree::code(rust_type_code(api, item, TYPES))],
+                ">",
+            )],
+            ">",
         ),
-        Type::String => "impl Into<String>".into(),
-        Type::Timestamp => "impl Into<crate::runtime::Timestamp>".into(),
-        other => rust_type_code(api, other, types),
+        Type::String => Tree::code("impl Into<String>"),
+        Type::Timestamp => Tree::code("impl Into<crate::runtime::Timestamp>"),
+        other => Tree::code(rust_type_code(api, other, TYPES)),
     }
 }
 
@@ -440,13 +445,16 @@ fn setter(api: &Api, p: &Param, params: &[Param]) -> TokenStream {
     if let Some(note) = super::deprecation_note(&p.deprecated) {
         code.line_of(&["#[deprecated(note = ", &text::string(&note), ")]"]);
     }
-    chainable(&mut code, setter, id, &arg_type_code(api, p), &assign);
+    chainable(&mut code, setter, id, arg_type(api, p), &assign);
     text::member(code)
 }
 
 /// A chainable setter: `pub fn method(mut self, arg: ty) -> Self { assign; self }`.
-fn chainable(code: &mut Code, method: &str, arg: &str, ty: &str, assign: &str) {
-    let args = vec![Tree::code("mut self"), Tree::code(format!("{arg}: {ty}"))];
+fn chainable(code: &mut Code, method: &str, arg: &str, ty: Tree, assign: &str) {
+    let args = vec![
+        Tree::code("mut self"),
+        Tree::prefixed(&format!("{arg}: "), ty),
+    ];
     code.statement(
         &format!("pub fn {method}"),
         &Tree::list("(", args, ")"),
