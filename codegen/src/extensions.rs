@@ -225,6 +225,9 @@ fn closest(key: &str) -> Option<&'static Extension> {
     let key = normal(key);
     EXTENSIONS
         .iter()
+        // Names whose lengths differ by more than two are more than two edits apart; most keys
+        // of a large document (`x-oaiMeta`, ...) are skipped without computing the distance.
+        .filter(|e| e.name.len().abs_diff(key.len()) <= 2)
         .map(|e| (crate::naming::edit_distance(&key, e.name), e))
         .filter(|(d, _)| *d <= 2)
         .min_by_key(|(d, _)| *d)

@@ -4,6 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::text::{Code, Tree};
 use super::{docs, ident, rust_type};
 use crate::ir::{Api, Operation};
 use crate::Options;
@@ -139,8 +140,6 @@ pub fn file(api: &Api, options: &Options) -> TokenStream {
 }
 
 fn operation(api: &Api, op: &Operation) -> TokenStream {
-    let method = ident(&op.method_name);
-    let with_response = ident(&format!("{}_with_response", op.method_name));
     let params_name = ident(&op.params_name);
     let params = quote!(super::params::#params_name);
     let response = match &op.response {
@@ -170,11 +169,6 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
              after the change was made.",
         );
     }
-    let doc = docs::attrs(&text);
-    let with_response_doc = docs::attrs(&format!(
-        "Like [`{0}`](Self::{0}), with the response's status and headers (request id, rate limits).",
-        op.method_name
-    ));
     let deprecated = super::deprecated(&op.deprecated);
     let paging = op.paging.as_ref().map(|paging| {
         let pages = ident(&paging.pages_method);
@@ -204,19 +198,51 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
             }
         }
     });
+    let response_code = match &op.response {
+        Some(ty) => super::rust_type_code(api, ty, "super::types::"),
+        None => "::serde_json::Value".to_owned(),
+    };
+    let args = || {
+        let params = format!("params: &super::params::{}", op.params_name);
+        Tree::list("(", vec![Tree::code("&self"), Tree::code(params)], ")")
+    };
+    let note = super::deprecation_note(&op.deprecated);
+    let mut code = Code::member();
+    code.doc(&docs::visible(&text));
+    if let Some(note) = &note {
+        code.line_of(&["#[deprecated(note = ", &super::text::string(note), ")]"]);
+    }
+    code.statement(
+        &format!("pub async fn {}", op.method_name),
+        &args(),
+        &format!(" -> Result<{response_code}, Error> {{"),
+    )
+    .indented(|code| {
+        code.line("self.transport.call(params).await.map(crate::runtime::Response::into_value)");
+    })
+    .line("}");
+    let call = super::text::member(code);
+    let mut code = Code::member();
+    code.doc(&docs::visible(&format!(
+        "Like [`{0}`](Self::{0}), with the response's status and headers (request id, rate limits).",
+        op.method_name
+    )));
+    if let Some(note) = &note {
+        code.line_of(&["#[deprecated(note = ", &super::text::string(note), ")]"]);
+    }
+    code.statement(
+        &format!("pub async fn {}_with_response", op.method_name),
+        &args(),
+        &format!(" -> Result<crate::runtime::Response<{response_code}>, Error> {{"),
+    )
+    .indented(|code| {
+        code.line("self.transport.call(params).await");
+    })
+    .line("}");
+    let with_response = super::text::member(code);
     quote! {
-        #doc
-        #deprecated
-        pub async fn #method(&self, params: &#params) -> Result<#response, Error> {
-            self.transport.call(params).await.map(crate::runtime::Response::into_value)
-        }
-
-        #with_response_doc
-        #deprecated
-        pub async fn #with_response(&self, params: &#params) -> Result<crate::runtime::Response<#response>, Error> {
-            self.transport.call(params).await
-        }
-
+        #call
+        #with_response
         #paging
     }
 }

@@ -475,7 +475,9 @@ impl Tree {
             out.push_str(INDENT);
         }
         out.push_str(close);
-        all_fit
+        // What follows the closing delimiter must fit on its line too, or prettyplease would
+        // break it (a return type after a broken parameter list).
+        all_fit && base + depth * INDENT.len() + close.len() + trailing <= MARGIN
     }
 }
 
