@@ -3,48 +3,50 @@
 //! crate (written out by `emit::shapes`), so both report exactly the same things.
 
 use crate::ir::{Api, Type, TypeKind};
-use crate::unrecognized::{Shape, TypeShape, Unrecognized};
+use crate::unrecognized::{ShapeOf, TypeShapeOf, UnrecognizedOf};
 
-/// The table of named types, in the order of [`Api::types`] (so a type's index is its position).
-pub fn types(api: &Api) -> Vec<TypeShape> {
+/// The memory a table of shapes is built in (the walk's tables hold references: a generated
+/// crate's are statics, the generator's live here). Make one, build tables with it, drop it.
+#[derive(Default)]
+pub struct Arena(bumpalo::Bump);
+
+/// The table of named types, in the order of [`Api::types`] (so a type's index is its position);
+/// names and pointers are borrowed from `api`, the rest is built in `arena`.
+pub fn types<'a>(api: &'a Api, arena: &'a Arena) -> Vec<TypeShapeOf<'a>> {
+    let bump = &arena.0;
     api.types
         .iter()
         .map(|def| match &def.kind {
-            TypeKind::Struct(s) => TypeShape::Struct {
-                schema: leak_str(&def.pointer),
-                fields: leak(
+            TypeKind::Struct(s) => TypeShapeOf::Struct {
+                schema: &def.pointer,
+                fields: bump.alloc_slice_fill_iter(
                     s.fields
                         .iter()
-                        .map(|f| (leak_str(&f.wire_name), shape(&f.ty)))
-                        .collect(),
+                        .map(|f| (f.wire_name.as_str(), shape(&f.ty, arena))),
                 ),
-                constants: leak(
+                constants: bump.alloc_slice_fill_iter(
                     s.constants
                         .iter()
-                        .map(|c| (leak_str(&c.wire_name), leak_str(&c.value)))
-                        .collect(),
+                        .map(|c| (c.wire_name.as_str(), c.value.as_str())),
                 ),
             },
-            TypeKind::Enum(e) => TypeShape::Enum {
-                schema: leak_str(&def.pointer),
-                values: leak(e.variants.iter().map(|v| leak_str(&v.wire)).collect()),
+            TypeKind::Enum(e) => TypeShapeOf::Enum {
+                schema: &def.pointer,
+                values: bump.alloc_slice_fill_iter(e.variants.iter().map(|v| v.wire.as_str())),
             },
-            TypeKind::Union(u) => TypeShape::Union {
-                schema: leak_str(&def.pointer),
-                property: leak_str(&u.property),
-                variants: leak(
-                    u.variants
-                        .iter()
-                        .map(|v| (leak_str(&v.tag), v.ty.0))
-                        .collect(),
-                ),
+            TypeKind::Union(u) => TypeShapeOf::Union {
+                schema: &def.pointer,
+                property: &u.property,
+                variants: bump
+                    .alloc_slice_fill_iter(u.variants.iter().map(|v| (v.tag.as_str(), v.ty.0))),
             },
         })
         .collect()
 }
 
 /// The shape of one use of a type.
-pub fn shape(ty: &Type) -> Shape {
+pub fn shape<'a>(ty: &Type, arena: &'a Arena) -> ShapeOf<'a> {
+    let inner = |ty: &Type| &*arena.0.alloc(shape(ty, arena));
     match ty {
         Type::Integer
         | Type::Number
@@ -52,30 +54,21 @@ pub fn shape(ty: &Type) -> Shape {
         | Type::Timestamp
         | Type::Boolean
         | Type::String
-        | Type::Any => Shape::Leaf,
-        Type::Named(id) => Shape::Named(id.0),
-        Type::Array(item) => Shape::Array(Box::leak(Box::new(shape(item)))),
-        Type::Map(value) => Shape::Map(Box::leak(Box::new(shape(value)))),
-        Type::Nullable(inner) => Shape::Nullable(Box::leak(Box::new(shape(inner)))),
+        | Type::Any => ShapeOf::Leaf,
+        Type::Named(id) => ShapeOf::Named(id.0),
+        Type::Array(item) => ShapeOf::Array(inner(item)),
+        Type::Map(value) => ShapeOf::Map(inner(value)),
+        Type::Nullable(value) => ShapeOf::Nullable(inner(value)),
     }
 }
 
-// The walk's tables are `'static` so that generated crates can hold them in statics; here they
-// are built once per command and live until it ends.
-fn leak<T>(items: Vec<T>) -> &'static [T] {
-    Box::leak(items.into_boxed_slice())
-}
-
-fn leak_str(s: &str) -> &'static str {
-    Box::leak(s.to_owned().into_boxed_str())
-}
-
 /// What a response body of `operation_id` holds that the spec does not describe.
-pub fn check_response(
-    api: &Api,
+pub fn check_response<'a>(
+    api: &'a Api,
+    arena: &'a Arena,
     operation_id: &str,
     body: &serde_json::Value,
-) -> Result<Vec<Unrecognized>, String> {
+) -> Result<Vec<UnrecognizedOf<'a>>, String> {
     let Some(op) = api.operations.iter().find(|o| o.id == operation_id) else {
         let ids = api.operations.iter().map(|o| o.id.as_str());
         let hint = crate::import::closest(operation_id, ids)
@@ -92,10 +85,10 @@ pub fn check_response(
             "operation `{operation_id}` has no JSON response in the spec"
         ));
     };
-    let table = types(api);
+    let table = types(api, arena);
     Ok(crate::unrecognized::unrecognized(
         &table,
-        &shape(response),
+        &shape(response, arena),
         body,
     ))
 }
@@ -111,14 +104,15 @@ mod tests {
             .replace("  schemas: {}\n", "  schemas:\n");
         let api = api(&text);
         let response = api.operations[0].response.clone().unwrap();
-        assert_eq!(shape(&response), Shape::Array(&Shape::Named(0)));
-        let types = types(&api);
+        let arena = Arena::default();
+        assert_eq!(shape(&response, &arena), ShapeOf::Array(&ShapeOf::Named(0)));
+        let types = types(&api, &arena);
         assert!(
-            matches!(&types[0], TypeShape::Struct { fields, .. } if fields.len() == 1 && fields[0].0 == "unit" && fields[0].1 == Shape::Named(1)),
+            matches!(&types[0], TypeShapeOf::Struct { fields, .. } if fields.len() == 1 && fields[0].0 == "unit" && fields[0].1 == ShapeOf::Named(1)),
             "{types:?}"
         );
         assert!(
-            matches!(&types[1], TypeShape::Enum { schema, values } if values == &["tokens"] && *schema == "#/components/schemas/U"),
+            matches!(&types[1], TypeShapeOf::Enum { schema, values } if values == &["tokens"] && *schema == "#/components/schemas/U"),
             "{types:?}"
         );
     }

@@ -64,13 +64,14 @@ fn main() {
     let (buckets, results) = if smoke { (10, 5) } else { (1_440, 30) };
     let page = tests::bench::completions_page(buckets, results, false);
     let api = codegen::api(&root.join("spec/openai-usage.yaml")).unwrap();
-    let table = codegen::describe::types(&api);
+    let arena = codegen::describe::Arena::default();
+    let table = codegen::describe::types(&api, &arena);
     let completions = api
         .operations
         .iter()
         .find(|o| o.id == "usage-completions")
         .expect("the spec has usage-completions");
-    let shape = codegen::describe::shape(completions.response.as_ref().unwrap());
+    let shape = codegen::describe::shape(completions.response.as_ref().unwrap(), &arena);
     let typed = time(rounds, || {
         std::hint::black_box(serde_json::from_str::<openai_usage::UsageResponse>(&page).unwrap());
     });

@@ -238,7 +238,8 @@ fn every_example_response_decodes_to_known_results_with_every_field() {
             "costs" => "usage-costs".to_owned(),
             other => format!("usage-{}", other.replace('_', "-")),
         };
-        let unknown = codegen::describe::check_response(&api, &operation, &json).unwrap();
+        let arena = codegen::describe::Arena::default();
+        let unknown = codegen::describe::check_response(&api, &arena, &operation, &json).unwrap();
         assert!(unknown.is_empty(), "{name}: {unknown:?}");
         let encoded = serde_json::to_value(&page).unwrap();
         assert_eq!(without_nulls(&encoded), without_nulls(&json), "{name}");
@@ -332,7 +333,9 @@ fn every_result_object_decodes_to_its_typed_variant_with_every_field() {
         // Nothing in it is unknown to the spec, and every value survives a round trip.
         let page = serde_json::json!({"object": "page", "has_more": false, "next_page": null,
             "data": [{"object": "bucket", "start_time": 0, "end_time": 60, "results": [json.clone()]}]});
-        let unknown = codegen::describe::check_response(&api, "usage-completions", &page).unwrap();
+        let arena = codegen::describe::Arena::default();
+        let unknown =
+            codegen::describe::check_response(&api, &arena, "usage-completions", &page).unwrap();
         assert!(unknown.is_empty(), "{name}: {unknown:?}");
         let encoded = serde_json::to_value(&result).unwrap();
         assert_eq!(without_nulls(&encoded), without_nulls(&json), "{name}");

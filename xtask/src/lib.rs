@@ -569,7 +569,8 @@ fn check_response(
         format!("{file}:{}:{}: not JSON: {message}", e.line(), e.column())
     })?;
     let api = codegen::api(&root.join(SPEC))?;
-    let found = codegen::describe::check_response(&api, operation, &body)?;
+    let arena = codegen::describe::Arena::default();
+    let found = codegen::describe::check_response(&api, &arena, operation, &body)?;
     if found.is_empty() {
         writeln!(out, "{file}: everything in it is described by {SPEC}").map_err(io)?;
         return Ok(Outcome::Success);

@@ -73,7 +73,10 @@ pub fn request_impl(api: &Api, op: &Operation) -> TokenStream {
         None => "::serde_json::Value".to_owned(),
     };
     let response_shape = match &op.response {
-        Some(ty) => super::shapes::shape_tree(&crate::describe::shape(ty)),
+        Some(ty) => super::shapes::shape_tree(&crate::describe::shape(
+            ty,
+            &crate::describe::Arena::default(),
+        )),
         None => Tree::word("crate::runtime::unrecognized::Shape::Leaf"),
     };
     let mut code = Code::new();

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 
 use super::text::{string, Code, Tree};
 use crate::ir::Api;
-use crate::unrecognized::{Shape, TypeShape};
+use crate::unrecognized::{ShapeOf, TypeShapeOf};
 
 /// `static SHAPES`, one entry per named type, in the order of `Api::types`. Written as text
 /// ([`super::text`]): on a large spec this table is a sixth of the generated code.
@@ -14,10 +14,11 @@ pub fn table(api: &Api) -> TokenStream {
     if api.operations.is_empty() {
         return TokenStream::new();
     }
-    let entries: Vec<Tree> = crate::describe::types(api)
+    let arena = crate::describe::Arena::default();
+    let entries: Vec<Tree> = crate::describe::types(api, &arena)
         .iter()
         .map(|shape| match shape {
-            TypeShape::Struct {
+            TypeShapeOf::Struct {
                 schema,
                 fields,
                 constants,
@@ -47,7 +48,7 @@ pub fn table(api: &Api) -> TokenStream {
                     ],
                 )
             }
-            TypeShape::Enum { schema, values } => Tree::fields(
+            TypeShapeOf::Enum { schema, values } => Tree::fields(
                 &format!("{PATH}::TypeShape::Enum"),
                 vec![
                     Tree::prefixed("schema: ", Tree::word(string(schema))),
@@ -61,7 +62,7 @@ pub fn table(api: &Api) -> TokenStream {
                     ),
                 ],
             ),
-            TypeShape::Union {
+            TypeShapeOf::Union {
                 schema,
                 property,
                 variants,
@@ -110,16 +111,16 @@ pub fn table(api: &Api) -> TokenStream {
 const PATH: &str = "crate::runtime::unrecognized";
 
 /// A `Shape` as a constant expression, written as text.
-pub(super) fn shape_tree(shape: &Shape) -> Tree {
+pub(super) fn shape_tree(shape: &ShapeOf<'_>) -> Tree {
     let call = |variant: &str, argument: Tree| {
         Tree::list(format!("{PATH}::Shape::{variant}("), vec![argument], ")")
     };
     match shape {
-        Shape::Leaf => Tree::word(format!("{PATH}::Shape::Leaf")),
-        Shape::Named(index) => call("Named", Tree::word(index.to_string())),
-        Shape::Array(inner) => call("Array", Tree::prefixed("&", shape_tree(inner))),
-        Shape::Map(inner) => call("Map", Tree::prefixed("&", shape_tree(inner))),
-        Shape::Nullable(inner) => call("Nullable", Tree::prefixed("&", shape_tree(inner))),
+        ShapeOf::Leaf => Tree::word(format!("{PATH}::Shape::Leaf")),
+        ShapeOf::Named(index) => call("Named", Tree::word(index.to_string())),
+        ShapeOf::Array(inner) => call("Array", Tree::prefixed("&", shape_tree(inner))),
+        ShapeOf::Map(inner) => call("Map", Tree::prefixed("&", shape_tree(inner))),
+        ShapeOf::Nullable(inner) => call("Nullable", Tree::prefixed("&", shape_tree(inner))),
     }
 }
 

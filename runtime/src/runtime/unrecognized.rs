@@ -6,60 +6,69 @@
 //! The walk reads a JSON value beside a description of the spec's types: [`TypeShape`]s, which
 //! the generator writes once per crate as a static table, and which `cargo xtask check-response`
 //! builds from the spec itself. This file depends on nothing but `serde_json`, so the generator
-//! compiles the same walk.
+//! compiles the same walk. The table's types are generic over the lifetime of the table
+//! ([`TypeShapeOf`]): a generated crate's is `'static` ([`TypeShape`]), the generator's lives as
+//! long as the spec it was built from.
 
 use std::fmt;
 
 use serde_json::Value;
 
-/// How the spec describes one use of a value.
+/// How the spec describes one use of a value, in a table that lives for `'t`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Shape {
+pub enum ShapeOf<'t> {
     /// Anything, or a string, number or boolean: nothing inside to check.
     Leaf,
     /// The named type at this index of the table.
     Named(usize),
     /// A list of values of one shape.
-    Array(&'static Shape),
+    Array(&'t ShapeOf<'t>),
     /// An object with any keys and values of one shape.
-    Map(&'static Shape),
+    Map(&'t ShapeOf<'t>),
     /// `null`, or a value of the inner shape.
-    Nullable(&'static Shape),
+    Nullable(&'t ShapeOf<'t>),
 }
 
-/// How the spec describes a named type.
+/// How the spec describes one use of a value, in a static table (a generated crate's).
+pub type Shape = ShapeOf<'static>;
+
+/// How the spec describes a named type, in a table that lives for `'t`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TypeShape {
+pub enum TypeShapeOf<'t> {
     /// An object with known properties.
     Struct {
         /// Where the spec defines it (a JSON pointer into the spec, `#/components/schemas/X`).
-        schema: &'static str,
+        schema: &'t str,
         /// Wire name and shape of each property.
-        fields: &'static [(&'static str, Shape)],
+        fields: &'t [(&'t str, ShapeOf<'t>)],
         /// Properties that can hold only one string: wire name and value.
-        constants: &'static [(&'static str, &'static str)],
+        constants: &'t [(&'t str, &'t str)],
     },
     /// A string enum.
     Enum {
         /// Where the spec defines it.
-        schema: &'static str,
+        schema: &'t str,
         /// The values the spec lists.
-        values: &'static [&'static str],
+        values: &'t [&'t str],
     },
     /// Objects told apart by one property.
     Union {
         /// Where the spec defines it.
-        schema: &'static str,
+        schema: &'t str,
         /// The wire name of the discriminator property.
-        property: &'static str,
+        property: &'t str,
         /// Each known discriminator value and the index of its struct.
-        variants: &'static [(&'static str, usize)],
+        variants: &'t [(&'t str, usize)],
     },
 }
 
-/// One thing in a response that the spec does not describe.
+/// How the spec describes a named type, in a static table (a generated crate's).
+pub type TypeShape = TypeShapeOf<'static>;
+
+/// One thing in a response that the spec does not describe, found with a table that lives for
+/// `'t` (whose schema pointers it borrows).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Unrecognized {
+pub struct UnrecognizedOf<'t> {
     /// Where it is: a JSON pointer into the response body (`/data/0/results/3/object`).
     pub path: String,
     /// What it is.
@@ -68,11 +77,15 @@ pub struct Unrecognized {
     /// generated from (`#/components/schemas/CostsResult`): the object for a field or a
     /// constant, the enum for a value, the union for a tag. Where a change to the spec (an
     /// overlay action) would describe it.
-    pub schema: &'static str,
+    pub schema: &'t str,
     /// The JSON type of the value found there: `string`, `integer`, `number`, `boolean`,
     /// `object`, `array` or `null`.
     pub value_type: &'static str,
 }
+
+/// One thing in a response that the spec does not describe (found with a generated crate's
+/// static table).
+pub type Unrecognized = UnrecognizedOf<'static>;
 
 /// What kind of thing the spec does not describe.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -87,7 +100,7 @@ pub enum UnrecognizedKind {
     Constant(String),
 }
 
-impl fmt::Display for Unrecognized {
+impl fmt::Display for UnrecognizedOf<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let path = if self.path.is_empty() {
             "/"
@@ -116,7 +129,11 @@ impl fmt::Display for Unrecognized {
 /// describe, in the order of the walk (keys of an object in
 /// `serde_json`'s order). Values of the wrong JSON type are not reported: decoding fails
 /// on those.
-pub fn unrecognized(types: &[TypeShape], shape: &Shape, value: &Value) -> Vec<Unrecognized> {
+pub fn unrecognized<'t>(
+    types: &[TypeShapeOf<'t>],
+    shape: &ShapeOf<'t>,
+    value: &Value,
+) -> Vec<UnrecognizedOf<'t>> {
     let mut walk = Walk {
         types,
         path: String::new(),
@@ -126,15 +143,15 @@ pub fn unrecognized(types: &[TypeShape], shape: &Shape, value: &Value) -> Vec<Un
     walk.found
 }
 
-struct Walk<'t> {
-    types: &'t [TypeShape],
+struct Walk<'w, 't> {
+    types: &'w [TypeShapeOf<'t>],
     path: String,
-    found: Vec<Unrecognized>,
+    found: Vec<UnrecognizedOf<'t>>,
 }
 
-impl Walk<'_> {
-    fn report(&mut self, kind: UnrecognizedKind, schema: &'static str, value: &Value) {
-        self.found.push(Unrecognized {
+impl<'t> Walk<'_, 't> {
+    fn report(&mut self, kind: UnrecognizedKind, schema: &'t str, value: &Value) {
+        self.found.push(UnrecognizedOf {
             path: self.path.clone(),
             kind,
             schema,
@@ -157,22 +174,22 @@ impl Walk<'_> {
         self.path.truncate(len);
     }
 
-    fn shape(&mut self, shape: &Shape, value: &Value) {
+    fn shape(&mut self, shape: &ShapeOf<'t>, value: &Value) {
         match (shape, value) {
-            (Shape::Leaf, _) => {}
-            (Shape::Nullable(_), Value::Null) => {}
-            (Shape::Nullable(inner), value) => self.shape(inner, value),
-            (Shape::Array(item), Value::Array(items)) => {
+            (ShapeOf::Leaf, _) => {}
+            (ShapeOf::Nullable(_), Value::Null) => {}
+            (ShapeOf::Nullable(inner), value) => self.shape(inner, value),
+            (ShapeOf::Array(item), Value::Array(items)) => {
                 for (i, v) in items.iter().enumerate() {
                     self.at(&i.to_string(), |w| w.shape(item, v));
                 }
             }
-            (Shape::Map(inner), Value::Object(map)) => {
+            (ShapeOf::Map(inner), Value::Object(map)) => {
                 for (k, v) in map {
                     self.at(k, |w| w.shape(inner, v));
                 }
             }
-            (Shape::Named(index), value) => self.named(*index, value),
+            (ShapeOf::Named(index), value) => self.named(*index, value),
             _ => {}
         }
     }
@@ -183,7 +200,7 @@ impl Walk<'_> {
         };
         match (def, value) {
             (
-                TypeShape::Struct {
+                TypeShapeOf::Struct {
                     schema,
                     fields,
                     constants,
@@ -205,13 +222,13 @@ impl Walk<'_> {
                     }
                 }
             }
-            (TypeShape::Enum { schema, values }, Value::String(s))
+            (TypeShapeOf::Enum { schema, values }, Value::String(s))
                 if !values.contains(&s.as_str()) =>
             {
                 self.report(UnrecognizedKind::EnumValue(s.clone()), schema, value);
             }
             (
-                TypeShape::Union {
+                TypeShapeOf::Union {
                     schema,
                     property,
                     variants,
