@@ -3,7 +3,7 @@
 //! The pipeline, one module per stage: [`load`] (YAML to a tree, errors with line and column),
 //! [`resolve`] (`$ref`s), [`validate`] (document rules), [`build`] (tree to [`ir`]), [`naming`]
 //! (Rust identifiers, collisions), [`emit`] (IR to formatted files), and [`output`] (writing them
-//! without ever leaving a half-written crate). [`diff`] compares two specs for review. Nothing here knows about any particular API: every
+//! without ever leaving a half-written crate). [`diff`] compares two specs: what changes for users of the generated crate. Nothing here knows about any particular API: every
 //! name, value and doc comes from the spec.
 
 pub mod build;

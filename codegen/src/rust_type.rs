@@ -1,5 +1,5 @@
 //! How each IR [`Type`] is spelled in Rust, in one place: emit writes the spelling as tokens,
-//! the review (`diff`) as text, so the two can never disagree about what a field's type is.
+//! the diff report as text, so the two can never disagree about what a field's type is.
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;

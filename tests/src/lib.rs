@@ -215,7 +215,7 @@ pub mod golden {
     }
 }
 
-/// A spec's IR and generated files, for [`check_review_invariant`].
+/// A spec's IR and generated files, for [`check_diff_invariant`].
 pub struct Generated {
     /// The IR.
     pub api: codegen::ir::Api,
@@ -231,10 +231,10 @@ pub fn generated(text: &str) -> Result<Generated, codegen::Error> {
     Ok(Generated { api, files })
 }
 
-/// The review invariant between two specs that both generate: if the generated crate differs,
+/// The diff invariant between two specs that both generate: if the generated crate differs,
 /// `cargo xtask diff` reports something; and if it differs in code (any line that is not a doc
 /// comment), the report has more than docs. Returns what is wrong, if anything.
-pub fn check_review_invariant(old: &Generated, new: &Generated) -> Result<(), String> {
+pub fn check_diff_invariant(old: &Generated, new: &Generated) -> Result<(), String> {
     let (old_api, new_api) = (&old.api, &new.api);
     let (old_files, new_files) = (&old.files, &new.files);
     let code = |text: &str| -> Vec<String> {

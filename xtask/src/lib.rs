@@ -30,7 +30,7 @@ pub use error::Error;
 #[derive(Debug, Parser)]
 #[command(
     name = "cargo xtask",
-    about = "The project's own commands: import OpenAI's description, regenerate the crate, review a spec change.",
+    about = "The project's own commands: import OpenAI's description, regenerate the crate, diff two specs.",
     disable_version_flag = true
 )]
 struct Cli {
@@ -87,7 +87,7 @@ enum Command {
         #[arg(long, value_name = "DIR", requires = "spec")]
         out: Option<PathBuf>,
     },
-    /// Review what changes for users of the generated crate from spec OLD to spec NEW.
+    /// The diff: what changes for users of the generated crate from spec OLD to spec NEW.
     ///
     /// Exits 0 whatever it finds, unless --deny-breaking is given and something breaks (exit 1).
     Diff {
@@ -465,8 +465,8 @@ fn git_show(root: &Path, rev: &str) -> Result<String, Error> {
         .map_err(|_| Error::Git(format!("{SPEC} at `{rev}` is not UTF-8")))
 }
 
-/// The review report between two specs.
-pub fn review(root: &Path, old: &str, new: &str) -> Result<codegen::diff::Report, Error> {
+/// The diff report between two specs.
+pub fn diff_report(root: &Path, old: &str, new: &str) -> Result<codegen::diff::Report, Error> {
     let (old_label, old_text) = read_spec(root, old)?;
     let (new_label, new_text) = read_spec(root, new)?;
     let old_api = codegen::api_from_str(&old_label, &old_text)?;
@@ -488,7 +488,7 @@ fn diff(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<Outcome, Error> {
-    let report = review(root, old, new)?;
+    let report = diff_report(root, old, new)?;
     let text = match format {
         Format::Markdown => report.to_markdown(),
         Format::Text => report.to_text(),
@@ -539,7 +539,7 @@ fn summarize_against_head(root: &Path, spec: &Path, out: &mut dyn Write) -> Resu
     if committed == current {
         return Ok(());
     }
-    let report = review(root, "git:HEAD", &spec.display().to_string())?;
+    let report = diff_report(root, "git:HEAD", &spec.display().to_string())?;
     writeln!(
         out,
         "Changes against git:HEAD (`cargo xtask diff git:HEAD {SPEC}`):\n"

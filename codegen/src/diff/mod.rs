@@ -1,4 +1,4 @@
-//! Review: what changes for users of the generated crate between two specs.
+//! The diff: what changes for users of the generated crate between two specs.
 //!
 //! Both specs are built into the IR and compared by wire identity: operations by `operationId`,
 //! parameters and properties by wire name, enum values by their string, union members by their
@@ -166,7 +166,7 @@ mod tests {
         ))
     }
 
-    /// The review of a request body's schema change, as (impact, message) pairs.
+    /// The diff of a request body's schema change, as (impact, message) pairs.
     fn body_change(old: &str, new: &str) -> Vec<(Impact, String)> {
         let build = |schema: &str| api(&doc(&crate::testing::post(schema), ""));
         diff(&build(old), &build(new))

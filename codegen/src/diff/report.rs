@@ -1,4 +1,4 @@
-//! The review's model (each [`Change`] with its [`Impact`] and [`Effect`]) and how a
+//! The diff's model (each [`Change`] with its [`Impact`] and [`Effect`]) and how a
 //! [`Report`] is written: text for a terminal, Markdown for a pull request, and the version bump
 //! semver asks for.
 

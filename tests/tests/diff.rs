@@ -1,4 +1,4 @@
-//! Spec review: `cargo xtask diff` reports what a spec edit changes for users of the generated
+//! Spec diff: `cargo xtask diff` reports what a spec edit changes for users of the generated
 //! crate, with the right breaking/additive mark; every edit generates a crate that compiles with no
 //! change to `codegen/`; and the difference between our spec and OpenAI's published one is a
 //! golden file, reviewed by a person.
@@ -595,8 +595,8 @@ fn every_spec_edit_is_reported_exactly_and_its_crate_compiles() {
     let temp = tempfile::tempdir().unwrap();
     let current = root().join("spec/openai-usage.yaml");
     let mut members = Vec::new();
-    // `EVOLUTIONS_DIR=DIR` keeps each edited spec and the review's verdict there, for
-    // `tests/review/semver-checks` (which compares the verdicts with cargo-semver-checks').
+    // `EVOLUTIONS_DIR=DIR` keeps each edited spec and the diff's verdict there, for
+    // `tests/diff/semver-checks` (which compares the verdicts with cargo-semver-checks').
     let keep = std::env::var_os("EVOLUTIONS_DIR").map(std::path::PathBuf::from);
     for evolution in evolutions() {
         let spec = temp.path().join(format!("evo-{}.yaml", evolution.name));
@@ -666,7 +666,7 @@ fn every_spec_edit_is_reported_exactly_and_its_crate_compiles() {
     // Checked where they were last time, rewriting only files that changed: a crate whose
     // sources are as before is not checked again (the warm suite stays fast), and any change
     // is checked in full.
-    let checked = root().join("target/review-evolutions");
+    let checked = root().join("target/diff-evolutions");
     sync_dir(temp.path(), &checked);
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let output = Command::new(cargo)
@@ -808,7 +808,7 @@ fn the_overlay_changes_only_what_its_actions_explain() {
     // What the overlay changes, as a reviewer of the crate sees it: the checked-in report.
     let report = codegen::diff::diff(&api_of(&raw), &ours);
     let text = report.to_text();
-    let golden = root().join("tests/review/upstream-3.1.txt");
+    let golden = root().join("tests/diff/upstream-3.1.txt");
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         fs::write(&golden, &text).unwrap();
     }
@@ -816,9 +816,9 @@ fn the_overlay_changes_only_what_its_actions_explain() {
     if text != expected {
         panic!(
             "what spec/overlay.yaml changes in OpenAI's description differs from {}:\n{}\nIf the new report is right, \
-             update the file with `UPDATE_GOLDEN=1 cargo test -p tests --test review`",
+             update the file with `UPDATE_GOLDEN=1 cargo test -p tests --test diff`",
             golden.display(),
-            tests::unified_diff("tests/review/upstream-3.1.txt", &expected, &text, 200)
+            tests::unified_diff("tests/diff/upstream-3.1.txt", &expected, &text, 200)
         );
     }
     assert!(!report.changes.is_empty(), "the overlay changes something");
@@ -906,7 +906,7 @@ fn every_evolution_that_changes_the_crate_is_reported_and_never_as_docs_only() {
     for evolution in evolutions() {
         let evolved = tests::generated(&evolution.spec)
             .unwrap_or_else(|e| panic!("{}: does not generate: {e}", evolution.name));
-        if let Err(e) = tests::check_review_invariant(&current, &evolved) {
+        if let Err(e) = tests::check_diff_invariant(&current, &evolved) {
             panic!("{}: {e}", evolution.name);
         }
     }
@@ -950,5 +950,5 @@ Version bump: patch (nothing breaks)
         tests::generated(&before).unwrap(),
         tests::generated(&after).unwrap(),
     );
-    assert_eq!(tests::check_review_invariant(&before, &after), Ok(()));
+    assert_eq!(tests::check_diff_invariant(&before, &after), Ok(()));
 }
