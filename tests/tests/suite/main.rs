@@ -5,6 +5,7 @@
 //! whose names are commands to run (`golden`, `diff`, `ui`, `hostile`), stay binaries of their
 //! own.
 
+mod compiles;
 mod conformance;
 mod decode;
 mod freshness;

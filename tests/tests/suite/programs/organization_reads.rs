@@ -1,14 +1,17 @@
 use openai_usage::*;
 
 // Every organization read builds from its path parameters and takes its query parameters.
-fn main() {
+pub fn run() {
     let _: ListProjectsParams = ListProjectsParams::new()
         .limit(100)
         .after("proj_alpha")
         .include_archived(true);
     let _: RetrieveProjectParams = RetrieveProjectParams::new("proj_alpha");
     let _: ListUsersParams = ListUsersParams::new()
-        .emails(vec![String::from("ann@example.com"), String::from("bob@example.com")])
+        .emails(vec![
+            String::from("ann@example.com"),
+            String::from("bob@example.com"),
+        ])
         .limit(10);
     let _: RetrieveUserParams = RetrieveUserParams::new("user_ann");
     let _: ListProjectUsersParams = ListProjectUsersParams::new("proj_alpha").after("user_ann");
@@ -19,7 +22,8 @@ fn main() {
     let _: ListAdminApiKeysParams = ListAdminApiKeysParams::new().order(ListOrder::Desc);
     let _: GetOrganizationSpendLimitParams = GetOrganizationSpendLimitParams::new();
     let _: GetProjectSpendLimitParams = GetProjectSpendLimitParams::new("proj_alpha");
-    let _: ListOrganizationSpendAlertsParams = ListOrganizationSpendAlertsParams::new().before("alert_1");
+    let _: ListOrganizationSpendAlertsParams =
+        ListOrganizationSpendAlertsParams::new().before("alert_1");
     let _: ListProjectSpendAlertsParams =
         ListProjectSpendAlertsParams::new("proj_alpha").order(ListOrder::Asc);
 }

@@ -1,11 +1,14 @@
 use openai_usage::*;
 
-fn main() {
-    let params = UsageVectorStoresParams::new(1730419200)
+pub fn run() {
+    let params = UsageEmbeddingsParams::new(1730419200)
         .end_time(1730505600)
         .bucket_width(UsageBucketWidth::OneDay)
         .project_ids(["proj_1"])
-        .group_by([UsageVectorStoresGroupBy::ProjectId])
+        .user_ids(["user_1"])
+        .api_key_ids(["key_1"])
+        .models(["text-embedding-3-small"])
+        .group_by([UsageEmbeddingsGroupBy::ApiKeyId])
         .limit(7)
         .page("page_1");
     params.validate().unwrap();

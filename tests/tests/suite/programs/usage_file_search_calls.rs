@@ -1,15 +1,14 @@
 use openai_usage::*;
 
-fn main() {
-    let params = UsageCompletionsParams::new(1730419200)
+pub fn run() {
+    let params = UsageFileSearchCallsParams::new(1730419200)
         .end_time(1730505600)
         .bucket_width(UsageBucketWidth::OneHour)
         .project_ids(["proj_1"])
         .user_ids(["user_1"])
         .api_key_ids(["key_1"])
-        .models(["gpt-4o"])
-        .batch(true)
-        .group_by([UsageCompletionsGroupBy::Batch, UsageCompletionsGroupBy::Model])
+        .vector_store_ids(["vs_1"])
+        .group_by([UsageFileSearchCallsGroupBy::VectorStoreId])
         .limit(24)
         .page("page_1");
     params.validate().unwrap();

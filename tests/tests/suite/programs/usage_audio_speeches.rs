@@ -1,6 +1,6 @@
 use openai_usage::*;
 
-fn main() {
+pub fn run() {
     let params = UsageAudioSpeechesParams::new(1730419200)
         .end_time(1730505600)
         .bucket_width(UsageBucketWidth::OneHour)

@@ -1,15 +1,14 @@
 use openai_usage::*;
 
-fn main() {
-    let params = UsageWebSearchCallsParams::new(1730419200)
+pub fn run() {
+    let params = UsageModerationsParams::new(1730419200)
         .end_time(1730505600)
         .bucket_width(UsageBucketWidth::OneDay)
         .project_ids(["proj_1"])
         .user_ids(["user_1"])
         .api_key_ids(["key_1"])
-        .models(["gpt-4o"])
-        .context_levels([UsageWebSearchCallsContextLevels::Medium])
-        .group_by([UsageWebSearchCallsGroupBy::ContextLevel, UsageWebSearchCallsGroupBy::Model])
+        .models(["omni-moderation-latest"])
+        .group_by([UsageModerationsGroupBy::Model])
         .limit(7)
         .page("page_1");
     params.validate().unwrap();
