@@ -60,7 +60,7 @@ fn every_fixture_matches_its_golden_output() {
 }
 
 /// Items are written partly as text and partly as tokens printed by prettyplease
-/// (`codegen/src/emit/text.rs`); either way each file must read as prettyplease prints it: parsed
+/// (`codegen/src/emit/text/`); either way each file must read as prettyplease prints it: parsed
 /// and printed again, it is the same bytes. Over every fixture, the OpenAI spec, a synthetic spec,
 /// and one whose names are long enough to push lines past the margin.
 #[test]

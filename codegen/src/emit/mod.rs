@@ -14,6 +14,7 @@ mod request;
 mod shapes;
 pub(crate) mod text;
 mod types;
+mod unions;
 
 use std::path::PathBuf;
 
