@@ -1,7 +1,7 @@
 //! What must compile, and run: every operation's parameters built with the generated crate
 //! (`programs/`, one file per endpoint group), and the README's ```rust blocks as one program
 //! (written by `tests/build.rs` from README.md, compiled here, not run: it would call the API).
-//! What must not compile is `tests/tests/ui.rs`'s.
+//! What must not compile is `tests/ui/`'s (trybuild).
 
 #[path = "programs/budget_writes.rs"]
 mod budget_writes;

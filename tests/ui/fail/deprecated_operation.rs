@@ -1,6 +1,6 @@
 #![deny(deprecated)]
 
-use tests::golden::deprecated_api_key::{client::Client, params::OldCostsParams};
+use openai_usage_ui::deprecated_api_key::{client::Client, params::OldCostsParams};
 
 async fn call(client: &Client) {
     // The operation is `deprecated: true` in the spec: its users are told, with the spec's note.
