@@ -319,15 +319,28 @@ mod tests {
         prettyplease::unparse(&syn::parse_file(code).unwrap_or_else(|e| panic!("{e}: {code}")))
     }
 
-    /// A placeholder member in an impl, spliced.
-    pub(super) fn spliced_member(tokens: TokenStream) -> String {
+    /// The placeholder line a code piece stands as, as prettyplease prints it.
+    fn placeholder_line(tokens: &TokenStream) -> String {
         let index: usize = tokens
             .to_string()
             .split(['(', ')'])
             .nth(1)
             .and_then(|n| n.trim().parse().ok())
             .expect("a placeholder");
-        let spliced = splice(&format!("impl X {{\n    {CODE_MARK}!({index});\n}}\n"));
+        format!("{CODE_MARK}!({index});")
+    }
+
+    /// A placeholder item, spliced.
+    fn spliced_item(tokens: TokenStream) -> String {
+        let spliced = splice(&format!("{}\n", placeholder_line(&tokens)));
+        take_blocks();
+        spliced
+    }
+
+    /// A placeholder member in an impl, spliced.
+    pub(super) fn spliced_member(tokens: TokenStream) -> String {
+        let line = placeholder_line(&tokens);
+        let spliced = splice(&format!("impl X {{\n    {line}\n}}\n"));
         take_blocks();
         spliced
     }
@@ -363,15 +376,7 @@ mod tests {
             ))
             .close("}");
         assert!(code.too_wide);
-        let tokens = item(code);
-        let index: usize = tokens
-            .to_string()
-            .split(['(', ')'])
-            .nth(1)
-            .and_then(|n| n.trim().parse().ok())
-            .expect("a placeholder");
-        let spliced = splice(&format!("{CODE_MARK}!({index});\n"));
-        take_blocks();
+        let spliced = spliced_item(item(code));
         assert_eq!(spliced, pretty(&long));
         assert_ne!(spliced, long);
     }
