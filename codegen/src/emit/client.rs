@@ -202,44 +202,39 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
         Some(ty) => super::rust_type_code(api, ty, "super::types::"),
         None => "::serde_json::Value".to_owned(),
     };
-    let args = || {
+    // The call, and the same with the response's status and headers.
+    let method = |name: String, doc: &str, returns: String, body: &str| {
         let params = format!("params: &super::params::{}", op.params_name);
-        Tree::list("(", vec![Tree::code("&self"), Tree::code(params)], ")")
+        let args = Tree::list("(", vec![Tree::code("&self"), Tree::code(params)], ")");
+        let mut code = Code::member();
+        code.doc(&docs::visible(doc));
+        super::deprecated_line(&mut code, &op.deprecated);
+        code.statement(
+            &format!("pub async fn {name}"),
+            &args,
+            &format!(" -> {returns} {{"),
+        )
+        .indented(|code| {
+            code.line(body);
+        })
+        .line("}");
+        super::text::member(code)
     };
-    let note = super::deprecation_note(&op.deprecated);
-    let mut code = Code::member();
-    code.doc(&docs::visible(&text));
-    if let Some(note) = &note {
-        code.line_of(&["#[deprecated(note = ", &super::text::string(note), ")]"]);
-    }
-    code.statement(
-        &format!("pub async fn {}", op.method_name),
-        &args(),
-        &format!(" -> Result<{response_code}, Error> {{"),
-    )
-    .indented(|code| {
-        code.line("self.transport.call(params).await.map(crate::runtime::Response::into_value)");
-    })
-    .line("}");
-    let call = super::text::member(code);
-    let mut code = Code::member();
-    code.doc(&docs::visible(&format!(
-        "Like [`{0}`](Self::{0}), with the response's status and headers (request id, rate limits).",
-        op.method_name
-    )));
-    if let Some(note) = &note {
-        code.line_of(&["#[deprecated(note = ", &super::text::string(note), ")]"]);
-    }
-    code.statement(
-        &format!("pub async fn {}_with_response", op.method_name),
-        &args(),
-        &format!(" -> Result<crate::runtime::Response<{response_code}>, Error> {{"),
-    )
-    .indented(|code| {
-        code.line("self.transport.call(params).await");
-    })
-    .line("}");
-    let with_response = super::text::member(code);
+    let call = method(
+        op.method_name.clone(),
+        &text,
+        format!("Result<{response_code}, Error>"),
+        "self.transport.call(params).await.map(crate::runtime::Response::into_value)",
+    );
+    let with_response = method(
+        format!("{}_with_response", op.method_name),
+        &format!(
+            "Like [`{0}`](Self::{0}), with the response's status and headers (request id, rate limits).",
+            op.method_name
+        ),
+        format!("Result<crate::runtime::Response<{response_code}>, Error>"),
+        "self.transport.call(params).await",
+    );
     quote! {
         #call
         #with_response

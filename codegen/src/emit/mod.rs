@@ -417,8 +417,15 @@ pub(crate) fn deprecated(d: &Option<crate::ir::Deprecation>) -> TokenStream {
     }
 }
 
+/// [`deprecated`] written as text, as a line of `code`.
+pub(crate) fn deprecated_line(code: &mut text::Code, d: &Option<crate::ir::Deprecation>) {
+    if let Some(note) = deprecation_note(d) {
+        code.line_of(&["#[deprecated(note = ", &text::string(&note), ")]"]);
+    }
+}
+
 /// The note of `#[deprecated]` for a deprecated operation or parameter.
-pub(crate) fn deprecation_note(d: &Option<crate::ir::Deprecation>) -> Option<String> {
+fn deprecation_note(d: &Option<crate::ir::Deprecation>) -> Option<String> {
     let d = d.as_ref()?;
     let mut note = docs::sanitize(&d.note)
         .split_whitespace()

@@ -124,9 +124,7 @@ fn definition(api: &Api, op: &Operation, doc: &str, body: Option<&Body>) -> Toke
         "PartialEq)]",
     ]);
     code.line("#[must_use]");
-    if let Some(note) = super::deprecation_note(&op.deprecated) {
-        code.line_of(&["#[deprecated(note = ", &text::string(&note), ")]"]);
-    }
+    super::deprecated_line(&mut code, &op.deprecated);
     let name = &op.params_name;
     if op.params.is_empty() && body.is_none() {
         code.line_of(&["pub struct ", name, " {}"]);
@@ -442,9 +440,7 @@ fn setter(api: &Api, p: &Param, params: &[Param]) -> TokenStream {
     };
     let mut code = Code::member();
     code.doc(&docs::visible(&param_doc_text(p, params)));
-    if let Some(note) = super::deprecation_note(&p.deprecated) {
-        code.line_of(&["#[deprecated(note = ", &text::string(&note), ")]"]);
-    }
+    super::deprecated_line(&mut code, &p.deprecated);
     chainable(&mut code, setter, id, arg_type(api, p), &assign);
     text::member(code)
 }
