@@ -207,7 +207,7 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
         let params = format!("params: &super::params::{}", op.params_name);
         let args = Tree::list("(", vec![Tree::code("&self"), Tree::code(params)], ")");
         let mut code = Code::member();
-        code.doc(&docs::visible(doc));
+        code.doc(doc);
         super::deprecated_line(&mut code, &op.deprecated);
         code.statement(
             &format!("pub async fn {name}"),

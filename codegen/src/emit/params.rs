@@ -79,7 +79,7 @@ fn operation(api: &Api, op: &Operation, example: Option<String>) -> TokenStream 
     let new = constructor(api, op, body.as_ref());
     let body_setter = body.as_ref().filter(|b| !b.required).map(|b| {
         let mut code = Code::member();
-        code.doc(&docs::visible(&b.doc));
+        code.doc(&b.doc);
         chainable(
             &mut code,
             &b.rust_name,
@@ -116,7 +116,7 @@ fn operation(api: &Api, op: &Operation, example: Option<String>) -> TokenStream 
 fn definition(api: &Api, op: &Operation, doc: &str, body: Option<&Body>) -> TokenStream {
     let required = op.params.iter().any(|p| p.required) || body.is_some_and(|b| b.required);
     let mut code = Code::new();
-    code.doc(&docs::visible(doc)).line_of(&[
+    code.doc(doc).line_of(&[
         "#[derive(Clone, Debug, ",
         // With nothing required, every field starts empty: that is `Default`, and clippy
         // wants it.
@@ -193,7 +193,7 @@ fn constructor(api: &Api, op: &Operation, body: Option<&Body>) -> TokenStream {
         .chain(required_body.map(|b| Tree::code(format!("{}: {}", b.rust_name, b.ty))))
         .collect();
     let mut code = Code::member();
-    code.doc(&docs::visible(&doc))
+    code.doc(&doc)
         .statement("pub fn new", &Tree::list("(", args, ")"), " -> Self {")
         .indented(|code| {
             if required.is_empty() && required_body.is_none() {
@@ -439,7 +439,7 @@ fn setter(api: &Api, p: &Param, params: &[Param]) -> TokenStream {
         format!("self.{id} = Some({id});")
     };
     let mut code = Code::member();
-    code.doc(&docs::visible(&param_doc_text(p, params)));
+    code.doc(&param_doc_text(p, params));
     super::deprecated_line(&mut code, &p.deprecated);
     chainable(&mut code, setter, id, arg_type(api, p), &assign);
     text::member(code)

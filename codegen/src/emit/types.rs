@@ -133,16 +133,13 @@ fn structure(api: &Api, def: &TypeDef, s: &Struct, origin: &str) -> TokenStream 
         ""
     };
     let mut code = Code::new();
-    code.doc(&docs::visible(&docs::item(
-        def.doc.description.as_deref(),
-        &lead,
-    )))
-    .line_of(&[
-        "#[derive(Clone, Debug, ",
-        derive_default,
-        "PartialEq, ::serde::Deserialize)]",
-    ])
-    .line("#[non_exhaustive]");
+    code.doc(&docs::item(def.doc.description.as_deref(), &lead))
+        .line_of(&[
+            "#[derive(Clone, Debug, ",
+            derive_default,
+            "PartialEq, ::serde::Deserialize)]",
+        ])
+        .line("#[non_exhaustive]");
     if s.fields.is_empty() {
         code.line_of(&["pub struct ", name, " {}"]);
     } else {
@@ -274,10 +271,7 @@ fn field(code: &mut Code, api: &Api, f: &Field) {
     };
     let lead = format!("JSON property `{}`. {presence}", f.wire_name);
     let facts = docs::facts(&f.doc, lead, None, &[]);
-    code.doc(&docs::visible(&docs::item(
-        f.doc.description.as_deref(),
-        &facts,
-    )));
+    code.doc(&docs::item(f.doc.description.as_deref(), &facts));
     let mut serde = Vec::new();
     if naming::unraw(&f.rust_name) != f.wire_name {
         serde.push(format!("rename = {}", text::string(&f.wire_name)));
@@ -328,21 +322,18 @@ fn enumeration(def: &TypeDef, e: &Enum, origin: &str) -> TokenStream {
     let facts = docs::facts(&def.doc, kind, None, &[]);
     let open = e.openness.is_open();
     let mut code = Code::new();
-    code.doc(&docs::visible(&docs::item(
-        def.doc.description.as_deref(),
-        &facts,
-    )))
-    .line_of(&[
-        "#[derive(Clone, ",
-        if open { "" } else { "Copy, " },
-        "Debug, ",
-        if e.default.is_some() { "Default, " } else { "" },
-        "PartialEq, Eq, Hash, PartialOrd, Ord)]",
-    ])
-    .line("#[non_exhaustive]")
-    .open(&format!("pub enum {name}"));
+    code.doc(&docs::item(def.doc.description.as_deref(), &facts))
+        .line_of(&[
+            "#[derive(Clone, ",
+            if open { "" } else { "Copy, " },
+            "Debug, ",
+            if e.default.is_some() { "Default, " } else { "" },
+            "PartialEq, Eq, Hash, PartialOrd, Ord)]",
+        ])
+        .line("#[non_exhaustive]")
+        .open(&format!("pub enum {name}"));
     for v in &e.variants {
-        code.doc(&docs::visible(&format!("`{}`", v.wire)));
+        code.doc(&format!("`{}`", v.wire));
         if e.default.as_deref() == Some(v.rust_name.as_str()) {
             code.line("#[default]");
         }

@@ -1,9 +1,10 @@
 //! Code written as text, in the layout prettyplease gives it, instead of as tokens.
 //!
 //! Parsing tokens back with `syn` and printing them is most of the generator's time, and it
-//! grows with the volume of code. The regular, voluminous items (struct definitions, their
-//! `Serialize` impls, enums, the table of shapes) are written here directly as the lines
-//! prettyplease would print for them, and stand in the token stream as one placeholder item each
+//! grows with the volume of code. The regular, voluminous items (struct definitions and their
+//! `Serialize` impls, enums, the table of shapes, the parameter structs, the `Request` impls,
+//! the client's calls) are written with [`Code`] directly as the lines prettyplease would print
+//! for them, and stand in the token stream as one placeholder item each
 //! (`__verbatim!(N);`), replaced after printing ([`splice`]); doc comments are spliced the same
 //! way ([`doc_placeholder`]). An item with a line this writer does not know how to break is
 //! printed through `syn` and prettyplease on its own ([`item`]), so the output never depends on
@@ -243,13 +244,16 @@ impl Code {
         self
     }
 
-    /// The doc comment `text` (made visible by `docs::visible`), if it has any line.
+    /// The doc comment `text`, if it has any line, made visible first (`docs::visible`: a
+    /// character that is not printable, or that changes the direction of text, is written out
+    /// as an escape), as every doc comment of the generated code is.
     pub fn doc(&mut self, text: &str) -> &mut Self {
+        let text = super::docs::visible(text);
         let mut indent = String::new();
         for _ in 0..self.depth {
             indent.push_str(INDENT);
         }
-        doc_lines(&mut self.out, &indent, text);
+        doc_lines(&mut self.out, &indent, &text);
         self
     }
 
