@@ -11,7 +11,6 @@
 pub mod bench;
 pub use openai_usage_fake as fake;
 
-/// The workspace's root directory (the checkout).
 /// Every file under `dir` (recursively, sub-folders included), by its path relative to `dir`
 /// (with `/`), with its bytes: a snapshot to compare before and after something that must not
 /// write, or to copy a tree.
@@ -62,10 +61,46 @@ pub fn xtask_with_stderr(
     )
 }
 
+/// The workspace's root directory (the checkout).
 pub fn root() -> &'static std::path::Path {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("the tests crate is inside the workspace")
+}
+
+/// `cargo check` of crates a test generated: the package or workspace whose manifest is in `dir`,
+/// offline, with the workspace's lock file (the same dependency versions), without warnings.
+/// Panics naming `what` with cargo's errors or warnings.
+///
+/// Every such check shares one target directory, `target/conformance`: apart from the test
+/// build's, because a generated crate has the package name of `generated/` and cargo keys a path
+/// package's artifacts without its path. Default features are off: they only choose the runtime's
+/// transport (TLS, compression, tracing), which the workspace checks under each feature set, and
+/// without them the dependencies checked here are fewer (no TLS stack with its C code).
+pub fn check_generated(dir: &std::path::Path, what: &str) {
+    std::fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock")).expect("copy Cargo.lock");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let output = std::process::Command::new(cargo)
+        .args([
+            "check",
+            "--offline",
+            "--quiet",
+            "--workspace",
+            "--no-default-features",
+        ])
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", root().join("target/conformance"))
+        .output()
+        .expect("cargo runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "{what} does not compile:\n{stderr}"
+    );
+    assert!(
+        !stderr.contains("warning"),
+        "{what} compiles with warnings:\n{stderr}"
+    );
 }
 
 /// A file of `tests/conformance/` (OpenAI's published usage subsets and example responses,
