@@ -57,6 +57,60 @@ async fn dump_of(db: &std::path::Path) -> Vec<String> {
     rows
 }
 
+/// Run `run` of 20: a sync killed once it has committed `run / 20` of the buckets, then run
+/// again to the end; its store must equal the clean sync's. Was it still running when killed?
+async fn kill_and_resume(
+    fake: &FakeApi,
+    dir: &std::path::Path,
+    run: u32,
+    total_buckets: usize,
+    took: std::time::Duration,
+    expected: &[String],
+) -> bool {
+    let db = dir.join(format!("killed-{run}.db"));
+    let mut child = sync(fake, &db).spawn().unwrap();
+    // Points spread over the sync's progress whatever the machine's speed: once the child
+    // has committed this share of the buckets (run 0: before its first commit), it is
+    // killed at once, in whatever it is doing next.
+    let wanted = total_buckets * run as usize / 20;
+    let started = Instant::now();
+    while committed_buckets(&db).await < wanted
+        && child.try_wait().unwrap().is_none()
+        && started.elapsed() < took * 20
+    {
+        tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+    }
+    let killed_while_running = child.try_wait().unwrap().is_none();
+    child.kill().unwrap(); // SIGKILL: no cleanup of any kind
+    child.wait().unwrap();
+    // Off the async threads: the other run goes on meanwhile.
+    let mut again = sync(fake, &db);
+    let output = tokio::task::spawn_blocking(move || again.output())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "run {run}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let found = dump_of(&db).await;
+    if found != expected {
+        let missing: Vec<_> = expected
+            .iter()
+            .filter(|r| !found.contains(r))
+            .take(3)
+            .collect();
+        let extra: Vec<_> = found
+            .iter()
+            .filter(|r| !expected.contains(r))
+            .take(3)
+            .collect();
+        panic!("run {run} (killed after {wanted} buckets): missing {missing:#?}, extra {extra:#?}");
+    }
+    killed_while_running
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sync_killed_at_twenty_points_and_run_again_equals_a_clean_sync() {
     let fake = FakeApi::start_with(Config::quiet_at(NOW)).await;
@@ -88,49 +142,20 @@ async fn a_sync_killed_at_twenty_points_and_run_again_equals_a_clean_sync() {
         .iter()
         .filter(|r| r.starts_with("buckets: "))
         .count();
-    let mut killed_while_running = 0;
-    for run in 0..20u32 {
-        let db = dir.path().join(format!("killed-{run}.db"));
-        let mut child = sync(&fake, &db).spawn().unwrap();
-        // Points spread over the sync's progress whatever the machine's speed: once the child
-        // has committed this share of the buckets (run 0: before its first commit), it is
-        // killed at once, in whatever it is doing next.
-        let wanted = total_buckets * run as usize / 20;
-        let started = Instant::now();
-        while committed_buckets(&db).await < wanted
-            && child.try_wait().unwrap().is_none()
-            && started.elapsed() < took * 20
-        {
-            tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+    // Two runs at a time: they are independent, each with a database of its own.
+    let lane = |first: u32| {
+        let (fake, dir, expected) = (&fake, dir.path(), &expected);
+        async move {
+            let mut killed = 0;
+            for run in (first..20).step_by(2) {
+                killed +=
+                    kill_and_resume(fake, dir, run, total_buckets, took, expected).await as u32;
+            }
+            killed
         }
-        if child.try_wait().unwrap().is_none() {
-            killed_while_running += 1;
-        }
-        child.kill().unwrap(); // SIGKILL: no cleanup of any kind
-        child.wait().unwrap();
-        let output = sync(&fake, &db).output().unwrap();
-        assert!(
-            output.status.success(),
-            "run {run}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        let found = dump_of(&db).await;
-        if found != expected {
-            let missing: Vec<_> = expected
-                .iter()
-                .filter(|r| !found.contains(r))
-                .take(3)
-                .collect();
-            let extra: Vec<_> = found
-                .iter()
-                .filter(|r| !expected.contains(r))
-                .take(3)
-                .collect();
-            panic!(
-                "run {run} (killed after {wanted} buckets): missing {missing:#?}, extra {extra:#?}"
-            );
-        }
-    }
+    };
+    let (even, odd) = tokio::join!(lane(0), lane(1));
+    let killed_while_running = even + odd;
     assert!(
         killed_while_running >= 15,
         "only {killed_while_running} of 20 runs were killed while running"
