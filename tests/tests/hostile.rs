@@ -353,17 +353,15 @@ fn fuzz_cases() -> u32 {
         .unwrap_or(DEFAULT_FUZZ_CASES)
 }
 
-#[test]
-fn fuzzed_specs_never_panic() {
-    let text = std::fs::read_to_string(root().join("spec/openai-usage.yaml")).unwrap();
-    let base: Value = serde_yaml::from_str(&text).unwrap();
-    let base_crate = tests::generated(&text).unwrap();
+/// `cases` mutated specs from the random sequence of `seed`: each generates a crate whose
+/// changes the diff reports, or is refused with an error; never a panic. How many of each.
+fn fuzz(base: &Value, base_crate: &tests::Generated, cases: u32, seed: u8) -> (u32, u32) {
     let config = Config {
-        cases: fuzz_cases(),
+        cases,
         failure_persistence: None,
         ..Config::default()
     };
-    let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &[7; 32]);
+    let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &[seed; 32]);
     let mut runner = TestRunner::new_with_rng(config, rng);
     let outcomes = std::cell::RefCell::new((0u32, 0u32));
     runner
@@ -378,7 +376,7 @@ fn fuzzed_specs_never_panic() {
                 Ok(mutated) => {
                     counts.0 += 1;
                     // The diff misses nothing the generated crate changes.
-                    if let Err(e) = tests::check_diff_invariant(&base_crate, &mutated) {
+                    if let Err(e) = tests::check_diff_invariant(base_crate, &mutated) {
                         panic!("{e}\nmutations: {mutations:?}");
                     }
                 }
@@ -390,7 +388,34 @@ fn fuzzed_specs_never_panic() {
             Ok(())
         })
         .unwrap();
-    let (generated, refused) = outcomes.into_inner();
+    outcomes.into_inner()
+}
+
+#[test]
+fn fuzzed_specs_never_panic() {
+    let text = std::fs::read_to_string(root().join("spec/openai-usage.yaml")).unwrap();
+    let base: Value = serde_yaml::from_str(&text).unwrap();
+    let base_crate = tests::generated(&text).unwrap();
+    // The cases in two runners on two threads, each with a seed of its own: the same cases on
+    // every machine.
+    let threads = 2;
+    let (generated, refused) = std::thread::scope(|scope| {
+        let runners: Vec<_> = (0..threads as u8)
+            .map(|t| {
+                let (base, base_crate) = (&base, &base_crate);
+                scope.spawn(move || {
+                    // The first runner takes what the division leaves over.
+                    let cases =
+                        fuzz_cases() / threads + u32::from(u32::from(t) < fuzz_cases() % threads);
+                    fuzz(base, base_crate, cases, 7 + t)
+                })
+            })
+            .collect();
+        runners
+            .into_iter()
+            .map(|r| r.join().unwrap())
+            .fold((0, 0), |(g, r), (g2, r2)| (g + g2, r + r2))
+    });
     eprintln!(
         "fuzz: {} cases, {} runs: {generated} generated, {refused} refused with an error",
         fuzz_cases(),
