@@ -84,7 +84,7 @@ impl Error {
             Target::Postgres(url) => url.as_str(),
             Target::Sqlite(_) => "",
         };
-        let text = without_secrets(&source, secret);
+        let text = without_secrets(&sqlx_text(&source), secret);
         let reason = match (&source, target) {
             (sqlx::Error::Database(db), Target::Postgres(_)) => match db.code().as_deref() {
                 Some("28P01" | "28000") => format!(
@@ -142,7 +142,7 @@ impl fmt::Display for Error {
                 target,
                 during,
                 source,
-            } => write!(f, "store {target}: {during}: {source}"),
+            } => write!(f, "store {target}: {during}: {}", sqlx_text(source)),
             Error::Api { org, what, source } => write!(
                 f,
                 "organization `{org}`: reading {what}: {source} (what was read before is kept; sync again to go on)"
@@ -161,6 +161,16 @@ impl std::error::Error for Error {
             Error::Api { source, .. } => Some(source.as_ref()),
             _ => None,
         }
+    }
+}
+
+/// sqlx's text for `error`, without the line of the server's own source code that PostgreSQL
+/// reports an error from (sqlx writes it as ` at line N`, which reads as a line of the user's
+/// file or query).
+fn sqlx_text(error: &sqlx::Error) -> String {
+    match error {
+        sqlx::Error::Database(db) => format!("error returned from database: {}", db.message()),
+        other => other.to_string(),
     }
 }
 
