@@ -68,6 +68,39 @@ pub fn root() -> &'static std::path::Path {
         .expect("the tests crate is inside the workspace")
 }
 
+/// `f` of every item, on as many threads as the machine has (at least two), in the items' order:
+/// for tests whose cases are independent and mostly CPU (the generator, run unoptimized).
+pub fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get().max(2));
+    let mut results: Vec<Option<R>> = std::iter::repeat_with(|| None).take(items.len()).collect();
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|t| {
+                let f = &f;
+                scope.spawn(move || {
+                    (t..items.len())
+                        .step_by(threads)
+                        .map(|i| (i, f(&items[i])))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for worker in workers {
+            // A panic in `f` is the test's failure: passed on as it is.
+            let done = worker
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+            for (i, result) in done {
+                results[i] = Some(result);
+            }
+        }
+    });
+    results
+        .into_iter()
+        .map(|r| r.expect("every item done"))
+        .collect()
+}
+
 /// `cargo check` of crates a test generated: the package or workspace whose manifest is in `dir`,
 /// offline, with the workspace's lock file (the same dependency versions), without warnings.
 /// Panics naming `what` with cargo's errors or warnings.

@@ -604,28 +604,10 @@ fn every_spec_edit_is_reported_exactly_and_its_crate_compiles() {
     // `tests/diff/semver-checks` (which compares the verdicts with cargo-semver-checks').
     let keep = std::env::var_os("EVOLUTIONS_DIR").map(std::path::PathBuf::from);
     let evolutions = evolutions();
-    // The edits are independent: the machine's threads share them (most of this is the generator).
-    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let mut crates: Vec<Option<BTreeMap<String, String>>> = vec![None; evolutions.len()];
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|t| {
-                let (evolutions, temp, keep) = (&evolutions, temp.path(), &keep);
-                scope.spawn(move || {
-                    (t..evolutions.len())
-                        .step_by(threads)
-                        .map(|i| (i, report_and_regen(&evolutions[i], temp, keep.as_deref())))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        for worker in workers {
-            for (i, files) in worker.join().unwrap() {
-                crates[i] = Some(files);
-            }
-        }
+    // The edits are independent, and most of this is the generator: on the machine's threads.
+    let crates = tests::par_map(&evolutions, |evolution| {
+        report_and_regen(evolution, temp.path(), keep.as_deref())
     });
-    let crates: Vec<BTreeMap<String, String>> = crates.into_iter().map(Option::unwrap).collect();
 
     // Each edit's crate must compile. Checking 33 crates of 13,000 lines each was most of this
     // test's time, and each differs from the base crate in a few places; so edits whose changes
@@ -1008,37 +990,17 @@ fn the_overlay_changes_only_what_its_actions_explain() {
         .iter()
         .map(|c| format!("{}: {}", c.item, c.message))
         .collect();
-    // One action after another, on the machine's threads (each builds the API again).
-    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let explained_without: Vec<BTreeSet<String>> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|t| {
-                let (overlay, raw, raw_api) = (&overlay, &raw, &raw_api);
-                scope.spawn(move || {
-                    overlay
-                        .actions
-                        .iter()
-                        .skip(t)
-                        .step_by(threads)
-                        .map(|action| {
-                            let mut without = raw.clone();
-                            overlay
-                                .apply_except(&mut without, Some(action.index))
-                                .unwrap();
-                            codegen::diff::diff(raw_api, &api_of(&without))
-                                .changes
-                                .iter()
-                                .map(|c| format!("{}: {}", c.item, c.message))
-                                .collect()
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().unwrap())
-            .collect()
+    // Each action left out in turn (each builds the API again), on the machine's threads.
+    let explained_without = tests::par_map(&overlay.actions, |action| {
+        let mut without = raw.clone();
+        overlay
+            .apply_except(&mut without, Some(action.index))
+            .unwrap();
+        codegen::diff::diff(&raw_api, &api_of(&without))
+            .changes
+            .iter()
+            .map(|c| format!("{}: {}", c.item, c.message))
+            .collect::<BTreeSet<String>>()
     });
     for still in &explained_without {
         unexplained.retain(|c| still.contains(c));
