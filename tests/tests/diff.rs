@@ -704,15 +704,12 @@ fn report_and_regen(
     let current = root().join("spec/openai-usage.yaml");
     let dir = temp.join(evolution.name);
     let spec = dir.join("evolution.yaml");
+    let text = evolution.spec();
     fs::create_dir_all(&dir).unwrap();
-    fs::write(&spec, evolution.spec()).unwrap();
+    fs::write(&spec, &text).unwrap();
     if let Some(dir) = keep {
         fs::create_dir_all(dir).unwrap();
-        fs::write(
-            dir.join(format!("{}.yaml", evolution.name)),
-            evolution.spec(),
-        )
-        .unwrap();
+        fs::write(dir.join(format!("{}.yaml", evolution.name)), &text).unwrap();
         let verdict = if evolution.breaking {
             "breaking"
         } else {
