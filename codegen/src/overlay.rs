@@ -207,23 +207,41 @@ impl Overlay {
 
     /// Applies every action but the one at `skip` (to learn what that one action changes).
     pub fn apply_except(&self, document: &mut Value, skip: Option<usize>) -> Result<Applied> {
+        self.apply_with_view(document, skip)
+            .map(|(applied, _)| applied)
+    }
+
+    /// [`Overlay::apply_except`], also returning the JSON view the targets were queried on.
+    ///
+    /// The view is made once and each action brings the nodes it changed up to date in it: made
+    /// anew for every action, converting a 3 MB description took most of an import's time.
+    fn apply_with_view(
+        &self,
+        document: &mut Value,
+        skip: Option<usize>,
+    ) -> Result<(Applied, serde_json::Value)> {
+        let mut view = to_json(document);
         let mut applied = Applied::default();
         for action in &self.actions {
-            if Some(action.index) != skip && self.apply_action(action, document)? {
+            if Some(action.index) != skip && self.apply_action(action, document, &mut view)? {
                 applied.redundant.push(action.clone());
             }
         }
-        Ok(applied)
+        Ok((applied, view))
     }
 
-    /// Applies one action; `true` when it changed nothing because every node it selects already
-    /// held its update.
-    fn apply_action(&self, action: &Action, document: &mut Value) -> Result<bool> {
+    /// Applies one action to `document` and to its JSON `view`; `true` when it changed nothing
+    /// because every node it selects already held its update.
+    fn apply_action(
+        &self,
+        action: &Action,
+        document: &mut Value,
+        view: &mut serde_json::Value,
+    ) -> Result<bool> {
         let error = |message: String| Error::at(&self.file, &action.pointer(), message);
-        let json = to_json(document);
         let mut targets: Vec<Vec<Step>> = action
             .path
-            .query_located(&json)
+            .query_located(view)
             .into_iter()
             .map(|located| {
                 located
@@ -269,6 +287,7 @@ impl Overlay {
                             )))
                         }
                     }
+                    *view_at(view, &steps) = to_json(node);
                 }
                 ActionChange::Remove => {
                     let Some((last, parent_steps)) = steps.split_last() else {
@@ -278,13 +297,29 @@ impl Overlay {
                         )));
                     };
                     let parent = walk(document, parent_steps).expect("the query found it");
-                    match (parent, last) {
-                        (Value::Mapping(map), Step::Key(key)) => {
-                            let key = find_key(map, key).expect("the query found it");
-                            map.shift_remove(&key);
+                    let view_parent = view_at(view, parent_steps);
+                    match (parent, last, view_parent) {
+                        (
+                            Value::Mapping(map),
+                            Step::Key(key),
+                            serde_json::Value::Object(view_map),
+                        ) => {
+                            let found = find_key(map, key).expect("the query found it");
+                            map.shift_remove(&found);
+                            // Another key may read the same (`200` and `'200'`): the view then
+                            // shows it.
+                            match find_key(map, key).and_then(|k| map.get(&k)) {
+                                Some(value) => view_map.insert(key.clone(), to_json(value)),
+                                None => view_map.remove(key),
+                            };
                         }
-                        (Value::Sequence(items), Step::Index(i)) => {
+                        (
+                            Value::Sequence(items),
+                            Step::Index(i),
+                            serde_json::Value::Array(view_items),
+                        ) => {
                             items.remove(*i);
+                            view_items.remove(*i);
                         }
                         _ => unreachable!("a located path matches the document's shape"),
                     }
@@ -372,6 +407,19 @@ fn walk<'v>(mut value: &'v mut Value, steps: &[Step]) -> Option<&'v mut Value> {
     Some(value)
 }
 
+/// The node of the JSON view at `steps`, which a query located in it.
+fn view_at<'v>(mut view: &'v mut serde_json::Value, steps: &[Step]) -> &'v mut serde_json::Value {
+    for step in steps {
+        view = match (view, step) {
+            (serde_json::Value::Object(map), Step::Key(key)) => map.get_mut(key),
+            (serde_json::Value::Array(items), Step::Index(i)) => items.get_mut(*i),
+            _ => None,
+        }
+        .expect("the view has every node a query located in it");
+    }
+    view
+}
+
 /// The key of `map` that reads as `name` in the JSON view (`200` and `'200'` both read `200`).
 fn find_key(map: &Mapping, name: &str) -> Option<Value> {
     map.keys()
@@ -403,7 +451,9 @@ fn merge(target: &mut Mapping, update: &Mapping) {
     }
 }
 
-/// The JSON view of a YAML tree that JSONPath queries run on.
+/// The JSON view of a YAML tree that JSONPath queries run on. Keys read as JSON strings; of two
+/// keys that read the same (`200` and `'200'`), the view shows the first, the one an action
+/// changes.
 pub fn to_json(value: &Value) -> serde_json::Value {
     use serde_json::Value as J;
     match value {
@@ -422,11 +472,15 @@ pub fn to_json(value: &Value) -> serde_json::Value {
         }
         Value::String(s) => J::String(s.clone()),
         Value::Sequence(items) => J::Array(items.iter().map(to_json).collect()),
-        Value::Mapping(map) => J::Object(
-            map.iter()
-                .filter_map(|(k, v)| Some((scalar(k)?, to_json(v))))
-                .collect(),
-        ),
+        Value::Mapping(map) => {
+            let mut object = serde_json::Map::new();
+            for (key, value) in map {
+                if let Some(key) = scalar(key) {
+                    object.entry(key).or_insert_with(|| to_json(value));
+                }
+            }
+            J::Object(object)
+        }
         Value::Tagged(tagged) => to_json(&tagged.value),
     }
 }
@@ -470,6 +524,53 @@ mod tests {
             doc,
             yaml("a: {b: {c: 2, e: 5}, f: 1, d: 3}\nlist: [y, z]\nr: {200: {ok: true}}")
         );
+    }
+
+    #[test]
+    fn the_view_stays_the_documents_and_later_actions_see_what_earlier_ones_did() {
+        let o = overlay(&format!(
+            "{HEAD}actions:
+  - target: $.a
+    description: adds a mapping
+    update: {{new: {{x: 1}}}}
+  - target: $.a.new
+    description: finds it
+    update: {{y: 2}}
+  - target: $.a.b
+    description: removes a key
+    remove: true
+  - target: $.list[?@ == 'x']
+    description: removes list entries
+    remove: true
+  - target: $.list
+    description: appends
+    update: w
+  - target: $.list[?@ == 'w']
+    description: finds the appended one
+    remove: true
+  - target: \"$.r['200']\"
+    description: removes the first of two keys that read the same
+    remove: true
+  - target: \"$.r['200']\"
+    description: finds the second
+    update: {{second: true}}"
+        ))
+        .unwrap();
+        let original = yaml("a: {b: 1}\nlist: [x, y, x, z]\nr: {200: {first: true}, '200': {}}");
+        let mut doc = original.clone();
+        let (_, view) = o.apply_with_view(&mut doc, None).unwrap();
+        assert_eq!(
+            doc,
+            yaml("a: {new: {x: 1, y: 2}}\nlist: [y, z]\nr: {'200': {second: true}}")
+        );
+        assert_eq!(
+            view,
+            to_json(&doc),
+            "the view kept in step is the view made anew"
+        );
+        let mut without_one = original;
+        let (_, view) = o.apply_with_view(&mut without_one, Some(1)).unwrap();
+        assert_eq!(view, to_json(&without_one));
     }
 
     #[test]
