@@ -4,7 +4,6 @@
 
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
 
 use codegen::Options;
 use proptest::prelude::*;
@@ -144,17 +143,15 @@ fn generate(text: &str) -> Result<Vec<codegen::OutputFile>, codegen::Error> {
     codegen::generate_from_str(path, text, &Options::for_spec(path))
 }
 
+// What these protect is that hostile input is refused before the work it would cause: each
+// asserts which check refused it (the size check and the nesting scan run before the parser and
+// name no line; the parser's limit names its own), not how long that took.
+
 #[test]
-fn a_50_mb_spec_is_refused_quickly() {
+fn a_50_mb_spec_is_refused_before_it_is_parsed() {
     let mut text = String::from("openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths: {}\n# ");
     text.push_str(&"x".repeat(50 * 1024 * 1024));
-    let started = Instant::now();
     let error = generate(&text).unwrap_err();
-    assert!(
-        started.elapsed() < Duration::from_secs(2),
-        "{:?}",
-        started.elapsed()
-    );
     assert_eq!(
         error.to_string(),
         "fuzz.yaml: the spec is 50.0 MiB; the generator reads specs up to 16 MiB"
@@ -170,13 +167,7 @@ fn deeply_nested_yaml_is_an_error_not_a_crash_or_a_hang() {
         "[".repeat(depth),
         "]".repeat(depth)
     );
-    let started = Instant::now();
     let error = generate(&text).unwrap_err();
-    assert!(
-        started.elapsed() < Duration::from_secs(5),
-        "{:?}",
-        started.elapsed()
-    );
     assert_eq!(
         error.to_string(),
         "fuzz.yaml:2:263: nested more than 256 levels deep"
@@ -198,12 +189,10 @@ fn deeply_nested_yaml_is_an_error_not_a_crash_or_a_hang() {
         text.push_str(&" ".repeat(level));
         text.push_str("a:\n");
     }
-    let started = Instant::now();
-    assert!(generate(&text).is_err());
+    let error = generate(&text).unwrap_err();
     assert!(
-        started.elapsed() < Duration::from_secs(10),
-        "{:?}",
-        started.elapsed()
+        error.message.contains("recursion limit exceeded"),
+        "{error}"
     );
 }
 
