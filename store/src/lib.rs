@@ -14,6 +14,7 @@
 //! is exact: PostgreSQL `numeric`, and in SQLite the decimal text the API sent, summed exactly
 //! by [`read`] (never `REAL`). Admin keys are never written to the store.
 
+mod columns;
 pub mod config;
 pub mod dates;
 mod error;

@@ -2,7 +2,7 @@
 //! every row of the time its buckets cover (late data corrects, nothing is counted twice) and
 //! records the cursor it came from; dimension tables are replaced whole per organization.
 
-use openai_usage::{UsageResult, UsageTimeBucket};
+use openai_usage::UsageTimeBucket;
 use serde_json::Value;
 use sqlx::AssertSqlSafe;
 
@@ -59,51 +59,6 @@ pub(crate) struct ResultRow {
     pub quantity: Option<f64>,
     pub quantity_unit: Option<String>,
     pub result: String,
-}
-
-impl ResultRow {
-    /// The row of one result: the grouping fields and the metrics reports sum, read from the
-    /// result as the crate serializes it (so a result type the spec does not know yet is kept
-    /// too), and the whole result as JSON with its numbers' digits as sent.
-    pub(crate) fn of(start_time: i64, seq: i64, result: &UsageResult) -> Result<ResultRow, Error> {
-        let json = serde_json::to_string(result).map_err(|e| Error::Corrupt {
-            message: format!("a result could not be written as JSON: {e}"),
-        })?;
-        let value = serde_json::to_value(result).unwrap_or(Value::Null);
-        let text = |key: &str| value.get(key).and_then(Value::as_str).map(str::to_owned);
-        let int = |key: &str| value.get(key).and_then(Value::as_i64);
-        let (amount, currency) = match result {
-            UsageResult::Costs(cost) => (
-                cost.amount_value().map(|v| v.normalize().to_string()),
-                cost.amount_currency().map(|c| c.to_string()),
-            ),
-            _ => (None, None),
-        };
-        Ok(ResultRow {
-            start_time,
-            seq,
-            object: result
-                .object()
-                .map(str::to_owned)
-                .or_else(|| text("object")),
-            project_id: text("project_id"),
-            user_id: text("user_id"),
-            api_key_id: text("api_key_id"),
-            model: text("model"),
-            batch: value.get("batch").and_then(Value::as_bool),
-            service_tier: text("service_tier"),
-            api_source: text("api_source"),
-            line_item: text("line_item"),
-            num_model_requests: int("num_model_requests"),
-            input_tokens: int("input_tokens"),
-            output_tokens: int("output_tokens"),
-            amount,
-            currency,
-            quantity: value.get("quantity").and_then(Value::as_f64),
-            quantity_unit: text("quantity_unit"),
-            result: json,
-        })
-    }
 }
 
 /// Where a page came from: recorded with it.
@@ -496,33 +451,5 @@ mod tests {
         assert!(!sql.contains("$43"));
         let sql = insert_results_sql(crate::SQLITE, 1);
         assert!(sql.ends_with("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-    }
-
-    #[test]
-    fn a_cost_row_keeps_the_exact_amount_and_the_whole_result() {
-        let json = r#"{"object":"organization.costs.result","amount":{"value":"0.003627500000000000000000000000000000","currency":"usd"},"line_item":"gpt-4o, input","project_id":"proj_1","api_key_id":null,"quantity":12.5,"quantity_unit":"tokens","novel":"kept"}"#;
-        let result: UsageResult = serde_json::from_str(json).unwrap();
-        let row = ResultRow::of(86_400, 3, &result).unwrap();
-        assert_eq!(row.amount.as_deref(), Some("0.0036275"));
-        assert_eq!(row.currency.as_deref(), Some("usd"));
-        assert_eq!(row.project_id.as_deref(), Some("proj_1"));
-        assert_eq!(row.line_item.as_deref(), Some("gpt-4o, input"));
-        assert_eq!(row.quantity, Some(12.5));
-        assert_eq!(row.object.as_deref(), Some("organization.costs.result"));
-        assert!(row.result.contains("0.0036275"), "{}", row.result);
-    }
-
-    #[test]
-    fn a_result_type_the_spec_does_not_know_is_kept_whole() {
-        let json =
-            r#"{"object":"organization.usage.teleport.result","project_id":"proj_9","jumps":4}"#;
-        let result: UsageResult = serde_json::from_str(json).unwrap();
-        let row = ResultRow::of(0, 0, &result).unwrap();
-        assert_eq!(
-            row.object.as_deref(),
-            Some("organization.usage.teleport.result")
-        );
-        assert_eq!(row.project_id.as_deref(), Some("proj_9"));
-        assert!(row.result.contains("\"jumps\":4"));
     }
 }
