@@ -1,7 +1,7 @@
 //! Writes the README's ```rust blocks, in order, as the body of one async function (a later
 //! snippet uses what an earlier one made, as a reader would), for `tests/tests/suite/compiles.rs`
 //! to compile: a snippet that no longer compiles against the generated crate fails the build of
-//! the tests, naming the README.
+//! the tests, naming the README. Also tells the tests the target triple they build for.
 
 use std::path::PathBuf;
 
@@ -9,6 +9,10 @@ fn main() {
     let readme = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("set by cargo"))
         .join("../README.md");
     println!("cargo::rerun-if-changed={}", readme.display());
+    // The triple the tests' nested cargo runs pass with `--target`, as trybuild does for its
+    // cases (`tests/src/nested_cargo.rs`): the same one, so they share its directory.
+    let target = std::env::var("TARGET").expect("set by cargo");
+    println!("cargo::rustc-env=NESTED_CARGO_TARGET={target}");
     let text =
         std::fs::read_to_string(&readme).unwrap_or_else(|e| panic!("{}: {e}", readme.display()));
     let snippets = rust_blocks(&text);

@@ -2,6 +2,8 @@
 //! - [`bench`](mod@bench): benchmark inputs and the types they compare against;
 //! - [`fake`]: the `openai-usage-fake` crate (the local fake of the API), used by the HTTP
 //!   tests and the benchmarks;
+//! - [`nested_cargo`], [`check_generated`]: cargo run inside the tests, sharing one target
+//!   directory and its dependency checks with trybuild's cases;
 //! - [`conformance_file`], [`upstream_description`]: the published material the tests read,
 //!   kept in the repository;
 //! - [`golden`]: the golden outputs of the codegen fixtures (`tests/fixtures/<name>/`), compiled
@@ -9,6 +11,7 @@
 //!   clippy rejects) fails the build.
 
 pub mod bench;
+pub mod nested_cargo;
 pub use openai_usage_fake as fake;
 
 /// Every file under `dir` (recursively, sub-folders included), by its path relative to `dir`
@@ -101,28 +104,69 @@ pub fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec
         .collect()
 }
 
+/// `cargo SUBCOMMAND` as the tests run it inside `cargo test`, in `dir`: offline, quiet, in the
+/// one target directory and with the flags of [`nested_cargo`] (every dependency checked once for
+/// all nested runs), for this machine's target triple, as trybuild passes it (`--target` keeps
+/// the compiler flags off build scripts and proc macros, which are built for the host apart).
+pub fn nested_cargo_command(subcommand: &str, dir: &std::path::Path) -> std::process::Command {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut command = std::process::Command::new(cargo);
+    command
+        .args([
+            subcommand,
+            "--offline",
+            "--quiet",
+            "--target",
+            NESTED_TARGET,
+        ])
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", nested_target_dir())
+        .env("CARGO_ENCODED_RUSTFLAGS", nested_cargo::encoded_rustflags())
+        .env_remove("RUSTFLAGS");
+    command
+}
+
+/// The target triple the nested runs build for: this crate's own (written by `tests/build.rs`).
+pub const NESTED_TARGET: &str = env!("NESTED_CARGO_TARGET");
+
+/// The nested runs' target directory, [`nested_cargo::TARGET_DIR`] under the checkout.
+pub fn nested_target_dir() -> std::path::PathBuf {
+    root().join(nested_cargo::TARGET_DIR)
+}
+
+/// Makes `to` hold exactly the files of `from`, writing only those whose bytes differ (and
+/// removing those `from` lacks): what cargo then finds unchanged keeps its time stamp and is not
+/// checked again, so a warm test run stays fast, and any change is checked in full.
+pub fn sync_dir(from: &std::path::Path, to: &std::path::Path) {
+    let wanted = files_under(from);
+    for (name, contents) in &wanted {
+        let target = to.join(name);
+        if std::fs::read(&target).ok().as_deref() != Some(contents.as_slice()) {
+            std::fs::create_dir_all(target.parent().expect("a file's folder"))
+                .expect("create a folder");
+            std::fs::write(&target, contents).expect("write a file");
+        }
+    }
+    for name in files_under(to).keys() {
+        if !wanted.contains_key(name) {
+            std::fs::remove_file(to.join(name)).expect("remove a file");
+        }
+    }
+}
+
 /// `cargo check` of crates a test generated: the package or workspace whose manifest is in `dir`,
 /// offline, with the workspace's lock file (the same dependency versions), without warnings.
 /// Panics naming `what` with cargo's errors or warnings.
 ///
-/// Every such check shares one target directory, `target/conformance`: apart from the test
-/// build's, because a generated crate has the package name of `generated/` and cargo keys a path
-/// package's artifacts without its path. Default features are off: they only choose the runtime's
-/// transport (TLS, compression, tracing), which the workspace checks under each feature set, and
-/// without them the dependencies checked here are fewer (no TLS stack with its C code).
+/// In the nested runs' target directory ([`nested_cargo`]): apart from the test build's, because
+/// a generated crate has the package name of `generated/` and cargo keys a path package's
+/// artifacts without its path. Default features are off, as in trybuild's cases (so the
+/// dependencies checked are the same): they only choose the runtime's transport (TLS,
+/// compression, tracing), which the workspace checks under each feature set.
 pub fn check_generated(dir: &std::path::Path, what: &str) {
     std::fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock")).expect("copy Cargo.lock");
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let output = std::process::Command::new(cargo)
-        .args([
-            "check",
-            "--offline",
-            "--quiet",
-            "--workspace",
-            "--no-default-features",
-        ])
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", root().join("target/conformance"))
+    let output = nested_cargo_command("check", dir)
+        .args(["--workspace", "--no-default-features"])
         .output()
         .expect("cargo runs");
     let stderr = String::from_utf8_lossy(&output.stderr);

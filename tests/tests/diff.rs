@@ -579,24 +579,6 @@ fn run_both(args: &[&str]) -> (Result<xtask::Outcome, String>, String, String) {
     tests::xtask_with_stderr(root(), args)
 }
 
-/// Makes `to` hold exactly the files of `from`: files with other contents are rewritten, missing
-/// ones added, extra ones removed; files already the same are left alone (their times too).
-fn sync_dir(from: &Path, to: &Path) {
-    let wanted = tests::files_under(from);
-    for (name, contents) in &wanted {
-        let target = to.join(name);
-        if fs::read(&target).ok().as_deref() != Some(contents.as_slice()) {
-            fs::create_dir_all(target.parent().unwrap()).unwrap();
-            fs::write(&target, contents).unwrap();
-        }
-    }
-    for name in tests::files_under(to).keys() {
-        if !wanted.contains_key(name) {
-            fs::remove_file(to.join(name)).unwrap();
-        }
-    }
-}
-
 #[test]
 fn every_spec_edit_is_reported_exactly_and_its_crate_compiles() {
     let temp = tempfile::tempdir().unwrap();
@@ -687,7 +669,7 @@ fn every_spec_edit_is_reported_exactly_and_its_crate_compiles() {
     // sources are as before is not checked again (the warm suite stays fast), and any change
     // is checked in full.
     let checked = root().join("target/diff-evolutions");
-    sync_dir(&workspace, &checked);
+    tests::sync_dir(&workspace, &checked);
     tests::check_generated(
         &checked,
         &format!("an evolved crate ({})", legend.join("; ")),

@@ -58,21 +58,22 @@ fn same_spec_gives_the_same_bytes() {
 /// trait impls (type aliases showed an opaque struct and no methods).
 #[test]
 fn the_root_items_have_full_rustdoc_pages() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    // Its own target directory: the test runs inside `cargo test`, which holds the workspace's.
-    let target = root.join("target/rustdoc-pages");
-    let output = std::process::Command::new(cargo)
-        .args([
-            "doc",
-            "--offline",
-            "--quiet",
-            "--no-deps",
-            "-p",
-            "openai-usage",
-        ])
-        .current_dir(root)
-        .env("CARGO_TARGET_DIR", &target)
+    let root = tests::root();
+    // The checked-in crate, documented as a package of its own in the nested runs' directory,
+    // whose dependencies trybuild's cases and the generated crates' checks share (the test runs
+    // inside `cargo test`, which holds the workspace's). The copy stays where it was last time,
+    // rewriting only files that changed: an unchanged crate is not documented again.
+    let copy = tempfile::tempdir().unwrap();
+    tests::sync_dir(&root.join("generated"), copy.path());
+    let manifest = copy.path().join("Cargo.toml");
+    let mut text = std::fs::read_to_string(&manifest).unwrap();
+    text.push_str("\n# A package of its own here.\n[workspace]\n");
+    std::fs::write(&manifest, text).unwrap();
+    std::fs::copy(root.join("Cargo.lock"), copy.path().join("Cargo.lock")).unwrap();
+    let documented = root.join("target/rustdoc-pages/openai-usage");
+    tests::sync_dir(copy.path(), &documented);
+    let output = tests::nested_cargo_command("doc", &documented)
+        .arg("--no-deps")
         .output()
         .unwrap();
     assert!(
@@ -80,8 +81,11 @@ fn the_root_items_have_full_rustdoc_pages() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
+    let pages = tests::nested_target_dir()
+        .join(tests::NESTED_TARGET)
+        .join("doc/openai_usage");
     let page = |name: &str| {
-        let path = target.join("doc/openai_usage").join(name);
+        let path = pages.join(name);
         std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
     };
     let builder = page("struct.ClientBuilder.html");
