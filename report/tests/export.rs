@@ -17,7 +17,9 @@ use openai_usage_store::read;
 use openai_usage_store::streams::{Stream, DAY};
 use openai_usage_store::sync::{self, Organization};
 use openai_usage_store::{Store, Target};
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::basic::{LogicalType, Type as PhysicalType};
+use parquet::file::reader::{FileReader, SerializedFileReader};
+use parquet::record::Field;
 
 /// 2024-12-02T13:20:34Z.
 const NOW: i64 = FIXED_NOW + DAY + 13 * 3_600 + 1_234;
@@ -221,6 +223,16 @@ async fn focus_has_every_column_of_its_version_and_each_row_is_the_apis_cost() {
     }
 }
 
+/// A big-endian two's complement integer of at most 16 bytes (how Parquet stores a decimal's
+/// unscaled value).
+fn big_endian_i128(bytes: &[u8]) -> i128 {
+    assert!(bytes.len() <= 16, "{} bytes", bytes.len());
+    let negative = bytes.first().is_some_and(|b| b & 0x80 != 0);
+    let mut full = [if negative { 0xff } else { 0 }; 16];
+    full[16 - bytes.len()..].copy_from_slice(bytes);
+    i128::from_be_bytes(full)
+}
+
 fn parquet_files(dir: &Path) -> Vec<std::path::PathBuf> {
     let mut files = Vec::new();
     for partition in std::fs::read_dir(dir).unwrap() {
@@ -263,22 +275,33 @@ async fn the_parquet_dataset_is_partitioned_by_day_with_exact_decimals() {
     let mut units: i128 = 0;
     let mut rows = 0;
     for file in &files {
-        let reader = ParquetRecordBatchReaderBuilder::try_new(File::open(file).unwrap()).unwrap();
-        let field = reader.schema().field_with_name("amount").unwrap().clone();
+        let reader = SerializedFileReader::new(File::open(file).unwrap()).unwrap();
+        let schema = reader.metadata().file_metadata().schema_descr_ptr();
+        let amount = (0..schema.num_columns())
+            .map(|i| schema.column(i))
+            .find(|c| c.name() == "amount")
+            .unwrap();
+        // DECIMAL(38, 18), in the 16 bytes Parquet's format gives 38 digits.
         assert_eq!(
-            field.data_type(),
-            &arrow_schema::DataType::Decimal128(38, 18)
+            amount.logical_type_ref(),
+            Some(&LogicalType::decimal(18, 38))
         );
-        for batch in reader.build().unwrap() {
-            let batch = batch.unwrap();
-            let amounts = batch
-                .column_by_name("amount")
-                .unwrap()
-                .as_any()
-                .downcast_ref::<arrow_array::Decimal128Array>()
+        assert_eq!(
+            (amount.physical_type(), amount.type_length()),
+            (PhysicalType::FIXED_LEN_BYTE_ARRAY, 16)
+        );
+        for row in reader.get_row_iter(None).unwrap() {
+            let row = row.unwrap();
+            let (_, value) = row
+                .get_column_iter()
+                .find(|(name, _)| *name == "amount")
                 .unwrap();
-            units += amounts.iter().flatten().sum::<i128>();
-            rows += batch.num_rows();
+            match value {
+                Field::Decimal(d) => units += big_endian_i128(d.data()),
+                Field::Null => {}
+                other => panic!("amount is {other:?}"),
+            }
+            rows += 1;
         }
     }
     let total = read::total_cost(&store, "acme", Stream::Costs, FIXED_NOW, NOW)

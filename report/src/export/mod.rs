@@ -9,14 +9,15 @@ pub mod table;
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use openai_usage::rust_decimal::Decimal;
 use openai_usage_store::read::{self, StoredResult};
 use openai_usage_store::streams::{Stream, DAY};
 use openai_usage_store::Store;
-use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
+use parquet::file::writer::SerializedFileWriter;
 
 use self::focus::FocusVersion;
 use self::table::{Cell, Kind, Table, WriteError};
@@ -156,9 +157,7 @@ pub async fn focus(
                     }
                     let writer = parquet_out.as_mut().expect("a Parquet writer");
                     if !table.rows.is_empty() {
-                        writer
-                            .write(&table.batch().map_err(failed)?)
-                            .map_err(|e| failed(e.into()))?;
+                        table.write_row_group(writer).map_err(failed)?;
                     }
                 }
             }
@@ -188,14 +187,18 @@ pub async fn focus(
     }
 }
 
-fn parquet_writer<'a>(file: &'a File, table: &Table) -> Result<ArrowWriter<&'a File>, WriteError> {
+/// A Parquet file of `table`'s columns in `file`, compressed with Snappy (what every reader has).
+fn parquet_writer<'a>(
+    file: &'a File,
+    table: &Table,
+) -> Result<SerializedFileWriter<&'a File>, WriteError> {
     let properties = WriterProperties::builder()
         .set_compression(Compression::SNAPPY)
         .build();
-    Ok(ArrowWriter::try_new(
+    Ok(SerializedFileWriter::new(
         file,
-        table.schema(),
-        Some(properties),
+        table.parquet_schema()?,
+        Arc::new(properties),
     )?)
 }
 
@@ -371,7 +374,7 @@ fn write_day(dir: &Path, dataset: &str, day: i64, table: &Table) -> Result<(), W
     std::fs::create_dir_all(&folder)?;
     let file = File::create(folder.join("part-0.parquet"))?;
     let mut writer = parquet_writer(&file, table)?;
-    writer.write(&table.batch()?)?;
+    table.write_row_group(&mut writer)?;
     writer.close()?;
     file.sync_all()?;
     Ok(())
