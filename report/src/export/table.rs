@@ -9,10 +9,10 @@ use std::sync::Arc;
 use openai_usage::rust_decimal::Decimal;
 use parquet::basic::{LogicalType, Repetition, TimeUnit, Type as PhysicalType};
 use parquet::data_type::{
-    BoolType, ByteArray, ByteArrayType, DoubleType, FixedLenByteArray, FixedLenByteArrayType,
-    Int64Type,
+    BoolType, ByteArray, ByteArrayType, DataType, DoubleType, FixedLenByteArray,
+    FixedLenByteArrayType, Int64Type,
 };
-use parquet::file::writer::SerializedFileWriter;
+use parquet::file::writer::{SerializedColumnWriter, SerializedFileWriter};
 use parquet::schema::types::Type as SchemaType;
 
 use crate::dates;
@@ -249,7 +249,8 @@ impl Table {
         &self,
         writer: &mut SerializedFileWriter<W>,
     ) -> Result<(), WriteError> {
-        // Every decimal, column by column, converted first.
+        // Every decimal, column by column, converted first: one that does not fit is refused
+        // before anything is written.
         let mut decimals = Vec::new();
         for (index, (_, kind)) in self.columns.iter().enumerate() {
             if *kind == Kind::Decimal {
@@ -272,77 +273,54 @@ impl Table {
             // Each row's definition level: 1 where it has a value of the column's kind, 0 where
             // it is null (a cell of another kind is written as null).
             let levels: Vec<i16> = cells.clone().map(|c| i16::from(c.is(*kind))).collect();
-            let values = levels.iter().filter(|level| **level == 1).count();
             match kind {
-                Kind::Text => {
-                    let values: Vec<ByteArray> = cells
-                        .filter_map(|c| match c {
-                            Cell::Text(t) => Some(ByteArray::from(t.as_bytes().to_vec())),
-                            _ => None,
-                        })
-                        .collect();
-                    column
-                        .typed::<ByteArrayType>()
-                        .write_batch(&values, Some(&levels), None)?;
-                }
+                Kind::Text => write::<ByteArrayType>(&mut column, &levels, cells, |c| match c {
+                    Cell::Text(t) => Some(ByteArray::from(t.as_bytes().to_vec())),
+                    _ => None,
+                })?,
                 Kind::Decimal => {
-                    let values: Vec<FixedLenByteArray> = decimals.by_ref().take(values).collect();
-                    column.typed::<FixedLenByteArrayType>().write_batch(
-                        &values,
-                        Some(&levels),
-                        None,
-                    )?;
+                    write::<FixedLenByteArrayType>(&mut column, &levels, cells, |c| match c {
+                        Cell::Decimal(_) => decimals.next(),
+                        _ => None,
+                    })?
                 }
-                Kind::Time => {
-                    let values: Vec<i64> = cells
-                        .filter_map(|c| match c {
-                            Cell::Time(t) => Some(t * 1_000_000),
-                            _ => None,
-                        })
-                        .collect();
-                    column
-                        .typed::<Int64Type>()
-                        .write_batch(&values, Some(&levels), None)?;
-                }
-                Kind::Int => {
-                    let values: Vec<i64> = cells
-                        .filter_map(|c| match c {
-                            Cell::Int(i) => Some(*i),
-                            _ => None,
-                        })
-                        .collect();
-                    column
-                        .typed::<Int64Type>()
-                        .write_batch(&values, Some(&levels), None)?;
-                }
-                Kind::Float => {
-                    let values: Vec<f64> = cells
-                        .filter_map(|c| match c {
-                            Cell::Float(f) => Some(*f),
-                            _ => None,
-                        })
-                        .collect();
-                    column
-                        .typed::<DoubleType>()
-                        .write_batch(&values, Some(&levels), None)?;
-                }
-                Kind::Bool => {
-                    let values: Vec<bool> = cells
-                        .filter_map(|c| match c {
-                            Cell::Bool(b) => Some(*b),
-                            _ => None,
-                        })
-                        .collect();
-                    column
-                        .typed::<BoolType>()
-                        .write_batch(&values, Some(&levels), None)?;
-                }
+                Kind::Time => write::<Int64Type>(&mut column, &levels, cells, |c| match c {
+                    Cell::Time(t) => Some(t * 1_000_000),
+                    _ => None,
+                })?,
+                Kind::Int => write::<Int64Type>(&mut column, &levels, cells, |c| match c {
+                    Cell::Int(i) => Some(*i),
+                    _ => None,
+                })?,
+                Kind::Float => write::<DoubleType>(&mut column, &levels, cells, |c| match c {
+                    Cell::Float(f) => Some(*f),
+                    _ => None,
+                })?,
+                Kind::Bool => write::<BoolType>(&mut column, &levels, cells, |c| match c {
+                    Cell::Bool(b) => Some(*b),
+                    _ => None,
+                })?,
             }
             column.close()?;
         }
         group.close()?;
         Ok(())
     }
+}
+
+/// Writes the values `value` finds in `cells` (`None` for a null) to a column of physical type
+/// `T`, with each row's definition level.
+fn write<'c, T: DataType>(
+    column: &mut SerializedColumnWriter<'_>,
+    levels: &[i16],
+    cells: impl Iterator<Item = &'c Cell>,
+    value: impl FnMut(&Cell) -> Option<T::T>,
+) -> Result<(), WriteError> {
+    let values: Vec<T::T> = cells.filter_map(value).collect();
+    column
+        .typed::<T>()
+        .write_batch(&values, Some(levels), None)?;
+    Ok(())
 }
 
 #[cfg(test)]
