@@ -276,7 +276,7 @@ async fn the_parquet_dataset_is_partitioned_by_day_with_exact_decimals() {
     let mut rows = 0;
     for file in &files {
         let reader = SerializedFileReader::new(File::open(file).unwrap()).unwrap();
-        let schema = reader.metadata().file_metadata().schema_descr_ptr();
+        let schema = reader.metadata().file_metadata().schema_descr();
         let amount = (0..schema.num_columns())
             .map(|i| schema.column(i))
             .find(|c| c.name() == "amount")
